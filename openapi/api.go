@@ -1,0 +1,176 @@
+package openapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// API is one loaded OpenAPI document. It is read-only after loading and safe for concurrent use.
+type API struct {
+	// Name is the mount name: the root x-standin name, else the file name without extension.
+	Name string
+	// File names where the document came from: "openapi/carecycle.yaml" for a bundled spec, else the path given.
+	File string
+	// Source is the document's text as read.
+	Source []byte
+	// Doc is the validated document.
+	Doc *openapi3.T
+	// ServerURL is the first server URL of the document ("" when it has none).
+	ServerURL string
+	// BasePath is the path part of ServerURL without a trailing slash ("/v1" for Aelyst, "" for careCycle).
+	BasePath string
+	// Operations lists every operation, ordered by path and then by method.
+	Operations []*Operation
+	// Ext is the root x-standin block (zero when the document has none).
+	Ext Extension
+
+	byID map[string]*Operation
+}
+
+// Operation is one method on one path of an API.
+type Operation struct {
+	// ID is the operationId, or "METHOD path" when the document gives none.
+	ID string
+	// Method is the upper-case HTTP method.
+	Method string
+	// Path is the path template as written in the document ("/contact/{identifier}").
+	Path string
+	// Pointer is the JSON pointer of the operation in the document ("/paths/~1contact~1{identifier}/get").
+	Pointer string
+	// Item and Op are the document's path item and operation.
+	Item *openapi3.PathItem
+	Op   *openapi3.Operation
+	// Statuses are the documented response status codes in ascending order ("default" and ranges excluded).
+	Statuses []int
+	// Ext is the raw operation-level x-standin value, nil when absent.
+	Ext any
+}
+
+// Operation returns the operation with the given operationId, or nil.
+func (a *API) Operation(id string) *Operation { return a.byID[id] }
+
+// Router builds a kin-openapi router (gorilla/mux inside) that matches request paths of the form
+// prefix + BasePath + path, whatever the host: the document's absolute server URLs are replaced by that relative
+// base, so the router works behind any listener. The document itself is not modified.
+func (a *API) Router(prefix string) (routers.Router, error) {
+	doc := *a.Doc
+	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(prefix, "/") + a.BasePath}}
+	// Path-level servers would override the base; standin serves every path under one base.
+	paths := openapi3.NewPaths()
+	for path, item := range a.Doc.Paths.Map() {
+		if len(item.Servers) > 0 {
+			cp := *item
+			cp.Servers = nil
+			item = &cp
+		}
+		paths.Set(path, item)
+	}
+	doc.Paths = paths
+	return gorillamux.NewRouter(&doc)
+}
+
+// Response returns the documented response for status, or nil.
+func (o *Operation) Response(status int) *openapi3.Response {
+	if o.Op.Responses == nil {
+		return nil
+	}
+	if r := o.Op.Responses.Value(strconv.Itoa(status)); r != nil {
+		return r.Value
+	}
+	return nil
+}
+
+// Documents reports whether status is one of the operation's documented statuses.
+func (o *Operation) Documents(status int) bool {
+	_, ok := slices.BinarySearch(o.Statuses, status)
+	return ok
+}
+
+// SuccessStatus returns the lowest documented 2xx status, or 200 when none is documented.
+func (o *Operation) SuccessStatus() int {
+	for _, s := range o.Statuses {
+		if s >= 200 && s < 300 {
+			return s
+		}
+	}
+	return http.StatusOK
+}
+
+func newAPI(file string, source []byte, doc *openapi3.T) (*API, error) {
+	a := &API{File: file, Source: source, Doc: doc, byID: map[string]*Operation{}}
+	if len(doc.Servers) > 0 && doc.Servers[0] != nil {
+		a.ServerURL = doc.Servers[0].URL
+		a.BasePath = basePath(doc.Servers[0])
+	}
+	for _, path := range sortedKeys(doc.Paths.Map()) {
+		item := doc.Paths.Value(path)
+		for _, method := range methodOrder {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			o := &Operation{
+				ID:      op.OperationID,
+				Method:  method,
+				Path:    path,
+				Pointer: "/paths/" + escapePointer(path) + "/" + strings.ToLower(method),
+				Item:    item,
+				Op:      op,
+				Ext:     op.Extensions[extensionKey],
+			}
+			if o.ID == "" {
+				o.ID = method + " " + path
+			}
+			if op.Responses != nil {
+				for code := range op.Responses.Map() {
+					if n, err := strconv.Atoi(code); err == nil {
+						o.Statuses = append(o.Statuses, n)
+					}
+				}
+			}
+			slices.Sort(o.Statuses)
+			a.Operations = append(a.Operations, o)
+			a.byID[o.ID] = o
+		}
+	}
+	return a, nil
+}
+
+// methodOrder is the order operations of one path are listed in.
+var methodOrder = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions, http.MethodTrace,
+}
+
+// basePath extracts the path of a server URL, filling variables with their defaults.
+func basePath(s *openapi3.Server) string {
+	raw := s.URL
+	for name, v := range s.Variables {
+		raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
