@@ -1,0 +1,67 @@
+package mock
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/standin/standin/openapi"
+)
+
+// exchange carries the facts of one request through the pipeline. Stages fill it in order; a stage reads only
+// what earlier stages set. It belongs to one request goroutine and needs no lock.
+type exchange struct {
+	api   *apiRuntime
+	start time.Time
+	path  string // request path below the mount prefix ("/v1/contact/id:1")
+
+	// Set by the route stage.
+	op     *openapi.Operation
+	route  *routers.Route
+	params map[string]string // path parameters
+
+	// Set by the session stage.
+	session *session
+
+	// Set by the security stage: the credential presented (never logged or journalled unmasked).
+	credential string
+
+	// Set by the validation stage: the raw body (at most MaxBody bytes) and its decoded JSON (nil when none).
+	body      []byte
+	bodyValue any
+
+	// Set by the behaviour stage when it produced the answer's content; the response stage writes it.
+	result *result
+
+	// What answered: "route", "fault", "prefer", "security", "validation", "behaviour", "response", "recover".
+	answeredBy string
+	// The id of the fault rule that answered or shaped the answer, if any.
+	faultRule string
+	// status written, for the journal.
+	status int
+}
+
+// result is the answer a behaviour computed: a status and a body, plus headers.
+type result struct {
+	status int
+	header http.Header
+	body   any
+}
+
+type exchangeKey struct{}
+
+func newExchange(rt *apiRuntime, now time.Time) *exchange {
+	return &exchange{api: rt, start: now}
+}
+
+func withExchange(ctx context.Context, ex *exchange) context.Context {
+	return context.WithValue(ctx, exchangeKey{}, ex)
+}
+
+// exchangeFrom returns the request's exchange; every pipeline stage runs with one.
+func exchangeFrom(ctx context.Context) *exchange {
+	ex, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return ex
+}

@@ -1,0 +1,243 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/standin/standin/fake"
+	"github.com/standin/standin/openapi"
+)
+
+// AdminPrefix is the path prefix of the admin API, reserved on every listener.
+const AdminPrefix = "/__standin/"
+
+// Config holds the settings a user chooses. Its zero value serves with safe defaults.
+type Config struct {
+	// Seed makes generated data repeatable; 0 means the fixed default seed.
+	Seed uint64
+	// MaxBody is the largest request body accepted, in bytes; 0 means 1 MiB.
+	MaxBody int64
+	// BaseURL is the externally visible root of the server ("http://127.0.0.1:4010"), used in the admin API's
+	// list of APIs. Empty means URLs are reported as paths only.
+	BaseURL string
+	// ForbiddenKeys adds credential patterns (path.Match globs) treated as lacking permission, on top of each
+	// spec's x-standin auth.forbidden.
+	ForbiddenKeys []string
+	// FixturesDir, when set, replaces the embedded fixtures with fixtures/<api>/*.json read from this folder.
+	FixturesDir string
+	// Records tops every collection up to this many records with generated ones.
+	Records int
+	// StateFile, when set, makes state durable: every acknowledged write survives a restart.
+	StateFile string
+	// Settle is how long a newly created record answers "queued" where the spec declares it; 0 means the spec's
+	// default.
+	Settle time.Duration
+	// JournalSize is how many requests each session's journal keeps; 0 means 1000.
+	JournalSize int
+	// Faults are fault rules in the command-line form ("op=updateAssignee,status=449,times=2"), active in every
+	// session from the start.
+	Faults []string
+	// Scenarios are scenario names (bundled or in ScenarioDir) or file paths activated at start.
+	Scenarios []string
+	// ScenarioDir is a folder of user scenario files, searched before the bundled ones.
+	ScenarioDir string
+	// RateLimits turns on the rate limits the specs declare (x-standin rateLimit); off by default so local use is
+	// never throttled.
+	RateLimits bool
+}
+
+// Clock tells the time. Tests inject a fake one.
+type Clock interface{ Now() time.Time }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Option supplies a collaborator or a test seam to New.
+type Option func(*Server)
+
+// WithClock replaces the system clock.
+func WithClock(c Clock) Option { return func(s *Server) { s.clock = c } }
+
+// WithLogger sets the logger for request and lifecycle logs (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+
+// Server is the mock: an http.Handler serving every configured API under /<name> (and at / when it serves a
+// single API) plus the admin API under /__standin/. It is safe for concurrent use.
+type Server struct {
+	cfg   Config
+	clock Clock
+	log   *slog.Logger
+	gen   *fake.Generator
+
+	apis   []*apiRuntime // in the order given
+	byName map[string]*apiRuntime
+	admin  http.Handler
+
+	sessions *sessions
+
+	closeOnce sync.Once
+	closers   []func() error
+}
+
+// apiRuntime is one served API with everything precomputed at start.
+type apiRuntime struct {
+	api    *openapi.API
+	prefix string         // "/carecycle"
+	router routers.Router // matches BasePath + path, without the mount prefix
+	ops    map[*openapi3.Operation]*openapi.Operation
+	h      http.Handler // the pipeline
+}
+
+// New builds a server for apis. Names must be unique.
+func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
+	if len(apis) == 0 {
+		return nil, errors.New("mock: no API to serve")
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxBody < 0 {
+		return nil, fmt.Errorf("mock: MaxBody %d is negative", cfg.MaxBody)
+	}
+	if cfg.JournalSize == 0 {
+		cfg.JournalSize = 1000
+	}
+	s := &Server{cfg: cfg, clock: systemClock{}, log: slog.New(slog.DiscardHandler), byName: map[string]*apiRuntime{}}
+	for _, o := range opts {
+		o(s)
+	}
+	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
+	for _, api := range apis {
+		if _, dup := s.byName[api.Name]; dup {
+			return nil, fmt.Errorf("mock: two APIs are named %q (%s); rename one with x-standin.name", api.Name, api.File)
+		}
+		if strings.HasPrefix(AdminPrefix, "/"+api.Name+"/") {
+			return nil, fmt.Errorf("mock: API name %q clashes with the admin prefix %s", api.Name, AdminPrefix)
+		}
+		router, err := api.Router("")
+		if err != nil {
+			return nil, fmt.Errorf("mock: build router for %s (%s): %w", api.Name, api.File, err)
+		}
+		rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
+		for _, op := range api.Operations {
+			rt.ops[op.Op] = op
+		}
+		s.apis = append(s.apis, rt)
+		s.byName[api.Name] = rt
+	}
+	var err error
+	if s.sessions, err = s.newSessions(); err != nil {
+		return nil, err
+	}
+	for _, rt := range s.apis {
+		rt.h = s.pipeline(rt)
+	}
+	s.admin = s.adminHandler()
+	return s, nil
+}
+
+// pipeline composes the stages of one API in the order of the design: route, session, journal, prefer, faults,
+// security, validation, behaviour, then the response.
+func (s *Server) pipeline(rt *apiRuntime) http.Handler {
+	return chain(
+		s.recoverStage(rt),
+		s.routeStage(rt),
+		s.sessionStage(rt),
+		s.journalStage(rt),
+		s.preferStage(rt),
+		s.faultStage(rt),
+		s.securityStage(rt),
+		s.validationStage(rt),
+		s.behaviourStage(rt),
+	)(s.responseHandler(rt))
+}
+
+// chain folds middlewares so the first given is the outermost.
+func chain(stages ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		for _, st := range slices.Backward(stages) {
+			h = st(h)
+		}
+		return h
+	}
+}
+
+// APIs lists the served APIs in the order given to New.
+func (s *Server) APIs() []*openapi.API {
+	out := make([]*openapi.API, len(s.apis))
+	for i, rt := range s.apis {
+		out[i] = rt.api
+	}
+	return out
+}
+
+// ServeHTTP dispatches to the admin API or to the API mounted at the first path segment.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if strings.HasPrefix(path, AdminPrefix) || path == strings.TrimSuffix(AdminPrefix, "/") {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	rt, rest := s.mountFor(path)
+	if rt == nil {
+		names := make([]string, len(s.apis))
+		for i, a := range s.apis {
+			names[i] = "/" + a.api.Name
+		}
+		writeJSON(w, http.StatusNotFound, nil, map[string]any{
+			"error": fmt.Sprintf("no API is mounted at %s; served: %s", path, strings.Join(names, ", ")),
+		})
+		return
+	}
+	ex := newExchange(rt, s.clock.Now())
+	ex.path = rest
+	rt.h.ServeHTTP(w, r.WithContext(withExchange(r.Context(), ex)))
+}
+
+// mountFor finds the API for a request path and the path below its mount prefix.
+func (s *Server) mountFor(path string) (*apiRuntime, string) {
+	for _, rt := range s.apis {
+		if path == rt.prefix || strings.HasPrefix(path, rt.prefix+"/") {
+			return rt, strings.TrimPrefix(path, rt.prefix)
+		}
+	}
+	if len(s.apis) == 1 {
+		return s.apis[0], path
+	}
+	return nil, ""
+}
+
+// Close flushes and releases what the server holds (the state file). It is safe to call more than once.
+func (s *Server) Close() error {
+	var errs []error
+	s.closeOnce.Do(func() {
+		for _, c := range slices.Backward(s.closers) {
+			errs = append(errs, c())
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// ctxDone reports whether ctx is finished, without blocking.
+func ctxDone(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+var _ io.Closer = (*Server)(nil)
