@@ -19,7 +19,7 @@ func (s *Server) sessionStage(rt *apiRuntime) func(http.Handler) http.Handler { 
 // journal.go
 type journal struct{}
 
-func newJournal(size int) *journal                                          { return &journal{} }
+func newJournal(size int) *journal                                            { return &journal{} }
 func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler { return pass }
 
 // prefer.go
