@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,8 @@ type ErrorShape struct {
 
 // Auth holds authentication settings.
 type Auth struct {
+	// Prefix, when set, is the prefix every API key (apiKey schemes) must start with ("cc_" for careCycle).
+	Prefix string
 	// Forbidden lists glob patterns (path.Match syntax) of credentials that authenticate but lack permission.
 	Forbidden []string
 }
@@ -116,9 +119,15 @@ func parseExtension(raw any) (Extension, []extProblem) {
 		}
 	}
 	if auth, ok := root["auth"]; ok {
-		m := p.object(auth, "/x-standin/auth", "forbidden")
+		m := p.object(auth, "/x-standin/auth", "prefix", "forbidden")
 		if m != nil {
+			ext.Auth.Prefix = p.str(m["prefix"], "/x-standin/auth/prefix")
 			ext.Auth.Forbidden = p.strList(m["forbidden"], "/x-standin/auth/forbidden")
+			for i, pat := range ext.Auth.Forbidden {
+				if _, err := path.Match(pat, ""); err != nil {
+					p.add(fmt.Sprintf("/x-standin/auth/forbidden/%d", i), "bad pattern %q: %v", pat, err)
+				}
+			}
 		}
 	}
 	if rl, ok := root["rateLimit"]; ok {
