@@ -90,7 +90,7 @@ func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
 	location := &url.URL{Path: filepath.ToSlash(file)}
 	doc, err := loader.LoadFromDataWithPath(data, location)
 	if err != nil {
-		return []*LoadError{src.locate(file, err)}, nil
+		return []*LoadError{src.locate(file, err, nil)}, nil
 	}
 	if doc.OpenAPI == "" || !strings.HasPrefix(doc.OpenAPI, "3.") {
 		what := fmt.Sprintf("openapi is %q", doc.OpenAPI)
@@ -106,10 +106,10 @@ func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
 		var multi openapi3.MultiError
 		if errors.As(err, &multi) {
 			for _, e := range flatten(multi) {
-				problems = append(problems, src.locate(file, e))
+				problems = append(problems, src.locate(file, e, doc))
 			}
 		} else {
-			problems = append(problems, src.locate(file, err))
+			problems = append(problems, src.locate(file, err, doc))
 		}
 	}
 	api, err := newAPI(file, data, doc)
@@ -156,14 +156,14 @@ var lineInMessage = regexp.MustCompile(`line (\d+)`)
 
 // locate turns a kin-openapi error into a LoadError with the JSON pointer the error chain tells and the line of
 // the deepest node of that pointer found in the source.
-func (s *sourceMap) locate(file string, err error) *LoadError {
+func (s *sourceMap) locate(file string, err error, doc *openapi3.T) *LoadError {
 	le := &LoadError{File: file, Err: err}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
 		// The chain's own text repeats the location and dumps the schema; the pointer already says where.
 		le.Err = fmt.Errorf("value at %q: %s", "/"+strings.Join(se.JSONPointer(), "/"), se.Reason)
 	}
-	steps := pointerSteps(err)
+	steps := pointerSteps(err, doc)
 	le.Pointer, le.Line = s.resolve(steps)
 	if le.Line == 0 {
 		if m := lineInMessage.FindStringSubmatch(err.Error()); m != nil {
@@ -182,8 +182,9 @@ type step struct {
 }
 
 // pointerSteps reads the context wrappers of a kin-openapi validation error chain into path steps.
-func pointerSteps(err error) []step {
+func pointerSteps(err error, doc *openapi3.T) []step {
 	var steps []step
+	var path, method string
 	lit := func(keys ...string) {
 		for _, k := range keys {
 			steps = append(steps, step{key: k})
@@ -194,8 +195,10 @@ func pointerSteps(err error) []step {
 		case *openapi3.SectionValidationError:
 			lit(w.Section)
 		case *openapi3.PathValidationError:
+			path = w.Path
 			lit(w.Path)
 		case *openapi3.OperationValidationError:
+			method = w.Method
 			lit(strings.ToLower(w.Method))
 		case *openapi3.ComponentValidationError:
 			lit(componentSection(w.Section), w.Name)
@@ -203,6 +206,10 @@ func pointerSteps(err error) []step {
 			lit(w.Name)
 		case *openapi3.MediaTypeExampleValidationError:
 			name := w.ExampleName
+			if parts := failingExample(doc, path, method, name); parts != nil {
+				lit(parts...)
+				continue
+			}
 			steps = append(steps, step{key: "examples/" + name, search: true, match: func(k, parent string) bool {
 				return k == name && parent == "examples"
 			}})
@@ -226,4 +233,51 @@ func componentSection(s string) string {
 		return "securitySchemes"
 	}
 	return s + "s"
+}
+
+// failingExample finds, among the examples called name in an operation's request body and responses, the one
+// whose value fails its media type's schema, and returns its pointer parts below the operation. kin-openapi's
+// error chain names the example but not the response it belongs to.
+func failingExample(doc *openapi3.T, path, method, name string) []string {
+	if doc == nil || doc.Paths == nil || path == "" || method == "" {
+		return nil
+	}
+	item := doc.Paths.Value(path)
+	if item == nil {
+		return nil
+	}
+	op := item.GetOperation(method)
+	if op == nil {
+		return nil
+	}
+	check := func(content openapi3.Content, prefix ...string) []string {
+		for _, ct := range sortedKeys(content) {
+			mt := content[ct]
+			ex, ok := mt.Examples[name]
+			if !ok || ex == nil || ex.Value == nil || mt.Schema == nil || mt.Schema.Value == nil {
+				continue
+			}
+			if mt.Schema.Value.VisitJSON(ex.Value.Value, openapi3.MultiErrors()) != nil {
+				return append(prefix, "content", ct, "examples", name)
+			}
+		}
+		return nil
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		if parts := check(op.RequestBody.Value.Content, "requestBody"); parts != nil {
+			return parts
+		}
+	}
+	if op.Responses != nil {
+		for _, code := range sortedKeys(op.Responses.Map()) {
+			r := op.Responses.Value(code)
+			if r == nil || r.Value == nil {
+				continue
+			}
+			if parts := check(r.Value.Content, "responses", code); parts != nil {
+				return parts
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestLayering pins the one-way data flow of the design: openapi knows nothing of the servers, and the mock and
+// the contract runner never import each other.
+func TestLayering(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go tool not on PATH")
+	}
+	forbidden := map[string][]string{
+		"github.com/standin/standin/openapi":      {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
+		"github.com/standin/standin/fake":         {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
+		"github.com/standin/standin/mock":         {"github.com/standin/standin/contracttest"},
+		"github.com/standin/standin/contracttest": {"github.com/standin/standin/mock"},
+	}
+	for pkg, bad := range forbidden {
+		t.Run(pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+			if err != nil && strings.Contains(string(out), "cannot find package") {
+				t.Skipf("%s does not exist yet", pkg)
+			}
+			require.NoError(t, err, string(out))
+			deps := strings.Fields(string(out))
+			for _, b := range bad {
+				require.NotContains(t, deps, b, "%s must not import %s", pkg, b)
+			}
+		})
+	}
+}
