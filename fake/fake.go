@@ -1,0 +1,238 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// DefaultSeed is the seed used when Options.Seed is 0. A zero seed never means "random".
+const DefaultSeed uint64 = 0x5eed_0f_57a4_d1f0
+
+// DefaultMaxDepth is the nesting depth after which recursive schemas get their minimal valid value.
+const DefaultMaxDepth = 6
+
+// ErrUnsatisfiable reports that no value valid for the schema was found. The schema may be
+// contradictory (minimum above maximum, a pattern that cannot meet the length limits, ...).
+var ErrUnsatisfiable = errors.New("no valid value found for schema")
+
+// Direction says which side of an exchange a value is for. It decides how readOnly and
+// writeOnly properties are treated.
+type Direction int
+
+const (
+	// Both includes readOnly and writeOnly properties (the zero value).
+	Both Direction = iota
+	// Request omits readOnly properties, as a client must not send them.
+	Request
+	// Response omits writeOnly properties, as a server must not return them.
+	Response
+)
+
+// Hint describes the place a value is generated for.
+type Hint struct {
+	// Name is the property or parameter name the value is for ("" at a body root). It picks
+	// realistic values: "email" gets an address, "createdAt" a recent timestamp.
+	Name string
+	// Direction decides whether readOnly or writeOnly properties are left out.
+	Direction Direction
+}
+
+// Options configures a Generator. The zero value is valid.
+type Options struct {
+	// Seed is the run seed. 0 means DefaultSeed, never a random seed.
+	Seed uint64
+	// Now is the clock for date and date-time values (default time.Now). Generated
+	// timestamps fall within the 30 days before the start of Now's UTC day, at offsets
+	// drawn from the seed, so they stay the same all day long.
+	Now func() time.Time
+	// OptionalProbability is the chance that an optional property is included. 0 means the
+	// default, 1 (every property); a negative value leaves every optional property out.
+	OptionalProbability float64
+	// MaxDepth is the nesting depth (objects and arrays) after which only minimal values are
+	// made: no optional properties, minItems items, null where allowed. 0 means DefaultMaxDepth.
+	MaxDepth int
+}
+
+// Generator makes values for kin-openapi schemas. It is safe for concurrent use: its
+// configuration never changes after New, and its only mutable part is a concurrency-safe
+// cache of compiled patterns.
+//
+// A generated value is built from the types encoding/json produces when it decodes into
+// an any: map[string]any, []any, string, float64 (for integers too), bool and nil. So a
+// value can be marshalled as is, compared with a decoded request body with
+// reflect.DeepEqual, and passed to (*openapi3.Schema).VisitJSON.
+type Generator struct {
+	seed     uint64
+	now      func() time.Time
+	optional float64
+	maxDepth int
+
+	patterns sync.Map // pattern source -> *regexp.Regexp (nil when it does not compile)
+}
+
+// New returns a Generator configured by opts.
+func New(opts Options) *Generator {
+	g := &Generator{
+		seed:     opts.Seed,
+		now:      opts.Now,
+		optional: opts.OptionalProbability,
+		maxDepth: opts.MaxDepth,
+	}
+	if g.seed == 0 {
+		g.seed = DefaultSeed
+	}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	switch {
+	case g.optional == 0 || g.optional > 1:
+		g.optional = 1
+	case g.optional < 0:
+		g.optional = 0
+	}
+	if g.maxDepth <= 0 {
+		g.maxDepth = DefaultMaxDepth
+	}
+	return g
+}
+
+// Value generates a value for schema. key (such as "carecycle/assignInquiry/200" or
+// "cinnox/enquiries/7") seeds an independent faker, so the value depends only on the
+// Generator's seed and clock day, key and schema: never on call order or goroutines.
+// When the schema cannot be satisfied, Value returns its best attempt; use Generate to
+// learn about it. A nil schema gives nil.
+func (g *Generator) Value(schema *openapi3.SchemaRef, key string) any {
+	v, _ := g.Generate(schema, key, Hint{})
+	return v
+}
+
+// ValueNamed is Value with a property-name hint for the root value, for example a query
+// parameter's name.
+func (g *Generator) ValueNamed(schema *openapi3.SchemaRef, key, name string) any {
+	v, _ := g.Generate(schema, key, Hint{Name: name})
+	return v
+}
+
+// Generate generates a value for schema as Value does and checks it with
+// schema.VisitJSON (as a request or a response when the hint says so). When the check
+// fails after a few deterministic retries it returns the last attempt and an error
+// wrapping ErrUnsatisfiable and the validation error.
+func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (any, error) {
+	if schema == nil || schema.Value == nil {
+		return nil, fmt.Errorf("generate %s: nil schema: %w", key, ErrUnsatisfiable)
+	}
+	root := fnvString(fnvOffset, key)
+	var (
+		v   any
+		err error
+	)
+	for attempt := range 3 {
+		c := g.newCursor(h)
+		p := c.at(root, h.Name, "")
+		if attempt > 0 {
+			p = c.retry(p, attempt)
+		}
+		v = c.value(p, schema.Value, false)
+		if err = schema.Value.VisitJSON(v, c.vopts...); err == nil {
+			return v, nil
+		}
+	}
+	return v, fmt.Errorf("generate %s: %w: %w", key, ErrUnsatisfiable, err)
+}
+
+// pattern returns the compiled form of a schema pattern, or nil when Go cannot compile it.
+func (g *Generator) pattern(src string) *regexp.Regexp {
+	if re, ok := g.patterns.Load(src); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile(goPattern(src))
+	if err != nil {
+		re = nil
+	}
+	g.patterns.Store(src, re)
+	return re
+}
+
+// cursor carries the state of one Generate call. It is never shared between goroutines.
+type cursor struct {
+	g        *Generator
+	dir      Direction
+	vopts    []openapi3.SchemaValidationOption
+	day      time.Time          // start of Now's UTC day
+	stack    []*openapi3.Schema // schemas on the path from the root, for the recursion guard
+	forceAll bool               // include every optional property (oneOf disambiguation)
+}
+
+func (g *Generator) newCursor(h Hint) *cursor {
+	c := &cursor{g: g, dir: h.Direction, day: g.now().UTC().Truncate(24 * time.Hour)}
+	switch h.Direction {
+	case Request:
+		c.vopts = []openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}
+	case Response:
+		c.vopts = []openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}
+	}
+	return c
+}
+
+// pos is one position in the value being built: its own faker, the hash of its path, its
+// property name and the name of the object holding it.
+type pos struct {
+	f      *gofakeit.Faker
+	h      uint64
+	name   string
+	parent string
+}
+
+func (c *cursor) at(h uint64, name, parent string) pos {
+	return pos{f: gofakeit.NewFaker(rand.NewPCG(c.g.seed, h), false), h: h, name: name, parent: parent}
+}
+
+// child is the position of property name inside the object at p.
+func (c *cursor) child(p pos, name string) pos {
+	return c.at(fnvString(fnvByte(p.h, '/'), name), name, p.name)
+}
+
+// item is the position of the i-th array item attempt at p.
+func (c *cursor) item(p pos, i int) pos {
+	return c.at(fnvUint(fnvByte(p.h, '#'), uint64(i)), singular(p.name), p.parent)
+}
+
+// retry is a fresh position for the n-th retry at p.
+func (c *cursor) retry(p pos, n int) pos {
+	return c.at(fnvUint(fnvByte(p.h, '!'), uint64(n)), p.name, p.parent)
+}
+
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+// fnvString continues a 64-bit FNV-1a hash with s, so fnvString(fnvOffset, s) is
+// hash/fnv's New64a sum of s, without allocating.
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func fnvByte(h uint64, b byte) uint64 {
+	h ^= uint64(b)
+	return h * fnvPrime
+}
+
+func fnvUint(h, u uint64) uint64 {
+	for range 8 {
+		h = fnvByte(h, byte(u))
+		u >>= 8
+	}
+	return h
+}

@@ -1,0 +1,300 @@
+package fake
+
+import (
+	"encoding/base64"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+var (
+	// uuidRE accepts RFC 4122 uuids (versions 1-5) and the nil uuid: kin-openapi's
+	// stricter optional uuid format, so generated uuids pass it too.
+	uuidRE     = regexp.MustCompile(openapi3.FormatOfStringForUUIDOfRFC4122)
+	dateRE     = regexp.MustCompile(openapi3.FormatOfStringDate)
+	dateTimeRE = regexp.MustCompile(openapi3.FormatOfStringDateTime)
+	emailRE    = regexp.MustCompile(`^[a-zA-Z0-9._%+\-]+@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}$`)
+	hostRE     = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?)*$`)
+	// codepointRE finds ECMAScript \uXXXX escapes, which Go's regexp spells \x{XXXX}.
+	// It mirrors kin-openapi's own rewrite, so a pattern compiles the same way here.
+	codepointRE = regexp.MustCompile(`\\u([0-9A-F]{4})`)
+)
+
+// goPattern rewrites a schema pattern into Go regexp syntax as kin-openapi does.
+func goPattern(src string) string {
+	return codepointRE.ReplaceAllString(src, `\x{$1}`)
+}
+
+// formatGen makes a value for a string format.
+type formatGen func(c *cursor, p pos) string
+
+// formats maps string formats to generators. Unknown formats get no special value
+// (kin-openapi does not validate them either).
+var formats = map[string]formatGen{
+	"uuid":          func(_ *cursor, p pos) string { return p.f.UUID() },
+	"date-time":     func(c *cursor, p pos) string { return c.timestamp(p).Format(time.RFC3339) },
+	"date":          func(c *cursor, p pos) string { return c.timestamp(p).Format(time.DateOnly) },
+	"time":          func(c *cursor, p pos) string { return c.timestamp(p).Format(time.TimeOnly) },
+	"email":         func(_ *cursor, p pos) string { return email(p) },
+	"idn-email":     func(_ *cursor, p pos) string { return email(p) },
+	"uri":           func(_ *cursor, p pos) string { return webURL(p) },
+	"url":           func(_ *cursor, p pos) string { return webURL(p) },
+	"iri":           func(_ *cursor, p pos) string { return webURL(p) },
+	"uri-reference": func(_ *cursor, p pos) string { return webURL(p) },
+	"iri-reference": func(_ *cursor, p pos) string { return webURL(p) },
+	"hostname":      func(_ *cursor, p pos) string { return p.f.DomainName() },
+	"idn-hostname":  func(_ *cursor, p pos) string { return p.f.DomainName() },
+	"ipv4":          func(_ *cursor, p pos) string { return ipv4(p) },
+	"ipv6":          func(_ *cursor, p pos) string { return p.f.IPv6Address() },
+	"byte": func(_ *cursor, p pos) string {
+		return base64.StdEncoding.EncodeToString([]byte(p.f.Sentence()))
+	},
+	"password": func(_ *cursor, p pos) string { return p.f.Password(true, true, true, false, false, 16) },
+	"phone":    func(_ *cursor, p pos) string { return phone(p) },
+}
+
+// formatOK checks the formats this package knows strictly, so values also pass
+// validators stricter than kin-openapi's defaults (which check only date, date-time and
+// byte unless uuid, email, ipv4 or ipv6 validators are registered).
+func formatOK(format, v string) bool {
+	switch format {
+	case "uuid":
+		return uuidRE.MatchString(v)
+	case "date-time":
+		_, err := time.Parse(time.RFC3339, v)
+		return err == nil && dateTimeRE.MatchString(v)
+	case "date":
+		_, err := time.Parse(time.DateOnly, v)
+		return err == nil && dateRE.MatchString(v)
+	case "email", "idn-email":
+		return emailRE.MatchString(v)
+	case "uri", "url", "iri":
+		u, err := url.Parse(v)
+		return err == nil && u.Scheme != "" && u.Host != ""
+	case "uri-reference", "iri-reference":
+		_, err := url.Parse(v)
+		return err == nil
+	case "hostname", "idn-hostname":
+		return len(v) <= 253 && hostRE.MatchString(v)
+	case "ipv4":
+		a, err := netip.ParseAddr(v)
+		return err == nil && a.Is4()
+	case "ipv6":
+		a, err := netip.ParseAddr(v)
+		return err == nil && a.Is6()
+	case "byte":
+		_, err := base64.StdEncoding.DecodeString(v)
+		return err == nil
+	}
+	return true
+}
+
+// strCheck holds a string schema's constraints.
+type strCheck struct {
+	minLen, maxLen int // maxLen < 0: none
+	re             *regexp.Regexp
+	format         string
+}
+
+func (c *cursor) strCheck(s *openapi3.Schema) strCheck {
+	k := strCheck{minLen: int(min(s.MinLength, 1<<20)), maxLen: -1, format: s.Format}
+	if s.MaxLength != nil {
+		k.maxLen = int(min(*s.MaxLength, 1<<20))
+	}
+	if s.Pattern != "" {
+		k.re = c.g.pattern(s.Pattern)
+	}
+	return k
+}
+
+func (k strCheck) ok(v string) bool {
+	n := utf8.RuneCountInString(v)
+	if n < k.minLen || (k.maxLen >= 0 && n > k.maxLen) {
+		return false
+	}
+	if k.re != nil && !k.re.MatchString(v) {
+		return false
+	}
+	return formatOK(k.format, v)
+}
+
+// fit trims or pads free text to the length limits, on word boundaries where it can.
+func (k strCheck) fit(p pos, v string) string {
+	if k.maxLen >= 0 && utf8.RuneCountInString(v) > k.maxLen {
+		v = truncate(v, k.maxLen)
+		if t := strings.TrimRight(v, " ,.;:-"); utf8.RuneCountInString(t) >= k.minLen {
+			v = t
+		}
+	}
+	if n := utf8.RuneCountInString(v); n < k.minLen {
+		var b strings.Builder
+		b.WriteString(v)
+		for n < k.minLen {
+			if n > 0 {
+				b.WriteByte(' ')
+				n++
+			}
+			w := strings.ToLower(p.f.Noun())
+			if w == "" {
+				w = "item"
+			}
+			b.WriteString(w)
+			n += utf8.RuneCountInString(w)
+		}
+		v = b.String()
+		if k.maxLen >= 0 {
+			v = truncate(v, k.maxLen)
+		}
+		if utf8.RuneCountInString(strings.TrimRight(v, " ")) >= k.minLen {
+			v = strings.TrimRight(v, " ")
+		}
+	}
+	return v
+}
+
+func truncate(v string, n int) string {
+	i := 0
+	for j := range v {
+		if i == n {
+			return v[:j]
+		}
+		i++
+	}
+	return v
+}
+
+// str generates a string: first a realistic value for the property name, then one for
+// the format, then the schema's example or default, then one from the pattern, then
+// words fitted to the length limits. Every candidate is checked against length, pattern
+// and format; the first that passes wins.
+func (c *cursor) str(p pos, s *openapi3.Schema) string {
+	k := c.strCheck(s)
+	last := ""
+	try := func(v string, free bool) bool {
+		if free {
+			v = k.fit(p, v)
+		}
+		last = v
+		return k.ok(v)
+	}
+	if r := lookupName(p); r != nil && r.str != nil {
+		for range 3 {
+			if try(r.str(c, p, s), r.free) {
+				return last
+			}
+		}
+	}
+	if gen := formats[s.Format]; gen != nil {
+		for range 3 {
+			if try(gen(c, p), false) {
+				return last
+			}
+		}
+	}
+	if p.f.IntN(2) == 0 {
+		for _, sample := range []any{s.Example, s.Default} {
+			if v, ok := sample.(string); ok && try(v, false) {
+				return last
+			}
+		}
+	}
+	if s.Pattern != "" {
+		if k.re == nil {
+			return p.f.Noun() // the pattern does not compile; nothing can match it
+		}
+		if try(p.f.UUID(), false) {
+			return last
+		}
+		src := goPattern(s.Pattern)
+		for range 24 {
+			if try(p.f.Regex(src), false) {
+				return last
+			}
+		}
+		return last
+	}
+	for range 3 {
+		if try(words(p), true) {
+			return last
+		}
+	}
+	if k.maxLen >= 0 && k.maxLen < 4 {
+		try(p.f.LetterN(uint(max(k.minLen, min(k.maxLen, 2)))), false)
+	}
+	return last
+}
+
+// words is generic filler text: one or two lower-case words.
+func words(p pos) string {
+	w := strings.ToLower(p.f.Noun())
+	if p.f.IntN(2) == 0 {
+		w = strings.ToLower(p.f.Adjective()) + " " + w
+	}
+	return w
+}
+
+// timestamp is a moment within the 30 days before the cursor's day, older for names
+// like startAt/createdAt and newer for endAt/updatedAt, so such pairs stay in order
+// even when generated apart.
+func (c *cursor) timestamp(p pos) time.Time {
+	const day = 24 * 60 * 60
+	var secs int
+	switch phase(words0(p.name)) {
+	case -1:
+		secs = 15*day + p.f.IntN(14*day)
+	case 1:
+		secs = 1 + p.f.IntN(14*day)
+	default:
+		secs = 1 + p.f.IntN(29*day)
+	}
+	return c.day.Add(-time.Duration(secs) * time.Second)
+}
+
+func email(p pos) string {
+	return strings.ToLower(p.f.FirstName() + "." + p.f.LastName() + "@" + p.f.DomainName())
+}
+
+// phone is an E.164 number such as +60121233112.
+func phone(p pos) string {
+	cc := []string{"60", "65", "1", "44", "61", "852", "81"}[p.f.IntN(7)]
+	var b strings.Builder
+	b.WriteByte('+')
+	b.WriteString(cc)
+	b.WriteByte(byte('1' + p.f.IntN(9)))
+	for range 10 - len(cc) {
+		b.WriteByte(byte('0' + p.f.IntN(10)))
+	}
+	return b.String()
+}
+
+func ipv4(p pos) string {
+	first := 11 + p.f.IntN(212) // 11..222, never 127
+	if first == 127 {
+		first = 128
+	}
+	return strconv.Itoa(first) + "." + strconv.Itoa(p.f.IntN(256)) + "." + strconv.Itoa(p.f.IntN(256)) + "." + strconv.Itoa(1+p.f.IntN(254))
+}
+
+func webURL(p pos) string {
+	return "https://" + p.f.DomainName() + "/" + slug(p)
+}
+
+func slug(p pos) string {
+	return strings.ReplaceAll(strings.ToLower(p.f.Noun()+"-"+p.f.Noun()), " ", "-")
+}
+
+// hexID is a 24-character lower-case hex id (MongoDB ObjectId style).
+func hexID(p pos) string {
+	const digits = "0123456789abcdef"
+	var b [24]byte
+	for i := range b {
+		b[i] = digits[p.f.IntN(16)]
+	}
+	return string(b[:])
+}

@@ -1,0 +1,392 @@
+package fake
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// hardDepth is how far past MaxDepth a schema that requires its own recursion may go
+// before the generator gives up and returns nil.
+const hardDepth = 24
+
+// value generates a value for s at p. minimal asks for the smallest valid value.
+func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
+	if s == nil {
+		return p.f.Noun()
+	}
+	depth := len(c.stack)
+	if depth > c.g.maxDepth+hardDepth {
+		return nil
+	}
+	if depth >= c.g.maxDepth || c.repeats(s) >= 2 {
+		minimal = true
+	}
+	c.stack = append(c.stack, s)
+	defer func() { c.stack = c.stack[:depth] }()
+
+	if onlyNull(s) || (minimal && permitsNull(s)) {
+		return nil
+	}
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		return c.composed(p, s, minimal)
+	case len(s.AllOf) > 0 || s.Not != nil:
+		flat := flatten(s, 0)
+		flat.Not = nil
+		var v any
+		for i := range 4 {
+			q := p
+			if i > 0 {
+				q = c.retry(p, i)
+			}
+			if len(flat.OneOf) > 0 || len(flat.AnyOf) > 0 {
+				v = c.composed(q, flat, minimal)
+			} else {
+				v = c.plain(q, flat, minimal)
+			}
+			if s.VisitJSON(v, c.vopts...) == nil {
+				return v
+			}
+		}
+		return v
+	}
+	return c.plain(p, s, minimal)
+}
+
+// repeats counts how often s is already on the path from the root.
+func (c *cursor) repeats(s *openapi3.Schema) int {
+	n := 0
+	for _, x := range c.stack {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// composed handles oneOf and anyOf: it merges one branch into the rest of the schema,
+// generates, and keeps the first value the whole schema accepts (for oneOf: exactly one
+// branch matches). Branches are tried in order from a seeded start; a second round
+// includes every optional property, which often tells branches apart.
+func (c *cursor) composed(p pos, s *openapi3.Schema, minimal bool) any {
+	branches := s.OneOf
+	base := *s
+	if len(branches) > 0 {
+		base.OneOf = nil
+	} else {
+		branches = s.AnyOf
+		base.AnyOf = nil
+	}
+	n := len(branches)
+	start := 0
+	if !minimal {
+		start = p.f.IntN(n)
+	}
+	var last any
+	saved := c.forceAll
+	defer func() { c.forceAll = saved }()
+	for round := range 2 {
+		for i := range n {
+			b := branches[(start+i)%n]
+			if b == nil || b.Value == nil {
+				continue
+			}
+			eff := merge(flatten(&base, 0), flatten(b.Value, 0))
+			v := c.value(c.retry(p, round*n+i), eff, minimal)
+			c.setDiscriminator(s, b, v)
+			if s.VisitJSON(v, c.vopts...) == nil {
+				return v
+			}
+			last = v
+		}
+		c.forceAll = true
+	}
+	return last
+}
+
+// setDiscriminator writes the discriminator value that selects branch b into v.
+func (c *cursor) setDiscriminator(s *openapi3.Schema, b *openapi3.SchemaRef, v any) {
+	d := s.Discriminator
+	obj, ok := v.(map[string]any)
+	if d == nil || d.PropertyName == "" || !ok {
+		return
+	}
+	name := ""
+	for _, k := range slices.Sorted(maps.Keys(d.Mapping)) {
+		if ref := d.Mapping[k].Ref; ref == b.Ref || (ref != "" && !strings.Contains(ref, "/") && strings.HasSuffix(b.Ref, "/"+ref)) {
+			name = k
+			break
+		}
+	}
+	if name == "" && b.Ref != "" {
+		name = b.Ref[strings.LastIndex(b.Ref, "/")+1:]
+	}
+	if name != "" {
+		obj[d.PropertyName] = name
+	}
+}
+
+// plain generates for a schema without oneOf/anyOf/allOf/not at this level.
+func (c *cursor) plain(p pos, s *openapi3.Schema, minimal bool) any {
+	if len(s.Enum) > 0 {
+		return c.enum(p, s)
+	}
+	if s.Const != nil {
+		return normalize(s.Const)
+	}
+	switch typeOf(p, s) {
+	case openapi3.TypeObject:
+		return c.object(p, s, minimal)
+	case openapi3.TypeArray:
+		return c.array(p, s, minimal)
+	case openapi3.TypeInteger:
+		return c.number(p, s, true)
+	case openapi3.TypeNumber:
+		return c.number(p, s, false)
+	case openapi3.TypeBoolean:
+		return p.f.Bool()
+	case openapi3.TypeNull:
+		return nil
+	}
+	return c.str(p, s)
+}
+
+// enum picks one of the schema's enum values, starting at a seeded index and preferring
+// non-null values the whole schema accepts.
+func (c *cursor) enum(p pos, s *openapi3.Schema) any {
+	n := len(s.Enum)
+	start := p.f.IntN(n)
+	var fallback any
+	for i := range n {
+		v := s.Enum[(start+i)%n]
+		if v == nil && n > 1 {
+			continue
+		}
+		v = normalize(v)
+		if i == 0 {
+			fallback = v
+		}
+		if s.VisitJSON(v) == nil {
+			return v
+		}
+	}
+	return fallback
+}
+
+// object generates an object: required properties always, optional ones per
+// OptionalProbability, then minProperties/maxProperties and additionalProperties.
+func (c *cursor) object(p pos, s *openapi3.Schema, minimal bool) map[string]any {
+	out := make(map[string]any, len(s.Properties))
+	var skipped []string
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		ref := s.Properties[name]
+		if ref == nil || ref.Value == nil || c.hidden(ref.Value) {
+			continue
+		}
+		if !slices.Contains(s.Required, name) {
+			if minimal || (!c.forceAll && c.g.optional < 1 && p.f.Float64() >= c.g.optional) {
+				skipped = append(skipped, name)
+				continue
+			}
+		}
+		out[name] = c.value(c.child(p, name), ref.Value, minimal)
+	}
+	extra := additional(s)
+	for _, name := range s.Required {
+		if _, ok := out[name]; !ok && s.Properties[name] == nil {
+			out[name] = c.value(c.child(p, name), extra, minimal)
+		}
+	}
+	if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil && !minimal {
+		for range p.f.IntRange(1, 3) {
+			c.addExtra(p, s, out, extra)
+		}
+	}
+	for i := 0; uint64(len(out)) < s.MinProps && i < int(s.MinProps)+len(skipped)+8; i++ {
+		if len(skipped) > 0 {
+			name := skipped[0]
+			skipped = skipped[1:]
+			out[name] = c.value(c.child(p, name), s.Properties[name].Value, minimal)
+			continue
+		}
+		if has := s.AdditionalProperties.Has; has != nil && !*has {
+			break
+		}
+		c.addExtra(p, s, out, extra)
+	}
+	if s.MaxProps != nil {
+		for _, name := range slices.Sorted(maps.Keys(out)) {
+			if uint64(len(out)) <= *s.MaxProps {
+				break
+			}
+			if !slices.Contains(s.Required, name) {
+				delete(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// hidden reports whether a property is left out in the cursor's direction.
+func (c *cursor) hidden(s *openapi3.Schema) bool {
+	return (c.dir == Request && s.ReadOnly) || (c.dir == Response && s.WriteOnly)
+}
+
+// addExtra adds one additional property with a word for its name.
+func (c *cursor) addExtra(p pos, s *openapi3.Schema, out map[string]any, extra *openapi3.Schema) {
+	for i := range 8 {
+		name := strings.ToLower(p.f.Noun())
+		if i > 3 || name == "" {
+			name += strconv.Itoa(len(out) + i)
+		}
+		if _, taken := out[name]; taken || s.Properties[name] != nil {
+			continue
+		}
+		out[name] = c.value(c.child(p, name), extra, false)
+		return
+	}
+}
+
+// additional is the schema for properties not listed in properties.
+func additional(s *openapi3.Schema) *openapi3.Schema {
+	if ref := s.AdditionalProperties.Schema; ref != nil && ref.Value != nil {
+		return ref.Value
+	}
+	return &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}
+}
+
+// array generates minItems..maxItems items (a realistic 1-3 when unbounded), distinct
+// when uniqueItems is set.
+func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
+	lo := int(min(s.MinItems, 1<<16))
+	hi := lo + 3
+	if s.MaxItems != nil {
+		hi = int(min(*s.MaxItems, 1<<16))
+	}
+	n := lo
+	if !minimal {
+		a, b := max(lo, 1), min(max(lo, 3), hi)
+		a = min(a, b)
+		n = max(p.f.IntRange(a, b), 0)
+	}
+	var items *openapi3.Schema
+	if s.Items != nil {
+		items = s.Items.Value
+	}
+	out := make([]any, 0, n)
+	var seen map[string]bool
+	if s.UniqueItems {
+		seen = make(map[string]bool, n)
+	}
+	for i := 0; len(out) < n && i < 10*n+10; i++ {
+		v := c.value(c.item(p, i), items, minimal && i < n)
+		if seen != nil {
+			k := string(canonical(v))
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// typeOf picks the JSON type to generate: the first non-null declared type, else one
+// inferred from the keywords present.
+func typeOf(p pos, s *openapi3.Schema) string {
+	var types []string
+	for _, t := range s.Type.Slice() {
+		if t != openapi3.TypeNull {
+			types = append(types, t)
+		}
+	}
+	switch {
+	case len(types) == 1:
+		return types[0]
+	case len(types) > 1:
+		return types[p.f.IntN(len(types))]
+	case s.Type.IncludesNull():
+		return openapi3.TypeNull
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.Required) > 0 || s.MinProps > 0:
+		return openapi3.TypeObject
+	case s.Items != nil || s.MinItems > 0 || s.MaxItems != nil || s.UniqueItems:
+		return openapi3.TypeArray
+	case s.Format == "int32" || s.Format == "int64":
+		return openapi3.TypeInteger
+	case s.Min != nil || s.Max != nil || s.MultipleOf != nil || s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() ||
+		s.Format == "float" || s.Format == "double":
+		return openapi3.TypeNumber
+	}
+	return openapi3.TypeString
+}
+
+// onlyNull reports whether null is the only value the schema's type allows.
+func onlyNull(s *openapi3.Schema) bool {
+	if t := s.Type.Slice(); len(t) == 1 && t[0] == openapi3.TypeNull {
+		return true
+	}
+	return len(s.Enum) == 1 && s.Enum[0] == nil
+}
+
+// permitsNull reports whether null is valid for the schema in OpenAPI 3.0 terms.
+func permitsNull(s *openapi3.Schema) bool {
+	if len(s.Enum) > 0 {
+		return slices.Contains(s.Enum, nil)
+	}
+	return (s.Nullable || s.Type.IncludesNull()) && len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0
+}
+
+// normalize deep-copies a schema-held value (enum, const, example) into the types
+// encoding/json decodes into.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case nil, string, bool, float64:
+		return x
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case uint64:
+		return float64(x)
+	case float32:
+		return float64(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = normalize(e)
+		}
+		return out
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var out any
+	if json.Unmarshal(b, &out) != nil {
+		return nil
+	}
+	return out
+}
+
+// canonical is the JSON encoding of v (object keys sorted), used to compare values.
+func canonical(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
