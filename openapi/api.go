@@ -30,6 +30,9 @@ type API struct {
 	Operations []*Operation
 	// Ext is the root x-standin block (zero when the document has none).
 	Ext Extension
+	// Collections are the record collections the API keeps in the mock's state: those declared under the root
+	// x-standin-collections plus those inferred from CRUD-shaped paths (see behaviour.go).
+	Collections map[string]*Collection
 
 	byID map[string]*Operation
 }
@@ -51,6 +54,9 @@ type Operation struct {
 	Statuses []int
 	// Ext is the raw operation-level x-standin value, nil when absent.
 	Ext any
+	// Behaviour is Ext parsed and checked (behaviour.go), or CRUD inferred from method and path when Ext is
+	// absent; nil when the operation answers generated data.
+	Behaviour *Behaviour
 }
 
 // Operation returns the operation with the given operationId, or nil.

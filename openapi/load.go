@@ -122,6 +122,11 @@ func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
 		problems = append(problems, &LoadError{File: file, Line: src.line(p.pointer), Pointer: p.pointer, Err: p.err})
 	}
 	api.Ext = ext
+	bp := &extParser{}
+	parseBehaviours(api, bp)
+	for _, p := range bp.problems {
+		problems = append(problems, &LoadError{File: file, Line: src.line(p.pointer), Pointer: p.pointer, Err: p.err})
+	}
 	api.Name = ext.Name
 	if api.Name == "" {
 		api.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))

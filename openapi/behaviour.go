@@ -1,0 +1,807 @@
+package openapi
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// collectionsKey is the root extension that declares the collections of records an API keeps.
+const collectionsKey = "x-standin-collections"
+
+// Collection is a named set of records an API keeps in the mock's state (fixtures/<api>/<name>.json).
+type Collection struct {
+	// Name is the collection's name ("inquiries").
+	Name string
+	// Key is the record field that identifies a record ("id" unless declared).
+	Key string
+	// SchemaName is the component schema of a record ("Inquiry"); empty for an inferred collection whose schema
+	// is inline.
+	SchemaName string
+	// Schema is the record schema; fixtures, generated records and admin writes are checked against it.
+	Schema *openapi3.SchemaRef
+	// IDs says how a create makes a new key: "uuid" or "sequence" (the largest integer key plus one).
+	IDs string
+	// Settle is how long a newly created record answers the queued error on every call that looks it up
+	// (0: never). The server's Config.Settle, when set, replaces it.
+	Settle time.Duration
+	// Inferred is true when the collection was inferred from paths rather than declared.
+	Inferred bool
+}
+
+// Fields returns the property names a record of the collection may have.
+func (c *Collection) Fields() []string { return slices.Sorted(maps.Keys(properties(c.Schema))) }
+
+// Action is what a behaviour does with its collection.
+type Action string
+
+// The actions of a behaviour.
+const (
+	ActionGet    Action = "get"    // find one record and answer it
+	ActionList   Action = "list"   // filter, sort and page the collection
+	ActionCreate Action = "create" // store a new record
+	ActionUpdate Action = "update" // change a found record
+	ActionDelete Action = "delete" // remove a found record
+)
+
+// Behaviour is an operation's x-standin block, parsed and checked against the document. Values it reads are
+// Exprs: "$path.x", "$query.x", "$body.a.b", "$header.x", "$now", "$nowUnix", "$clientId", "$userId", "$ref.NAME[.f]",
+// "$before[.f]", "$after[.f]", "$record[.f]", "$list", "$labels.missing|added|all", or a literal.
+type Behaviour struct {
+	// Resource names the collection (a key of API.Collections).
+	Resource string
+	// Action is what the operation does; inferred from the method when not written.
+	Action Action
+	// Lookup finds the one record whose fields equal the values (several fields make a compound key).
+	Lookup []Match
+	// Identifier finds the record by a typed identifier ("email:a@b.c") instead of Lookup.
+	Identifier *Identifier
+	// Require lists rules on the request, checked in order before anything else.
+	Require []Rule
+	// Refs lists references to records of other collections that must exist.
+	Refs []Ref
+	// Defaults are fields a created record gets when the body does not give them.
+	Defaults map[string]any
+	// Merge copies the request body's fields that the record schema knows into the record (create, update).
+	Merge bool
+	// Set assigns fields after Merge, in order.
+	Set []Assign
+	// Labels adds a set of ids to an array field (labelled-set semantics).
+	Labels *Labels
+	// Filter keeps the records of a list that meet every condition.
+	Filter []Filter
+	// Sort orders a list by a field; Desc reverses it. Empty keeps insertion order.
+	Sort     string
+	SortDesc bool
+	// Page takes a window of a list.
+	Page *Page
+	// Status is the success status (0: the operation's lowest documented 2xx).
+	Status int
+	// Respond is the response body template; nil answers the record ($after, $before for delete) or $list.
+	Respond any
+	// Inferred is true when the behaviour was inferred from method and path (the operation has no x-standin).
+	Inferred bool
+}
+
+// Expr is a value source: a string starting with '$' names a value of the request or the state; anything else
+// is a literal.
+type Expr struct {
+	Ref     string // "$body.status"; empty for a literal
+	Literal any
+}
+
+// IsLiteral reports whether the expression is a literal value.
+func (e Expr) IsLiteral() bool { return e.Ref == "" }
+
+// Root returns the first part of a reference ("body" for "$body.a.b").
+func (e Expr) Root() string {
+	r, _, _ := strings.Cut(strings.TrimPrefix(e.Ref, "$"), ".")
+	return r
+}
+
+// Path returns the parts after the root ("a", "b" for "$body.a.b").
+func (e Expr) Path() []string {
+	_, rest, ok := strings.Cut(strings.TrimPrefix(e.Ref, "$"), ".")
+	if !ok || rest == "" {
+		return nil
+	}
+	return strings.Split(rest, ".")
+}
+
+func (e Expr) String() string {
+	if e.Ref != "" {
+		return e.Ref
+	}
+	return fmt.Sprint(e.Literal)
+}
+
+// Match is one field of a lookup key.
+type Match struct {
+	Field string
+	Value Expr
+}
+
+// Identifier resolves a typed identifier such as "id:123", "email:a@b.c" or "phone:+60121233112".
+type Identifier struct {
+	From  Expr              // where the identifier is read ("$path.identifier")
+	Forms map[string]string // prefix -> record field ("email" -> "email")
+}
+
+// Rule is one check of a require list. A failed rule answers the API's validation error, naming the rule.
+type Rule struct {
+	Name    string // the rule's name, reported as the failure's code unless Code is set
+	Code    string // the failure's code as the vendor names it ("custom"); empty means Name
+	Value   Expr
+	In      []any // the value must be one of these
+	After   *Expr // the value (a time or a number) must not be before this one
+	Message string
+}
+
+// Ref is a reference to a record of another collection that must exist.
+type Ref struct {
+	Name     string   // the found record is $ref.<Name>
+	Value    Expr     // the referencing value; null skips the check and makes $ref.<Name> null
+	Resource string   // the referenced collection
+	Match    []string // fields of the referenced record compared with the value, in order
+	Missing  string   // the error kind answered when nothing matches ("notFound" or "validation")
+	Message  string   // message of that error; empty keeps the API's default
+}
+
+// Assign sets one field.
+type Assign struct {
+	Field string
+	Value Expr
+}
+
+// Labels describes labelled-set semantics: ids from the request are added to an array field when they exist in
+// another collection; the others are reported as missing ($labels.missing).
+type Labels struct {
+	Field    string // the record's array field ("labelIDs")
+	From     Expr   // the requested ids ("$body.labelIds")
+	Resource string // the collection the ids must exist in
+	Replace  bool   // replace the set instead of adding to it
+}
+
+// Filter is one condition of a list. Conditions whose value is absent from the request are skipped.
+type Filter struct {
+	Field    string
+	Equals   *Expr // the field equals the value
+	AnyOf    *Expr // the field (or one of its items) is one of the values
+	From     *Expr // the field (a time or a number) is at or after the value
+	To       *Expr // the field is at or before the value
+	Contains *Expr // the field contains the value as a substring, ignoring case
+}
+
+// Page takes a window of a list; absent values take the parameter's default.
+type Page struct {
+	Offset *Expr
+	Limit  *Expr
+}
+
+// behaviourKeys are the keys an operation-level x-standin block may hold.
+var behaviourKeys = []string{"resource", "action", "lookup", "identifier", "require", "refs", "defaults", "merge",
+	"set", "labels", "filter", "sort", "page", "status", "respond"}
+
+// parseCollections reads the root x-standin-collections block.
+func parseCollections(doc *openapi3.T, p *extParser) map[string]*Collection {
+	raw, ok := doc.Extensions[collectionsKey]
+	if !ok {
+		return map[string]*Collection{}
+	}
+	out := map[string]*Collection{}
+	ptr := "/" + collectionsKey
+	m := p.object(raw, ptr)
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		cp := ptr + "/" + escapePointer(name)
+		cm := p.object(m[name], cp, "schema", "key", "ids", "settle")
+		if cm == nil {
+			continue
+		}
+		c := &Collection{Name: name, Key: "id", SchemaName: p.str(cm["schema"], cp+"/schema")}
+		if c.SchemaName == "" {
+			p.add(cp+"/schema", "missing schema: expected the name of a component schema describing one record")
+			continue
+		}
+		var ref *openapi3.SchemaRef
+		if doc.Components != nil {
+			ref = doc.Components.Schemas[c.SchemaName]
+		}
+		if ref == nil {
+			p.add(cp+"/schema", "schema %q is not in components/schemas", c.SchemaName)
+			continue
+		}
+		c.Schema = ref
+		if k, ok := cm["key"]; ok {
+			c.Key = p.str(k, cp+"/key")
+		}
+		props := properties(ref)
+		if _, ok := props[c.Key]; !ok {
+			p.add(cp+"/key", "key field %q is not a property of schema %s: expected one of %s", c.Key, c.SchemaName,
+				strings.Join(slices.Sorted(maps.Keys(props)), ", "))
+		}
+		c.IDs = "uuid"
+		if keySchema := props[c.Key]; keySchema != nil && keySchema.Value != nil && keySchema.Value.Type.Is("integer") {
+			c.IDs = "sequence"
+		}
+		if v, ok := cm["ids"]; ok {
+			c.IDs = p.str(v, cp+"/ids")
+			if c.IDs != "uuid" && c.IDs != "sequence" {
+				p.add(cp+"/ids", "unknown id style %q: expected uuid or sequence", c.IDs)
+			}
+		}
+		if v, ok := cm["settle"]; ok {
+			s := p.str(v, cp+"/settle")
+			d, err := time.ParseDuration(s)
+			if err != nil || d < 0 {
+				p.add(cp+"/settle", "settle %q is not a duration: expected e.g. 3s", s)
+			}
+			c.Settle = d
+		}
+		out[name] = c
+	}
+	return out
+}
+
+// parseBehaviours reads every operation's x-standin block and infers CRUD for operations without one.
+func parseBehaviours(a *API, p *extParser) {
+	a.Collections = parseCollections(a.Doc, p)
+	for _, op := range a.Operations {
+		if op.Ext == nil {
+			continue
+		}
+		bp := behaviourParser{p: p, api: a, op: op, ptr: op.Pointer + "/" + extensionKey}
+		op.Behaviour = bp.parse(op.Ext)
+	}
+	inferBehaviours(a)
+}
+
+type behaviourParser struct {
+	p    *extParser
+	api  *API
+	op   *Operation
+	ptr  string
+	coll *Collection
+	refs map[string]*Collection
+}
+
+func (bp *behaviourParser) parse(raw any) *Behaviour {
+	p := bp.p
+	m := p.object(raw, bp.ptr, behaviourKeys...)
+	if m == nil {
+		return nil
+	}
+	b := &Behaviour{}
+	b.Resource = p.str(m["resource"], bp.ptr+"/resource")
+	if b.Resource == "" {
+		p.add(bp.ptr+"/resource", "missing resource: expected the name of a collection declared in %s", collectionsKey)
+		return nil
+	}
+	bp.coll = bp.api.Collections[b.Resource]
+	if bp.coll == nil {
+		p.add(bp.ptr+"/resource", "unknown collection %q: expected one of %s (declared in %s)", b.Resource,
+			strings.Join(slices.Sorted(maps.Keys(bp.api.Collections)), ", "), collectionsKey)
+		return nil
+	}
+	bp.refs = map[string]*Collection{}
+	if v, ok := m["action"]; ok {
+		b.Action = Action(p.str(v, bp.ptr+"/action"))
+		if !slices.Contains([]Action{ActionGet, ActionList, ActionCreate, ActionUpdate, ActionDelete}, b.Action) {
+			p.add(bp.ptr+"/action", "unknown action %q: expected get, list, create, update or delete", b.Action)
+		}
+	}
+	if v, ok := m["lookup"]; ok {
+		lm := p.object(v, bp.ptr+"/lookup")
+		for _, f := range slices.Sorted(maps.Keys(lm)) {
+			fp := bp.ptr + "/lookup/" + escapePointer(f)
+			bp.field(bp.coll, f, fp)
+			b.Lookup = append(b.Lookup, Match{Field: f, Value: bp.expr(lm[f], fp, false)})
+		}
+	}
+	if v, ok := m["identifier"]; ok {
+		b.Identifier = bp.identifier(v, bp.ptr+"/identifier")
+	}
+	if b.Action == "" {
+		b.Action = defaultAction(bp.op.Method, len(b.Lookup) > 0 || b.Identifier != nil)
+	}
+	if (b.Action == ActionGet || b.Action == ActionUpdate || b.Action == ActionDelete) && len(b.Lookup) == 0 && b.Identifier == nil {
+		p.add(bp.ptr, "action %s needs lookup or identifier to find the record", b.Action)
+	}
+	if v, ok := m["require"]; ok {
+		list, _ := v.([]any)
+		if list == nil {
+			p.add(bp.ptr+"/require", "expected a list of rules, got %s", describe(v))
+		}
+		for i, item := range list {
+			b.Require = append(b.Require, bp.rule(item, fmt.Sprintf("%s/require/%d", bp.ptr, i)))
+		}
+	}
+	if v, ok := m["refs"]; ok {
+		rm := p.object(v, bp.ptr+"/refs")
+		for _, name := range slices.Sorted(maps.Keys(rm)) {
+			if r := bp.ref(name, rm[name], bp.ptr+"/refs/"+escapePointer(name)); r != nil {
+				b.Refs = append(b.Refs, *r)
+			}
+		}
+	}
+	if v, ok := m["defaults"]; ok {
+		b.Defaults = p.object(v, bp.ptr+"/defaults")
+		for _, f := range slices.Sorted(maps.Keys(b.Defaults)) {
+			bp.field(bp.coll, f, bp.ptr+"/defaults/"+escapePointer(f))
+		}
+	}
+	if v, ok := m["merge"]; ok {
+		mb, isBool := v.(bool)
+		if !isBool {
+			p.add(bp.ptr+"/merge", "expected true or false, got %s", describe(v))
+		}
+		b.Merge = mb
+	}
+	if v, ok := m["set"]; ok {
+		sm := p.object(v, bp.ptr+"/set")
+		for _, f := range slices.Sorted(maps.Keys(sm)) {
+			fp := bp.ptr + "/set/" + escapePointer(f)
+			bp.field(bp.coll, f, fp)
+			b.Set = append(b.Set, Assign{Field: f, Value: bp.expr(sm[f], fp, false)})
+		}
+	}
+	if v, ok := m["labels"]; ok {
+		b.Labels = bp.labels(v, bp.ptr+"/labels")
+	}
+	if v, ok := m["filter"]; ok {
+		fm := p.object(v, bp.ptr+"/filter")
+		for _, f := range slices.Sorted(maps.Keys(fm)) {
+			b.Filter = append(b.Filter, bp.filter(f, fm[f], bp.ptr+"/filter/"+escapePointer(f)))
+		}
+	}
+	if v, ok := m["sort"]; ok {
+		s := p.str(v, bp.ptr+"/sort")
+		b.Sort, b.SortDesc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
+		bp.field(bp.coll, b.Sort, bp.ptr+"/sort")
+	}
+	if v, ok := m["page"]; ok {
+		pm := p.object(v, bp.ptr+"/page", "offset", "limit")
+		if pm != nil {
+			b.Page = &Page{}
+			if o, ok := pm["offset"]; ok {
+				e := bp.expr(o, bp.ptr+"/page/offset", false)
+				b.Page.Offset = &e
+			}
+			if l, ok := pm["limit"]; ok {
+				e := bp.expr(l, bp.ptr+"/page/limit", false)
+				b.Page.Limit = &e
+			}
+		}
+	}
+	if v, ok := m["status"]; ok {
+		b.Status = p.integer(v, bp.ptr+"/status")
+		if !bp.op.Documents(b.Status) {
+			p.add(bp.ptr+"/status", "status %d is not documented by the operation: expected one of %v", b.Status, bp.op.Statuses)
+		}
+	}
+	if v, ok := m["respond"]; ok {
+		b.Respond = v
+		bp.template(v, bp.ptr+"/respond")
+	}
+	if (len(b.Filter) > 0 || b.Page != nil || b.Sort != "") && b.Action != ActionList {
+		p.add(bp.ptr, "filter, sort and page apply to action list only, not %s", b.Action)
+	}
+	return b
+}
+
+func defaultAction(method string, finds bool) Action {
+	switch method {
+	case "GET", "HEAD":
+		if finds {
+			return ActionGet
+		}
+		return ActionList
+	case "DELETE":
+		return ActionDelete
+	case "POST":
+		if finds {
+			return ActionUpdate
+		}
+		return ActionCreate
+	}
+	return ActionUpdate
+}
+
+func (bp *behaviourParser) identifier(v any, ptr string) *Identifier {
+	m := bp.p.object(v, ptr, "from", "forms")
+	if m == nil {
+		return nil
+	}
+	id := &Identifier{From: bp.expr(m["from"], ptr+"/from", true), Forms: map[string]string{}}
+	forms := bp.p.strMap(m["forms"], ptr+"/forms")
+	if len(forms) == 0 {
+		bp.p.add(ptr+"/forms", "expected at least one prefix: record field pair, e.g. {id: id, email: email}")
+	}
+	for prefix, field := range forms {
+		bp.field(bp.coll, field, ptr+"/forms/"+escapePointer(prefix))
+		id.Forms[prefix] = field
+	}
+	return id
+}
+
+func (bp *behaviourParser) rule(v any, ptr string) Rule {
+	m := bp.p.object(v, ptr, "rule", "code", "value", "in", "notBefore", "message")
+	if m == nil {
+		return Rule{}
+	}
+	r := Rule{Name: bp.p.str(m["rule"], ptr+"/rule"), Code: bp.p.str(m["code"], ptr+"/code"),
+		Value: bp.expr(m["value"], ptr+"/value", true), Message: bp.p.str(m["message"], ptr+"/message")}
+	if r.Name == "" {
+		bp.p.add(ptr+"/rule", "missing rule name: expected a short name reported as the failure's code")
+	}
+	if in, ok := m["in"]; ok {
+		list, isList := in.([]any)
+		if !isList || len(list) == 0 {
+			bp.p.add(ptr+"/in", "expected a non-empty list of allowed values, got %s", describe(in))
+		}
+		r.In = list
+	}
+	if nb, ok := m["notBefore"]; ok {
+		e := bp.expr(nb, ptr+"/notBefore", true)
+		r.After = &e
+	}
+	if r.In == nil && r.After == nil {
+		bp.p.add(ptr, "rule %q checks nothing: expected in or notBefore", r.Name)
+	}
+	return r
+}
+
+func (bp *behaviourParser) ref(name string, v any, ptr string) *Ref {
+	m := bp.p.object(v, ptr, "value", "resource", "match", "missing", "message")
+	if m == nil {
+		return nil
+	}
+	r := &Ref{Name: name, Value: bp.expr(m["value"], ptr+"/value", true), Resource: bp.p.str(m["resource"], ptr+"/resource"),
+		Match: bp.p.strList(m["match"], ptr+"/match"), Missing: "notFound", Message: bp.p.str(m["message"], ptr+"/message")}
+	coll := bp.api.Collections[r.Resource]
+	if coll == nil {
+		bp.p.add(ptr+"/resource", "unknown collection %q: expected one of %s", r.Resource,
+			strings.Join(slices.Sorted(maps.Keys(bp.api.Collections)), ", "))
+		return nil
+	}
+	if len(r.Match) == 0 {
+		r.Match = []string{coll.Key}
+	}
+	for i, f := range r.Match {
+		bp.field(coll, f, fmt.Sprintf("%s/match/%d", ptr, i))
+	}
+	if mk, ok := m["missing"]; ok {
+		r.Missing = bp.p.str(mk, ptr+"/missing")
+		if _, known := ErrorKinds[r.Missing]; !known {
+			bp.p.add(ptr+"/missing", "unknown error kind %q: expected notFound or validation", r.Missing)
+		}
+	}
+	bp.refs[name] = coll
+	return r
+}
+
+func (bp *behaviourParser) labels(v any, ptr string) *Labels {
+	m := bp.p.object(v, ptr, "field", "from", "resource", "replace")
+	if m == nil {
+		return nil
+	}
+	l := &Labels{Field: bp.p.str(m["field"], ptr+"/field"), From: bp.expr(m["from"], ptr+"/from", true),
+		Resource: bp.p.str(m["resource"], ptr+"/resource")}
+	bp.field(bp.coll, l.Field, ptr+"/field")
+	if bp.api.Collections[l.Resource] == nil {
+		bp.p.add(ptr+"/resource", "unknown collection %q: expected one of %s", l.Resource,
+			strings.Join(slices.Sorted(maps.Keys(bp.api.Collections)), ", "))
+	}
+	if r, ok := m["replace"]; ok {
+		l.Replace, _ = r.(bool)
+	}
+	return l
+}
+
+func (bp *behaviourParser) filter(field string, v any, ptr string) Filter {
+	bp.field(bp.coll, field, ptr)
+	f := Filter{Field: field}
+	if s, ok := v.(string); ok {
+		e := bp.expr(s, ptr, false)
+		f.Equals = &e
+		return f
+	}
+	m := bp.p.object(v, ptr, "equals", "anyOf", "from", "to", "contains")
+	if len(m) == 0 {
+		bp.p.add(ptr, "empty condition: expected equals, anyOf, from, to or contains")
+	}
+	for key, dst := range map[string]**Expr{"equals": &f.Equals, "anyOf": &f.AnyOf, "from": &f.From, "to": &f.To, "contains": &f.Contains} {
+		if raw, ok := m[key]; ok {
+			e := bp.expr(raw, ptr+"/"+key, false)
+			*dst = &e
+		}
+	}
+	return f
+}
+
+// field checks that name is a property of the collection's record schema.
+func (bp *behaviourParser) field(c *Collection, name, ptr string) {
+	if c == nil || c.Schema == nil {
+		return
+	}
+	props := properties(c.Schema)
+	if _, ok := props[name]; !ok {
+		bp.p.add(ptr, "field %q is not a property of %s (collection %s): expected one of %s", name, schemaLabel(c),
+			c.Name, strings.Join(slices.Sorted(maps.Keys(props)), ", "))
+	}
+}
+
+func schemaLabel(c *Collection) string {
+	if c.SchemaName != "" {
+		return "schema " + c.SchemaName
+	}
+	return "its record schema"
+}
+
+// expr parses a value source and checks the reference against the document. needRef requires a reference.
+func (bp *behaviourParser) expr(v any, ptr string, needRef bool) Expr {
+	s, ok := v.(string)
+	if !ok || !strings.HasPrefix(s, "$") {
+		if needRef {
+			bp.p.add(ptr, "expected a reference such as $body.name or $path.id, got %s", describe(v))
+		}
+		return Expr{Literal: v}
+	}
+	e := Expr{Ref: s}
+	bp.checkRef(e, ptr)
+	return e
+}
+
+// checkRef reports a reference to a name the operation or the collection lacks.
+func (bp *behaviourParser) checkRef(e Expr, ptr string) {
+	path := e.Path()
+	switch root := e.Root(); root {
+	case "path", "query", "header":
+		if len(path) != 1 {
+			bp.p.add(ptr, "%s: expected $%s.<name>", e.Ref, root)
+			return
+		}
+		if root == "header" {
+			return
+		}
+		if bp.param(root, path[0]) == nil {
+			bp.p.add(ptr, "%s: the operation has no %s parameter %q", e.Ref, root, path[0])
+		}
+	case "body":
+		if len(path) == 0 {
+			return
+		}
+		props := properties(bp.bodySchema())
+		if _, ok := props[path[0]]; !ok {
+			bp.p.add(ptr, "%s: the request body has no property %q: expected one of %s", e.Ref, path[0],
+				strings.Join(slices.Sorted(maps.Keys(props)), ", "))
+		}
+	case "before", "after", "record":
+		if len(path) > 0 {
+			bp.field(bp.coll, path[0], ptr)
+		}
+	case "ref":
+		if len(path) == 0 {
+			bp.p.add(ptr, "%s: expected $ref.<name>", e.Ref)
+			return
+		}
+		c, ok := bp.refs[path[0]]
+		if !ok {
+			bp.p.add(ptr, "%s: no ref named %q is declared under refs", e.Ref, path[0])
+			return
+		}
+		if len(path) > 1 {
+			bp.field(c, path[1], ptr)
+		}
+	case "labels":
+		if len(path) != 1 || !slices.Contains([]string{"missing", "added", "all"}, path[0]) {
+			bp.p.add(ptr, "%s: expected $labels.missing, $labels.added or $labels.all", e.Ref)
+		}
+	case "now", "nowUnix", "clientId", "userId", "list", "total":
+		if len(path) > 0 {
+			bp.p.add(ptr, "%s: $%s has no fields", e.Ref, root)
+		}
+	default:
+		bp.p.add(ptr, "unknown value %s: expected $path, $query, $header, $body, $now, $nowUnix, $clientId, $userId, $ref, "+
+			"$before, $after, $record, $list, $total or $labels", e.Ref)
+	}
+}
+
+// template checks every reference in a response template.
+func (bp *behaviourParser) template(v any, ptr string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			bp.template(t[k], ptr+"/"+escapePointer(k))
+		}
+	case []any:
+		for i, item := range t {
+			bp.template(item, fmt.Sprintf("%s/%d", ptr, i))
+		}
+	case string:
+		if strings.HasPrefix(t, "$") {
+			bp.checkRef(Expr{Ref: t}, ptr)
+		}
+	}
+}
+
+// param finds a parameter of the operation (operation level first, then path level).
+func (bp *behaviourParser) param(in, name string) *openapi3.Parameter {
+	return OperationParam(bp.op, in, name)
+}
+
+// OperationParam finds a parameter of op by location and name (operation level first, then path level).
+func OperationParam(op *Operation, in, name string) *openapi3.Parameter {
+	for _, list := range []openapi3.Parameters{op.Op.Parameters, op.Item.Parameters} {
+		for _, ref := range list {
+			if ref != nil && ref.Value != nil && ref.Value.In == in && ref.Value.Name == name {
+				return ref.Value
+			}
+		}
+	}
+	return nil
+}
+
+func (bp *behaviourParser) bodySchema() *openapi3.SchemaRef { return RequestSchema(bp.op) }
+
+// RequestSchema returns the JSON request body schema of op, or nil.
+func RequestSchema(op *Operation) *openapi3.SchemaRef {
+	rb := op.Op.RequestBody
+	if rb == nil || rb.Value == nil {
+		return nil
+	}
+	mt := rb.Value.Content.Get("application/json")
+	if mt == nil {
+		return nil
+	}
+	return mt.Schema
+}
+
+// ResponseSchema returns the JSON schema of op's response for status, or nil.
+func ResponseSchema(op *Operation, status int) *openapi3.SchemaRef {
+	r := op.Response(status)
+	if r == nil {
+		return nil
+	}
+	mt := r.Content.Get("application/json")
+	if mt == nil {
+		return nil
+	}
+	return mt.Schema
+}
+
+// properties returns the properties of an object schema, including those of allOf members.
+func properties(s *openapi3.SchemaRef) map[string]*openapi3.SchemaRef {
+	out := map[string]*openapi3.SchemaRef{}
+	if s == nil || s.Value == nil {
+		return out
+	}
+	maps.Copy(out, s.Value.Properties)
+	for _, sub := range s.Value.AllOf {
+		maps.Copy(out, properties(sub))
+	}
+	return out
+}
+
+// inferBehaviours gives operations without x-standin generic CRUD where a collection fits: POST /things
+// creates, GET /things lists, GET /things/{id} reads, PUT or PATCH /things/{id} merges, DELETE /things/{id}
+// deletes. An operation where no record schema with a key can be found keeps no behaviour (generated data).
+func inferBehaviours(a *API) {
+	for _, op := range a.Operations {
+		if op.Ext != nil {
+			continue
+		}
+		collPath, param := op.Path, ""
+		if i := strings.LastIndex(op.Path, "/"); i >= 0 && strings.HasPrefix(op.Path[i+1:], "{") && strings.HasSuffix(op.Path, "}") {
+			collPath, param = op.Path[:i], op.Path[i+2:len(op.Path)-1]
+		}
+		segs := strings.Split(strings.Trim(collPath, "/"), "/")
+		name := segs[len(segs)-1]
+		if name == "" || strings.Contains(name, "{") {
+			continue
+		}
+		schema := inferredRecord(a, collPath)
+		if schema == nil {
+			continue
+		}
+		props := properties(schema)
+		key := "id"
+		if _, ok := props[param]; param != "" && ok {
+			key = param
+		}
+		if _, ok := props[key]; !ok {
+			continue
+		}
+		var b *Behaviour
+		switch {
+		case param == "" && op.Method == "POST":
+			b = &Behaviour{Action: ActionCreate, Merge: true}
+		case param == "" && op.Method == "GET":
+			b = &Behaviour{Action: ActionList}
+			if inferredListWrap(op) == "" && !isArraySchema(ResponseSchema(op, op.SuccessStatus())) {
+				continue
+			}
+			if w := inferredListWrap(op); w != "" {
+				b.Respond = map[string]any{w: "$list"}
+			}
+		case param != "" && op.Method == "GET":
+			b = &Behaviour{Action: ActionGet}
+		case param != "" && (op.Method == "PUT" || op.Method == "PATCH"):
+			b = &Behaviour{Action: ActionUpdate, Merge: true}
+		case param != "" && op.Method == "DELETE":
+			b = &Behaviour{Action: ActionDelete}
+		default:
+			continue
+		}
+		if param != "" {
+			b.Lookup = []Match{{Field: key, Value: Expr{Ref: "$path." + param}}}
+		}
+		c := a.Collections[name]
+		if c == nil {
+			c = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true}
+			if s := props[key]; s.Value != nil && s.Value.Type.Is("integer") {
+				c.IDs = "sequence"
+			}
+			a.Collections[name] = c
+		} else if !c.Inferred {
+			continue // a declared collection of that name is only used through x-standin
+		}
+		b.Resource, b.Inferred = name, true
+		op.Behaviour = b
+	}
+}
+
+// inferredRecord finds the record schema of the collection at collPath: the object answered by an item GET,
+// else by a create, else the items of a list.
+func inferredRecord(a *API, collPath string) *openapi3.SchemaRef {
+	var fromCreate, fromList *openapi3.SchemaRef
+	for _, op := range a.Operations {
+		switch {
+		case strings.HasPrefix(op.Path, collPath+"/{") && strings.Count(op.Path[len(collPath):], "/") == 1 && op.Method == "GET":
+			if s := ResponseSchema(op, op.SuccessStatus()); isObjectSchema(s) {
+				return s
+			}
+		case op.Path == collPath && op.Method == "POST":
+			if s := ResponseSchema(op, op.SuccessStatus()); isObjectSchema(s) {
+				fromCreate = s
+			}
+		case op.Path == collPath && op.Method == "GET":
+			if s := ResponseSchema(op, op.SuccessStatus()); isArraySchema(s) && isObjectSchema(s.Value.Items) {
+				fromList = s.Value.Items
+			}
+		}
+	}
+	if fromCreate != nil {
+		return fromCreate
+	}
+	return fromList
+}
+
+// inferredListWrap returns the one array property of an object list response ("items" in {items: [...]}).
+func inferredListWrap(op *Operation) string {
+	s := ResponseSchema(op, op.SuccessStatus())
+	if !isObjectSchema(s) {
+		return ""
+	}
+	var found string
+	for name, p := range properties(s) {
+		if isArraySchema(p) {
+			if found != "" {
+				return ""
+			}
+			found = name
+		}
+	}
+	return found
+}
+
+func isObjectSchema(s *openapi3.SchemaRef) bool {
+	return s != nil && s.Value != nil && (s.Value.Type.Is("object") || len(s.Value.Properties) > 0)
+}
+
+func isArraySchema(s *openapi3.SchemaRef) bool {
+	return s != nil && s.Value != nil && s.Value.Type.Is("array")
+}
