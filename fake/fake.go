@@ -123,7 +123,8 @@ func (g *Generator) ValueNamed(schema *openapi3.SchemaRef, key, name string) any
 // Generate generates a value for schema as Value does and checks it with
 // schema.VisitJSON (as a request or a response when the hint says so). When the check
 // fails after a few deterministic retries it returns the last attempt and an error
-// wrapping ErrUnsatisfiable and the validation error.
+// wrapping ErrUnsatisfiable and the validation error. The last retry builds the minimal
+// value (see the package documentation on recursion).
 func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (any, error) {
 	if schema == nil || schema.Value == nil {
 		return nil, fmt.Errorf("generate %s: nil schema: %w", key, ErrUnsatisfiable)
@@ -139,7 +140,9 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (an
 		if attempt > 0 {
 			p = c.retry(p, attempt)
 		}
-		v = c.value(p, schema.Value, false)
+		// The last attempt asks for the minimal value: no optional parts that might be
+		// unsatisfiable on their own (an array whose items cannot be made may be empty).
+		v = c.value(p, schema.Value, attempt == 2)
 		if err = schema.Value.VisitJSON(v, c.vopts...); err == nil {
 			return v, nil
 		}
@@ -168,6 +171,7 @@ type cursor struct {
 	day      time.Time          // start of Now's UTC day
 	stack    []*openapi3.Schema // schemas on the path from the root, for the recursion guard
 	forceAll bool               // include every optional property (oneOf disambiguation)
+	wide     bool               // draw numbers from the whole declared range, not the realistic one
 }
 
 func (g *Generator) newCursor(h Hint) *cursor {

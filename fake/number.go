@@ -105,6 +105,9 @@ func (c *cursor) number(p pos, s *openapi3.Schema, integer bool) float64 {
 	case 1:
 		plo = mid
 	}
+	if c.wide {
+		plo, phi = max(b.lo, -maxSpan), min(b.hi, maxSpan)
+	}
 	lo, hi := b.window(plo, phi)
 	if lo > hi || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return b.lo // unsatisfiable (or unbounded on the wrong side); Generate reports it

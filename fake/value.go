@@ -283,7 +283,12 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 	if s.UniqueItems {
 		seen = make(map[string]bool, n)
 	}
+	saved := c.wide
+	defer func() { c.wide = saved }()
 	for i := 0; len(out) < n && i < 10*n+10; i++ {
+		if seen != nil && i >= 2*n+2 {
+			c.wide = true // too few distinct realistic values: draw from the whole range
+		}
 		v := c.value(c.item(p, i), items, minimal && i < n)
 		if seen != nil {
 			k := string(canonical(v))
