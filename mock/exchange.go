@@ -41,6 +41,17 @@ type exchange struct {
 	faultRule string
 	// status written, for the journal.
 	status int
+
+	// Set by the route stage: the operation's precomputed plan (responses, examples, security, parameters).
+	plan *opPlan
+	// Set by the prefer stage for a success answer chosen with Prefer: the status (0: the operation's success
+	// status), the example name ("" for the first) and whether a generated body was asked for (dynamic=true).
+	preferStatus  int
+	preferExample string
+	preferDynamic bool
+	// Set by the route stage: the request method and raw query, which key generated data.
+	method   string
+	rawQuery string
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.

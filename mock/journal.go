@@ -1,0 +1,300 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// journalBodyLimit is how many bytes of a request or response body the journal keeps.
+const journalBodyLimit = 4 << 10
+
+// maskedValue replaces a secret in the journal and in logs.
+const maskedValue = "****"
+
+// journalEntry is one request as the journal keeps it. Secrets are masked before an entry is built; entries
+// are never changed after they are added.
+type journalEntry struct {
+	Time       time.Time      `json:"time"`
+	Session    string         `json:"session"`
+	API        string         `json:"api"`
+	Operation  string         `json:"operation,omitempty"`
+	Method     string         `json:"method"`
+	Path       string         `json:"path"`
+	Query      string         `json:"query,omitempty"`
+	Status     int            `json:"status"`
+	LatencyMS  float64        `json:"latencyMs"`
+	AnsweredBy string         `json:"answeredBy"`
+	FaultRule  string         `json:"faultRule,omitempty"`
+	Request    journalMessage `json:"request"`
+	Response   journalMessage `json:"response"`
+}
+
+// journalMessage is the headers and the start of the body of a request or response.
+type journalMessage struct {
+	Headers   map[string]string `json:"headers,omitempty"`
+	Body      json.RawMessage   `json:"body,omitempty"`
+	Truncated bool              `json:"truncated,omitempty"`
+}
+
+func (e journalEntry) clone() journalEntry {
+	e.Request.Headers = maps.Clone(e.Request.Headers)
+	e.Response.Headers = maps.Clone(e.Response.Headers)
+	e.Request.Body = bytes.Clone(e.Request.Body)
+	e.Response.Body = bytes.Clone(e.Response.Body)
+	return e
+}
+
+// journalFilter selects entries. Zero fields match everything; Limit keeps the most recent entries.
+type journalFilter struct {
+	API       string
+	Operation string
+	Status    int
+	Limit     int
+}
+
+func (f journalFilter) match(e *journalEntry) bool {
+	return (f.API == "" || f.API == e.API) && (f.Operation == "" || f.Operation == e.Operation) &&
+		(f.Status == 0 || f.Status == e.Status)
+}
+
+// journal is a fixed-size ring of the most recent requests of one session. It is safe for concurrent use.
+type journal struct {
+	mu      sync.Mutex // guards entries, next and count
+	entries []journalEntry
+	next    int // where the next entry goes
+	count   int // how many slots hold an entry
+}
+
+func newJournal(size int) *journal {
+	if size <= 0 {
+		size = 1
+	}
+	return &journal{entries: make([]journalEntry, size)}
+}
+
+func (j *journal) add(e journalEntry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % len(j.entries)
+	if j.count < len(j.entries) {
+		j.count++
+	}
+}
+
+// list returns copies of the entries matching f, oldest first.
+func (j *journal) list(f journalFilter) []journalEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := []journalEntry{}
+	start := (j.next - j.count + len(j.entries)) % len(j.entries)
+	for i := range j.count {
+		e := &j.entries[(start+i)%len(j.entries)]
+		if f.match(e) {
+			out = append(out, e.clone())
+		}
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
+	}
+	return out
+}
+
+// clear drops every entry and reports how many there were.
+func (j *journal) clear() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := j.count
+	clear(j.entries)
+	j.next, j.count = 0, 0
+	return n
+}
+
+// masker hides credentials: Authorization-like headers, cookies and every header, query parameter or cookie a
+// security scheme of the API names.
+type masker struct {
+	headers map[string]bool // canonical header names
+	query   map[string]bool
+}
+
+func newMasker(doc *openapi3.T) *masker {
+	m := &masker{headers: map[string]bool{}, query: map[string]bool{}}
+	for _, h := range []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie"} {
+		m.headers[h] = true
+	}
+	if doc != nil && doc.Components != nil {
+		for _, ref := range doc.Components.SecuritySchemes {
+			if ref == nil || ref.Value == nil || ref.Value.Type != "apiKey" {
+				continue
+			}
+			switch ref.Value.In {
+			case "header":
+				m.headers[http.CanonicalHeaderKey(ref.Value.Name)] = true
+			case "query":
+				m.query[ref.Value.Name] = true
+			}
+		}
+	}
+	return m
+}
+
+// header returns a flat copy of h with secrets masked. Authorization keeps its scheme ("Bearer ****").
+func (m *masker) header(h http.Header) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		v := strings.Join(vs, ", ")
+		if m.headers[http.CanonicalHeaderKey(k)] && v != "" {
+			v = maskCredential(k, v)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func maskCredential(name, v string) string {
+	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization") {
+		if scheme, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+			return scheme + " " + maskedValue
+		}
+	}
+	return maskedValue
+}
+
+// rawQuery returns q with the values of secret parameters masked.
+func (m *masker) rawQuery(q string) string {
+	if q == "" || len(m.query) == 0 {
+		return q
+	}
+	values, err := url.ParseQuery(q)
+	if err != nil {
+		return maskedValue // cannot tell the secrets apart: hide it all
+	}
+	changed := false
+	for name := range m.query {
+		if vs, ok := values[name]; ok {
+			for i := range vs {
+				vs[i] = maskedValue
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return values.Encode()
+}
+
+// journalStage records every exchange in the session's journal and logs it. A panic below is answered here
+// (500 in the vendor's shape) so that it is journalled too.
+func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	mask := newMasker(rt.api.Doc)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			rec := &recorder{ResponseWriter: w}
+			reqHeaders := mask.header(r.Header)
+			query := mask.rawQuery(r.URL.RawQuery)
+			path := r.URL.Path
+			defer func() {
+				p := recover()
+				if p != nil && p != http.ErrAbortHandler && !rec.wrote {
+					s.recovered(rec, r, p)
+					p = nil
+				}
+				e := journalEntry{
+					Time:       ex.start,
+					Session:    ex.session.name,
+					API:        rt.api.Name,
+					Method:     r.Method,
+					Path:       path,
+					Query:      query,
+					Status:     rec.status,
+					LatencyMS:  float64(s.clock.Now().Sub(ex.start).Microseconds()) / 1000,
+					AnsweredBy: ex.answeredBy,
+					FaultRule:  ex.faultRule,
+					Request:    journalMessage{Headers: reqHeaders},
+					Response:   journalMessage{Headers: mask.header(rec.Header()), Truncated: rec.truncated},
+				}
+				if ex.op != nil {
+					e.Operation = ex.op.ID
+				}
+				if e.AnsweredBy == "" && rec.status != 0 {
+					e.AnsweredBy = "response"
+				}
+				e.Request.Body, e.Request.Truncated = journalBody(ex.body)
+				e.Response.Body, _ = journalBody(rec.body)
+				ex.session.journal.add(e)
+				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
+					slog.String("query", e.Query), slog.String("operation", e.Operation),
+					slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
+					slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				if p != nil {
+					panic(p)
+				}
+			}()
+			next.ServeHTTP(rec, r)
+		})
+	}
+}
+
+// journalBody keeps at most journalBodyLimit bytes of b: as JSON when it is JSON, else as a JSON string.
+func journalBody(b []byte) (json.RawMessage, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	truncated := len(b) > journalBodyLimit
+	if truncated {
+		b = b[:journalBodyLimit]
+	}
+	if !truncated && json.Valid(b) {
+		return bytes.Clone(b), false
+	}
+	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
+	return s, truncated
+}
+
+// recorder notes the status and the start of the body written through it. It unwraps to the writer it wraps,
+// so http.ResponseController (flush, hijack) reaches the connection.
+type recorder struct {
+	http.ResponseWriter
+	status    int
+	wrote     bool
+	body      []byte
+	truncated bool
+}
+
+func (rc *recorder) WriteHeader(code int) {
+	if !rc.wrote && code >= 200 {
+		rc.status = code
+		rc.wrote = true
+	}
+	rc.ResponseWriter.WriteHeader(code)
+}
+
+func (rc *recorder) Write(b []byte) (int, error) {
+	if !rc.wrote {
+		rc.status, rc.wrote = http.StatusOK, true
+	}
+	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+		rc.body = append(rc.body, b[:min(room, len(b))]...)
+	}
+	rc.truncated = len(rc.body) > journalBodyLimit
+	return rc.ResponseWriter.Write(b)
+}
+
+func (rc *recorder) headerWritten() bool { return rc.wrote }
+
+func (rc *recorder) Unwrap() http.ResponseWriter { return rc.ResponseWriter }

@@ -1,0 +1,84 @@
+package mock
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// routeStage matches the request to one operation of the API, once: later stages read ex.op, ex.route and
+// ex.params and never match again. An unknown path answers the API's routeNotFound shape (404), a known path
+// with another method its methodNotAllowed shape (405) with an Allow header.
+func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	plans := s.planAPI(rt)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			probe := routeProbe(r, ex.path)
+			route, params, err := rt.router.FindRoute(probe)
+			switch {
+			case errors.Is(err, routers.ErrMethodNotAllowed):
+				h := http.Header{}
+				if allow := allowedMethods(rt, probe); allow != "" {
+					h.Set("Allow", allow)
+				}
+				ex.writeVendorError(w, "route", "methodNotAllowed", h, nil)
+				return
+			case err != nil:
+				ex.writeVendorError(w, "route", "routeNotFound", nil, nil)
+				return
+			}
+			ex.op = rt.ops[route.Operation]
+			ex.plan = plans[route.Operation]
+			if ex.op == nil || ex.plan == nil { // cannot happen: every operation of the document is indexed at New
+				ex.writeVendorError(w, "route", "routeNotFound", nil, nil)
+				return
+			}
+			ex.route = route
+			ex.params = params
+			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// routeProbe is a shallow copy of r whose URL path is the path below the mount prefix, kept in its escaped form
+// (the router matches encoded paths, so "%2F" inside a parameter stays inside it).
+func routeProbe(r *http.Request, below string) *http.Request {
+	probe := *r
+	u := *r.URL
+	escaped := r.URL.EscapedPath()
+	if mount := len(r.URL.Path) - len(below); mount > 0 && strings.HasPrefix(escaped, r.URL.Path[:mount]) {
+		escaped = escaped[mount:]
+	} else if mount > 0 {
+		escaped = below
+	}
+	u.Path = below
+	u.RawPath = escaped
+	if u.EscapedPath() != escaped { // not a valid encoding of below: match the decoded path
+		u.RawPath = ""
+	}
+	probe.URL = &u
+	return &probe
+}
+
+// allowMethods are the methods tried to build a 405's Allow header.
+var allowMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+	http.MethodOptions,
+}
+
+// allowedMethods lists the methods the path of probe has an operation for. Only 405 answers pay for it.
+func allowedMethods(rt *apiRuntime, probe *http.Request) string {
+	var allowed []string
+	for _, m := range allowMethods {
+		try := *probe
+		try.Method = m
+		if _, _, err := rt.router.FindRoute(&try); err == nil {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
+}
