@@ -212,8 +212,13 @@ func (c *cursor) str(p pos, s *openapi3.Schema) string {
 			return last
 		}
 		src := goPattern(s.Pattern)
-		for range 24 {
+		for range 12 {
 			if try(p.f.Regex(src), false) {
+				return last
+			}
+		}
+		for range 12 {
+			if v, ok := regexOfLength(p, src, k.minLen, k.maxLen); ok && try(v, false) {
 				return last
 			}
 		}

@@ -339,12 +339,14 @@ func onlyNull(s *openapi3.Schema) bool {
 	return len(s.Enum) == 1 && s.Enum[0] == nil
 }
 
-// permitsNull reports whether null is valid for the schema in OpenAPI 3.0 terms.
+// permitsNull reports whether null is valid for the schema in OpenAPI 3.0 terms
+// (kin-openapi accepts null for a nullable schema before looking at allOf/oneOf/anyOf).
+// With an enum, null must be listed too, which every validator agrees on.
 func permitsNull(s *openapi3.Schema) bool {
 	if len(s.Enum) > 0 {
 		return slices.Contains(s.Enum, nil)
 	}
-	return (s.Nullable || s.Type.IncludesNull()) && len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0
+	return s.Nullable || s.Type.IncludesNull()
 }
 
 // normalize deep-copies a schema-held value (enum, const, example) into the types
