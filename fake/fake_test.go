@@ -189,12 +189,17 @@ func TestValueValidates(t *testing.T) {
 	for _, tt := range keywordCases {
 		t.Run(tt.name, func(t *testing.T) {
 			s := loadSchemas(t, sharedSchemas+"    S:\n"+indent(tt.schema))["S"]
+			before, err := json.Marshal(s)
+			require.NoError(t, err)
 			for i := range 200 {
 				key := fmt.Sprintf("test/%s/%d", tt.name, i)
 				v, err := g.Generate(s, key, fake.Hint{})
 				require.NoError(t, err, key)
 				requireValid(t, s, v)
 			}
+			after, err := json.Marshal(s)
+			require.NoError(t, err)
+			require.JSONEq(t, string(before), string(after), "the schema must not be modified")
 		})
 	}
 }

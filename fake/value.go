@@ -14,6 +14,10 @@ import (
 // before the generator gives up and returns nil.
 const hardDepth = 24
 
+// anyTypes are the JSON types tried in turn for an untyped schema with "not".
+var anyTypes = []string{openapi3.TypeString, openapi3.TypeInteger, openapi3.TypeBoolean, openapi3.TypeNumber,
+	openapi3.TypeObject, openapi3.TypeArray}
+
 // value generates a value for s at p. minimal asks for the smallest valid value.
 func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	if s == nil {
@@ -36,18 +40,23 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return c.composed(p, s, minimal)
 	case len(s.AllOf) > 0 || s.Not != nil:
-		flat := flatten(s, 0)
+		flat := *flatten(s, 0) // a copy: the caller's schema is never modified
 		flat.Not = nil
+		untyped := flat.Type == nil
 		var v any
-		for i := range 4 {
+		for i := range len(anyTypes) {
 			q := p
 			if i > 0 {
 				q = c.retry(p, i)
+				if untyped {
+					// "not" may rule out the inferred type: try the others in turn.
+					flat.Type = &openapi3.Types{anyTypes[i]}
+				}
 			}
 			if len(flat.OneOf) > 0 || len(flat.AnyOf) > 0 {
-				v = c.composed(q, flat, minimal)
+				v = c.composed(q, &flat, minimal)
 			} else {
-				v = c.plain(q, flat, minimal)
+				v = c.plain(q, &flat, minimal)
 			}
 			if s.VisitJSON(v, c.vopts...) == nil {
 				return v
