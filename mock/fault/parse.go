@@ -82,6 +82,8 @@ func FromMap(m map[string]any) (Rule, error) {
 			return strconv.FormatInt(x, 10), true, nil
 		case uint64:
 			return strconv.FormatUint(x, 10), true, nil
+		case time.Time: // YAML decodes unquoted timestamps
+			return x.Format(time.RFC3339Nano), true, nil
 		}
 		return "", true, &Error{Key: k, Value: describe(v), Want: "a string, number or boolean"}
 	}
