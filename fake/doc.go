@@ -13,11 +13,18 @@
 //
 //	gofakeit.NewFaker(rand.NewPCG(seed, fnv64a(key)), false)
 //
-// Each property and array item gets its own faker seeded from the hash of its path
-// ("key/prop/#2/name"), so a value depends only on the seed, the key, the schema and the
-// UTC day of Options.Now: never on call order or goroutines, and adding a property to a
-// schema does not change the values of the others. The package-level gofakeit functions
-// are never used.
+// Each property and array item gets its own faker, seeded from the hash extended with its
+// path below the root (property names and item indexes), so a value depends only on the
+// seed, the key, the schema and the UTC day of Options.Now: never on call order or
+// goroutines, and adding a property to a schema does not change the values of the
+// others. The package-level gofakeit functions are never used.
+//
+// # Requests and responses
+//
+// Use Generate with Hint{Direction: Response} for response bodies (writeOnly properties
+// are left out, as openapi3filter.ValidateResponse requires) and Direction: Request for
+// request bodies (readOnly properties are left out). Hint.Name names a root value such as
+// a query parameter, so "limit" gets 10..100 and "startAt" a recent date-time.
 //
 // # Values
 //
@@ -30,7 +37,8 @@
 // type (3.0, and 3.1 type arrays), format (uuid, date-time, date, time, email, uri/url,
 // hostname, ipv4, ipv6, byte, password, int32, int64, float, double), pattern (through
 // gofakeit's regex generator, verified with Go's regexp; a pattern a v4 uuid matches gets
-// a v4 uuid), enum, const, minimum/maximum (3.0 boolean and 3.1 numeric exclusive
+// a v4 uuid; when gofakeit keeps missing minLength/maxLength, a length-aware walk of the
+// parsed pattern), enum, const, minimum/maximum (3.0 boolean and 3.1 numeric exclusive
 // bounds), multipleOf, minLength/maxLength, minItems/maxItems, uniqueItems,
 // minProperties/maxProperties, required, additionalProperties, nullable, oneOf (a branch
 // that matches and matches no other), anyOf, allOf (merged), not, discriminator and $ref
