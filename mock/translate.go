@@ -14,16 +14,16 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-// failure is one reason a request failed validation, in the terms of the root x-standin validation shape:
+// validationFailure is one reason a request failed validation, in the terms of the root x-standin validation shape:
 // $path, $message, $expected, $received and $code (the rule: kin-openapi's SchemaError.SchemaField, or
 // "required", "type", "contentType" for failures found before a schema is applied).
-type failure struct {
+type validationFailure struct {
 	path     []any
 	rule     string
 	message  string // the default message of the item
 	expected string
 	received string
-	name     string            // the parameter or property the failure is about, for {name}
+	name     string            // the parameter or property the validationFailure is about, for {name}
 	schema   *openapi3.Schema  // the schema whose rule failed, for {minimum} {maximum} {limit}
 	messages map[string]string // the parameter's x-standin-messages, if any
 	secret   bool              // the value is a credential: never echoed
@@ -44,12 +44,11 @@ func newTranslator(rt *apiRuntime) *translator {
 }
 
 // failures lists every failure in err, in the order openapi3filter found them (parameters, then the body).
-func (t *translator) failures(err error, ex *exchange) []failure {
-	var out []failure
+func (t *translator) failures(err error, ex *exchange) []validationFailure {
+	var out []validationFailure
 	var walk func(error)
 	walk = func(err error) {
-		var me openapi3.MultiError
-		if errors.As(err, &me) && !isSchemaError(err) {
+		if me, ok := err.(openapi3.MultiError); ok {
 			for _, e := range me {
 				walk(e)
 			}
@@ -60,35 +59,31 @@ func (t *translator) failures(err error, ex *exchange) []failure {
 			out = append(out, t.requestFailures(re, ex)...)
 			return
 		}
-		var se *openapi3.SchemaError
-		if errors.As(err, &se) {
-			out = append(out, schemaFailure(se, nil, ex.bodyValue))
-			return
-		}
 		var sre *openapi3filter.SecurityRequirementsError
 		if errors.As(err, &sre) {
 			return // the security stage has already decided
 		}
-		out = append(out, failure{rule: "invalid", message: "the request is not valid"})
+		if ses := schemaErrors(err); len(ses) > 0 {
+			for _, se := range ses {
+				out = append(out, schemaFailure(se, nil, ex.bodyValue))
+			}
+			return
+		}
+		out = append(out, validationFailure{path: []any{}, rule: "invalid", message: "the request is not valid"})
 	}
 	walk(err)
 	if len(out) == 0 {
-		out = append(out, failure{rule: "invalid", message: "the request is not valid"})
+		out = append(out, validationFailure{path: []any{}, rule: "invalid", message: "the request is not valid"})
 	}
 	return out
 }
 
-func isSchemaError(err error) bool {
-	_, ok := err.(*openapi3.SchemaError)
-	return ok
-}
-
-func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchange) []failure {
+func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchange) []validationFailure {
 	switch {
 	case re.Parameter != nil:
 		p := re.Parameter
 		pp := ex.plan.params[p]
-		base := failure{path: []any{p.Name}, name: p.Name}
+		base := validationFailure{path: []any{p.Name}, name: p.Name}
 		if pp != nil {
 			base.messages, base.secret = pp.messages, pp.secret
 		}
@@ -103,13 +98,13 @@ func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchan
 			f.rule, f.schema = "required", schema
 			f.message = fmt.Sprintf("%s parameter %q is required", p.In, p.Name)
 			f.expected, f.received = typeName(schema), "missing"
-			return []failure{f}
+			return []validationFailure{f}
 		case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
 			f := base
 			f.rule, f.schema = "required", schema
 			f.message = fmt.Sprintf("%s parameter %q must not be empty", p.In, p.Name)
 			f.expected, f.received = typeName(schema), "empty"
-			return []failure{f}
+			return []validationFailure{f}
 		case errors.As(re.Err, &pe):
 			f := base
 			f.rule, f.schema = "type", schema
@@ -118,9 +113,9 @@ func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchan
 			if s, ok := pe.Value.(string); ok {
 				f.received, f.value, f.hasValue = s, s, true
 			}
-			return []failure{f}
+			return []validationFailure{f}
 		}
-		var out []failure
+		var out []validationFailure
 		for _, se := range schemaErrors(re.Err) {
 			f := schemaFailure(se, nil, nil)
 			f.path = append([]any{p.Name}, f.path...)
@@ -139,7 +134,7 @@ func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchan
 	case re.RequestBody != nil:
 		switch {
 		case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
-			return []failure{{path: []any{}, rule: "required", message: "the request body is required",
+			return []validationFailure{{path: []any{}, rule: "required", message: "the request body is required",
 				expected: "a request body", received: "missing"}}
 		case strings.HasPrefix(re.Reason, "header Content-Type has unexpected value"):
 			types := make([]string, 0, len(re.RequestBody.Content))
@@ -147,20 +142,20 @@ func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchan
 				types = append(types, mt)
 			}
 			slices.Sort(types)
-			return []failure{{path: []any{}, rule: "contentType",
+			return []validationFailure{{path: []any{}, rule: "contentType",
 				message:  "Content-Type must be " + strings.Join(types, " or "),
 				expected: strings.Join(types, " | "), received: re.Input.Request.Header.Get("Content-Type")}}
 		}
-		var out []failure
+		var out []validationFailure
 		for _, se := range schemaErrors(re.Err) {
 			out = append(out, schemaFailure(se, nil, ex.bodyValue))
 		}
 		if len(out) == 0 {
-			out = append(out, failure{path: []any{}, rule: "invalid", message: "the request body is not valid"})
+			out = append(out, validationFailure{path: []any{}, rule: "invalid", message: "the request body is not valid"})
 		}
 		return out
 	}
-	return []failure{{path: []any{}, rule: "invalid", message: "the request is not valid"}}
+	return []validationFailure{{path: []any{}, rule: "invalid", message: "the request is not valid"}}
 }
 
 // schemaErrors flattens the schema errors in err (a SchemaError or a MultiError of them). A composite rule
@@ -191,9 +186,9 @@ var quotedProperty = regexp.MustCompile(`property "([^"]*)"`)
 
 // schemaFailure describes one schema error. root is the decoded value the error's JSON pointer walks (the
 // body); array indices along it become integers.
-func schemaFailure(se *openapi3.SchemaError, _ *openapi3.Schema, root any) failure {
+func schemaFailure(se *openapi3.SchemaError, _ *openapi3.Schema, root any) validationFailure {
 	ptr := se.JSONPointer()
-	f := failure{path: pointerPath(ptr, root), rule: se.SchemaField, schema: se.Schema, message: se.Reason,
+	f := validationFailure{path: pointerPath(ptr, root), rule: se.SchemaField, schema: se.Schema, message: se.Reason,
 		value: se.Value, hasValue: true}
 	if f.message == "" {
 		f.message = fmt.Sprintf("value does not match the %q rule of its schema", se.SchemaField)
@@ -329,8 +324,8 @@ func pointerPath(ptr []string, root any) []any {
 }
 
 // vars renders the failures as the shape's variables: $errors (one item per failure) and, when a rule message
-// template applies to a failure, $message (the first such failure's text; otherwise the shape's message).
-func (t *translator) vars(fs []failure) map[string]any {
+// template applies to a validationFailure, $message (the first such validationFailure's text; otherwise the shape's message).
+func (t *translator) vars(fs []validationFailure) map[string]any {
 	items := make([]any, 0, len(fs))
 	var message string
 	for _, f := range fs {
@@ -362,7 +357,7 @@ func (t *translator) vars(fs []failure) map[string]any {
 }
 
 // template finds the message template for f: the parameter's x-standin-messages, else the shape's messages.
-func (t *translator) template(f failure) (string, bool) {
+func (t *translator) template(f validationFailure) (string, bool) {
 	if tmpl, ok := f.messages[f.rule]; ok {
 		return tmpl, true
 	}
@@ -370,7 +365,7 @@ func (t *translator) template(f failure) (string, bool) {
 	return tmpl, ok
 }
 
-func (f failure) templateVars() map[string]any {
+func (f validationFailure) templateVars() map[string]any {
 	v := map[string]any{"name": f.name, "expected": f.expected, "rule": f.rule}
 	if !f.secret {
 		v["received"] = f.received
