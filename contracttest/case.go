@@ -1,0 +1,160 @@
+package contracttest
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/standin/standin/openapi"
+)
+
+// Kind is the family a case belongs to.
+type Kind string
+
+// The kinds of case, in the order they are planned for each operation.
+const (
+	KindPositive Kind = "positive" // the document's examples, then generated valid requests
+	KindNegative Kind = "negative" // one constraint broken per request; must be rejected with a documented 4xx
+	KindAuth     Kind = "auth"     // missing or malformed credentials; must get 401 (or the documented status)
+	KindStateful Kind = "stateful" // follow a link: write, then read back or delete
+	KindForced   Kind = "forced"   // standin targets only: each documented status forced with Prefer: code=N
+)
+
+// Case is one planned test: one or more requests and what they must get.
+type Case struct {
+	// ID is stable across runs with the same document and seed: "<operationId>/<kind>/<name>".
+	ID        string `json:"id"`
+	Operation string `json:"operation"`
+	Kind      Kind   `json:"kind"`
+	Name      string `json:"name"`
+	// Steps are sent in order; a later step may use values of an earlier one (links).
+	Steps []*Step `json:"steps"`
+	// Write is true when a step uses POST, PUT, PATCH or DELETE.
+	Write bool `json:"write"`
+
+	order int // position in the plan
+}
+
+// Step is one request of a case.
+type Step struct {
+	Operation string `json:"operation"`
+	Method    string `json:"method"`
+	// Path is the document's path template ("/contact/{identifier}").
+	Path string `json:"path"`
+	// Note says what the step does ("break pattern of path parameter id", "read back through link getContact").
+	Note string `json:"note,omitempty"`
+
+	op      *openapi.Operation
+	req     *request
+	expect  expectation
+	link    *linkUse // values resolved from an earlier step at run time
+	status  int      // the forced status (KindForced)
+	reflect bool     // the read must reflect the write of step 0
+}
+
+// expectation is what a step's response must meet besides the checks every response gets.
+type expectation int
+
+const (
+	expectValid    expectation = iota // valid input: no 5xx
+	expectRejected                    // broken input: a documented 4xx
+	expectUnknown                     // unknown path: any 4xx
+	expectAuth                        // bad credentials: 401 or the documented status
+	expectForced                      // the forced status
+	expectState                       // a read or delete after a write: 2xx, reflecting the write
+	expectGone                        // the record was deleted: 404
+)
+
+// Plan lists every case of a run in the order they are sent.
+type Plan struct {
+	API     string  `json:"api"`
+	Spec    string  `json:"spec"`
+	Target  string  `json:"target"`
+	Standin bool    `json:"standin"`
+	Session string  `json:"session,omitempty"`
+	Seed    uint64  `json:"seed"`
+	DryRun  bool    `json:"dryRun,omitempty"`
+	Cases   []*Case `json:"cases"`
+	// Notes are remarks about the plan as a whole ("forced cases need a standin target").
+	Notes []string `json:"notes,omitempty"`
+}
+
+// authMode says which credentials a request carries.
+type authMode int
+
+const (
+	authValid authMode = iota
+	authNone
+	authMalformed
+)
+
+// request is everything needed to send one request, before the target URL and credentials are applied.
+type request struct {
+	method     string
+	path       string // template
+	pathParams map[string]string
+	suffix     string // appended to the path (unknown-path cases)
+	query      url.Values
+	header     http.Header
+	body       []byte
+	bodyValue  any  // the decoded body, for links and read-back checks
+	hasBody    bool // send body even when empty
+	auth       authMode
+}
+
+func (r *request) clone() *request {
+	c := *r
+	c.pathParams = make(map[string]string, len(r.pathParams))
+	for k, v := range r.pathParams {
+		c.pathParams[k] = v
+	}
+	c.query = url.Values{}
+	for k, v := range r.query {
+		c.query[k] = slices.Clone(v)
+	}
+	c.header = r.header.Clone()
+	if c.header == nil {
+		c.header = http.Header{}
+	}
+	c.body = slices.Clone(r.body)
+	c.bodyValue = deepCopy(r.bodyValue)
+	return &c
+}
+
+// urlPath fills the path template.
+func (r *request) urlPath() string {
+	p := r.path
+	for name, v := range r.pathParams {
+		p = strings.ReplaceAll(p, "{"+name+"}", url.PathEscape(v))
+	}
+	return p + r.suffix
+}
+
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// deepCopy copies a value made of the types encoding/json decodes into.
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(t))
+		for i, e := range t {
+			s[i] = deepCopy(e)
+		}
+		return s
+	default:
+		return v
+	}
+}

@@ -1,0 +1,306 @@
+package contracttest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// A breaker produces, for one schema node and its current valid value, a value that breaks exactly one
+// constraint. Every candidate is checked with kin-openapi before it is used: the whole value must fail, and only
+// with errors of the constraint's own kind. A constraint that cannot be broken alone is left out.
+
+// mutation is one broken constraint at one place.
+type mutation struct {
+	rule  string // constraint: required, type, enum, pattern, format, minimum, maximum, minLength, ...
+	where string // "body /bookingHours/0/startHour", "query limit"
+	value any    // the replacement value (unused for required)
+	drop  bool   // remove the value (required)
+	ptr   []string
+}
+
+func (m mutation) name() string {
+	return m.where + ": " + m.rule
+}
+
+// ruleFields lists the kin-openapi SchemaError fields that prove a rule was broken.
+var ruleFields = map[string][]string{
+	"required":  {"required"},
+	"type":      {"type"},
+	"nullable":  {"nullable", "type"},
+	"enum":      {"enum"},
+	"pattern":   {"pattern"},
+	"format":    {"format"},
+	"minimum":   {"minimum", "exclusiveMinimum"},
+	"maximum":   {"maximum", "exclusiveMaximum"},
+	"minLength": {"minLength"},
+	"maxLength": {"maxLength"},
+	"minItems":  {"minItems"},
+	"maxItems":  {"maxItems"},
+}
+
+// breaksOnly reports whether err holds at least one schema error and only errors proving rule.
+func breaksOnly(err error, rule string) bool {
+	if err == nil {
+		return false
+	}
+	var errs []error
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		errs = flattenMulti(multi)
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var se *openapi3.SchemaError
+		if !errors.As(e, &se) || !slices.Contains(ruleFields[rule], se.SchemaField) {
+			return false
+		}
+	}
+	return len(errs) > 0
+}
+
+func flattenMulti(me openapi3.MultiError) []error {
+	var out []error
+	for _, e := range me {
+		var inner openapi3.MultiError
+		if errors.As(e, &inner) {
+			out = append(out, flattenMulti(inner)...)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+var requestOpts = []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
+
+// candidates proposes values for s (whose current valid value is v) that may break rule.
+func candidates(s *openapi3.Schema, v any, rule string, param bool) []any {
+	var out []any
+	str, isStr := v.(string)
+	switch rule {
+	case "type":
+		switch {
+		case s.Type.Is(openapi3.TypeString):
+			if !param {
+				out = append(out, 12345.0, true)
+			}
+		case s.Type.Is(openapi3.TypeInteger), s.Type.Is(openapi3.TypeNumber):
+			out = append(out, "not-a-number")
+		case s.Type.Is(openapi3.TypeBoolean):
+			out = append(out, "not-a-boolean")
+		case s.Type.Is(openapi3.TypeObject):
+			out = append(out, "not-an-object")
+		case s.Type.Is(openapi3.TypeArray):
+			if !param {
+				out = append(out, "not-an-array")
+			}
+		}
+	case "nullable":
+		if !param && !s.Nullable && s.Type != nil && len(*s.Type) > 0 {
+			out = append(out, nil)
+		}
+	case "enum":
+		if len(s.Enum) > 0 {
+			if s.Type.Is(openapi3.TypeString) {
+				out = append(out, "standin-not-in-enum", "zz-not-listed")
+			} else {
+				hi := -1.0
+				for _, e := range s.Enum {
+					if f, ok := e.(float64); ok && f > hi {
+						hi = f
+					}
+				}
+				out = append(out, hi+1)
+			}
+		}
+	case "pattern":
+		if s.Pattern != "" {
+			out = append(out, "!invalid!", "0", "~", "not valid", strings.Repeat("!", max(int(s.MinLength), 1)))
+			if isStr && str != "" {
+				out = append(out, "!"+str[1:], str[:len(str)-1]+"!")
+			}
+		}
+	case "format":
+		if s.Format != "" && s.Type.Is(openapi3.TypeString) {
+			out = append(out, "not-a-"+s.Format, "2021-13-45T99:99:99Z", "0")
+		}
+		if s.Format == "int32" {
+			out = append(out, float64(math.MaxInt32)+1)
+		}
+	case "minimum":
+		if s.Min != nil {
+			lo := *s.Min
+			if s.Type.Is(openapi3.TypeInteger) {
+				out = append(out, math.Ceil(lo)-1)
+				if s.ExclusiveMin.IsTrue() {
+					out = append(out, math.Ceil(lo))
+				}
+			} else {
+				out = append(out, lo-1, lo)
+			}
+		}
+	case "maximum":
+		if s.Max != nil {
+			hi := *s.Max
+			if s.Type.Is(openapi3.TypeInteger) {
+				out = append(out, math.Floor(hi)+1)
+				if s.ExclusiveMax.IsTrue() {
+					out = append(out, math.Floor(hi))
+				}
+			} else {
+				out = append(out, hi+1, hi)
+			}
+		}
+	case "minLength":
+		if s.MinLength > 0 && isStr {
+			rs := []rune(str)
+			if n := int(s.MinLength) - 1; n <= len(rs) {
+				out = append(out, string(rs[:n]))
+			}
+		}
+	case "maxLength":
+		if s.MaxLength != nil && isStr {
+			rs := []rune(str)
+			fill := 'a'
+			if len(rs) > 0 {
+				fill = rs[len(rs)-1]
+			}
+			for len(rs) <= int(*s.MaxLength) {
+				rs = append(rs, fill)
+			}
+			out = append(out, string(rs))
+		}
+	case "minItems":
+		if arr, ok := v.([]any); ok && s.MinItems > 0 && int(s.MinItems)-1 <= len(arr) {
+			out = append(out, slices.Clone(arr[:s.MinItems-1]))
+		}
+	case "maxItems":
+		if arr, ok := v.([]any); ok && s.MaxItems != nil && len(arr) > 0 {
+			grown := slices.Clone(arr)
+			for len(grown) <= int(*s.MaxItems) {
+				grown = append(grown, deepCopy(arr[len(grown)%len(arr)]))
+			}
+			out = append(out, grown)
+		}
+	}
+	return out
+}
+
+// valueRules are the rules tried on every schema node, in report order.
+var valueRules = []string{"type", "nullable", "enum", "pattern", "format", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"}
+
+// bodyMutations walks a valid body value with its schema and returns one mutation per constraint that can be
+// broken alone. Composite schemas (oneOf, anyOf, not) are not entered; allOf is not entered either.
+func bodyMutations(root *openapi3.Schema, body any) []mutation {
+	var out []mutation
+	var walk func(s *openapi3.Schema, v any, ptr []string, depth int)
+	walk = func(s *openapi3.Schema, v any, ptr []string, depth int) {
+		if s == nil || depth > 6 || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
+			return
+		}
+		where := "body /" + strings.Join(ptr, "/")
+		for _, rule := range valueRules {
+			for _, c := range candidates(s, v, rule, false) {
+				mutated := setAt(deepCopy(body), ptr, c, false)
+				if breaksOnly(root.VisitJSON(mutated, requestOpts...), rule) {
+					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr)})
+					break
+				}
+			}
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			for _, name := range s.Required {
+				if _, ok := t[name]; !ok {
+					continue
+				}
+				p := append(slices.Clone(ptr), name)
+				mutated := setAt(deepCopy(body), p, nil, true)
+				if breaksOnly(root.VisitJSON(mutated, requestOpts...), "required") {
+					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p})
+				}
+			}
+			for _, name := range sortedKeys(t) {
+				if ps := s.Properties[name]; ps != nil && ps.Value != nil {
+					walk(ps.Value, t[name], append(slices.Clone(ptr), name), depth+1)
+				}
+			}
+		case []any:
+			if len(t) > 0 && s.Items != nil && s.Items.Value != nil {
+				walk(s.Items.Value, t[0], append(slices.Clone(ptr), "0"), depth+1)
+			}
+		}
+	}
+	walk(root, body, nil, 0)
+	return out
+}
+
+// paramMutations returns the mutations of one scalar parameter whose valid value is v.
+func paramMutations(s *openapi3.Schema, v any) []mutation {
+	var out []mutation
+	if s == nil || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Type.Is(openapi3.TypeArray) || s.Type.Is(openapi3.TypeObject) {
+		return nil
+	}
+	for _, rule := range valueRules {
+		for _, c := range candidates(s, v, rule, true) {
+			if str, ok := c.(string); ok && (str == "" || strings.ContainsAny(str, "/?#")) {
+				continue
+			}
+			if breaksOnly(s.VisitJSON(c, requestOpts...), rule) {
+				out = append(out, mutation{rule: rule, value: c})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// setAt returns root with the value at ptr replaced (or removed when drop is set).
+func setAt(root any, ptr []string, v any, drop bool) any {
+	if len(ptr) == 0 {
+		return v
+	}
+	switch t := root.(type) {
+	case map[string]any:
+		if len(ptr) == 1 {
+			if drop {
+				delete(t, ptr[0])
+			} else {
+				t[ptr[0]] = v
+			}
+			return t
+		}
+		t[ptr[0]] = setAt(t[ptr[0]], ptr[1:], v, drop)
+		return t
+	case []any:
+		var i int
+		if _, err := fmt.Sscan(ptr[0], &i); err != nil || i < 0 || i >= len(t) {
+			return t
+		}
+		if len(ptr) == 1 {
+			if drop {
+				return slices.Delete(t, i, i+1)
+			}
+			t[i] = v
+			return t
+		}
+		t[i] = setAt(t[i], ptr[1:], v, drop)
+		return t
+	}
+	return root
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

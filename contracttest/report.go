@@ -1,0 +1,238 @@
+package contracttest
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ReportVersion is the version of the JSON report format documented in the package comment. It changes only
+// when a field is removed or changes meaning; new fields may appear within a version.
+const ReportVersion = 1
+
+// The names of the checks. They are stable: reports, CI rules and docs refer to them.
+const (
+	CheckStatusDocumented  = "status_documented"
+	CheckContentType       = "content_type"
+	CheckBodySchema        = "body_schema"
+	CheckHeadersDocumented = "headers_documented"
+	CheckNoServerError     = "no_server_error"
+	CheckNegativeRejected  = "negative_rejected"
+	CheckAuthEnforced      = "auth_enforced"
+	CheckStateConsistent   = "state_consistent"
+	CheckResponseTime      = "response_time"
+	CheckForcedStatus      = "forced_status"
+)
+
+// CheckNames lists every check in report order.
+var CheckNames = []string{
+	CheckStatusDocumented, CheckContentType, CheckBodySchema, CheckHeadersDocumented, CheckNoServerError,
+	CheckNegativeRejected, CheckAuthEnforced, CheckStateConsistent, CheckResponseTime, CheckForcedStatus,
+}
+
+// Outcome is how a case ended.
+type Outcome string
+
+// The outcomes of a case.
+const (
+	Pass Outcome = "pass"
+	Fail Outcome = "fail"
+	Skip Outcome = "skip"
+)
+
+// Result is what one case did and found.
+type Result struct {
+	Case    *Case   `json:"case"`
+	Outcome Outcome `json:"outcome"`
+	// SkipReason says why a skipped case was not (fully) run.
+	SkipReason string `json:"skipReason,omitempty"`
+	// Retries counts requests repeated after a 429 or 449 answer.
+	Retries   int            `json:"retries,omitempty"`
+	Checks    []CheckResult  `json:"checks"`
+	Exchanges []ExchangeInfo `json:"exchanges"`
+	Duration  time.Duration  `json:"-"`
+}
+
+// CheckResult is one check applied to one response.
+type CheckResult struct {
+	Name   string `json:"name"`
+	Passed bool   `json:"passed"`
+	// Step is the index of the exchange the check looked at.
+	Step int `json:"step"`
+	// Want is what the document says; Got is what the target did (both set on failures).
+	Want string `json:"want,omitempty"`
+	Got  string `json:"got,omitempty"`
+}
+
+// ExchangeInfo is one request and its final response (after retries).
+type ExchangeInfo struct {
+	Step     int           `json:"step"`
+	Request  RequestInfo   `json:"request"`
+	Response *ResponseInfo `json:"response,omitempty"`
+	// Error is set when no response came (connection refused, timeout, dropped connection).
+	Error    string        `json:"error,omitempty"`
+	Retries  int           `json:"retries,omitempty"`
+	Duration time.Duration `json:"-"`
+	// Statuses lists every status received for this request, retried ones included.
+	Statuses []int `json:"-"`
+}
+
+// RequestInfo is a request as reported: credentials are masked.
+type RequestInfo struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Header http.Header `json:"headers,omitempty"`
+	Body   string      `json:"body,omitempty"`
+	// Curl reproduces the request; credentials are masked.
+	Curl string `json:"curl"`
+}
+
+// ResponseInfo is a response as reported; the body is truncated to MaxBodyReport bytes.
+type ResponseInfo struct {
+	Status int         `json:"status"`
+	Header http.Header `json:"headers,omitempty"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// MaxBodyReport is how much of a response body reports keep.
+const MaxBodyReport = 2048
+
+// CheckCount counts one check's verdicts.
+type CheckCount struct {
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+}
+
+// Coverage says which documented statuses of one operation were seen.
+type Coverage struct {
+	Operation string        `json:"operation"`
+	Statuses  []StatusCover `json:"statuses"`
+}
+
+// StatusCover is one documented status and whether some response had it.
+type StatusCover struct {
+	Status    int  `json:"status"`
+	Exercised bool `json:"exercised"`
+}
+
+// Summary totals a run.
+type Summary struct {
+	Cases    int `json:"cases"`
+	Passed   int `json:"passed"`
+	Failed   int `json:"failed"`
+	Skipped  int `json:"skipped"`
+	Retried  int `json:"retried"`
+	Requests int `json:"requests"`
+	// Checks maps a check name to its counts; checks that never ran are absent.
+	Checks   map[string]CheckCount `json:"checks"`
+	Coverage []Coverage            `json:"coverage"`
+	Duration time.Duration         `json:"-"`
+}
+
+// Report is everything a run found. Results are in plan order.
+type Report struct {
+	Plan    *Plan
+	Results []*Result
+	Summary Summary
+}
+
+// Failed reports whether any check failed.
+func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
+
+// CheckError is one failed check of one case.
+type CheckError struct {
+	Case      string
+	Operation string
+	Check     string
+	Want      string
+	Got       string
+}
+
+func (e *CheckError) Error() string {
+	return e.Case + ": " + e.Check + ": want " + e.Want + ", got " + e.Got
+}
+
+// Err returns every failed check as a *CheckError, joined, or nil when all passed.
+func (r *Report) Err() error {
+	var errs []error
+	for _, res := range r.Results {
+		for _, c := range res.Checks {
+			if !c.Passed {
+				errs = append(errs, &CheckError{Case: res.Case.ID, Operation: res.Case.Operation, Check: c.Name, Want: c.Want, Got: c.Got})
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Reporter receives a run as it happens. Begin is called once with the plan, Case once per case in plan order,
+// End once with the totals. Calls never overlap.
+type Reporter interface {
+	Begin(p *Plan)
+	Case(r *Result)
+	End(s Summary) error
+}
+
+// summarize totals results and builds the coverage matrix.
+func summarize(pl *Plan, results []*Result, ops []string, documented map[string][]int) Summary {
+	s := Summary{Checks: map[string]CheckCount{}}
+	seen := map[string]map[int]bool{}
+	for _, r := range results {
+		s.Cases++
+		switch r.Outcome {
+		case Pass:
+			s.Passed++
+		case Fail:
+			s.Failed++
+		case Skip:
+			s.Skipped++
+		}
+		if r.Retries > 0 {
+			s.Retried++
+		}
+		for _, c := range r.Checks {
+			cc := s.Checks[c.Name]
+			if c.Passed {
+				cc.Passed++
+			} else {
+				cc.Failed++
+			}
+			s.Checks[c.Name] = cc
+		}
+		for _, ex := range r.Exchanges {
+			s.Requests += 1 + ex.Retries
+			if ex.Response == nil || strings.HasSuffix(ex.Request.URL, unknownSuffix) || strings.Contains(ex.Request.URL, unknownSuffix+"?") {
+				continue
+			}
+			op := r.Case.Steps[ex.Step].Operation
+			if seen[op] == nil {
+				seen[op] = map[int]bool{}
+			}
+			for _, st := range ex.Statuses {
+				seen[op][st] = true
+			}
+		}
+	}
+	for _, op := range ops {
+		row := Coverage{Operation: op}
+		for _, st := range documented[op] {
+			row.Statuses = append(row.Statuses, StatusCover{Status: st, Exercised: seen[op][st]})
+		}
+		s.Coverage = append(s.Coverage, row)
+	}
+	return s
+}
+
+// sortedResults orders results by operation, then plan order, as every report lists them.
+func sortedResults(rs []*Result) []*Result {
+	out := slices.Clone(rs)
+	slices.SortStableFunc(out, func(a, b *Result) int {
+		if c := strings.Compare(a.Case.Operation, b.Case.Operation); c != 0 {
+			return c
+		}
+		return a.Case.order - b.Case.order
+	})
+	return out
+}

@@ -1,0 +1,203 @@
+package contracttest
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// TextReporter writes a human report: a line per case (or one live progress line on a terminal), then the
+// failures in detail, per-check counts, the coverage matrix and the totals. It is not safe for concurrent use.
+type TextReporter struct {
+	w       io.Writer
+	live    bool
+	plan    *Plan
+	results []*Result
+	err     error
+}
+
+var _ Reporter = (*TextReporter)(nil)
+
+// NewTextReporter writes to w. With live set (a terminal), one progress line is rewritten in place; otherwise
+// each case gets its own plain line (CI logs).
+func NewTextReporter(w io.Writer, live bool) *TextReporter { return &TextReporter{w: w, live: live} }
+
+func (t *TextReporter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+// Begin prints the header and, on a dry run, the plan.
+func (t *TextReporter) Begin(p *Plan) {
+	t.plan = p
+	t.printf("standin test: %s (%s)\n", p.API, p.Spec)
+	kind := "not a standin server"
+	if p.Standin {
+		kind = "standin, session " + p.Session
+	}
+	if p.DryRun {
+		kind = "not probed"
+	}
+	t.printf("target: %s (%s)\n", p.Target, kind)
+	t.printf("seed %d, %d cases\n", p.Seed, len(p.Cases))
+	for _, n := range p.Notes {
+		t.printf("note: %s\n", n)
+	}
+	if !p.DryRun {
+		t.printf("\n")
+		return
+	}
+	t.printf("\nPlan:\n")
+	for _, c := range p.Cases {
+		w := ""
+		if c.Write {
+			w = "  [write]"
+		}
+		t.printf("  %s%s\n", c.ID, w)
+		for _, st := range c.Steps {
+			t.printf("      %-6s %s  %s\n", st.Method, st.Path, st.Note)
+		}
+	}
+}
+
+// Case prints the case's line or updates the progress line.
+func (t *TextReporter) Case(r *Result) {
+	t.results = append(t.results, r)
+	if t.live {
+		t.printf("\r\033[K[%*d/%d] %d failed  %s", len(strconv.Itoa(len(t.plan.Cases))), len(t.results), len(t.plan.Cases), t.failed(), r.Case.ID)
+		return
+	}
+	line := strings.ToUpper(string(r.Outcome)) + " " + r.Case.ID
+	if r.Retries > 0 {
+		line += fmt.Sprintf(" (retried %d)", r.Retries)
+	}
+	if r.SkipReason != "" {
+		line += " (" + r.SkipReason + ")"
+	}
+	t.printf("%s\n", line)
+}
+
+func (t *TextReporter) failed() int {
+	n := 0
+	for _, r := range t.results {
+		if r.Outcome == Fail {
+			n++
+		}
+	}
+	return n
+}
+
+// End prints the failures, the check counts, the coverage matrix and the totals.
+func (t *TextReporter) End(s Summary) error {
+	if t.live {
+		t.printf("\r\033[K")
+	}
+	if t.plan != nil && t.plan.DryRun {
+		t.printf("\ndry run: %d cases planned, nothing sent\n", len(t.plan.Cases))
+		return t.err
+	}
+	failures := slices.DeleteFunc(sortedResults(t.results), func(r *Result) bool { return r.Outcome != Fail })
+	if len(failures) > 0 {
+		t.printf("\nFailures:\n")
+		for _, r := range failures {
+			t.failure(r)
+		}
+	}
+	t.printf("\nChecks:\n")
+	for _, name := range CheckNames {
+		c, ok := s.Checks[name]
+		if !ok {
+			continue
+		}
+		t.printf("  %-20s %5d passed %5d failed\n", name, c.Passed, c.Failed)
+	}
+	t.coverage(s.Coverage)
+	t.printf("\n%d cases: %d passed, %d failed, %d skipped; %d retried after 429/449; %d requests in %s\n",
+		s.Cases, s.Passed, s.Failed, s.Skipped, s.Retried, s.Requests, s.Duration.Round(1e6))
+	return t.err
+}
+
+func (t *TextReporter) failure(r *Result) {
+	t.printf("\nFAIL %s\n", r.Case.ID)
+	for _, c := range r.Checks {
+		if c.Passed {
+			continue
+		}
+		t.printf("  %s: want %s; got %s\n", c.Name, c.Want, c.Got)
+	}
+	shown := map[int]bool{}
+	for _, c := range r.Checks {
+		if c.Passed || shown[c.Step] {
+			continue
+		}
+		shown[c.Step] = true
+		for _, ex := range r.Exchanges {
+			if ex.Step != c.Step {
+				continue
+			}
+			st := r.Case.Steps[ex.Step]
+			t.printf("  spec:     %s %s (%s) documents %s\n", st.Method, st.Path, st.Operation, statusList(st.op))
+			t.printf("  request:  %s\n", ex.Request.Curl)
+			if ex.Response == nil {
+				t.printf("  response: none (%s)\n", ex.Error)
+				continue
+			}
+			t.printf("  response: %d\n", ex.Response.Status)
+			for _, k := range sortedKeys(ex.Response.Header) {
+				if k == "Date" || k == "Content-Length" {
+					continue
+				}
+				t.printf("    %s: %s\n", k, strings.Join(ex.Response.Header[k], ", "))
+			}
+			if body := ex.Response.Body; body != "" {
+				if len(body) > 512 {
+					body = body[:512] + "..."
+				}
+				t.printf("    %s\n", strings.TrimSpace(body))
+			}
+		}
+	}
+}
+
+func (t *TextReporter) coverage(rows []Coverage) {
+	if len(rows) == 0 {
+		return
+	}
+	var cols []int
+	width := len("operation")
+	for _, r := range rows {
+		width = max(width, len(r.Operation))
+		for _, s := range r.Statuses {
+			if !slices.Contains(cols, s.Status) {
+				cols = append(cols, s.Status)
+			}
+		}
+	}
+	slices.Sort(cols)
+	t.printf("\nCoverage (documented statuses: x exercised, - not exercised):\n")
+	t.printf("  %-*s", width, "operation")
+	for _, c := range cols {
+		t.printf(" %3d", c)
+	}
+	t.printf("\n")
+	for _, r := range rows {
+		t.printf("  %-*s", width, r.Operation)
+		hit := 0
+		for _, c := range cols {
+			i := slices.IndexFunc(r.Statuses, func(s StatusCover) bool { return s.Status == c })
+			switch {
+			case i < 0:
+				t.printf("    ")
+			case r.Statuses[i].Exercised:
+				hit++
+				t.printf("   x")
+			default:
+				t.printf("   -")
+			}
+		}
+		t.printf("  %d/%d\n", hit, len(r.Statuses))
+	}
+}
