@@ -81,7 +81,9 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 func WithClock(now func() time.Time) Option { return func(r *Runner) { r.now = now } }
 
 // WithReporter adds reporters that receive the plan, every result and the summary, in that order.
-func WithReporter(rs ...Reporter) Option { return func(r *Runner) { r.reporters = append(r.reporters, rs...) } }
+func WithReporter(rs ...Reporter) Option {
+	return func(r *Runner) { r.reporters = append(r.reporters, rs...) }
+}
 
 // ConfigError names a Config field that is wrong and says what was expected.
 type ConfigError struct {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
@@ -23,6 +24,7 @@ type planner struct {
 	api     *openapi.API
 	gen     *fake.Generator
 	standin bool
+	router  routers.Router // matches BasePath-less paths, to prove an unknown path is unknown
 }
 
 func (p *planner) plan() *Plan {
@@ -379,10 +381,55 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			}
 		}
 	}
-	r := base.clone()
-	r.suffix = unknownSuffix
-	add("unknown-path", "send the request to a path no operation has", r, expectUnknown)
+	if op.Documents(http.StatusNotFound) && !createsAtPath(op) {
+		r := base.clone()
+		changed := false
+		for _, pr := range parameters(op) {
+			if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
+				continue
+			}
+			v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/unknown-id/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request})
+			if err == nil && scalarString(v) != r.pathParams[pr.Name] {
+				r.pathParams[pr.Name] = scalarString(v)
+				changed = true
+			}
+		}
+		if changed {
+			add("unknown-id", "name a record that does not exist (a valid but unknown id)", r, expectRejected)
+		}
+	}
+	if suffix := p.unknownPath(op, base); suffix != "" {
+		r := base.clone()
+		r.suffix = suffix
+		add("unknown-path", "send the request to a path no operation has", r, expectUnknown)
+	}
 	return out
+}
+
+// createsAtPath reports whether op creates the record its path names (POST or PUT /contact/{identifier}), so
+// that an unknown id is not an error for it.
+func createsAtPath(op *openapi.Operation) bool {
+	return (op.Method == http.MethodPost || op.Method == http.MethodPut) && strings.HasSuffix(op.Path, "}")
+}
+
+// unknownPath returns a suffix that, appended to the base request's path, matches no operation of the document
+// with this method ("" when none is found).
+func (p *planner) unknownPath(op *openapi.Operation, base *request) string {
+	if p.router == nil {
+		return ""
+	}
+	for _, suffix := range []string{unknownSuffix, unknownSuffix + "/standin", "/standin/unknown/path/x"} {
+		r := base.clone()
+		r.suffix = suffix
+		hreq, err := http.NewRequest(op.Method, p.api.BasePath+r.urlPath(), nil)
+		if err != nil {
+			continue
+		}
+		if _, _, err := p.router.FindRoute(hreq); err != nil {
+			return suffix
+		}
+	}
+	return ""
 }
 
 // securityRequired reports whether op needs credentials.

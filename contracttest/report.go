@@ -203,7 +203,7 @@ func summarize(pl *Plan, results []*Result, ops []string, documented map[string]
 		}
 		for _, ex := range r.Exchanges {
 			s.Requests += 1 + ex.Retries
-			if ex.Response == nil || strings.HasSuffix(ex.Request.URL, unknownSuffix) || strings.Contains(ex.Request.URL, unknownSuffix+"?") {
+			if ex.Response == nil || r.Case.Steps[ex.Step].expect == expectUnknown {
 				continue
 			}
 			op := r.Case.Steps[ex.Step].Operation

@@ -89,7 +89,11 @@ func (r *Runner) Plan() *Plan {
 }
 
 func (r *Runner) planner() *planner {
-	return &planner{cfg: &r.cfg, api: r.cfg.API, gen: fake.New(fake.Options{Seed: r.cfg.Seed, Now: r.now}), standin: r.standin}
+	p := &planner{cfg: &r.cfg, api: r.cfg.API, gen: fake.New(fake.Options{Seed: r.cfg.Seed, Now: r.now}), standin: r.standin}
+	if router, err := r.cfg.API.Router(""); err == nil {
+		p.router = router
+	}
+	return p
 }
 
 // Run probes the target, runs every case of the plan and reports them. The error is non-nil only when the run
@@ -463,6 +467,9 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 		body = bytes.NewReader(req.body)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, u, body)
+	if err == nil && !req.hasBody && len(req.body) == 0 {
+		hreq.Body, hreq.ContentLength = nil, 0
+	}
 	if err != nil {
 		return nil, RequestInfo{Method: req.method, URL: u}, fmt.Errorf("build request %s %s: %w", req.method, u, err)
 	}
