@@ -126,11 +126,13 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 
 // responseHandler writes the answer of a request that got through every stage: the behaviour's result when
 // there is one (with the documented headers of its status), else the response Prefer chose, else the
-// operation's success response (its first example, else generated data).
+// operation's success response (its first example, else generated data). An explicit Prefer (an example,
+// dynamic=true or another 2xx status) wins over the behaviour's result; the behaviour's state change stands.
 func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex := exchangeFrom(r.Context())
-		if res := ex.result; res != nil {
+		preferred := ex.preferExample != "" || ex.preferDynamic
+		if res := ex.result; res != nil && !preferred && (ex.preferStatus == 0 || ex.preferStatus == res.status) {
 			rp := ex.plan.lookup(res.status)
 			header, _ := s.render(ex, headersOnly(rp), "", false)
 			maps.Copy(header, res.header)

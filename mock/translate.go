@@ -212,7 +212,12 @@ func schemaFailure(se *openapi3.SchemaError, _ *openapi3.Schema, root any) valid
 		}
 		f.received = text(se.Value)
 	case "pattern":
-		if s != nil {
+		switch {
+		case s != nil && s.Format != "":
+			// The pattern spells out a format (careCycle's uuid pattern): name the format, not the regexp.
+			f.expected = s.Format
+			f.message = "must be a valid " + s.Format
+		case s != nil:
 			f.expected = s.Pattern
 		}
 		f.received = text(se.Value)
