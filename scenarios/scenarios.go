@@ -15,6 +15,7 @@
 //	    status: 449
 //	    repeat: 2                    # send it twice; both must answer 449
 //	    headers: { Retry-After: "" } # "" means present with any value
+//	    mayDrop: false               # true: a dropped connection passes too
 //
 // Unknown keys are errors; every error names the file, the line and what was expected (Error).
 package scenarios
@@ -74,6 +75,8 @@ type Expectation struct {
 	Headers map[string]string
 	// Repeat sends the request this many times (0 means once).
 	Repeat int
+	// MayDrop accepts a broken connection as well as the expected answer (for scenarios that drop at random).
+	MayDrop bool
 	// Line is where the expectation starts in its file.
 	Line int
 }
@@ -376,7 +379,7 @@ func (p *parser) expect(n *yaml.Node) ([]Expectation, error) {
 	var out []Expectation
 	for i, item := range items {
 		what := fmt.Sprintf("expectation %d", i+1)
-		f, err := p.mapping(item, what, "request", "status", "headers", "repeat")
+		f, err := p.mapping(item, what, "request", "status", "headers", "repeat", "mayDrop")
 		if err != nil {
 			return nil, err
 		}
@@ -429,6 +432,11 @@ func (p *parser) expect(n *yaml.Node) ([]Expectation, error) {
 		if r := f["repeat"]; r != nil {
 			if err := r.Decode(&e.Repeat); err != nil || e.Repeat < 1 || e.Repeat > 1000 {
 				return nil, p.errAt(r, fmt.Sprintf("%s repeat %q: expected a number of times 1..1000", what, r.Value))
+			}
+		}
+		if m := f["mayDrop"]; m != nil {
+			if err := m.Decode(&e.MayDrop); err != nil {
+				return nil, p.errAt(m, fmt.Sprintf("%s mayDrop %q: expected true or false", what, m.Value))
 			}
 		}
 		out = append(out, e)
