@@ -118,6 +118,8 @@ var keywordCases = []struct{ name, schema string }{
 	{"integer safe range", `{type: integer, minimum: -9007199254740991, maximum: 9007199254740991}`},
 	{"integer int32", `{type: integer, format: int32}`},
 	{"integer int64 min", `{type: integer, format: int64, minimum: 1000000000000}`},
+	{"integer int64 near max", `{type: integer, format: int64, minimum: 9223372036854775000}`},
+	{"integer int32 near min", `{type: integer, format: int32, maximum: -2147483640}`},
 	{"integer negative max", `{type: integer, maximum: -5}`},
 	{"integer multipleOf", `{type: integer, minimum: 7, maximum: 100, multipleOf: 5}`},
 	{"integer multipleOf huge range", `{type: integer, minimum: -9007199254740991, maximum: 9007199254740991, multipleOf: 15}`},
@@ -724,4 +726,31 @@ func impossible(s *openapi3.Schema) bool {
 		return k**m > hi || (k**m == hi && *s.ExclusiveMax.Bool && !integer) || hi-lo < *m*2
 	}
 	return !integer && hi-lo < 1e-9*math.Max(1, math.Abs(lo))
+}
+
+// FuzzPattern feeds arbitrary patterns and length limits to the string generator: it
+// must not panic or hang, and whatever Generate accepts must validate.
+func FuzzPattern(f *testing.F) {
+	f.Add(`^[a-z]+$`, uint8(3), uint8(6))
+	f.Add(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000)$`, uint8(0), uint8(0))
+	f.Add(`^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?Z?$`, uint8(10), uint8(10))
+	f.Add(`\bfoo\b|^$`, uint8(1), uint8(200))
+	f.Add(`(?i)[^\s@]+@x\.io`, uint8(0), uint8(12))
+	g := fake.New(fake.Options{Now: clock})
+	f.Fuzz(func(t *testing.T, pattern string, minLen, maxLen uint8) {
+		if _, err := regexp.Compile(pattern); err != nil {
+			t.Skip()
+		}
+		s := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Pattern: pattern, MinLength: uint64(minLen)}
+		if maxLen > 0 {
+			m := uint64(maxLen)
+			s.MaxLength = &m
+		}
+		v, err := g.Generate(&openapi3.SchemaRef{Value: s}, pattern, fake.Hint{})
+		if err != nil {
+			require.ErrorIs(t, err, fake.ErrUnsatisfiable)
+			return
+		}
+		require.NoError(t, s.VisitJSON(roundTrip(t, v)))
+	})
 }

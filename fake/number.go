@@ -33,8 +33,12 @@ func boundsOf(s *openapi3.Schema, integer bool) bounds {
 		b.hi, b.hiEx = *v, true
 	}
 	if integer {
-		if s.Format == "int32" {
+		switch s.Format {
+		case "int32":
 			b.lo, b.hi = max(b.lo, math.MinInt32), min(b.hi, math.MaxInt32)
+		case "int64":
+			// float64(math.MaxInt64) rounds up to 2^63, which kin-openapi's int64 check rejects.
+			b.lo, b.hi = max(b.lo, math.MinInt64), min(b.hi, math.Nextafter(math.MaxInt64, 0))
 		}
 		// Make the ends inclusive integers.
 		lo, hi := math.Ceil(b.lo), math.Floor(b.hi)
