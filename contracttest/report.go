@@ -71,6 +71,8 @@ type ExchangeInfo struct {
 	Step     int           `json:"step"`
 	Request  RequestInfo   `json:"request"`
 	Response *ResponseInfo `json:"response,omitempty"`
+	// Retried are the 429 and 449 answers that were waited out and retried, oldest first.
+	Retried []ResponseInfo `json:"retried,omitempty"`
 	// Error is set when no response came (connection refused, timeout, dropped connection).
 	Error    string        `json:"error,omitempty"`
 	Retries  int           `json:"retries,omitempty"`

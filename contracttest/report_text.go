@@ -145,19 +145,10 @@ func (t *TextReporter) failure(r *Result) {
 				t.printf("  response: none (%s)\n", ex.Error)
 				continue
 			}
-			t.printf("  response: %d\n", ex.Response.Status)
-			for _, k := range sortedKeys(ex.Response.Header) {
-				if k == "Date" || k == "Content-Length" {
-					continue
-				}
-				t.printf("    %s: %s\n", k, strings.Join(ex.Response.Header[k], ", "))
+			for _, rr := range ex.Retried {
+				t.response("retried: ", rr)
 			}
-			if body := ex.Response.Body; body != "" {
-				if len(body) > 512 {
-					body = body[:512] + "..."
-				}
-				t.printf("    %s\n", strings.TrimSpace(body))
-			}
+			t.response("response:", *ex.Response)
 		}
 	}
 }
@@ -199,5 +190,21 @@ func (t *TextReporter) coverage(rows []Coverage) {
 			}
 		}
 		t.printf("  %d/%d\n", hit, len(r.Statuses))
+	}
+}
+
+func (t *TextReporter) response(label string, r ResponseInfo) {
+	t.printf("  %s %d\n", label, r.Status)
+	for _, k := range sortedKeys(r.Header) {
+		if k == "Date" || k == "Content-Length" {
+			continue
+		}
+		t.printf("    %s: %s\n", k, strings.Join(r.Header[k], ", "))
+	}
+	if body := r.Body; body != "" {
+		if len(body) > 512 {
+			body = body[:512] + "..."
+		}
+		t.printf("    %s\n", strings.TrimSpace(body))
 	}
 }

@@ -219,8 +219,11 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		if st.expect != expectUnknown && hreq != nil {
 			// The answers that were retried are part of the contract too (a 429 must carry its headers).
 			for _, tr := range throttledResps {
+				ck.note = fmt.Sprintf(" (on the %d answer that was retried)", tr.status)
 				ck.common(st.op, hreq, tr)
+				ex.Retried = append(ex.Retried, ResponseInfo{Status: tr.status, Header: tr.header, Body: truncate(tr.body)})
 			}
+			ck.note = ""
 		}
 		if err != nil {
 			ex.Error = err.Error()
