@@ -89,6 +89,9 @@ type Server struct {
 
 	closeOnce sync.Once
 	closers   []func() error
+
+	// state is the state area: seeded records, state file, named snapshots (state.go). Set by initState.
+	state *stateHub
 }
 
 // apiRuntime is one served API with everything precomputed at start.

@@ -270,6 +270,16 @@ type behaviourParser struct {
 
 func (bp *behaviourParser) parse(raw any) *Behaviour {
 	p := bp.p
+	if obj, ok := raw.(map[string]any); ok {
+		// x- keys (such as x-standin-assumption) label the block and are not part of the vocabulary.
+		raw = maps.Collect(func(yield func(string, any) bool) {
+			for k, v := range obj {
+				if !strings.HasPrefix(k, "x-") && !yield(k, v) {
+					return
+				}
+			}
+		})
+	}
 	m := p.object(raw, bp.ptr, behaviourKeys...)
 	if m == nil {
 		return nil

@@ -1,0 +1,526 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/standin/standin/openapi"
+)
+
+// stateAdmin registers the state endpoints of the admin API. Every endpoint takes ?session=NAME (else the
+// X-Standin-Session header, else the default session):
+//
+//	GET  /__standin/state[/API[/COLLECTION[/KEY]]]   read records
+//	PUT  /__standin/state[/API[/COLLECTION[/KEY]]]   replace them (checked against the record schema)
+//	DELETE /__standin/state/API/COLLECTION/KEY       remove one record
+//	POST /__standin/reset                            back to the seeded state (every session, or ?session=)
+//	GET  /__standin/sessions                         the sessions and their record counts
+//	GET  /__standin/snapshots                        the named snapshots
+//	POST /__standin/snapshots/NAME                   save the session's state as NAME
+//	POST /__standin/snapshots/NAME/restore           replace the session's state with NAME
+//	DELETE /__standin/snapshots/NAME                 forget NAME
+func (s *Server) stateAdmin(mux *http.ServeMux) {
+	h := s.state
+	// Sessions the state file holds exist from the start, so they are listed and their state is served.
+	for _, name := range h.replayedSessions() {
+		if _, err := s.sessions.get(name); err != nil {
+			s.log.Warn("state file: session not restored", "session", name, "err", err)
+		}
+	}
+	if h.log != nil {
+		h.log.mu.Lock()
+		h.log.compact = s.compactLines
+		h.log.mu.Unlock()
+	}
+	p := AdminPrefix
+	for _, path := range []string{"state", "state/{api}", "state/{api}/{coll}", "state/{api}/{coll}/{key}"} {
+		mux.HandleFunc("GET "+p+path, s.adminStateGet)
+		mux.HandleFunc("PUT "+p+path, s.adminStatePut)
+	}
+	mux.HandleFunc("DELETE "+p+"state/{api}/{coll}/{key}", s.adminStateDelete)
+	mux.HandleFunc("POST "+p+"reset", s.adminReset)
+	mux.HandleFunc("GET "+p+"sessions", s.adminSessions)
+	mux.HandleFunc("GET "+p+"snapshots", s.adminSnapshots)
+	mux.HandleFunc("POST "+p+"snapshots/{name}", s.adminSnapshotSave)
+	mux.HandleFunc("POST "+p+"snapshots/{name}/restore", s.adminSnapshotRestore)
+	mux.HandleFunc("DELETE "+p+"snapshots/{name}", s.adminSnapshotDelete)
+}
+
+// stateSession returns the session an admin request is about (created on first use).
+func (s *Server) stateSession(r *http.Request) (*session, *sessionStore, error) {
+	name := r.URL.Query().Get("session")
+	if name == "" {
+		name = r.Header.Get(SessionHeader)
+	}
+	if name == "" {
+		name = DefaultSession
+	}
+	sess, err := s.sessions.get(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad session: %w", err)
+	}
+	ss, err := storeOf(sess)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, ss, nil
+}
+
+// stateScope is the part of the state a request addresses.
+type stateScope struct {
+	api, coll, key string
+}
+
+// scope reads and checks the path values.
+func (s *Server) scope(r *http.Request) (stateScope, error) {
+	sc := stateScope{api: r.PathValue("api"), coll: r.PathValue("coll"), key: r.PathValue("key")}
+	if sc.api == "" {
+		return sc, nil
+	}
+	rt := s.byName[sc.api]
+	if rt == nil {
+		return sc, fmt.Errorf("no API %q: served APIs are %s", sc.api, strings.Join(slices.Sorted(maps.Keys(s.byName)), ", "))
+	}
+	if sc.coll != "" && rt.api.Collections[sc.coll] == nil {
+		return sc, fmt.Errorf("API %s has no collection %q: expected one of %s", sc.api, sc.coll,
+			strings.Join(slices.Sorted(maps.Keys(rt.api.Collections)), ", "))
+	}
+	return sc, nil
+}
+
+// apiView renders a state as API -> collection -> records, listing every collection of the served APIs.
+func (s *Server) apiView(st State) map[string]map[string][]any {
+	out := map[string]map[string][]any{}
+	for _, rt := range s.apis {
+		colls := map[string][]any{}
+		for name := range rt.api.Collections {
+			entries := st[qualify(rt.api.Name, name)]
+			recs := make([]any, len(entries))
+			for i, e := range entries {
+				recs[i] = map[string]any(e.Record)
+			}
+			colls[name] = recs
+		}
+		out[rt.api.Name] = colls
+	}
+	return out
+}
+
+func (s *Server) adminStateGet(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.scope(r)
+	if err != nil {
+		adminError(w, http.StatusNotFound, "%v", err)
+		return
+	}
+	_, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ctx := r.Context()
+	switch {
+	case sc.key != "":
+		rec, err := ss.Get(ctx, qualify(sc.api, sc.coll), sc.key)
+		if errors.Is(err, ErrNotFound) {
+			adminError(w, http.StatusNotFound, "no record %q in %s/%s", sc.key, sc.api, sc.coll)
+			return
+		}
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, nil, rec)
+	default:
+		st, err := ss.Snapshot(ctx)
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+		view := s.apiView(st)
+		switch {
+		case sc.coll != "":
+			writeJSON(w, http.StatusOK, nil, view[sc.api][sc.coll])
+		case sc.api != "":
+			writeJSON(w, http.StatusOK, nil, view[sc.api])
+		default:
+			writeJSON(w, http.StatusOK, nil, view)
+		}
+	}
+}
+
+// adminStatePut replaces the addressed records: one record, one collection (a JSON array), one API (an object of
+// collections) or everything (an object of APIs). Collections left out of an API or of everything become empty.
+func (s *Server) adminStatePut(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.scope(r)
+	if err != nil {
+		adminError(w, http.StatusNotFound, "%v", err)
+		return
+	}
+	_, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
+	if err != nil {
+		adminError(w, http.StatusRequestEntityTooLarge, "read body: %v", err)
+		return
+	}
+	var body any
+	if err := json.Unmarshal(data, &body); err != nil {
+		adminError(w, http.StatusBadRequest, "body is not JSON: %v", err)
+		return
+	}
+	ctx := r.Context()
+	ss.rmw.Lock()
+	t, status, err := s.replace(r, ss, sc, body)
+	ss.rmw.Unlock()
+	if err == nil {
+		err = ss.durable(t)
+		status = http.StatusInternalServerError
+	}
+	if err != nil {
+		adminError(w, status, "%v", err)
+		return
+	}
+	if ctxDone(ctx) {
+		return
+	}
+	r2 := r.Clone(ctx)
+	r2.Method = http.MethodGet
+	s.adminStateGet(w, r2)
+}
+
+// replace writes the new records of a PUT; ss.rmw is held. It returns the HTTP status for an error.
+func (s *Server) replace(r *http.Request, ss *sessionStore, sc stateScope, body any) (ticket, int, error) {
+	ctx := r.Context()
+	bad := func(format string, args ...any) (ticket, int, error) {
+		return 0, http.StatusBadRequest, fmt.Errorf(format, args...)
+	}
+	if sc.key != "" {
+		rec, ok := body.(map[string]any)
+		if !ok {
+			return bad("expected a JSON object: the record")
+		}
+		c := s.byName[sc.api].api.Collections[sc.coll]
+		if v, has := rec[c.Key]; !has || v == nil {
+			rec[c.Key] = typedKey(c, sc.key)
+		} else if text(v) != sc.key {
+			return bad("the record's %s is %s but the path names %s", c.Key, text(v), sc.key)
+		}
+		if err := checkRecord(c, rec); err != nil {
+			return bad("%s/%s/%s: %v", sc.api, sc.coll, sc.key, err)
+		}
+		t, err := ss.put(ctx, qualify(sc.api, sc.coll), sc.key, rec)
+		return t, http.StatusInternalServerError, err
+	}
+	current, err := ss.Snapshot(ctx)
+	if err != nil {
+		return 0, http.StatusInternalServerError, err
+	}
+	next := State{}
+	if sc.api != "" {
+		maps.Copy(next, current)
+	}
+	byAPI := map[string]any{}
+	switch {
+	case sc.coll != "":
+		byAPI[sc.api] = map[string]any{sc.coll: body}
+	case sc.api != "":
+		byAPI[sc.api] = body
+	default:
+		m, ok := body.(map[string]any)
+		if !ok {
+			return bad("expected a JSON object: API name -> collection name -> array of records")
+		}
+		byAPI = m
+	}
+	for api, colls := range byAPI {
+		rt := s.byName[api]
+		if rt == nil {
+			return bad("no API %q", api)
+		}
+		cm, ok := colls.(map[string]any)
+		if !ok {
+			return bad("%s: expected an object: collection name -> array of records", api)
+		}
+		if sc.coll == "" {
+			for name := range rt.api.Collections {
+				delete(next, qualify(api, name))
+			}
+		}
+		for name, recs := range cm {
+			c := rt.api.Collections[name]
+			if c == nil {
+				return bad("API %s has no collection %q", api, name)
+			}
+			list, ok := recs.([]any)
+			if !ok {
+				return bad("%s/%s: expected an array of records", api, name)
+			}
+			entries := make([]Entry, 0, len(list))
+			seen := map[string]bool{}
+			for i, item := range list {
+				rec, ok := item.(map[string]any)
+				if !ok {
+					return bad("%s/%s: record %d is not an object", api, name, i)
+				}
+				if err := checkRecord(c, rec); err != nil {
+					return bad("%s/%s: record %d: %v", api, name, i, err)
+				}
+				key := text(rec[c.Key])
+				if seen[key] {
+					return bad("%s/%s: record %d repeats %s %s", api, name, i, c.Key, key)
+				}
+				seen[key] = true
+				entries = append(entries, Entry{Key: key, Record: rec})
+			}
+			next[qualify(api, name)] = entries
+		}
+	}
+	if sc.coll != "" {
+		q := qualify(sc.api, sc.coll)
+		t, err := ss.replaceCollection(ctx, q, next[q])
+		return t, http.StatusInternalServerError, err
+	}
+	t, err := ss.reset(ctx, next, false)
+	return t, http.StatusInternalServerError, err
+}
+
+// typedKey converts a key from a path to the type of the collection's key field (a number for integer ids).
+func typedKey(c *openapi.Collection, key string) any {
+	if c.Schema != nil && c.Schema.Value != nil {
+		if p := c.Schema.Value.Properties[c.Key]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+			if f, err := strconv.ParseFloat(key, 64); err == nil {
+				return f
+			}
+		}
+	}
+	return key
+}
+
+func (s *Server) adminStateDelete(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.scope(r)
+	if err != nil {
+		adminError(w, http.StatusNotFound, "%v", err)
+		return
+	}
+	_, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ss.rmw.Lock()
+	t, err := ss.delete(r.Context(), qualify(sc.api, sc.coll), sc.key)
+	ss.rmw.Unlock()
+	if errors.Is(err, ErrNotFound) {
+		adminError(w, http.StatusNotFound, "no record %q in %s/%s", sc.key, sc.api, sc.coll)
+		return
+	}
+	if err == nil {
+		err = ss.durable(t)
+	}
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// adminReset puts one session (?session=) or every session back to the seeded state.
+func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
+	var targets []*session
+	if name := r.URL.Query().Get("session"); name != "" {
+		sess, err := s.sessions.get(name)
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "bad session: %v", err)
+			return
+		}
+		targets = []*session{sess}
+	} else {
+		targets = s.sessions.all()
+	}
+	seed, err := s.state.seed.Snapshot(r.Context())
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	names := make([]string, 0, len(targets))
+	var tickets []ticket
+	for _, sess := range targets {
+		ss, err := storeOf(sess)
+		if err != nil {
+			continue
+		}
+		ss.rmw.Lock()
+		t, err := ss.reset(r.Context(), copyState(seed), true)
+		ss.rmw.Unlock()
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "reset %s: %v", sess.name, err)
+			return
+		}
+		tickets = append(tickets, t)
+		names = append(names, sess.name)
+	}
+	if s.state.log != nil && len(tickets) > 0 {
+		if err := s.state.log.wait(slices.Max(tickets)); err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, nil, map[string]any{"reset": names})
+}
+
+// sessionInfo describes a session in the admin API.
+type sessionInfo struct {
+	Name    string         `json:"name"`
+	Records map[string]int `json:"records"` // "api/collection" -> count
+}
+
+func (s *Server) adminSessions(w http.ResponseWriter, r *http.Request) {
+	out := []sessionInfo{}
+	for _, sess := range s.sessions.all() {
+		info := sessionInfo{Name: sess.name, Records: map[string]int{}}
+		if st, err := sess.store.Snapshot(r.Context()); err == nil {
+			for name, entries := range st {
+				info.Records[name] = len(entries)
+			}
+		}
+		out = append(out, info)
+	}
+	writeJSON(w, http.StatusOK, nil, out)
+}
+
+func (s *Server) adminSnapshots(w http.ResponseWriter, r *http.Request) {
+	h := s.state
+	h.mu.Lock()
+	out := make([]*snapshot, 0, len(h.snapshots))
+	for _, name := range slices.Sorted(maps.Keys(h.snapshots)) {
+		out = append(out, h.snapshots[name])
+	}
+	h.mu.Unlock()
+	writeJSON(w, http.StatusOK, nil, out)
+}
+
+func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if err := validSessionName(name); err != nil {
+		adminError(w, http.StatusBadRequest, "bad snapshot name: %v", strings.Replace(err.Error(), "session", "snapshot", 1))
+		return
+	}
+	sess, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ss.rmw.Lock()
+	st, err := ss.Snapshot(r.Context())
+	ss.rmw.Unlock()
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	snap := &snapshot{Name: name, Session: sess.name, SavedAt: s.clock.Now().UTC(), State: st}
+	h := s.state
+	h.mu.Lock()
+	h.snapshots[name] = snap
+	h.mu.Unlock()
+	if h.log != nil {
+		t, err := h.log.append(logLine{Op: "snapshot", Name: name, Session: sess.name, SavedAt: snap.SavedAt, State: st})
+		if err == nil {
+			err = h.log.wait(t)
+		}
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusCreated, nil, snap)
+}
+
+func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	h := s.state
+	h.mu.Lock()
+	snap := h.snapshots[name]
+	h.mu.Unlock()
+	if snap == nil {
+		adminError(w, http.StatusNotFound, "no snapshot %q; GET %ssnapshots lists them", name, AdminPrefix)
+		return
+	}
+	sess, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ss.rmw.Lock()
+	t, err := ss.reset(r.Context(), copyState(snap.State), false)
+	ss.rmw.Unlock()
+	if err == nil {
+		err = ss.durable(t)
+	}
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nil, map[string]any{"restored": name, "session": sess.name, "at": time.Now().UTC()})
+}
+
+func (s *Server) adminSnapshotDelete(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	h := s.state
+	h.mu.Lock()
+	_, ok := h.snapshots[name]
+	delete(h.snapshots, name)
+	h.mu.Unlock()
+	if !ok {
+		adminError(w, http.StatusNotFound, "no snapshot %q", name)
+		return
+	}
+	if h.log != nil {
+		t, err := h.log.append(logLine{Op: "unsnapshot", Name: name})
+		if err == nil {
+			err = h.log.wait(t)
+		}
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// compactLines is the content of a compacted state file: each session's state and each named snapshot.
+func (s *Server) compactLines() []logLine {
+	var lines []logLine
+	ctx := context.Background()
+	for _, sess := range s.sessions.all() {
+		st, err := sess.store.Snapshot(ctx)
+		if err != nil {
+			continue
+		}
+		lines = append(lines, logLine{Op: "state", Session: sess.name, State: st})
+	}
+	h := s.state
+	h.mu.Lock()
+	for name, mem := range h.replayed {
+		if st, err := mem.Snapshot(ctx); err == nil {
+			lines = append(lines, logLine{Op: "state", Session: name, State: st})
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(h.snapshots)) {
+		snap := h.snapshots[name]
+		lines = append(lines, logLine{Op: "snapshot", Name: name, Session: snap.Session, SavedAt: snap.SavedAt, State: snap.State})
+	}
+	h.mu.Unlock()
+	return lines
+}

@@ -1,0 +1,919 @@
+package mock
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/openapi"
+)
+
+// behaviourStage runs the operation's x-standin behaviour (openapi.Behaviour): it reads or changes the session's
+// state and leaves the answer in ex.result for the response stage, or answers an error in the API's shape
+// (notFound, validation, queued). An operation without a behaviour passes through to generated data.
+func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			if ex == nil || ex.op == nil || ex.op.Behaviour == nil || ex.session == nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			ss, err := storeOf(ex.session)
+			if err != nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, ss: ss, now: s.clock.Now()}
+			if fail := run.do(); fail != nil {
+				if fail.kind == "internal" {
+					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
+				}
+				ex.writeVendorError(w, "behaviour", fail.kind, nil, fail.vars)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// behaviourRun is one execution of a behaviour.
+type behaviourRun struct {
+	s   *Server
+	rt  *apiRuntime
+	ex  *exchange
+	r   *http.Request
+	b   *openapi.Behaviour
+	ss  *sessionStore
+	now time.Time
+
+	coll   *openapi.Collection
+	qcoll  string // qualified collection name
+	body   any
+	hasBod bool
+
+	key           string // key of the found record
+	before, after Record
+	list          []any
+	total         int
+	refs          map[string]any
+	labels        map[string]any
+}
+
+// bFailure is an error answer: an error kind of the API and its template variables.
+type bFailure struct {
+	kind string
+	vars map[string]any
+	err  error
+}
+
+func internal(err error) *bFailure { return &bFailure{kind: "internal", err: err} }
+
+// do runs the behaviour; a nil result means ex.result holds the answer.
+func (br *behaviourRun) do() *bFailure {
+	b := br.b
+	br.coll = br.rt.api.Collections[b.Resource]
+	if br.coll == nil {
+		return internal(fmt.Errorf("collection %q is not declared", b.Resource))
+	}
+	br.qcoll = qualify(br.rt.api.Name, br.coll.Name)
+	if err := br.readBody(); err != nil {
+		return &bFailure{kind: "malformed"}
+	}
+	for _, rule := range b.Require {
+		if f := br.checkRule(rule); f != nil {
+			return f
+		}
+	}
+	ctx := br.r.Context()
+	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete
+	var t ticket
+	if writes {
+		br.ss.rmw.Lock()
+		f := br.write(&t)
+		br.ss.rmw.Unlock()
+		if f != nil {
+			return f
+		}
+		if err := br.ss.durable(t); err != nil {
+			return internal(err)
+		}
+	} else if f := br.read(); f != nil {
+		return f
+	}
+	if ctxDone(ctx) {
+		return internal(ctx.Err())
+	}
+	status := b.Status
+	if status == 0 {
+		status = br.ex.op.SuccessStatus()
+	}
+	var body any
+	switch {
+	case b.Respond != nil:
+		body = br.template(b.Respond)
+	case b.Action == openapi.ActionList:
+		body = br.list
+	case b.Action == openapi.ActionDelete:
+		body = br.before
+	default:
+		body = br.after
+	}
+	if status == http.StatusNoContent {
+		body = noBody
+	}
+	br.ex.result = &result{status: status, header: http.Header{}, body: body}
+	return nil
+}
+
+// read runs a get or a list.
+func (br *behaviourRun) read() *bFailure {
+	switch br.b.Action {
+	case openapi.ActionGet:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		br.after = br.before
+		return nil
+	case openapi.ActionList:
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		return br.runList()
+	}
+	return internal(fmt.Errorf("action %q reads nothing", br.b.Action))
+}
+
+// write runs a create, update or delete; ss.rmw is held.
+func (br *behaviourRun) write(t *ticket) *bFailure {
+	ctx := br.r.Context()
+	b := br.b
+	var err error
+	switch b.Action {
+	case openapi.ActionCreate:
+		rec, f := br.newRecord()
+		if f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		br.apply(rec)
+		if f := br.assignKey(rec); f != nil {
+			return f
+		}
+		br.fillRequired(rec)
+		br.after = rec
+		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+			return internal(err)
+		}
+		if d := br.settleTime(); d > 0 {
+			br.ss.settle(br.qcoll, br.key, br.now.Add(d))
+		}
+	case openapi.ActionUpdate:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		rec := deepCopyRecord(br.before)
+		if f := br.applyLabels(rec); f != nil {
+			return f
+		}
+		br.apply(rec)
+		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
+		br.after = rec
+		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+			return internal(err)
+		}
+	case openapi.ActionDelete:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		if *t, err = br.ss.delete(ctx, br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
+			return internal(err)
+		}
+	}
+	return nil
+}
+
+// settleTime is how long a record created now answers queued: Config.Settle, else the collection's settle.
+func (br *behaviourRun) settleTime() time.Duration {
+	if br.coll.Settle == 0 {
+		return 0
+	}
+	if br.s.cfg.Settle > 0 {
+		return br.s.cfg.Settle
+	}
+	return br.coll.Settle
+}
+
+// readBody takes the decoded body from the validation stage, or reads and decodes it.
+func (br *behaviourRun) readBody() error {
+	ex := br.ex
+	if ex.bodyValue != nil {
+		br.body, br.hasBod = ex.bodyValue, true
+		return nil
+	}
+	if ex.body == nil && br.r.Body != nil && br.r.Body != http.NoBody {
+		data, err := io.ReadAll(io.LimitReader(br.r.Body, br.s.cfg.MaxBody))
+		if err != nil {
+			return err
+		}
+		ex.body = data
+	}
+	if len(strings.TrimSpace(string(ex.body))) == 0 {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(ex.body, &v); err != nil {
+		return err
+	}
+	ex.bodyValue = v
+	br.body, br.hasBod = v, true
+	return nil
+}
+
+// find looks the record up by Lookup or Identifier: notFound when absent, queued while it settles.
+func (br *behaviourRun) find() *bFailure {
+	ctx := br.r.Context()
+	b := br.b
+	var match func(Record) bool
+	switch {
+	case b.Identifier != nil:
+		raw, ok := br.value(b.Identifier.From)
+		field, want, good := parseIdentifier(text(raw), b.Identifier.Forms)
+		if !ok || !good {
+			return &bFailure{kind: "notFound"}
+		}
+		if field == br.coll.Key {
+			return br.getKey(want)
+		}
+		match = func(r Record) bool { return sameValue(r[field], want) }
+	case len(b.Lookup) == 1 && b.Lookup[0].Field == br.coll.Key:
+		v, ok := br.value(b.Lookup[0].Value)
+		if !ok {
+			return &bFailure{kind: "notFound"}
+		}
+		return br.getKey(text(v))
+	default:
+		want := make([]any, len(b.Lookup))
+		for i, m := range b.Lookup {
+			v, ok := br.value(m.Value)
+			if !ok {
+				return &bFailure{kind: "notFound"}
+			}
+			want[i] = v
+		}
+		match = func(r Record) bool {
+			for i, m := range b.Lookup {
+				if !sameValue(r[m.Field], want[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	entries, err := br.ss.List(ctx, br.qcoll)
+	if err != nil {
+		return internal(err)
+	}
+	for _, e := range entries {
+		if match(e.Record) {
+			br.key, br.before = e.Key, e.Record
+			return br.checkSettled()
+		}
+	}
+	return &bFailure{kind: "notFound"}
+}
+
+func (br *behaviourRun) getKey(key string) *bFailure {
+	rec, err := br.ss.Get(br.r.Context(), br.qcoll, key)
+	if errors.Is(err, ErrNotFound) {
+		return &bFailure{kind: "notFound"}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	br.key, br.before = key, rec
+	return br.checkSettled()
+}
+
+func (br *behaviourRun) checkSettled() *bFailure {
+	until, ok := br.ss.settlingUntil(br.qcoll, br.key, br.now)
+	if !ok {
+		return nil
+	}
+	secs := int(math.Ceil(until.Sub(br.now).Seconds()))
+	return &bFailure{kind: "queued", vars: map[string]any{"retryAfter": secs}}
+}
+
+// parseIdentifier splits a typed identifier ("email:a@b.c") into the record field its prefix names and the
+// value. ok is false for an unknown prefix or an empty value.
+func parseIdentifier(id string, forms map[string]string) (field, value string, ok bool) {
+	prefix, value, found := strings.Cut(id, ":")
+	if !found || value == "" {
+		return "", "", false
+	}
+	field, ok = forms[prefix]
+	return field, value, ok
+}
+
+// checkRule answers the validation error when a require rule fails.
+func (br *behaviourRun) checkRule(rule openapi.Rule) *bFailure {
+	v, ok := br.value(rule.Value)
+	if !ok {
+		return nil
+	}
+	var expected string
+	failed := false
+	switch {
+	case rule.In != nil:
+		names := make([]string, len(rule.In))
+		for i, a := range rule.In {
+			names[i] = text(a)
+		}
+		expected = strings.Join(names, " | ")
+		failed = !slices.ContainsFunc(rule.In, func(a any) bool { return sameValue(a, v) })
+	case rule.After != nil:
+		other, ok := br.value(*rule.After)
+		if !ok {
+			return nil
+		}
+		expected = "not before " + strings.Join(rule.After.Path(), ".")
+		if c, comparable := compareValues(v, other); comparable && c < 0 {
+			failed = true
+		}
+	}
+	if !failed {
+		return nil
+	}
+	code := rule.Code
+	if code == "" {
+		code = rule.Name
+	}
+	msg := rule.Message
+	if msg == "" {
+		msg = fmt.Sprintf("%s: rule %s failed", strings.Join(rule.Value.Path(), "."), rule.Name)
+	}
+	path := make([]any, 0, 2)
+	for _, p := range rule.Value.Path() {
+		path = append(path, p)
+	}
+	vars := map[string]any{"message": msg}
+	if shape, ok := br.rt.api.Ext.Errors["validation"]; ok && shape.Item != nil {
+		item := fillTemplate(shape.Item, map[string]any{"path": path, "message": msg, "expected": expected,
+			"received": text(v), "code": code})
+		vars["errors"] = []any{item}
+	} else {
+		vars["errors"] = []any{map[string]any{"path": path, "message": msg, "code": code}}
+	}
+	return &bFailure{kind: "validation", vars: vars}
+}
+
+// resolveRefs finds the records the refs name; a null value makes the ref null.
+func (br *behaviourRun) resolveRefs() *bFailure {
+	br.refs = map[string]any{}
+	for _, ref := range br.b.Refs {
+		v, ok := br.value(ref.Value)
+		if !ok {
+			continue
+		}
+		if v == nil {
+			br.refs[ref.Name] = nil
+			continue
+		}
+		c := br.rt.api.Collections[ref.Resource]
+		entries, err := br.ss.List(br.r.Context(), qualify(br.rt.api.Name, c.Name))
+		if err != nil {
+			return internal(err)
+		}
+		var found Record
+	search:
+		for _, field := range ref.Match {
+			for _, e := range entries {
+				if sameValue(e.Record[field], v) {
+					found = e.Record
+					break search
+				}
+			}
+		}
+		if found == nil {
+			vars := map[string]any{}
+			if ref.Message != "" {
+				vars["message"] = ref.Message
+			}
+			if ref.Missing == "validation" {
+				vars["errors"] = []any{}
+			}
+			return &bFailure{kind: ref.Missing, vars: vars}
+		}
+		br.refs[ref.Name] = map[string]any(found)
+	}
+	return nil
+}
+
+// newRecord starts a created record: the identifier's field, then the defaults.
+func (br *behaviourRun) newRecord() (Record, *bFailure) {
+	rec := Record{}
+	if id := br.b.Identifier; id != nil {
+		raw, ok := br.value(id.From)
+		field, value, good := parseIdentifier(text(raw), id.Forms)
+		if !ok || !good {
+			return nil, &bFailure{kind: "validation", vars: map[string]any{"errors": []any{}}}
+		}
+		typed := br.typed(field, value)
+		entries, err := br.ss.List(br.r.Context(), br.qcoll)
+		if err != nil {
+			return nil, internal(err)
+		}
+		for _, e := range entries {
+			if sameValue(e.Record[field], typed) {
+				return nil, &bFailure{kind: "validation", vars: map[string]any{
+					"message": fmt.Sprintf("a record with %s %s already exists", field, value), "errors": []any{}}}
+			}
+		}
+		rec[field] = typed
+	}
+	for k, v := range br.b.Defaults {
+		if _, set := rec[k]; !set {
+			rec[k] = deepCopy(v)
+		}
+	}
+	return rec, nil
+}
+
+// typed converts an identifier's text to the type of the record field (a number for an integer id).
+func (br *behaviourRun) typed(field, value string) any {
+	props := br.coll.Schema.Value.Properties
+	if p := props[field]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+		if f, err := strconv.ParseFloat(value, 64); err == nil {
+			return f
+		}
+	}
+	return value
+}
+
+// apply merges the body (when the behaviour merges) and assigns the set fields.
+func (br *behaviourRun) apply(rec Record) {
+	if br.b.Merge {
+		if obj, ok := br.body.(map[string]any); ok {
+			props := br.recordProps()
+			for k, v := range obj {
+				if _, known := props[k]; known && k != br.coll.Key || known && br.b.Action == openapi.ActionCreate {
+					rec[k] = deepCopy(v)
+				}
+			}
+		}
+	}
+	for _, a := range br.b.Set {
+		if v, ok := br.value(a.Value); ok {
+			rec[a.Field] = deepCopy(v)
+		}
+	}
+}
+
+func (br *behaviourRun) recordProps() map[string]bool {
+	out := map[string]bool{}
+	for _, f := range br.coll.Fields() {
+		out[f] = true
+	}
+	return out
+}
+
+// assignKey gives a created record its key: the one it has, else a new one.
+func (br *behaviourRun) assignKey(rec Record) *bFailure {
+	ctx := br.r.Context()
+	if v, ok := rec[br.coll.Key]; ok && v != nil {
+		br.key = text(v)
+		if _, err := br.ss.Get(ctx, br.qcoll, br.key); err == nil {
+			return &bFailure{kind: "validation", vars: map[string]any{
+				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
+		}
+		return nil
+	}
+	entries, err := br.ss.List(ctx, br.qcoll)
+	if err != nil {
+		return internal(err)
+	}
+	v, key := newKey(br.coll, entries, len(entries))
+	rec[br.coll.Key], br.key = v, key
+	return nil
+}
+
+// fillRequired generates the required fields a created record still lacks, so it matches its schema.
+func (br *behaviourRun) fillRequired(rec Record) {
+	s := br.coll.Schema
+	if s == nil || s.Value == nil {
+		return
+	}
+	props := s.Value.Properties
+	for _, name := range s.Value.Required {
+		if _, ok := rec[name]; ok || props[name] == nil {
+			continue
+		}
+		rec[name] = br.s.gen.ValueNamed(props[name], br.qcoll+"/"+br.key+"/"+name, name)
+	}
+}
+
+// applyLabels adds (or replaces) the requested ids that exist to the record's label field.
+func (br *behaviourRun) applyLabels(rec Record) *bFailure {
+	l := br.b.Labels
+	if l == nil {
+		return nil
+	}
+	raw, _ := br.value(l.From)
+	requested, _ := raw.([]any)
+	entries, err := br.ss.List(br.r.Context(), qualify(br.rt.api.Name, l.Resource))
+	if err != nil {
+		return internal(err)
+	}
+	exists := map[string]bool{}
+	for _, e := range entries {
+		exists[e.Key] = true
+	}
+	var current []any
+	if !l.Replace {
+		current, _ = rec[l.Field].([]any)
+	}
+	all := slices.Clone(current)
+	added, missing := []any{}, []any{}
+	for _, id := range requested {
+		s := text(id)
+		switch {
+		case !exists[s]:
+			missing = append(missing, s)
+		case !slices.ContainsFunc(all, func(a any) bool { return text(a) == s }):
+			all = append(all, s)
+			added = append(added, s)
+		}
+	}
+	if all == nil {
+		all = []any{}
+	}
+	if len(all) == 0 && !l.Replace && rec[l.Field] == nil {
+		rec[l.Field] = nil // an enquiry without labels keeps null
+	} else {
+		rec[l.Field] = all
+	}
+	br.labels = map[string]any{"added": added, "missing": missing, "all": all}
+	return nil
+}
+
+// runList filters, sorts and pages the collection.
+func (br *behaviourRun) runList() *bFailure {
+	b := br.b
+	entries, err := br.ss.List(br.r.Context(), br.qcoll)
+	if err != nil {
+		return internal(err)
+	}
+	type cond struct {
+		f    openapi.Filter
+		vals map[string]any
+	}
+	var conds []cond
+	for _, f := range b.Filter {
+		c := cond{f: f, vals: map[string]any{}}
+		for name, e := range map[string]*openapi.Expr{"equals": f.Equals, "anyOf": f.AnyOf, "from": f.From, "to": f.To, "contains": f.Contains} {
+			if e == nil {
+				continue
+			}
+			if v, ok := br.value(*e); ok && v != nil {
+				if list, isList := v.([]any); isList && len(list) == 0 {
+					continue
+				}
+				c.vals[name] = v
+			}
+		}
+		if len(c.vals) > 0 {
+			conds = append(conds, c)
+		}
+	}
+	var kept []Record
+	for _, e := range entries {
+		ok := true
+		for _, c := range conds {
+			if !matches(e.Record[c.f.Field], c.vals) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			kept = append(kept, e.Record)
+		}
+	}
+	if b.Sort != "" {
+		slices.SortStableFunc(kept, func(x, y Record) int {
+			c, _ := compareValues(x[b.Sort], y[b.Sort])
+			if b.SortDesc {
+				return -c
+			}
+			return c
+		})
+	}
+	br.total = len(kept)
+	if p := b.Page; p != nil {
+		offset := br.pageValue(p.Offset, 0)
+		limit := br.pageValue(p.Limit, len(kept))
+		offset = min(max(offset, 0), len(kept))
+		kept = kept[offset:min(offset+max(limit, 0), len(kept))]
+	}
+	br.list = make([]any, len(kept))
+	for i, r := range kept {
+		br.list[i] = map[string]any(r)
+	}
+	return nil
+}
+
+// pageValue reads an offset or limit, falling back to the parameter's default, then to def.
+func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
+	if e == nil {
+		return def
+	}
+	v, ok := br.value(*e)
+	if !ok && e.Root() == "query" {
+		if p := openapi.OperationParam(br.ex.op, "query", e.Path()[0]); p != nil && p.Schema != nil && p.Schema.Value != nil {
+			v, ok = p.Schema.Value.Default, p.Schema.Value.Default != nil
+		}
+	}
+	if !ok {
+		return def
+	}
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case int:
+		return n
+	case string:
+		if i, err := strconv.Atoi(n); err == nil {
+			return i
+		}
+	}
+	return def
+}
+
+// matches tests one record field against a filter's values.
+func matches(field any, vals map[string]any) bool {
+	for name, v := range vals {
+		switch name {
+		case "equals":
+			if !sameValue(field, v) {
+				return false
+			}
+		case "anyOf":
+			want, _ := v.([]any)
+			if want == nil {
+				want = []any{v}
+			}
+			have, isList := field.([]any)
+			if !isList {
+				have = []any{field}
+			}
+			hit := false
+			for _, h := range have {
+				if slices.ContainsFunc(want, func(w any) bool { return sameValue(h, w) }) {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				return false
+			}
+		case "from":
+			if c, ok := compareValues(field, v); !ok || c < 0 {
+				return false
+			}
+		case "to":
+			if c, ok := compareValues(field, v); !ok || c > 0 {
+				return false
+			}
+		case "contains":
+			if !strings.Contains(strings.ToLower(text(field)), strings.ToLower(text(v))) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameValue compares two JSON values by their text, so the path's "1" equals the record's 1.
+func sameValue(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return text(a) == text(b)
+}
+
+// compareValues orders two times (RFC 3339), numbers or strings; ok is false when they do not compare.
+func compareValues(a, b any) (int, bool) {
+	if fa, ok := a.(float64); ok {
+		if fb, ok := b.(float64); ok {
+			return cmpFloat(fa, fb), true
+		}
+	}
+	sa, oka := a.(string)
+	sb, okb := b.(string)
+	if !oka || !okb {
+		return 0, false
+	}
+	ta, errA := time.Parse(time.RFC3339Nano, sa)
+	tb, errB := time.Parse(time.RFC3339Nano, sb)
+	if errA == nil && errB == nil {
+		return ta.Compare(tb), true
+	}
+	if errA != nil && errB != nil {
+		return strings.Compare(sa, sb), true
+	}
+	return 0, false
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// value evaluates an expression; ok is false when the value is absent from the request or the state.
+func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
+	if e.IsLiteral() {
+		return e.Literal, true
+	}
+	path := e.Path()
+	switch e.Root() {
+	case "path":
+		v, ok := br.ex.params[path[0]]
+		return v, ok
+	case "query":
+		return br.queryValue(path[0])
+	case "header":
+		v := br.r.Header.Values(path[0])
+		if len(v) == 0 {
+			return nil, false
+		}
+		return v[0], true
+	case "body":
+		if !br.hasBod {
+			return nil, false
+		}
+		return walk(br.body, path)
+	case "now":
+		return br.now.UTC().Format("2006-01-02T15:04:05.000Z07:00"), true
+	case "nowUnix":
+		return float64(br.now.Unix()), true
+	case "clientId":
+		return derivedUUID(br.rt.api.Name, "client", br.credential()), true
+	case "userId":
+		return derivedUUID(br.rt.api.Name, "user", br.credential()), true
+	case "before":
+		if br.before == nil {
+			return nil, false
+		}
+		return walk(map[string]any(br.before), path)
+	case "after":
+		if br.after == nil {
+			return nil, false
+		}
+		return walk(map[string]any(br.after), path)
+	case "record":
+		rec := br.after
+		if rec == nil {
+			rec = br.before
+		}
+		if rec == nil {
+			return nil, false
+		}
+		return walk(map[string]any(rec), path)
+	case "list":
+		return br.list, br.list != nil
+	case "total":
+		return float64(br.total), true
+	case "ref":
+		v, ok := br.refs[path[0]]
+		if !ok {
+			return nil, false
+		}
+		return walk(v, path[1:])
+	case "labels":
+		v, ok := br.labels[path[0]]
+		return v, ok
+	}
+	return nil, false
+}
+
+// queryValue reads a query parameter typed by its schema: arrays as lists, integers and numbers as float64.
+func (br *behaviourRun) queryValue(name string) (any, bool) {
+	q := br.r.URL.Query()
+	vals, ok := q[name]
+	if !ok || len(vals) == 0 {
+		return nil, false
+	}
+	var schema *openapi3.Schema
+	if p := openapi.OperationParam(br.ex.op, "query", name); p != nil && p.Schema != nil {
+		schema = p.Schema.Value
+	}
+	if schema != nil && schema.Type.Is("array") {
+		out := make([]any, 0, len(vals))
+		for _, v := range vals {
+			for _, part := range strings.Split(v, ",") {
+				if part != "" {
+					out = append(out, part)
+				}
+			}
+		}
+		return out, true
+	}
+	if schema != nil && (schema.Type.Is("integer") || schema.Type.Is("number")) {
+		if f, err := strconv.ParseFloat(vals[0], 64); err == nil {
+			return f, true
+		}
+	}
+	return vals[0], true
+}
+
+// credential is the credential presented (from the security stage, else the usual headers).
+func (br *behaviourRun) credential() string {
+	if br.ex.credential != "" {
+		return br.ex.credential
+	}
+	if k := br.r.Header.Get("x-api-key"); k != "" {
+		return k
+	}
+	return br.r.Header.Get("Authorization")
+}
+
+// derivedUUID makes a stable UUID (version 8) from a credential, so a key always maps to the same client.
+func derivedUUID(api, kind, credential string) string {
+	sum := sha256.Sum256([]byte(api + "\x00" + kind + "\x00" + credential))
+	var b [16]byte
+	copy(b[:], sum[:16])
+	b[6] = b[6]&0x0f | 0x80
+	b[8] = b[8]&0x3f | 0x80
+	return formatUUID(b)
+}
+
+// walk follows a path of property names through a decoded JSON value.
+func walk(v any, path []string) (any, bool) {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// template fills a response template: strings starting with '$' are values (a key whose value is absent is
+// left out), everything else is copied.
+func (br *behaviourRun) template(t any) any {
+	switch x := t.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if s, ok := x[k].(string); ok && strings.HasPrefix(s, "$") {
+				if v, ok := br.value(openapi.Expr{Ref: s}); ok {
+					out[k] = deepCopy(v)
+				}
+				continue
+			}
+			out[k] = br.template(x[k])
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, item := range x {
+			out = append(out, br.template(item))
+		}
+		return out
+	case string:
+		if strings.HasPrefix(x, "$") {
+			v, _ := br.value(openapi.Expr{Ref: x})
+			return deepCopy(v)
+		}
+	}
+	return t
+}

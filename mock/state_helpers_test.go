@@ -1,0 +1,131 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
+)
+
+// stateAPINames are the bundled APIs the state tests serve.
+var stateAPINames = []string{"carecycle"}
+
+// stateAPIs loads the bundled specs once per test binary.
+var stateAPIs = sync.OnceValues(func() ([]*openapi.API, error) {
+	var out []*openapi.API
+	for _, name := range stateAPINames {
+		api, err := openapi.Load(context.Background(), name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, api)
+	}
+	return out, nil
+})
+
+// stateClock is a clock tests move by hand.
+type stateClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stateClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stateClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newStateClock() *stateClock {
+	return &stateClock{now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+}
+
+// stateServer starts the bundled APIs with cfg on httptest.
+func stateServer(t testing.TB, cfg Config, opts ...Option) (*httptest.Server, *Server) {
+	t.Helper()
+	apis, err := stateAPIs()
+	require.NoError(t, err)
+	return stateServerFor(t, apis, cfg, opts...)
+}
+
+// stateServerFor starts apis with cfg on httptest.
+func stateServerFor(t testing.TB, apis []*openapi.API, cfg Config, opts ...Option) (*httptest.Server, *Server) {
+	t.Helper()
+	srv, err := New(apis, cfg, opts...)
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		require.NoError(t, srv.Close())
+	})
+	return ts, srv
+}
+
+// stateResponse is a response read whole.
+type stateResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r stateResponse) json(t testing.TB) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &v), "body %s", r.body)
+	return v
+}
+
+func (r stateResponse) list(t testing.TB) []any {
+	t.Helper()
+	var v []any
+	require.NoError(t, json.Unmarshal(r.body, &v), "body %s", r.body)
+	return v
+}
+
+// stateAuth returns credential headers that pass each API's security stage.
+func stateAuth(path string) []string {
+	switch {
+	case strings.HasPrefix(path, "/carecycle"):
+		return []string{"x-api-key", "cc_test_state_key"}
+	default:
+		return []string{"Authorization", "Bearer test-token"}
+	}
+}
+
+// stateDo sends a request with the API's credentials plus headers (name, value pairs) and reads the answer.
+func stateDo(t testing.TB, ts *httptest.Server, method, path, body string, headers ...string) stateResponse {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, ts.URL+path, rd)
+	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	all := append(stateAuth(path), headers...)
+	for i := 0; i+1 < len(all); i += 2 {
+		req.Header.Set(all[i], all[i+1])
+	}
+	resp, err := ts.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return stateResponse{status: resp.StatusCode, header: resp.Header, body: data}
+}
