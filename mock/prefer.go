@@ -28,7 +28,7 @@ func parsePrefer(values []string) (preference, error) {
 			case "code":
 				n, err := strconv.Atoi(val)
 				if err != nil || n < 100 || n > 599 {
-					return p, fmt.Errorf("Prefer: code=%q is not an HTTP status: expected code=NNN, e.g. code=404", val)
+					return p, fmt.Errorf("Prefer: code=%s is not an HTTP status: expected code=NNN, e.g. code=404", val)
 				}
 				p.code = n
 			case "example":
