@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// pingServer implements testdata/contract-ping.yaml under /v1; broken answers 500 to everything. It records the
+// Authorization headers it saw.
+type pingServer struct {
+	broken bool
+	mu     sync.Mutex // guards auth
+	auth   []string
+}
+
+func (p *pingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.auth = append(p.auth, r.Header.Get("Authorization"))
+	p.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case p.broken:
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"message":"boom"}`))
+	case r.URL.Path != "/v1/ping":
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"not found"}`))
+	case !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || len(r.Header.Get("Authorization")) == len("Bearer "):
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"message":"no token"}`))
+	default:
+		w.Write([]byte(`{"ok":true}`))
+	}
+}
+
+func runTestCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(t.Context(), args, testCmdEnv(env, &out, &errb))
+	code = 0
+	if err != nil {
+		var coded interface{ ExitCode() int }
+		require.True(t, asExitCoder(err, &coded), "error %v has no exit code", err)
+		code = coded.ExitCode()
+		if msg := err.Error(); msg != "" {
+			errb.WriteString(msg + "\n")
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+func testCmdEnv(vars map[string]string, stdout, stderr *bytes.Buffer) env {
+	return env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: stdout, stderr: stderr}
+}
+
+func TestTestCommand(t *testing.T) {
+	good := &pingServer{}
+	goodTS := httptest.NewServer(good)
+	t.Cleanup(goodTS.Close)
+	badTS := httptest.NewServer(&pingServer{broken: true})
+	t.Cleanup(badTS.Close)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	spec := filepath.Join("testdata", "contract-ping.yaml")
+	dir := t.TempDir()
+
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		code     int
+		stdout   []string
+		stderr   []string
+		noSecret bool
+	}{
+		{name: "passes", env: map[string]string{"STANDIN_BEARER": "s3cret-env"},
+			args: []string{"--spec", spec, "--target", goodTS.URL + "/v1"}, code: 0,
+			stdout: []string{"PASS ping/positive/example", "PASS ping/auth/missing", "Coverage", "0 failed"}, noSecret: true},
+		{name: "a failed check exits 1 and masks the token", args: []string{"--spec", spec, "--target", badTS.URL + "/v1", "--bearer", "s3cret-flag"},
+			code: 1, stdout: []string{"FAIL ping/positive/example", "no_server_error", "Bearer ****"}, stderr: []string{"cases failed"}, noSecret: true},
+		{name: "dry run sends nothing", args: []string{"--spec", spec, "--target", badTS.URL + "/v1", "--dry-run"},
+			code: 0, stdout: []string{"Plan:", "ping/positive/example", "nothing sent"}},
+		{name: "no api nor spec", args: []string{"--target", goodTS.URL}, code: 2, stderr: []string{"--api NAME"}},
+		{name: "both api and spec", args: []string{"--api", "aelyst", "--spec", spec, "--target", goodTS.URL}, code: 2, stderr: []string{"exactly one"}},
+		{name: "no target", args: []string{"--api", "aelyst"}, code: 2, stderr: []string{"--target URL"}},
+		{name: "unknown api", args: []string{"--api", "nope", "--target", goodTS.URL}, code: 2, stderr: []string{"unknown API"}},
+		{name: "bad target", args: []string{"--spec", spec, "--target", "ftp://x"}, code: 2, stderr: []string{"Target"}},
+		{name: "unknown include", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--include", "nosuchop"}, code: 2, stderr: []string{"nosuchop"}},
+		{name: "bad rate", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--rate", "fast"}, code: 2, stderr: []string{"not a rate"}},
+		{name: "unreachable target", args: []string{"--spec", spec, "--target", deadURL + "/v1"}, code: 2, stderr: []string{"unreachable"}},
+		{name: "base path hint", args: []string{"--spec", spec, "--target", goodTS.URL, "--dry-run"}, code: 0, stderr: []string{"did you mean " + goodTS.URL + "/v1"}},
+		{name: "vars file", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--vars", writeVars(t, dir), "--bearer", "tok", "--dry-run"}, code: 0},
+		{name: "rate and budget", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--bearer", "tok", "--max-requests", "1", "--rate", "1000/s"},
+			code: 0, stdout: []string{"request budget of 1 exhausted"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runTestCLI(t, tt.env, append([]string{"test"}, tt.args...)...)
+			require.Equalf(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, s := range tt.stdout {
+				require.Contains(t, stdout, s)
+			}
+			for _, s := range tt.stderr {
+				require.Contains(t, stderr, s)
+			}
+			if tt.noSecret {
+				require.NotContains(t, stdout+stderr, "s3cret")
+			}
+		})
+	}
+	good.mu.Lock()
+	defer good.mu.Unlock()
+	require.Contains(t, good.auth, "Bearer s3cret-env", "STANDIN_BEARER is sent")
+}
+
+func writeVars(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "vars.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("id: abc\nping.id: 42\n"), 0o600))
+	return path
+}
+
+func TestTestCommandReportFiles(t *testing.T) {
+	ts := httptest.NewServer(&pingServer{broken: true})
+	t.Cleanup(ts.Close)
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	_, _, code := runTestCLI(t, map[string]string{"STANDIN_BEARER": "s3cret"}, "test", "--spec", filepath.Join("testdata", "contract-ping.yaml"),
+		"--target", ts.URL+"/v1", "--json", jsonPath, "--junit", junitPath, "--no-progress", "--seed", "3")
+	require.Equal(t, 1, code)
+	js, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	var report struct {
+		Version int    `json:"version"`
+		Seed    uint64 `json:"seed"`
+		Cases   []struct {
+			Outcome string `json:"outcome"`
+		} `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(js, &report))
+	require.Equal(t, 1, report.Version)
+	require.EqualValues(t, 3, report.Seed)
+	require.NotEmpty(t, report.Cases)
+	require.NotContains(t, string(js), "s3cret")
+	x, err := os.ReadFile(junitPath)
+	require.NoError(t, err)
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(x, &suites))
+	require.Equal(t, len(report.Cases), suites.Tests)
+	require.Positive(t, suites.Failures)
+	require.NotContains(t, string(x), "s3cret")
+}
+
+func TestTestCommandVarsAreSent(t *testing.T) {
+	var mu sync.Mutex
+	var queries []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.RawQuery)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	t.Cleanup(ts.Close)
+	runTestCLI(t, nil, "test", "--spec", filepath.Join("testdata", "contract-ping.yaml"), "--target", ts.URL+"/v1",
+		"--vars", writeVars(t, t.TempDir()), "--bearer", "tok")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Contains(t, queries, "id=42", "operationId.name wins over name")
+}
