@@ -1,0 +1,113 @@
+// Package contracttest checks a server against an OpenAPI document over HTTP: the standin mock, a staging box or
+// the real vendor. It never imports the mock; it talks to a URL.
+//
+//	api, _ := openapi.Load(ctx, "aelyst")
+//	report, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: "http://127.0.0.1:4010/aelyst/v1"})
+//
+// # Target
+//
+// Config.Target replaces the document's server URL, base path included: Aelyst's server is
+// https://api.aelyst.ai/v1, so its mock is tested with http://127.0.0.1:4010/aelyst/v1; careCycle's server has no
+// base path, so http://127.0.0.1:4010/carecycle. Operation paths are appended to the target as written in the
+// document.
+//
+// # Cases
+//
+// For every selected operation, in document order (path, then method), the runner plans:
+//
+//   - positive: each request body example, then Config.Generated requests generated from the schemas (package
+//     fake). Parameters come from Config.Vars ("name" or "operationId.name"), else the document's examples,
+//     else the generator;
+//   - negative: one request per constraint that can be broken alone (required, type, nullable, enum, pattern,
+//     format, minimum, maximum, minLength, maxLength, minItems, maxItems) in parameters and the body, each proven
+//     with kin-openapi to fail only that constraint; no body where one is required; malformed JSON; an unknown
+//     id where the operation documents 404; a path no operation has;
+//   - auth: no credentials, and malformed ones (a key that is not the configured one; "Basic" where "Bearer" is
+//     expected);
+//   - stateful: for every link of a 2xx response, the operation then the linked one with the values the link
+//     names (runtime expressions such as $request.path.id and $response.body#/id are resolved); a read must
+//     reflect the write, a delete must succeed and a second delete must get 404 when documented;
+//   - forced, on a standin target only (GET /__standin/health answers 200 with JSON): every documented status
+//     forced with "Prefer: code=N".
+//
+// On a standin target every request carries "X-Standin-Session: contracttest-<seed>", so a run does not disturb
+// other sessions of a shared server.
+//
+// # Checks
+//
+// Every response gets status_documented, content_type, body_schema (openapi3filter.ValidateResponse),
+// headers_documented and, with Config.ResponseTime, response_time. By case kind: no_server_error (valid input,
+// no 5xx), negative_rejected (a documented 4xx; any 4xx for an unknown path), auth_enforced (401, else the
+// documented 401/403), state_consistent, forced_status. The names are stable; see CheckNames.
+//
+// # Safety
+//
+// Writes (POST, PUT, PATCH, DELETE) reach a target that is not a loopback address only with
+// Config.AllowWrites; other cases that write are skipped. Config.MaxRequests caps requests (retries included)
+// and Config.Rate paces them. A 429 or 449 answer is waited out (Retry-After, capped by Config.MaxRetryWait,
+// default 5s) and retried up to Config.Retries times; the case is reported as retried, not failed, and the
+// retried answers are checked too (a 429 must carry its documented headers). Forced cases never retry.
+//
+// # Reports
+//
+// A Reporter receives Begin(plan), Case(result) per case and End(summary). NewTextReporter writes a line per
+// case (or a live progress line), the failures with a curl line (credentials masked as ****), the response and
+// what the document says, per-check counts and a coverage matrix (operation × documented status). Several
+// reporters run at once. Results in the JSON and JUnit reports are sorted by operationId, then plan order.
+//
+// # JSON report, version 1
+//
+// NewJSONReporter writes one object. Fields may be added within a version; a removal or a change of meaning
+// bumps ReportVersion.
+//
+//	{
+//	  "version": 1,                      // ReportVersion
+//	  "api": "aelyst", "spec": "openapi/aelyst.yaml", "target": "http://127.0.0.1:4010/aelyst/v1",
+//	  "standin": true,                   // the target answered /__standin/health
+//	  "session": "contracttest-1",       // X-Standin-Session sent (standin targets only)
+//	  "seed": 1,
+//	  "dryRun": false,
+//	  "notes": ["..."],                  // remarks on the run as a whole
+//	  "checkNames": ["status_documented", ...],
+//	  "cases": [{
+//	    "id": "getContact/negative/path-identifier-pattern",   // <operationId>/<kind>/<name>, stable
+//	    "operation": "getContact",
+//	    "kind": "positive|negative|auth|stateful|forced",
+//	    "name": "path-identifier-pattern",
+//	    "write": false,                  // a step uses POST, PUT, PATCH or DELETE
+//	    "outcome": "pass|fail|skip",
+//	    "skipReason": "...",             // why a case was skipped or stopped early
+//	    "retries": 0,                    // requests repeated after 429/449
+//	    "durationMs": 1.2,
+//	    "checks": [{"name": "body_schema", "passed": false, "step": 0, "want": "...", "got": "..."}],
+//	    "exchanges": [{
+//	      "step": 0,
+//	      "request": {"method": "GET", "url": "...", "headers": {"Authorization": ["Bearer ****"]}, "body": "...",
+//	                  "curl": "curl -sS -X GET '...' -H 'Authorization: Bearer ****'"},
+//	      "response": {"status": 400, "headers": {...}, "body": "... (truncated to 2048 bytes)"},
+//	      "retried": [{"status": 429, "headers": {...}, "body": "..."}],
+//	      "retries": 0,
+//	      "error": "...",                // no response (connection refused, timeout)
+//	      "durationMs": 0.8
+//	    }]
+//	  }],
+//	  "summary": {
+//	    "cases": 40, "passed": 39, "failed": 1, "skipped": 0, "retried": 0, "requests": 42,
+//	    "checks": {"body_schema": {"passed": 30, "failed": 1}, ...},   // checks that ran
+//	    "coverage": [{"operation": "getContact", "statuses": [{"status": 200, "exercised": true}, ...]}]
+//	  },
+//	  "durationMs": 120.5,
+//	  "planned": [...]                   // dry runs only: the planned cases
+//	}
+//
+// # JUnit report
+//
+// NewJUnitReporter writes <testsuites> with one <testsuite name="<api>"> whose properties are spec, target,
+// seed and standin, and one <testcase classname="<api>.<operationId>" name="<kind>/<name>"> per case, with a
+// <failure type="<check names>"> holding the failed checks, curl lines and responses, or <skipped>.
+//
+// # Concurrency
+//
+// A Runner runs one case at a time and is used for one run at a time. Reporters are called from the goroutine
+// that called Run.
+package contracttest
