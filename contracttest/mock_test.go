@@ -1,0 +1,85 @@
+package contracttest
+
+import (
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/mock"
+	"github.com/standin/standin/openapi"
+)
+
+// fakeTime is a clock shared by the mock and the runner: the runner's sleeps advance it, so a 449 "settle"
+// period or a Retry-After passes without real waiting.
+type fakeTime struct {
+	mu  sync.Mutex // guards now
+	now time.Time
+}
+
+func (f *fakeTime) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeTime) Sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
+	return ctx.Err()
+}
+
+// mockTarget serves the bundled specs with the in-process mock and returns the target URL of api.
+func mockTarget(t *testing.T, api *openapi.API, clock *fakeTime) *httptest.Server {
+	t.Helper()
+	srv, err := mock.New([]*openapi.API{api}, mock.Config{}, mock.WithClock(clock))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestBundledSpecsAgainstMock runs every bundled spec against the in-process mock: no check may fail and every
+// documented status of every operation must be exercised.
+func TestBundledSpecsAgainstMock(t *testing.T) {
+	for _, name := range openapi.Bundled() {
+		t.Run(name, func(t *testing.T) {
+			api, err := openapi.Load(t.Context(), name)
+			require.NoError(t, err)
+			clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+			ts := mockTarget(t, api, clock)
+			rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath},
+				WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+			require.NoError(t, err)
+			require.True(t, rep.Plan.Standin, "the mock answers /__standin/health")
+			for _, r := range rep.Results {
+				for _, c := range r.Checks {
+					if c.Passed {
+						continue
+					}
+					ex := r.Exchanges[len(r.Exchanges)-1]
+					for _, e := range r.Exchanges {
+						if e.Step == c.Step {
+							ex = e
+						}
+					}
+					got := ""
+					if ex.Response != nil {
+						got = ex.Response.Body
+					}
+					t.Errorf("%s: %s: want %s; got %s\n  %s\n  -> %s", r.Case.ID, c.Name, c.Want, c.Got, ex.Request.Curl, got)
+				}
+			}
+			for _, row := range rep.Summary.Coverage {
+				for _, st := range row.Statuses {
+					require.Truef(t, st.Exercised, "%s %d was not exercised", row.Operation, st.Status)
+				}
+			}
+		})
+	}
+}
