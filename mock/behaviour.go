@@ -63,6 +63,9 @@ type behaviourRun struct {
 	body   any
 	hasBod bool
 
+	idField string // the field a create's identifier names, and its value
+	idValue any
+
 	key           string // key of the found record
 	before, after Record
 	list          []any
@@ -262,7 +265,7 @@ func (br *behaviourRun) find() *bFailure {
 		raw, ok := br.value(b.Identifier.From)
 		field, want, good := parseIdentifier(text(raw), b.Identifier.Forms)
 		if !ok || !good {
-			return &bFailure{kind: "notFound"}
+			return br.missing()
 		}
 		if field == br.coll.Key {
 			return br.getKey(want)
@@ -271,7 +274,7 @@ func (br *behaviourRun) find() *bFailure {
 	case len(b.Lookup) == 1 && b.Lookup[0].Field == br.coll.Key:
 		v, ok := br.value(b.Lookup[0].Value)
 		if !ok {
-			return &bFailure{kind: "notFound"}
+			return br.missing()
 		}
 		return br.getKey(text(v))
 	default:
@@ -279,7 +282,7 @@ func (br *behaviourRun) find() *bFailure {
 		for i, m := range b.Lookup {
 			v, ok := br.value(m.Value)
 			if !ok {
-				return &bFailure{kind: "notFound"}
+				return br.missing()
 			}
 			want[i] = v
 		}
@@ -302,13 +305,13 @@ func (br *behaviourRun) find() *bFailure {
 			return br.checkSettled()
 		}
 	}
-	return &bFailure{kind: "notFound"}
+	return br.missing()
 }
 
 func (br *behaviourRun) getKey(key string) *bFailure {
 	rec, err := br.ss.Get(br.r.Context(), br.qcoll, key)
 	if errors.Is(err, ErrNotFound) {
-		return &bFailure{kind: "notFound"}
+		return br.missing()
 	}
 	if err != nil {
 		return internal(err)
@@ -397,8 +400,8 @@ func (br *behaviourRun) resolveRefs() *bFailure {
 		if !ok {
 			continue
 		}
-		if v == nil {
-			br.refs[ref.Name] = nil
+		if v == nil || v == "" {
+			br.refs[ref.Name] = nil // null or an empty value clears the reference
 			continue
 		}
 		c := br.rt.api.Collections[ref.Resource]
@@ -452,6 +455,7 @@ func (br *behaviourRun) newRecord() (Record, *bFailure) {
 			}
 		}
 		rec[field] = typed
+		br.idField, br.idValue = field, typed
 	}
 	for k, v := range br.b.Defaults {
 		if _, set := rec[k]; !set {
@@ -486,8 +490,14 @@ func (br *behaviourRun) apply(rec Record) {
 	}
 	for _, a := range br.b.Set {
 		if v, ok := br.value(a.Value); ok {
+			if mapped, ok := a.Map[text(v)]; ok && v != nil {
+				v = mapped
+			}
 			rec[a.Field] = deepCopy(v)
 		}
+	}
+	if br.idField != "" {
+		rec[br.idField] = br.idValue // the identifier a record is created under wins over the body
 	}
 }
 
@@ -916,4 +926,20 @@ func (br *behaviourRun) template(t any) any {
 		}
 	}
 	return t
+}
+
+// missing is the answer for a record that is not found: the behaviour's Missing kind and message.
+func (br *behaviourRun) missing() *bFailure {
+	m := br.b.Missing
+	if m.Kind == "" {
+		m.Kind = "notFound"
+	}
+	vars := map[string]any{}
+	if m.Message != "" {
+		vars["message"] = m.Message
+	}
+	if m.Kind == "validation" {
+		vars["errors"] = []any{}
+	}
+	return &bFailure{kind: m.Kind, vars: vars}
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // stateAPINames are the bundled APIs the state tests serve.
-var stateAPINames = []string{"carecycle"}
+var stateAPINames = []string{"carecycle", "aelyst", "cinnox"}
 
 // stateAPIs loads the bundled specs once per test binary.
 var stateAPIs = sync.OnceValues(func() ([]*openapi.API, error) {

@@ -79,6 +79,8 @@ type Behaviour struct {
 	SortDesc bool
 	// Page takes a window of a list.
 	Page *Page
+	// Missing is the error answered when Lookup or Identifier finds nothing (default: the notFound kind).
+	Missing Missing
 	// Status is the success status (0: the operation's lowest documented 2xx).
 	Status int
 	// Respond is the response body template; nil answers the record ($after, $before for delete) or $list.
@@ -155,6 +157,14 @@ type Ref struct {
 type Assign struct {
 	Field string
 	Value Expr
+	// Map translates the value ("close" -> "closed"); a value it does not list is kept.
+	Map map[string]any
+}
+
+// Missing is the error kind (and message) answered for a record that is not found.
+type Missing struct {
+	Kind    string // an error kind of the root x-standin errors ("notFound", "validation")
+	Message string // empty keeps the kind's default message
 }
 
 // Labels describes labelled-set semantics: ids from the request are added to an array field when they exist in
@@ -184,7 +194,7 @@ type Page struct {
 
 // behaviourKeys are the keys an operation-level x-standin block may hold.
 var behaviourKeys = []string{"resource", "action", "lookup", "identifier", "require", "refs", "defaults", "merge",
-	"set", "labels", "filter", "sort", "page", "status", "respond"}
+	"set", "labels", "filter", "sort", "page", "missing", "status", "respond"}
 
 // parseCollections reads the root x-standin-collections block.
 func parseCollections(doc *openapi3.T, p *extParser) map[string]*Collection {
@@ -355,7 +365,17 @@ func (bp *behaviourParser) parse(raw any) *Behaviour {
 		for _, f := range slices.Sorted(maps.Keys(sm)) {
 			fp := bp.ptr + "/set/" + escapePointer(f)
 			bp.field(bp.coll, f, fp)
-			b.Set = append(b.Set, Assign{Field: f, Value: bp.expr(sm[f], fp, false)})
+			b.Set = append(b.Set, bp.assign(f, sm[f], fp))
+		}
+	}
+	b.Missing = Missing{Kind: "notFound"}
+	if v, ok := m["missing"]; ok {
+		mm := p.object(v, bp.ptr+"/missing", "kind", "message")
+		b.Missing.Kind = p.str(mm["kind"], bp.ptr+"/missing/kind")
+		b.Missing.Message = p.str(mm["message"], bp.ptr+"/missing/message")
+		if _, known := ErrorKinds[b.Missing.Kind]; !known {
+			p.add(bp.ptr+"/missing/kind", "unknown error kind %q: expected one of %s", b.Missing.Kind,
+				strings.Join(slices.Sorted(maps.Keys(ErrorKinds)), ", "))
 		}
 	}
 	if v, ok := m["labels"]; ok {
@@ -400,6 +420,21 @@ func (bp *behaviourParser) parse(raw any) *Behaviour {
 		p.add(bp.ptr, "filter, sort and page apply to action list only, not %s", b.Action)
 	}
 	return b
+}
+
+// assign parses one set entry: a value, or {value, map} to translate it.
+func (bp *behaviourParser) assign(field string, v any, ptr string) Assign {
+	if m, ok := v.(map[string]any); ok {
+		if _, hasValue := m["value"]; hasValue {
+			m = bp.p.object(v, ptr, "value", "map")
+			a := Assign{Field: field, Value: bp.expr(m["value"], ptr+"/value", false)}
+			if mp, ok := m["map"]; ok {
+				a.Map = bp.p.object(mp, ptr+"/map")
+			}
+			return a
+		}
+	}
+	return Assign{Field: field, Value: bp.expr(v, ptr, false)}
 }
 
 func defaultAction(method string, finds bool) Action {
