@@ -232,6 +232,7 @@ func parseCollections(doc *openapi3.T, p *extParser) map[string]*Collection {
 		if _, ok := props[c.Key]; !ok {
 			p.add(cp+"/key", "key field %q is not a property of schema %s: expected one of %s", c.Key, c.SchemaName,
 				strings.Join(slices.Sorted(maps.Keys(props)), ", "))
+			continue
 		}
 		c.IDs = "uuid"
 		if keySchema := props[c.Key]; keySchema != nil && keySchema.Value != nil && keySchema.Value.Type.Is("integer") {
@@ -620,6 +621,10 @@ func (bp *behaviourParser) checkRef(e Expr, ptr string) {
 			return
 		}
 		props := properties(bp.bodySchema())
+		if len(props) == 0 {
+			bp.p.add(ptr, "%s: the operation has no JSON request body with properties", e.Ref)
+			return
+		}
 		if _, ok := props[path[0]]; !ok {
 			bp.p.add(ptr, "%s: the request body has no property %q: expected one of %s", e.Ref, path[0],
 				strings.Join(slices.Sorted(maps.Keys(props)), ", "))
