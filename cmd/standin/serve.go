@@ -1,8 +1,281 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-// runServe is replaced when its issue lands.
-func runServe(ctx context.Context, args []string, e env) error {
-	return usageError("standin serve: not yet available in this build")
+	"github.com/standin/standin/mock"
+	"github.com/standin/standin/openapi"
+)
+
+const serveSynopsis = "standin serve [--api NAME[,NAME]] [--spec FILE]... [--addr HOST:PORT] [flags]"
+
+const serveHelp = `Run the mock server. Each API is served under /<name> with the vendor's full path kept
+(http://127.0.0.1:4010/carecycle/v2/..., /aelyst/v1/contact/..., /cinnox/v1/api/apps/...); a single API is
+also served at /. The admin API is under /__standin/ (health, apis, journal, state, faults, scenarios).
+
+Without --api or --spec the three bundled APIs are served. The mock enforces each spec's security schemes,
+validates requests and answers failures in the vendor's own error bodies, and builds responses from the spec:
+its examples, else realistic data generated from the schemas (same --seed, same answers).
+
+Per request: 'Prefer: code=NNN', 'Prefer: example=NAME' and 'Prefer: dynamic=true' pick a documented
+response; 'X-Standin-Session: NAME' isolates state, faults and journal (one session per CI job).
+API keys matching a spec's x-standin auth.forbidden globs (careCycle: cc_forbidden_*) or --deny-key
+answer 403 where the operation documents it, else 401.
+
+Examples:
+  standin serve
+  standin serve --api aelyst --addr 127.0.0.1:8080
+  standin serve --spec ./my-api.yaml --seed 7 --log-format json
+  standin serve --api carecycle --deny-key 'cc_readonly_*' --max-body 256KiB
+  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'`
+
+// repeatFlag is a repeatable string flag whose values are kept whole (a fault rule contains commas).
+type repeatFlag []string
+
+func (r *repeatFlag) String() string { return strings.Join(*r, " ") }
+func (r *repeatFlag) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty value")
+	}
+	*r = append(*r, v)
+	return nil
 }
+
+// logFormatFlag is text or json.
+type logFormatFlag string
+
+func (l *logFormatFlag) String() string { return string(*l) }
+func (l *logFormatFlag) Set(v string) error {
+	switch v {
+	case "text", "json":
+		*l = logFormatFlag(v)
+		return nil
+	}
+	return fmt.Errorf("%q is not a log format: expected text or json", v)
+}
+
+// sizeFlag is a byte count written as 1048576, 512KiB, 1MiB, 2MB or 1G.
+type sizeFlag int64
+
+func (s *sizeFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+func (s *sizeFlag) Set(v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeFlag(n)
+	return nil
+}
+
+func parseSize(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{
+		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+		{"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1},
+	}
+	s := strings.TrimSpace(v)
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(strings.ToUpper(s), strings.ToUpper(u.suffix)) {
+			s, mult = strings.TrimSpace(s[:len(s)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size: expected a positive number of bytes such as 1048576, 512KiB or 1MiB", v)
+	}
+	return n * mult, nil
+}
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("serve", serveSynopsis, serveHelp, e)
+	addr := fs.String("addr", "127.0.0.1:4010", "listen `address` (host:port); port 0 picks a free port")
+	var apiNames listFlag
+	fs.Var(&apiNames, "api", "bundled API `NAME`s to serve, comma-separated or repeated: carecycle, aelyst, cinnox")
+	var specs, denyKeys, faults, scenarioNames repeatFlag
+	fs.Var(&specs, "spec", "serve the OpenAPI 3 document in `FILE` as well (repeatable); mounted at /<x-standin name or file name>")
+	seed := fs.Uint64("seed", 0, "`seed` for generated data; the same seed gives the same answers (0: a fixed default)")
+	logFormat := logFormatFlag("text")
+	fs.Var(&logFormat, "log-format", "request log `format` on stderr: text or json")
+	maxBody := sizeFlag(1 << 20)
+	fs.Var(&maxBody, "max-body", "largest request body accepted (`size`, e.g. 1MiB); larger bodies get 413 in the vendor's shape")
+	fs.Var(&denyKeys, "deny-key", "credentials matching this `GLOB` lack permission: 403 where documented, else 401 (repeatable)")
+	fixtures := fs.String("fixtures", "", "read seed records from `DIR`/<api>/*.json instead of the bundled fixtures")
+	records := fs.Int("records", 0, "top every collection up to `N` records with generated ones")
+	stateFile := fs.String("state-file", "", "keep state in `FILE` so that acknowledged writes survive a restart")
+	settle := fs.Duration("settle", 0, "how long a new record answers \"queued\" where the spec declares it (`duration`; 0: the spec's default)")
+	fs.Var(&faults, "fault", "activate a fault `RULE` in every session, e.g. 'op=getContact,status=449,times=2' (repeatable)")
+	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
+	scenarioDir := fs.String("scenario-dir", "", "folder of your own scenario files, searched before the bundled ones (`DIR`)")
+	rateLimit := fs.Bool("rate-limit", false, "enforce the rate limits the specs declare (off by default)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments, got %q; use --api NAME or --spec FILE", fs.Arg(0)))
+	}
+	if *records < 0 {
+		return usageError("--records must be 0 or more")
+	}
+	if *settle < 0 {
+		return usageError("--settle must not be negative")
+	}
+
+	apis, err := loadServeAPIs(ctx, apiNames, specs)
+	if err != nil {
+		return err
+	}
+
+	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	if logFormat == "json" {
+		handler = slog.NewJSONHandler(e.stderr, nil)
+	}
+	logger := slog.New(handler)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &exitError{code: 2, msg: listenMessage(*addr, err)}
+	}
+	baseURL := "http://" + displayAddr(ln.Addr())
+	cfg := mock.Config{
+		Seed:          *seed,
+		MaxBody:       int64(maxBody),
+		BaseURL:       baseURL,
+		ForbiddenKeys: denyKeys,
+		FixturesDir:   *fixtures,
+		Records:       *records,
+		StateFile:     *stateFile,
+		Settle:        *settle,
+		Faults:        faults,
+		Scenarios:     scenarioNames,
+		ScenarioDir:   *scenarioDir,
+		RateLimits:    *rateLimit,
+	}
+	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
+	if err != nil {
+		_ = ln.Close()
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	defer srv.Close()
+
+	for _, api := range apis {
+		line := fmt.Sprintf("%-10s %s %s  %s/%s%s", api.Name, title(api), version(api), baseURL, api.Name, api.BasePath)
+		if len(apis) == 1 {
+			line += fmt.Sprintf("  (also at %s%s)", baseURL, api.BasePath)
+		}
+		fmt.Fprintln(e.stdout, line)
+	}
+	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "addr", ln.Addr().String())
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+	}
+	<-served
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("close the mock: %w", err)
+	}
+	return nil
+}
+
+// loadServeAPIs loads the named bundled APIs and the spec files; no name and no file means every bundled API.
+func loadServeAPIs(ctx context.Context, names, specs []string) ([]*openapi.API, error) {
+	if len(names) == 0 && len(specs) == 0 {
+		names = openapi.Bundled()
+	}
+	var apis []*openapi.API
+	for _, name := range names {
+		api, err := openapi.Load(ctx, name)
+		if err != nil {
+			return nil, usageError(err.Error())
+		}
+		apis = append(apis, api)
+	}
+	for _, path := range specs {
+		api, err := openapi.LoadFile(ctx, path)
+		if err != nil {
+			return nil, usageError(fmt.Sprintf("--spec %s: %v\n(run 'standin spec check %s' to list every problem)", path, err, path))
+		}
+		apis = append(apis, api)
+	}
+	return apis, nil
+}
+
+// listenMessage explains why the address cannot be listened on and what to do.
+func listenMessage(addr string, err error) string {
+	msg := fmt.Sprintf("cannot listen on %s: %v", addr, err)
+	switch {
+	case strings.Contains(err.Error(), "address already in use"):
+		msg += "\nanother program (maybe another standin) uses this port; stop it or pick another with --addr 127.0.0.1:4011"
+	case strings.Contains(err.Error(), "permission denied"):
+		msg += "\nports below 1024 need privileges; use a higher port such as --addr 127.0.0.1:4010"
+	default:
+		msg += "\nexpected --addr HOST:PORT, e.g. 127.0.0.1:4010"
+	}
+	return msg
+}
+
+// displayAddr is the listener address as clients should use it: an unspecified host becomes 127.0.0.1.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func title(api *openapi.API) string {
+	if api.Doc.Info != nil && api.Doc.Info.Title != "" {
+		return api.Doc.Info.Title
+	}
+	return api.Name
+}
+
+func version(api *openapi.API) string {
+	if api.Doc.Info != nil {
+		return api.Doc.Info.Version
+	}
+	return ""
+}
+
+var (
+	_ flag.Value = (*repeatFlag)(nil)
+	_ flag.Value = (*logFormatFlag)(nil)
+	_ flag.Value = (*sizeFlag)(nil)
+)
