@@ -108,6 +108,9 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		r.standin = standin
 	}
 	pl := r.Plan()
+	if !r.cfg.DryRun && !r.standin && r.cfg.APIKey == "" && r.cfg.Bearer == "" && len(r.cfg.API.Doc.Security) > 0 {
+		pl.Notes = append(pl.Notes, "no credentials given: valid requests will likely be refused; set STANDIN_API_KEY or STANDIN_BEARER")
+	}
 	if !r.cfg.DryRun && !r.cfg.AllowWrites && !loopback(r.cfg.Target) {
 		pl.Notes = append(pl.Notes, "writes skipped: the target is not a loopback address and --allow-writes is not set")
 	}
@@ -524,30 +527,34 @@ func (r *Runner) applyAuth(req *request, header http.Header, query url.Values) s
 			switch s.In {
 			case "header":
 				names.headers = append(names.headers, s.Name)
-				if req.auth != authNone {
+				if req.auth != authNone && key != "" {
 					header.Set(s.Name, key)
 				}
 			case "query":
 				names.query = append(names.query, s.Name)
-				if req.auth != authNone {
+				if req.auth != authNone && key != "" {
 					query.Set(s.Name, key)
 				}
 			case "cookie":
-				if req.auth != authNone {
+				if req.auth != authNone && key != "" {
 					header.Add("Cookie", s.Name+"="+key)
 				}
 			}
 		case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
 			switch req.auth {
 			case authValid:
-				header.Set("Authorization", "Bearer "+r.bearer())
+				if tok := r.bearer(); tok != "" {
+					header.Set("Authorization", "Bearer "+tok)
+				}
 			case authMalformed:
 				header.Set("Authorization", malformedAuth)
 			}
 		case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
 			switch req.auth {
 			case authValid:
-				header.Set("Authorization", "Basic "+r.apiKey())
+				if key := r.apiKey(); key != "" {
+					header.Set("Authorization", "Basic "+key)
+				}
 			case authMalformed:
 				header.Set("Authorization", "Bearer")
 			}
@@ -573,7 +580,7 @@ func (r *Runner) apiKey() string {
 	case r.cfg.Bearer != "":
 		return r.cfg.Bearer
 	}
-	return r.cfg.API.Ext.Auth.Prefix + "standin_contracttest"
+	return r.standinKey()
 }
 
 func (r *Runner) bearer() string {
@@ -582,6 +589,15 @@ func (r *Runner) bearer() string {
 		return r.cfg.Bearer
 	case r.cfg.APIKey != "":
 		return r.cfg.APIKey
+	}
+	return r.standinKey()
+}
+
+// standinKey is the credential sent to a standin target when none is configured: the spec's key prefix (the
+// mock's only demand) followed by "standin_contracttest". Other targets get none.
+func (r *Runner) standinKey() string {
+	if !r.standin {
+		return ""
 	}
 	return r.cfg.API.Ext.Auth.Prefix + "standin_contracttest"
 }

@@ -1,0 +1,122 @@
+package contracttest
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+)
+
+func petSchema(t *testing.T, name string) *openapi3.Schema {
+	t.Helper()
+	api := loadPets(t)
+	return api.Doc.Components.Schemas[name].Value
+}
+
+func TestReflects(t *testing.T) {
+	pet := petSchema(t, "Pet")
+	list := &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: pet}}
+	tests := []struct {
+		name   string
+		write  any
+		read   any
+		schema *openapi3.Schema
+		diff   bool
+	}{
+		{"same fields", map[string]any{"name": "Rex", "kind": "dog"}, map[string]any{"id": "p-1", "name": "Rex", "kind": "dog"}, pet, false},
+		{"changed field", map[string]any{"name": "Rex", "kind": "dog"}, map[string]any{"id": "p-1", "name": "Max", "kind": "dog"}, pet, true},
+		{"found in a list", map[string]any{"name": "Rex"}, []any{map[string]any{"name": "Tom"}, map[string]any{"name": "Rex"}}, list, false},
+		{"missing from a list", map[string]any{"name": "Rex"}, []any{map[string]any{"name": "Tom"}}, list, true},
+		{"value the read schema cannot hold is not compared", map[string]any{"kind": "close"}, map[string]any{"kind": "cat"}, pet, false},
+		{"nothing to compare", map[string]any{"other": 1.0}, map[string]any{"name": "Rex"}, pet, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			diff, _ := reflects(tt.write, tt.read, tt.schema)
+			require.Equal(t, tt.diff, diff != "", diff)
+		})
+	}
+}
+
+func TestEvalExpr(t *testing.T) {
+	d := &exchangeData{
+		req:    &request{method: "POST", pathParams: map[string]string{"id": "7"}, query: url.Values{"q": {"x"}}, header: http.Header{"X-Trace": {"t1"}}, bodyValue: map[string]any{"a": []any{"b"}}},
+		url:    "http://h/p",
+		status: 201,
+		header: http.Header{"Location": {"/pets/p-9"}},
+		body:   map[string]any{"pet": map[string]any{"id": "p-9"}, "a/b": 1.0},
+	}
+	tests := []struct {
+		expr any
+		want any
+		err  bool
+	}{
+		{"$request.path.id", "7", false},
+		{"$request.query.q", "x", false},
+		{"$request.header.X-Trace", "t1", false},
+		{"$request.body#/a/0", "b", false},
+		{"$response.body#/pet/id", "p-9", false},
+		{"$response.body#/a~1b", 1.0, false},
+		{"$response.header.Location", "/pets/p-9", false},
+		{"$statusCode", 201.0, false},
+		{"$method", "POST", false},
+		{"$url", "http://h/p", false},
+		{"constant", "constant", false},
+		{42.0, 42.0, false},
+		{"$response.body#/missing", nil, true},
+		{"$request.path.nope", nil, true},
+		{"$weird", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(stringOf(tt.expr), func(t *testing.T) {
+			got, err := evalExpr(tt.expr, d)
+			if tt.err {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func stringOf(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return scalarString(v)
+}
+
+func TestBodyMutationsBreakOneConstraint(t *testing.T) {
+	schema := petSchema(t, "PetInput")
+	valid := map[string]any{"name": "Rex", "kind": "dog", "age": 3.0, "tag": "good"}
+	require.NoError(t, schema.VisitJSON(valid))
+	got := map[string]bool{}
+	for _, m := range bodyMutations(schema, valid) {
+		got[m.where+" "+m.rule] = true
+		mutated := setAt(deepCopy(valid), m.ptr, m.value, m.drop)
+		require.True(t, breaksOnly(schema.VisitJSON(mutated, requestOpts...), m.rule), m.name())
+	}
+	for _, want := range []string{
+		"body /name required", "body /kind required", "body /name type", "body /name minLength", "body /name maxLength",
+		"body /kind enum", "body /age minimum", "body /age maximum", "body /age type", "body /tag pattern",
+		"body /name nullable", "body / type",
+	} {
+		require.True(t, got[want], "missing mutation %q; got %v", want, got)
+	}
+	require.False(t, got["body /tag nullable"], "tag is nullable: null is valid")
+}
+
+func TestCurlMasksCredentials(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"cc_s3cret"}, "Accept": {"application/json"}}
+	masked := maskHeader(h, secretNames{headers: []string{"Authorization", "x-api-key"}})
+	info := RequestInfo{Method: "POST", URL: maskURL("http://h/p?api_key=s3cret&q=it's", secretNames{query: []string{"api_key"}}), Header: masked, Body: `{"a":"it's"}`}
+	line := curl(info)
+	require.NotContains(t, line, "s3cret")
+	require.Contains(t, line, "'Authorization: Bearer ****'")
+	require.Contains(t, line, "'X-Api-Key: ****'")
+	require.Contains(t, line, `--data-raw '{"a":"it'\''s"}'`)
+	require.Equal(t, "Bearer s3cret", h.Get("Authorization"), "the request itself keeps its credentials")
+}
