@@ -11,12 +11,16 @@ import (
 	"github.com/standin/standin/mock/fault"
 )
 
+// mutationHeader names the response header that says which negative mock was applied.
+const mutationHeader = "X-Standin-Mutation"
+
 // undocumentedCandidates are the statuses tried, in order, for the undocumentedStatus mutation.
 var undocumentedCandidates = []int{418, 299, 502, 503, 409, 410, 400, 500, 404}
 
 // mutate breaks the real answer on purpose (a negative mock) and returns the status, headers and body to send.
 // The mutation applies to the first field the documented schema makes it possible for; when no field fits
-// (no required field, no enum), the whole body gets the wrong type.
+// (no required field, no enum), a field (or the whole body) gets the wrong type instead. The header
+// X-Standin-Mutation names the mutation applied.
 func mutate(ex *exchange, m fault.Mutation, status int, header http.Header, body []byte) (int, http.Header, []byte) {
 	if status == 0 {
 		status = http.StatusOK
@@ -25,6 +29,7 @@ func mutate(ex *exchange, m fault.Mutation, status int, header http.Header, body
 	if header.Get("Content-Type") == "" {
 		header.Set("Content-Type", "application/json")
 	}
+	header.Set(mutationHeader, string(m))
 	if m == fault.MutUndocumentedStatus {
 		for _, st := range undocumentedCandidates {
 			if ex.op == nil || !ex.op.Documents(st) {
@@ -47,6 +52,9 @@ func mutate(ex *exchange, m fault.Mutation, status int, header http.Header, body
 	}
 	if !done {
 		v = wrongType(v, schema)
+		if m != fault.MutWrongType {
+			header.Set(mutationHeader, string(fault.MutWrongType)+"; no field fits "+string(m))
+		}
 	}
 	out, err := json.Marshal(v)
 	if err != nil {
@@ -71,15 +79,25 @@ func responseSchema(ex *exchange, status int) *openapi3.Schema {
 	return mt.Schema.Value
 }
 
-// dropRequired removes the first required property (in the schema's order) present in the object, looking
-// into the first element of an array.
+// dropRequired removes the first required property (in the schema's order) present in the object, else looks
+// into its properties (sorted) and into the first element of an array.
 func dropRequired(v any, s *openapi3.Schema) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		if s != nil {
-			for _, name := range requiredOf(s) {
-				if _, ok := x[name]; ok {
-					delete(x, name)
+		if s == nil {
+			return v, false
+		}
+		for _, name := range requiredOf(s) {
+			if _, ok := x[name]; ok {
+				delete(x, name)
+				return x, true
+			}
+		}
+		props := propertiesOf(s)
+		for _, name := range slices.Sorted(maps.Keys(props)) {
+			if val, ok := x[name]; ok {
+				if out, ok := dropRequired(val, props[name]); ok {
+					x[name] = out
 					return x, true
 				}
 			}

@@ -174,7 +174,6 @@ func (s *Server) applyFault(ex *exchange, w http.ResponseWriter, r *http.Request
 		next.ServeHTTP(cw, r)
 		status, header, body := mutate(ex, act.Mutate, cw.status, cw.header, cw.buf.Bytes())
 		ex.answeredBy, ex.status = "fault", status
-		header.Set("X-Standin-Mutation", string(act.Mutate))
 		header.Set("Content-Length", strconv.Itoa(len(body)))
 		copyHeader(w.Header(), header)
 		w.WriteHeader(status)
