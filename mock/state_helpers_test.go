@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"os"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -128,4 +129,12 @@ func stateDo(t testing.TB, ts *httptest.Server, method, path, body string, heade
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return stateResponse{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+// readStateLines returns the lines of a state file.
+func readStateLines(t testing.TB, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 }
