@@ -2,11 +2,11 @@ package mock
 
 import (
 	"context"
-	"os"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
