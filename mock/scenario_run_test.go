@@ -1,0 +1,98 @@
+package mock
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/scenarios"
+)
+
+// TestScenarioShippedExpectationsPass activates every bundled scenario on a fresh in-process mock, through the
+// admin API in a fresh session, and requires each of its expectations to pass. The test clock keeps time still
+// (rate-limit windows do not move) and ends delays at once.
+func TestScenarioShippedExpectationsPass(t *testing.T) {
+	all, err := scenarios.List("")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(all), 7)
+	for _, sc := range all {
+		t.Run(sc.Name, func(t *testing.T) {
+			require.NotEmpty(t, sc.Expect, "every shipped scenario has expectations")
+			ts, _, _ := faultServer(t, Config{})
+			rn := &scenarios.Runner{Client: ts.Client(), Target: ts.URL, Session: "scenario-test"}
+			n := 0
+			err := rn.Run(t.Context(), sc, func(r scenarios.Result) {
+				n++
+				require.True(t, r.Pass, "%s", r)
+			})
+			require.NoError(t, err)
+			want := 0
+			for _, e := range sc.Expect {
+				want += max(e.Repeat, 1)
+			}
+			require.Equal(t, want, n)
+
+			// The scenario was active in its session only, and is switched off afterwards.
+			status, body := faultAdmin(t, ts, "GET", "/__standin/faults?session=scenario-test", nil)
+			require.Equal(t, http.StatusOK, status)
+			require.Empty(t, body["rules"])
+		})
+	}
+}
+
+func TestScenarioFromConfig(t *testing.T) {
+	ts, srv, _ := faultServer(t, Config{Scenarios: []string{"aelyst-queue-449"}})
+	require.NoError(t, srv.FaultConfigError())
+	var got []int
+	for range 3 {
+		got = append(got, faultDo(t, ts, faultAssignee).status)
+	}
+	require.Equal(t, []int{449, 449, 200}, got)
+	// Another session has its own queue.
+	require.Equal(t, 449, faultDo(t, ts, faultAssignee.with(SessionHeader, "other")).status)
+}
+
+func TestScenarioUserDirAndFile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cinnox-teapot.yaml"), []byte(`
+description: CINNOX answers 418.
+rules:
+  - { api: cinnox, status: 418, allowUndocumented: true }
+`), 0o644))
+	ts, _, _ := faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{filepath.Join(dir, "cinnox-teapot.yaml")}})
+	require.Equal(t, 418, faultDo(t, ts, faultCinnoxList).status)
+
+	ts2, _, _ := faultServer(t, Config{ScenarioDir: dir})
+	status, body := faultAdmin(t, ts2, "POST", "/__standin/scenarios/cinnox-teapot?session=s1", nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	require.Equal(t, 418, faultDo(t, ts2, faultCinnoxList.with(SessionHeader, "s1")).status)
+	require.Equal(t, 200, faultDo(t, ts2, faultCinnoxList).status)
+}
+
+func TestScenarioRunnerReportsFailures(t *testing.T) {
+	sc, err := scenarios.Parse("wrong.yaml", []byte(`
+rules: [ { api: cinnox, status: 500 } ]
+expect:
+  - request: { api: cinnox, method: GET, path: /v1/api/apps/a/labels, headers: { Authorization: Bearer x } }
+    status: 200
+  - request: { api: cinnox, method: GET, path: /v1/api/apps/a/labels, headers: { Authorization: Bearer x } }
+    status: 500
+    headers: { X-Not-There: "" }
+`))
+	require.NoError(t, err)
+	ts, _, _ := faultServer(t, Config{})
+	var lines []string
+	rn := &scenarios.Runner{Client: ts.Client(), Target: ts.URL}
+	require.NoError(t, rn.Run(context.Background(), sc, func(r scenarios.Result) {
+		require.False(t, r.Pass)
+		lines = append(lines, r.String())
+	}))
+	require.Equal(t, []string{
+		"FAIL GET /cinnox/v1/api/apps/a/labels: want 200, got 500: status differs",
+		"FAIL GET /cinnox/v1/api/apps/a/labels: want 500, got 500: header X-Not-There missing",
+	}, lines)
+}
