@@ -21,6 +21,7 @@ var engineRejectedExamples = map[string]int{
 func TestServeDocExamples(t *testing.T) {
 	apis := engineAPIs(t)
 	ts, _ := engineServer(t, Config{}, apis)
+	session := 0
 	for _, api := range apis {
 		for _, op := range api.Operations {
 			names := []string{""}
@@ -32,7 +33,9 @@ func TestServeDocExamples(t *testing.T) {
 			for _, ex := range names {
 				t.Run(api.Name+"/"+op.ID+"/"+ex, func(t *testing.T) {
 					req := engineValidRequest(t, api, op, ex)
-					resp := engineDo(t, ts, req.method, req.path, req.body, engineAuth(api.Name)...)
+					session++ // a fresh session: the fixtures as seeded, whatever earlier subtests changed
+					headers := append(engineAuth(api.Name), SessionHeader, fmt.Sprintf("examples-%d", session))
+					resp := engineDo(t, ts, req.method, req.path, req.body, headers...)
 					want := []int{op.SuccessStatus()}
 					if s, ok := engineRejectedExamples[api.Name+"/"+op.ID+"/"+ex]; ok {
 						want = append(want, s)
@@ -51,7 +54,12 @@ func TestServeDocExamples(t *testing.T) {
 func TestServePreferEveryStatus(t *testing.T) {
 	apis := engineAPIs(t)
 	ts, srv := engineServer(t, Config{}, apis)
-	walked := 0
+	walked, session := 0, 0
+	// Each subtest runs in a fresh session, so that a delete or create earlier does not change the answer.
+	fresh := func() []string {
+		session++
+		return []string{SessionHeader, fmt.Sprintf("walk-%d", session)}
+	}
 	for _, api := range apis {
 		plans := srv.planAPI(srv.byName[api.Name])
 		for _, op := range api.Operations {
@@ -59,7 +67,7 @@ func TestServePreferEveryStatus(t *testing.T) {
 			require.NotEmpty(t, op.Statuses, op.ID)
 			for _, status := range op.Statuses {
 				t.Run(fmt.Sprintf("%s/%s/%d", api.Name, op.ID, status), func(t *testing.T) {
-					headers := append(engineAuth(api.Name), "Prefer", fmt.Sprintf("code=%d", status))
+					headers := append(append(engineAuth(api.Name), fresh()...), "Prefer", fmt.Sprintf("code=%d", status))
 					resp := engineDo(t, ts, req.method, req.path, req.body, headers...)
 					require.Equal(t, status, resp.status, "body: %s", resp.body)
 					engineCheckResponse(t, api, "/"+api.Name, resp)
@@ -68,7 +76,7 @@ func TestServePreferEveryStatus(t *testing.T) {
 				rp := plans[op.Op].responses[status]
 				for _, name := range rp.examples {
 					t.Run(fmt.Sprintf("%s/%s/%d/%s", api.Name, op.ID, status, name), func(t *testing.T) {
-						headers := append(engineAuth(api.Name), "Prefer", fmt.Sprintf("code=%d, example=%s", status, name))
+						headers := append(append(engineAuth(api.Name), fresh()...), "Prefer", fmt.Sprintf("code=%d, example=%s", status, name))
 						resp := engineDo(t, ts, req.method, req.path, req.body, headers...)
 						require.Equal(t, status, resp.status, "body: %s", resp.body)
 						engineCheckResponse(t, api, "/"+api.Name, resp)
