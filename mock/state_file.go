@@ -58,18 +58,19 @@ type stateLog struct {
 	path string
 	log  *slog.Logger
 
-	mu       sync.Mutex // guards f, buf, next, durable, err, lines, closed, compact
-	cond     *sync.Cond // signalled when durable or err change
-	f        *os.File
-	buf      []byte // lines not yet written
-	next     ticket // ticket of the last line appended
-	durable  ticket // every line up to this ticket is on disk
-	err      error  // the first write error; every later wait fails with it
-	lines    int    // lines in the file since the last compaction
-	closed   bool
-	compact  func() []logLine // the lines of a compacted file; nil disables compaction
-	kick     chan struct{}
-	finished chan struct{}
+	mu           sync.Mutex // guards f, buf, next, durable, err, lines, compactAfter, closed, compact
+	cond         *sync.Cond // signalled when durable or err change
+	f            *os.File
+	buf          []byte // lines not yet written
+	next         ticket // ticket of the last line appended
+	durable      ticket // every line up to this ticket is on disk
+	err          error  // the first write error; every later wait fails with it
+	lines        int    // lines in the file since the last compaction
+	compactAfter int    // compact once the file holds this many lines
+	closed       bool
+	compact      func() []logLine // the lines of a compacted file; nil disables compaction
+	kick         chan struct{}
+	finished     chan struct{}
 }
 
 // replay is what a state file held.
@@ -121,7 +122,8 @@ func openStateLog(path string, seed *memStore, logger *slog.Logger) (*stateLog, 
 	if fresh {
 		syncDir(path)
 	}
-	l := &stateLog{path: path, log: logger, f: f, lines: lines, kick: make(chan struct{}, 1), finished: make(chan struct{})}
+	l := &stateLog{path: path, log: logger, f: f, lines: lines, compactAfter: compactEvery, kick: make(chan struct{}, 1),
+		finished: make(chan struct{})}
 	l.cond = sync.NewCond(&l.mu)
 	go l.flusher()
 	return l, rp, nil
@@ -287,7 +289,7 @@ func (l *stateLog) flusher() {
 			l.lines += n
 		}
 		l.cond.Broadcast()
-		if err == nil && l.lines >= compactEvery && l.compact != nil {
+		if err == nil && l.lines >= l.compactAfter && l.compact != nil {
 			l.compactLocked()
 		}
 		l.mu.Unlock()
@@ -344,7 +346,7 @@ func (l *stateLog) compactLocked() {
 		l.lines = 0
 		return
 	}
-	l.lines = len(lines)
+	l.lines = 0
 	l.log.Info("state file compacted", "file", l.path, "lines", len(lines))
 }
 
