@@ -156,6 +156,10 @@ func (s *Server) topUp(api *openapi.API, c *openapi.Collection, entries []Entry,
 		key := text(v[c.Key])
 		if v[c.Key] == nil || keys[key] {
 			nv, nk := newKey(c, entries, i)
+			if c.IDs == "uuid" { // generated records stay the same run after run
+				nk = derivedUUID(api.Name, c.Name, strconv.FormatUint(s.cfg.Seed, 10)+"/"+strconv.Itoa(i))
+				nv = nk
+			}
 			v[c.Key], key = nv, nk
 		}
 		keys[key] = true
