@@ -25,6 +25,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -201,7 +202,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	p := &parser{file: file}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		line := 0
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
