@@ -84,11 +84,12 @@ func TestAdminJournal(t *testing.T) {
 	require.Equal(t, 200, do("/carecycle/v2/campaigns/appointment-configs", engineCareHeader, "cc_secret_value_1").status)
 	require.Equal(t, 401, do("/aelyst/v1/contact/id:1", "Authorization", "Bearer").status)
 	require.Equal(t, 400, do("/cinnox/v1/api/apps/a/labels?limit=-1", "Authorization", "Bearer very-secret-token", "Cookie", "sid=abc").status)
-	// Another session.
+	// Another session, where a wrong path is journalled too.
 	require.Equal(t, 200, do("/aelyst/v1/contact/id:2", "Authorization", "Bearer other-secret", SessionHeader, "job-2").status)
+	require.Equal(t, 404, do("/aelyst/contact/id:2", "Authorization", "Bearer other-secret", SessionHeader, "job-2").status)
 
 	all := adminJournalGet(t, do, "")
-	require.Equal(t, 4, all.Count)
+	require.Equal(t, 5, all.Count)
 	raw := do(AdminPrefix + "journal").body
 	for _, secret := range []string{"cc_secret_value_1", "very-secret-token", "other-secret", "sid=abc"} {
 		require.NotContains(t, string(raw), secret)
@@ -109,11 +110,11 @@ func TestAdminJournal(t *testing.T) {
 		headers     []string
 		want        []string // paths, oldest first
 	}{
-		{"by api", "?api=aelyst", nil, []string{"/aelyst/v1/contact/id:1", "/aelyst/v1/contact/id:2"}},
+		{"by api", "?api=aelyst", nil, []string{"/aelyst/v1/contact/id:1", "/aelyst/v1/contact/id:2", "/aelyst/contact/id:2"}},
 		{"by status", "?status=401", nil, []string{"/aelyst/v1/contact/id:1"}},
 		{"by operation", "?operation=getLabelList", nil, []string{"/cinnox/v1/api/apps/a/labels"}},
-		{"by session", "?session=job-2", nil, []string{"/aelyst/v1/contact/id:2"}},
-		{"session from the header", "", []string{SessionHeader, "job-2"}, []string{"/aelyst/v1/contact/id:2"}},
+		{"by session", "?session=job-2", nil, []string{"/aelyst/v1/contact/id:2", "/aelyst/contact/id:2"}},
+		{"session from the header", "?status=404", []string{SessionHeader, "job-2"}, []string{"/aelyst/contact/id:2"}},
 		{"unknown session is empty", "?session=nobody", nil, nil},
 		{"limit keeps the most recent", "?session=default&limit=2", nil, []string{"/aelyst/v1/contact/id:1", "/cinnox/v1/api/apps/a/labels"}},
 	}
@@ -127,6 +128,12 @@ func TestAdminJournal(t *testing.T) {
 			require.Equal(t, tt.want, paths)
 		})
 	}
+	t.Run("unmatched routes", func(t *testing.T) {
+		e := adminJournalGet(t, do, "?status=404").Entries[0]
+		require.Equal(t, "route", e.AnsweredBy)
+		require.Empty(t, e.Operation)
+		require.Equal(t, "job-2", e.Session)
+	})
 	t.Run("masking", func(t *testing.T) {
 		e := adminJournalGet(t, do, "?operation=getLabelList").Entries[0]
 		require.Equal(t, "Bearer "+maskedValue, e.Request.Headers["Authorization"])
@@ -143,7 +150,7 @@ func TestAdminJournal(t *testing.T) {
 	t.Run("delete one session", func(t *testing.T) {
 		resp := engineDo(t, ts, http.MethodDelete, AdminPrefix+"journal?session=job-2", "")
 		require.Equal(t, http.StatusOK, resp.status)
-		require.JSONEq(t, `{"deleted":1}`, string(resp.body))
+		require.JSONEq(t, `{"deleted":2}`, string(resp.body))
 		require.Equal(t, 3, adminJournalGet(t, do, "").Count)
 	})
 	t.Run("delete all", func(t *testing.T) {

@@ -52,6 +52,8 @@ type exchange struct {
 	// Set by the route stage: the request method and raw query, which key generated data.
 	method   string
 	rawQuery string
+	// Set by the route stage when no operation matches: routers.ErrPathNotFound or ErrMethodNotAllowed.
+	routeErr error
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.

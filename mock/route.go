@@ -8,32 +8,39 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// routeStage matches the request to one operation of the API, once: later stages read ex.op, ex.route and
-// ex.params and never match again. An unknown path answers the API's routeNotFound shape (404), a known path
-// with another method its methodNotAllowed shape (405) with an Allow header.
+// routeStage matches the request to one operation of the API, once: later stages read ex.op, ex.plan, ex.route
+// and ex.params and never match again. An unknown path answers the API's routeNotFound shape (404), a known
+// path with another method its methodNotAllowed shape (405) with an Allow header; both are journalled.
 func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	plans := s.planAPI(rt)
+	// A request that matches no operation still passes the session and journal stages, so that a wrong base
+	// URL shows up in the journal.
+	unmatched := s.sessionStage(rt)(s.journalStage(rt)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ex := exchangeFrom(r.Context())
+		if errors.Is(ex.routeErr, routers.ErrMethodNotAllowed) {
+			h := http.Header{}
+			if allow := allowedMethods(rt, routeProbe(r, ex.path)); allow != "" {
+				h.Set("Allow", allow)
+			}
+			ex.writeVendorError(w, "route", "methodNotAllowed", h, nil)
+			return
+		}
+		ex.writeVendorError(w, "route", "routeNotFound", nil, nil)
+	})))
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			probe := routeProbe(r, ex.path)
-			route, params, err := rt.router.FindRoute(probe)
-			switch {
-			case errors.Is(err, routers.ErrMethodNotAllowed):
-				h := http.Header{}
-				if allow := allowedMethods(rt, probe); allow != "" {
-					h.Set("Allow", allow)
+			route, params, err := rt.router.FindRoute(routeProbe(r, ex.path))
+			if err == nil {
+				ex.op = rt.ops[route.Operation]
+				ex.plan = plans[route.Operation]
+				if ex.op == nil || ex.plan == nil { // cannot happen: every operation is indexed at New
+					err = routers.ErrPathNotFound
 				}
-				ex.writeVendorError(w, "route", "methodNotAllowed", h, nil)
-				return
-			case err != nil:
-				ex.writeVendorError(w, "route", "routeNotFound", nil, nil)
-				return
 			}
-			ex.op = rt.ops[route.Operation]
-			ex.plan = plans[route.Operation]
-			if ex.op == nil || ex.plan == nil { // cannot happen: every operation of the document is indexed at New
-				ex.writeVendorError(w, "route", "routeNotFound", nil, nil)
+			if err != nil {
+				ex.op, ex.plan, ex.routeErr = nil, nil, err
+				unmatched.ServeHTTP(w, r)
 				return
 			}
 			ex.route = route
