@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,12 +47,22 @@ func (p *planner) stateful(op *openapi.Operation) []*Case {
 			if target == nil || !p.cfg.selected(target) {
 				continue
 			}
-			first := newStep(op, p.base(op), expectValid, "send "+op.ID)
-			second := newStep(target, p.base(target), expectState, "follow link "+name+" to "+target.ID)
+			firstReq := p.base(op)
+			if createsAtPath(op) {
+				// A create at a path id: name a fresh record, as the example's may exist already.
+				p.freshPathParams(op, firstReq, "stateful-"+name)
+			}
+			first := newStep(op, firstReq, expectValid, "send "+op.ID)
+			expect := expectState
+			if !isWrite(op.Method) {
+				// A link from a read finds ids to use; there is no write to check, only a valid request.
+				expect = expectValid
+			}
+			second := newStep(target, p.base(target), expect, "follow link "+name+" to "+target.ID)
 			second.link = &linkUse{name: name, params: ref.Value.Parameters, requestBody: ref.Value.RequestBody}
 			second.reflect = isWrite(op.Method) && target.Method == http.MethodGet
 			steps := []*Step{first, second}
-			if target.Method == http.MethodDelete && target.Documents(http.StatusNotFound) {
+			if expect == expectState && target.Method == http.MethodDelete && target.Documents(http.StatusNotFound) {
 				again := newStep(target, p.base(target), expectGone, "delete again: the record is gone")
 				again.link = second.link
 				steps = append(steps, again)
@@ -188,10 +199,11 @@ func pointerValue(v any, ptr string) (any, error) {
 
 // reflects checks that a read body shows what a write body set: some object of the read (found by walking the
 // read with its schema) has, for every written scalar field that the read schema can hold, the written value.
-// Fields whose written value the read schema would not accept (an id that the read expands to an object, a
+// Fields whose read value is part of a path parameter of the write (POST /contact/email:a@b.c decides the
+// email) are not compared either. Fields whose written value the read schema would not accept (an id that the read expands to an object, a
 // command such as "close" shown as the state "closed") are not compared. It returns "" when the read reflects
 // the write, else what differs.
-func reflects(write any, read any, schema *openapi3.Schema) (string, int) {
+func reflects(write any, read any, schema *openapi3.Schema, pathValues ...string) (string, int) {
 	wm, ok := write.(map[string]any)
 	if !ok || schema == nil {
 		return "", 0
@@ -248,6 +260,9 @@ func reflects(write any, read any, schema *openapi3.Schema) (string, int) {
 			rv, present := c.obj[k]
 			if ps == nil || ps.Value == nil || !present || ps.Value.VisitJSON(wv, openapi3.VisitAsRequest()) != nil {
 				continue
+			}
+			if rs, ok := rv.(string); ok && rs != "" && slices.ContainsFunc(pathValues, func(pv string) bool { return strings.Contains(pv, rs) }) {
+				continue // the path names the record and decides this field
 			}
 			if reflect.DeepEqual(wv, rv) {
 				matched++

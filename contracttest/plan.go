@@ -39,11 +39,13 @@ func (p *planner) plan() *Plan {
 		if !p.cfg.selected(op) {
 			continue
 		}
+		// Stateful cases go first: their write must create what the document's example names (a create at a
+		// path id such as Aelyst's POST /contact/{identifier} fails once the positive case made the record).
 		var cases []*Case
+		cases = append(cases, p.stateful(op)...)
 		cases = append(cases, p.positive(op)...)
 		cases = append(cases, p.negative(op)...)
 		cases = append(cases, p.auth(op)...)
-		cases = append(cases, p.stateful(op)...)
 		if p.standin {
 			cases = append(cases, p.forced(op)...)
 		}
@@ -305,8 +307,12 @@ func (p *planner) positive(op *openapi.Operation) []*Case {
 				continue
 			}
 		}
+		r := p.build(op, v)
+		if createsAtPath(op) {
+			p.freshPathParams(op, r, key) // create a new record rather than collide with the example's
+		}
 		out = append(out, &Case{Kind: KindPositive, Name: key,
-			Steps: []*Step{newStep(op, p.build(op, v), expectValid, "send a request generated from the schemas")}})
+			Steps: []*Step{newStep(op, r, expectValid, "send a request generated from the schemas")}})
 	}
 	return out
 }
@@ -383,18 +389,7 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 	}
 	if op.Documents(http.StatusNotFound) && !createsAtPath(op) {
 		r := base.clone()
-		changed := false
-		for _, pr := range parameters(op) {
-			if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
-				continue
-			}
-			v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/unknown-id/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request})
-			if err == nil && scalarString(v) != r.pathParams[pr.Name] {
-				r.pathParams[pr.Name] = scalarString(v)
-				changed = true
-			}
-		}
-		if changed {
+		if p.freshPathParams(op, r, "unknown-id") {
 			add("unknown-id", "name a record that does not exist (a valid but unknown id)", r, expectRejected)
 		}
 	}
@@ -404,6 +399,34 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 		add("unknown-path", "send the request to a path no operation has", r, expectUnknown)
 	}
 	return out
+}
+
+// freshPathParams replaces r's path parameters with generated values that name no existing record (as far as
+// chance goes), and reports whether any changed. Top-level body fields that restated an old path value
+// (POST /contact/email:a@b.c with {"email":"a@b.c"}) are dropped, so the body does not contradict the path.
+func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string) bool {
+	changed := false
+	for _, pr := range parameters(op) {
+		if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
+			continue
+		}
+		v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request})
+		old := r.pathParams[pr.Name]
+		if err != nil || scalarString(v) == old {
+			continue
+		}
+		r.pathParams[pr.Name] = scalarString(v)
+		changed = true
+		if body, ok := r.bodyValue.(map[string]any); ok && old != "" {
+			for k, bv := range body {
+				if s, ok := bv.(string); ok && s != "" && strings.Contains(old, s) {
+					delete(body, k)
+				}
+			}
+			r.body, _ = json.Marshal(body)
+		}
+	}
+	return changed
 }
 
 // createsAtPath reports whether op creates the record its path names (POST or PUT /contact/{identifier}), so

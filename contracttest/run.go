@@ -200,6 +200,7 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 	}
 	var prev *exchangeData
 	var written any
+	var writtenPath []string
 	for i, st := range c.Steps {
 		req := st.req.clone()
 		if st.link != nil && prev != nil {
@@ -242,8 +243,11 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		throttled := st.expect != expectForced && (resp.status == http.StatusTooManyRequests || resp.status == 449)
 		if i == 0 {
 			written = req.bodyValue
+			for _, v := range req.pathParams {
+				writtenPath = append(writtenPath, v)
+			}
 		}
-		stop := r.check(ck, st, hreq, resp, written, throttled)
+		stop := r.check(ck, st, hreq, resp, written, writtenPath, throttled)
 		res.Checks = append(res.Checks, ck.out...)
 		if throttled {
 			res.Outcome, res.SkipReason = Skip, fmt.Sprintf("still answered %d after %d retries", resp.status, retries)
@@ -291,7 +295,7 @@ func mainCheck(e expectation) string {
 
 // check applies the common checks and the step's own. It returns a reason to stop the case early ("" to go
 // on).
-func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response, written any, throttled bool) string {
+func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response, written any, writtenPath []string, throttled bool) string {
 	op := st.op
 	if st.expect != expectUnknown {
 		ck.common(op, hreq, resp)
@@ -350,7 +354,7 @@ func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response
 			return ""
 		}
 		if st.reflect {
-			if diff, _ := reflects(written, decodeJSON(resp.body), successSchema(op, code)); diff != "" {
+			if diff, _ := reflects(written, decodeJSON(resp.body), successSchema(op, code), writtenPath...); diff != "" {
 				ck.add(CheckStateConsistent, false, "the read to show what was written", diff)
 				return ""
 			}
@@ -418,15 +422,19 @@ func (r *Runner) send(ctx context.Context, req *request, retry bool) (*http.Requ
 		}
 		retries++
 		statuses = append(statuses, resp)
-		if err := r.sleep(ctx, r.retryWait(resp.header)); err != nil {
+		if err := r.sleep(ctx, r.retryWait(resp.status, resp.header)); err != nil {
 			return hreq, info, nil, statuses, retries, err
 		}
 	}
 }
 
-// retryWait reads Retry-After (seconds or an HTTP date), defaulting to one second, capped at MaxRetryWait.
-func (r *Runner) retryWait(h http.Header) time.Duration {
+// retryWait reads Retry-After (seconds or an HTTP date), capped at MaxRetryWait. Without it a 429 waits one
+// second and a 449 ("in queue, try again in a few minutes") the longest wait allowed.
+func (r *Runner) retryWait(status int, h http.Header) time.Duration {
 	wait := time.Second
+	if status == 449 {
+		wait = r.cfg.MaxRetryWait
+	}
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
 			wait = time.Duration(secs * float64(time.Second))
