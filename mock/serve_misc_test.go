@@ -1,8 +1,11 @@
 package mock
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +176,57 @@ func TestServePanicRecovery(t *testing.T) {
 		require.JSONEq(t, `{"code":500,"message":"Unexpected error occurred"}`, string(resp.body))
 	})
 	require.False(t, strings.Contains(string(before.body), "exploded"), "panic values stay in the log")
+}
+
+// TestServeConcurrentSession hammers one session from many goroutines while the journal is read and cleared;
+// the race detector checks the locking, the journal's count checks the ring.
+func TestServeConcurrentSession(t *testing.T) {
+	ts, srv := engineServer(t, Config{JournalSize: 50}, engineAPIs(t, "aelyst"))
+	const workers, each = 8, 20
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				path := "/aelyst/v1/contact/id:1"
+				if i%3 == 0 {
+					path = "/aelyst/v1/contact/bad"
+				}
+				// Not engineDo: require must not stop a test from another goroutine.
+				if status := engineGetStatus(ts, path, "Authorization", engineBearer, SessionHeader, "shared"); status != http.StatusOK && status != http.StatusBadRequest {
+					t.Errorf("worker %d: status %d", w, status)
+				}
+				if i%5 == 0 {
+					if status := engineGetStatus(ts, AdminPrefix+"journal?session=shared&limit=5"); status != http.StatusOK {
+						t.Errorf("worker %d: journal status %d", w, status)
+					}
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	sess, ok := srv.sessions.lookup("shared")
+	require.True(t, ok)
+	require.Len(t, sess.journal.list(journalFilter{}), 50, "the ring holds JournalSize entries")
+	require.Len(t, sess.journal.list(journalFilter{Status: 400, Limit: 3}), 3)
+}
+
+// engineGetStatus GETs path and returns the status, or 0 when the request fails. Safe from any goroutine.
+func engineGetStatus(ts *httptest.Server, path string, headers ...string) int {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, ts.URL+path, nil)
+	if err != nil {
+		return 0
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
 }
