@@ -13,8 +13,13 @@
 //
 // # Cases
 //
-// For every selected operation, in document order (path, then method), the runner plans:
+// For every selected operation, in document order (path, then method), the runner plans, in this order:
 //
+//   - stateful: for every link of a 2xx response, the operation then the linked one with the values the link
+//     names (runtime expressions such as $request.path.id and $response.body#/id are resolved). After a write
+//     the linked request must succeed: a read must reflect the write, a delete must succeed and a second delete
+//     must get 404 when documented. A link from a read only needs a valid answer. A create at a path id
+//     (POST /contact/{identifier}) names a fresh generated record;
 //   - positive: each request body example, then Config.Generated requests generated from the schemas (package
 //     fake). Parameters come from Config.Vars ("name" or "operationId.name"), else the document's examples,
 //     else the generator;
@@ -24,9 +29,6 @@
 //     id where the operation documents 404; a path no operation has;
 //   - auth: no credentials, and malformed ones (a key that is not the configured one; "Basic" where "Bearer" is
 //     expected);
-//   - stateful: for every link of a 2xx response, the operation then the linked one with the values the link
-//     names (runtime expressions such as $request.path.id and $response.body#/id are resolved); a read must
-//     reflect the write, a delete must succeed and a second delete must get 404 when documented;
 //   - forced, on a standin target only (GET /__standin/health answers 200 with JSON): every documented status
 //     forced with "Prefer: code=N".
 //
@@ -44,8 +46,8 @@
 //
 // Writes (POST, PUT, PATCH, DELETE) reach a target that is not a loopback address only with
 // Config.AllowWrites; other cases that write are skipped. Config.MaxRequests caps requests (retries included)
-// and Config.Rate paces them. A 429 or 449 answer is waited out (Retry-After, capped by Config.MaxRetryWait,
-// default 5s) and retried up to Config.Retries times; the case is reported as retried, not failed, and the
+// and Config.Rate paces them. A 429 or 449 answer is waited out (Retry-After; without it 1s after a 429 and
+// the longest wait after a 449; capped by Config.MaxRetryWait, default 5s) and retried up to Config.Retries times; the case is reported as retried, not failed, and the
 // retried answers are checked too (a 429 must carry its documented headers). Forced cases never retry.
 //
 // # Reports
