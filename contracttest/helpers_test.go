@@ -3,7 +3,6 @@ package contracttest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -52,6 +51,10 @@ func loadPets(t *testing.T) *openapi.API {
 	api, err := openapi.LoadFile(t.Context(), "testdata/pets.yaml")
 	require.NoError(t, err)
 	return api
+}
+
+func loadPetsF() (*openapi.API, error) {
+	return openapi.LoadFile(context.Background(), "testdata/pets.yaml")
 }
 
 func newPetServer(t *testing.T, b bugs) (*petServer, *httptest.Server) {
@@ -220,5 +223,3 @@ func failedCheckNames(rep *Report) map[string]bool {
 	}
 	return out
 }
-
-var _ = errors.New

@@ -225,19 +225,19 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 			for _, tr := range throttledResps {
 				ck.note = fmt.Sprintf(" (on the %d answer that was retried)", tr.status)
 				ck.common(st.op, hreq, tr)
-				ex.Retried = append(ex.Retried, ResponseInfo{Status: tr.status, Header: tr.header, Body: truncate(tr.body)})
+				ex.Retried = append(ex.Retried, ResponseInfo{Status: tr.status, Header: tr.header, Body: r.redact(truncate(tr.body))})
 			}
 			ck.note = ""
 		}
 		if err != nil {
-			ex.Error = err.Error()
+			ex.Error = r.redact(err.Error())
 			res.Exchanges = append(res.Exchanges, ex)
-			ck.add(mainCheck(st.expect), false, "a response", "no response: "+err.Error())
+			ck.add(mainCheck(st.expect), false, "a response", "no response: "+ex.Error)
 			res.Checks = append(res.Checks, ck.out...)
 			break
 		}
 		ex.Statuses = append(ex.Statuses, resp.status)
-		ex.Response = &ResponseInfo{Status: resp.status, Header: resp.header, Body: truncate(resp.body)}
+		ex.Response = &ResponseInfo{Status: resp.status, Header: resp.header, Body: r.redact(truncate(resp.body))}
 		ex.Duration = resp.duration
 		res.Exchanges = append(res.Exchanges, ex)
 		throttled := st.expect != expectForced && (resp.status == http.StatusTooManyRequests || resp.status == 449)
@@ -608,4 +608,15 @@ func (r *Runner) standinKey() string {
 		return ""
 	}
 	return r.cfg.API.Ext.Auth.Prefix + "standin_contracttest"
+}
+
+// redact masks the configured credentials wherever they appear in text that reaches a report (an error that
+// quotes a URL with a query key, a server that echoes a header back).
+func (r *Runner) redact(s string) string {
+	for _, secret := range []string{r.cfg.APIKey, r.cfg.Bearer} {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, masked)
+		}
+	}
+	return s
 }

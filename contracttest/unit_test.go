@@ -1,7 +1,10 @@
 package contracttest
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
@@ -119,4 +122,20 @@ func TestCurlMasksCredentials(t *testing.T) {
 	require.Contains(t, line, "'X-Api-Key: ****'")
 	require.Contains(t, line, `--data-raw '{"a":"it'\''s"}'`)
 	require.Equal(t, "Bearer s3cret", h.Get("Authorization"), "the request itself keeps its credentials")
+}
+
+func TestEchoedCredentialsAreMasked(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintf(w, `{"code":500,"message":"bad token %s"}`, r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(ts.Close)
+	var js bytes.Buffer
+	rep, err := Run(t.Context(), Config{API: loadPets(t), Target: ts.URL + "/api", Bearer: "s3cret-token", Include: []string{"getPet"}},
+		WithHTTPClient(ts.Client()), WithSleep(noSleep), WithClock(fixedClock), WithReporter(NewJSONReporter(&js)))
+	require.NoError(t, err)
+	require.True(t, rep.Failed())
+	require.NotContains(t, js.String(), "s3cret")
+	require.Contains(t, js.String(), "bad token Bearer ****")
 }
