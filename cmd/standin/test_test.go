@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -181,4 +184,39 @@ func TestTestCommandVarsAreSent(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Contains(t, queries, "id=42", "operationId.name wins over name")
+}
+
+var updateTestGolden = flag.Bool("update-test-golden", false, "rewrite cmd/standin/testdata/test-*.golden")
+
+// TestTestCommandGolden pins argv, stdout and the exit status of `standin test` runs whose output does not
+// depend on the listener (dry runs) or whose port is scrubbed.
+func TestTestCommandGolden(t *testing.T) {
+	ts := httptest.NewServer(&pingServer{broken: true})
+	t.Cleanup(ts.Close)
+	spec := filepath.Join("testdata", "contract-ping.yaml")
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"dry-run", []string{"test", "--spec", spec, "--target", "http://127.0.0.1:4010/v1", "--dry-run"}, 0},
+		{"failing", []string{"test", "--spec", spec, "--target", ts.URL + "/v1", "--bearer", "s3cret", "--no-progress"}, 1},
+	}
+	port := regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	timing := regexp.MustCompile(`requests in [0-9.]+[mµn]?s`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, _, code := runTestCLI(t, nil, tt.args...)
+			require.Equal(t, tt.code, code)
+			got := "$ standin " + strings.Join(tt.args, " ") + "\n" + stdout + "exit " + strconv.Itoa(code) + "\n"
+			got = timing.ReplaceAllString(port.ReplaceAllString(got, "127.0.0.1:PORT"), "requests in DURATION")
+			path := filepath.Join("testdata", "test-"+tt.name+".golden")
+			if *updateTestGolden {
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./cmd/standin -run TestTestCommandGolden -update-test-golden")
+			require.Equal(t, string(want), got)
+		})
+	}
 }
