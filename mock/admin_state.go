@@ -472,7 +472,7 @@ func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, nil, map[string]any{"restored": name, "session": sess.name, "at": time.Now().UTC()})
+	writeJSON(w, http.StatusOK, nil, map[string]any{"restored": name, "session": sess.name, "at": s.clock.Now().UTC()})
 }
 
 func (s *Server) adminSnapshotDelete(w http.ResponseWriter, r *http.Request) {
