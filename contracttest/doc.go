@@ -9,7 +9,8 @@
 // Config.Target replaces the document's server URL, base path included: Aelyst's server is
 // https://api.aelyst.ai/v1, so its mock is tested with http://127.0.0.1:4010/aelyst/v1; careCycle's server has no
 // base path, so http://127.0.0.1:4010/carecycle. Operation paths are appended to the target as written in the
-// document.
+// document. On a standin target only, a target ending with the API's mount name (http://127.0.0.1:4010/aelyst)
+// gets the base path appended, and the plan notes it.
 //
 // # Cases
 //

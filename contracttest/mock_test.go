@@ -3,6 +3,7 @@ package contracttest
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,4 +89,18 @@ func TestBundledSpecsAgainstMock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStandinMountRootGetsBasePath: on a standin target, the API's mount root is completed with the base path.
+func TestStandinMountRootGetsBasePath(t *testing.T) {
+	api, err := openapi.Load(t.Context(), "aelyst")
+	require.NoError(t, err)
+	clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ts := mockTarget(t, api, clock)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/aelyst", Include: []string{"getContact"}},
+		WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+	require.NoError(t, err)
+	require.Equal(t, ts.URL+"/aelyst/v1", rep.Plan.Target)
+	require.Zero(t, rep.Summary.Failed)
+	require.Contains(t, strings.Join(rep.Plan.Notes, "\n"), "base path /v1 was appended")
 }

@@ -178,7 +178,7 @@ type Reporter interface {
 }
 
 // summarize totals results and builds the coverage matrix.
-func summarize(pl *Plan, results []*Result, ops []string, documented map[string][]int) Summary {
+func summarize(results []*Result, ops []string, documented map[string][]int) Summary {
 	s := Summary{Checks: map[string]CheckCount{}}
 	seen := map[string]map[int]bool{}
 	for _, r := range results {

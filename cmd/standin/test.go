@@ -125,7 +125,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 		ResponseTime: responseTime, Seed: seed,
 	}
 	if api.BasePath != "" && !strings.HasSuffix(strings.TrimSuffix(target, "/"), api.BasePath) {
-		fmt.Fprintf(e.stderr, "note: --target replaces the server URL %s including its base path %s; did you mean %s%s?\n",
+		fmt.Fprintf(e.stderr, "note: --target replaces the server URL %s including its base path %s; did you mean %s%s? (a standin mount root gets it appended)\n",
 			api.ServerURL, api.BasePath, strings.TrimSuffix(target, "/"), api.BasePath)
 	}
 
