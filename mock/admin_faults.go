@@ -245,7 +245,11 @@ func (s *Server) adminScenarioActivate(w http.ResponseWriter, r *http.Request) {
 	}
 	ids, err := s.activateScenario(r, sess, sc)
 	if err != nil {
-		adminError(w, http.StatusConflict, "%v", err)
+		status := http.StatusConflict
+		if errors.Is(err, errBadState) {
+			status = http.StatusBadRequest
+		}
+		adminError(w, status, "%v", err)
 		return
 	}
 	scope := "global"
@@ -258,6 +262,9 @@ func (s *Server) adminScenarioActivate(w http.ResponseWriter, r *http.Request) {
 // activateScenario replaces any earlier activation of sc in the scope (so counters start afresh), adds its
 // rules and applies its state overrides.
 func (s *Server) activateScenario(r *http.Request, sess *session, sc *scenarios.Scenario) ([]string, error) {
+	if err := s.checkOverrides(sc.State); err != nil {
+		return nil, fmt.Errorf("scenario %s (%s): %w: %w", sc.Name, sc.File, errBadState, err)
+	}
 	now := s.clock.Now()
 	if sess == nil {
 		s.faultRegistry().remove(func(e *ruleEntry) bool { return e.scenario == sc.Name })
@@ -294,11 +301,17 @@ func (s *Server) adminScenarioDeactivate(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusOK, nil, map[string]any{"scenario": name, "removed": n})
 }
 
+// errBadState marks an activation refused because of the scenario's state overrides.
+var errBadState = errors.New("bad state override")
+
 // applyScenarioState puts the scenario's state overrides into the session's store (every existing session's
-// when sess is nil). Each record must carry its collection's key field and fit the collection's schema.
+// when sess is nil).
 func (s *Server) applyScenarioState(r *http.Request, sess *session, sc *scenarios.Scenario) error {
 	if len(sc.State) == 0 {
 		return nil
+	}
+	if err := s.checkOverrides(sc.State); err != nil {
+		return fmt.Errorf("scenario %s (%s): %w: %w", sc.Name, sc.File, errBadState, err)
 	}
 	targets := []*session{sess}
 	if sess == nil {
@@ -312,21 +325,40 @@ func (s *Server) applyScenarioState(r *http.Request, sess *session, sc *scenario
 	return nil
 }
 
-// putOverrides writes state overrides into one session's store.
-func (s *Server) putOverrides(ctx context.Context, sess *session, overrides []scenarios.StateOverride) error {
+// checkOverrides checks state overrides against the served APIs: the collection must exist and every record
+// must carry its key and fit its schema. Overrides for an API this server does not serve are ignored.
+func (s *Server) checkOverrides(overrides []scenarios.StateOverride) error {
 	for _, o := range overrides {
 		rt, ok := s.byName[o.API]
 		if !ok {
-			return fmt.Errorf("state override: no API %q is served", o.API)
+			continue
 		}
 		c, ok := rt.api.Collections[o.Collection]
 		if !ok {
-			return fmt.Errorf("state override: API %s has no collection %q", o.API, o.Collection)
+			return fmt.Errorf("state override: API %s has no collection %q; expected one of %s",
+				o.API, o.Collection, strings.Join(slices.Sorted(maps.Keys(rt.api.Collections)), ", "))
 		}
 		for i, rec := range o.Records {
 			if err := checkRecord(c, rec); err != nil {
 				return fmt.Errorf("state override %s/%s record %d: %w", o.API, o.Collection, i+1, err)
 			}
+		}
+	}
+	return nil
+}
+
+// putOverrides writes checked state overrides into one session's store.
+func (s *Server) putOverrides(ctx context.Context, sess *session, overrides []scenarios.StateOverride) error {
+	for _, o := range overrides {
+		rt, ok := s.byName[o.API]
+		if !ok {
+			continue
+		}
+		c := rt.api.Collections[o.Collection]
+		if c == nil {
+			continue
+		}
+		for i, rec := range o.Records {
 			if err := sess.store.Put(ctx, qualify(o.API, o.Collection), text(rec[c.Key]), maps.Clone(rec)); err != nil {
 				return fmt.Errorf("state override %s/%s record %d: %w", o.API, o.Collection, i+1, err)
 			}

@@ -108,6 +108,10 @@ func (s *Server) newFaultRegistry() *faultRegistry {
 		for _, r := range sc.Rules {
 			reg.entries = append(reg.entries, &ruleEntry{rule: r, scenario: sc.Name, added: now})
 		}
+		if err := s.checkOverrides(sc.State); err != nil {
+			reg.initErr = fmt.Errorf("scenario %s (%s): %w", sc.Name, sc.File, err)
+			return reg
+		}
 		reg.startState = append(reg.startState, sc.State...)
 	}
 	return reg
@@ -229,15 +233,21 @@ func (s *Server) seed() uint64 {
 	return s.cfg.Seed
 }
 
-// ensureStartState puts the start scenarios' state overrides into the session once.
+// ensureStartState puts the start scenarios' state overrides into the session once (they were checked at
+// start). A failed write is retried on the next request.
 func (fs *faultSet) ensureStartState(ctx context.Context, sess *session) error {
 	overrides := fs.srv.faultRegistry().startState
-	fs.mu.Lock()
-	done := fs.stateDone
-	fs.stateDone = true
-	fs.mu.Unlock()
-	if done || len(overrides) == 0 {
+	if len(overrides) == 0 {
 		return nil
 	}
-	return fs.srv.putOverrides(ctx, sess, overrides)
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.stateDone {
+		return nil
+	}
+	if err := fs.srv.putOverrides(ctx, sess, overrides); err != nil {
+		return err
+	}
+	fs.stateDone = true
+	return nil
 }

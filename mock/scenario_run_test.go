@@ -96,3 +96,39 @@ expect:
 		"FAIL GET /cinnox/v1/api/apps/a/labels: want 500, got 500: header X-Not-There missing",
 	}, lines)
 }
+
+func TestScenarioStateOverrides(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "with-contact.yaml"), []byte(`
+description: A contact 99 exists.
+state:
+  - api: aelyst
+    collection: contacts
+    records: [ { id: 99, firstName: Test, lastName: Contact } ]
+  - api: not-served
+    collection: things
+    records: [ { id: 1 } ]
+`), 0o644))
+	get99 := faultReq{method: "GET", path: "/aelyst/v1/contact/id:99"}
+
+	ts, srv, _ := faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{"with-contact"}})
+	require.NoError(t, srv.FaultConfigError())
+	require.Equal(t, http.StatusOK, faultDo(t, ts, get99).status, "start scenarios fill the default session")
+	require.Equal(t, http.StatusOK, faultDo(t, ts, get99.with(SessionHeader, "other")).status, "and every other session")
+
+	ts, _, _ = faultServer(t, Config{ScenarioDir: dir})
+	require.Equal(t, http.StatusNotFound, faultDo(t, ts, get99.with(SessionHeader, "qa")).status)
+	status, body := faultAdmin(t, ts, "POST", "/__standin/scenarios/with-contact?session=qa", nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	require.Equal(t, http.StatusOK, faultDo(t, ts, get99.with(SessionHeader, "qa")).status)
+	require.Equal(t, http.StatusNotFound, faultDo(t, ts, get99).status, "only in that session")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad-state.yaml"), []byte(`
+state: [ { api: aelyst, collection: contact, records: [ { id: 1 } ] } ]
+`), 0o644))
+	status, body = faultAdmin(t, ts, "POST", "/__standin/scenarios/bad-state", nil)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, body["error"], `API aelyst has no collection "contact"; expected one of contacts, users`)
+	_, srv, _ = faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{"bad-state"}})
+	require.ErrorContains(t, srv.FaultConfigError(), "no collection")
+}
