@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -464,4 +465,43 @@ func TestFaultEveryDocumentedStatusValidates(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFaultConcurrentSession hammers one session whose rules keep state (counters, random draws, rate-limit
+// buckets, delays) from many goroutines; the race detector checks the locking, and the counts must add up.
+func TestFaultConcurrentSession(t *testing.T) {
+	ts, _, _ := faultServer(t, Config{Seed: 3, Faults: []string{
+		"api=cinnox,rateLimit=40/1m",
+		"api=cinnox,p=0.2,status=500",
+		"api=cinnox,latency=1ms..5ms",
+		"api=cinnox,status=401,after=5,times=10",
+	}})
+	const workers, each = 8, 10
+	results := make(chan int, workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				fr := faultCinnoxList
+				fr.path = "/cinnox/v1/api/apps/app-" + strconv.Itoa(w) + "-" + strconv.Itoa(i) + "/labels"
+				r := faultDo(t, ts, fr)
+				results <- r.status
+			}
+		}()
+	}
+	wg.Wait()
+	close(results)
+	count := map[int]int{}
+	for st := range results {
+		count[st]++
+	}
+	require.Equal(t, workers*each, count[200]+count[500]+count[401]+count[429], "%v", count)
+	require.Equal(t, 40, count[429], "the limiter admits exactly 40 of 80 in the minute")
+	require.Equal(t, 10, count[401], "times=10 fires exactly ten times")
+	status, body := faultAdmin(t, ts, "GET", "/__standin/faults?session=default", nil)
+	require.Equal(t, http.StatusOK, status)
+	matched := body["rules"].([]any)[0].(map[string]any)["matched"]
+	require.Equal(t, float64(workers*each), matched)
 }
