@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -11,7 +12,7 @@ import (
 
 // writeJSON writes body as JSON with status and extra headers.
 func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) {
-	data, err := json.Marshal(body)
+	data, err := marshalJSON(body)
 	if err != nil {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":"standin could not encode the response body"}`)
@@ -24,6 +25,18 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
+}
+
+// marshalJSON encodes v like json.Marshal but leaves <, > and & as they are: vendor APIs do not HTML-escape their
+// JSON, and messages such as "expected >=1 items" must read as written.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // answer writes a response for the exchange and records which stage answered.
