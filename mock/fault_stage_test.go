@@ -78,7 +78,16 @@ func TestFaultStatusByHeader(t *testing.T) {
 func TestFaultUndocumentedStatus(t *testing.T) {
 	ts, _, _ := faultServer(t, Config{})
 	r := faultDo(t, ts, faultCinnoxList.with(FaultHeader, "449"))
-	require.Equal(t, http.StatusOK, r.status, "CINNOX documents no 449: the rule does not apply")
+	require.Equal(t, http.StatusBadRequest, r.status, "CINNOX documents no 449")
+	require.Equal(t, "fault", r.header.Get(StandinErrorHeader))
+	require.Contains(t, r.json(t)["error"], "getLabelList does not document the status this rule answers with; add allowUndocumented=true")
+	r = faultDo(t, ts, faultCinnoxList.with(FaultHeader, "queue=2"))
+	require.Equal(t, http.StatusBadRequest, r.status, "nor a queued answer")
+
+	ts2, _, _ := faultServer(t, Config{Faults: []string{"api=*,status=449"}})
+	require.Equal(t, http.StatusOK, faultDo(t, ts2, faultCinnoxList).status, "a standing rule skips operations that do not document its status")
+	require.Equal(t, 449, faultDo(t, ts2, faultAssignee).status)
+
 	r = faultDo(t, ts, faultCinnoxList.with(FaultHeader, "status=449,allowUndocumented=true"))
 	require.Equal(t, 449, r.status)
 	r = faultDo(t, ts, faultCareList.with(FaultHeader, "status=503,allowUndocumented=true"))

@@ -36,6 +36,12 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					return
 				}
 				rule.ID = "header"
+				if !rule.Action.AllowUndocumented && !documentsFault(rt, ex, rule.Action) {
+					ex.standinError(w, "fault", http.StatusBadRequest, fmt.Sprintf(
+						"header %s: %s does not document the status this rule answers with; add allowUndocumented=true to send it anyway",
+						FaultHeader, ex.op.ID))
+					return
+				}
 				rules = append(rules, &activeRule{Active: fault.NewActive(rule, s.seed(), "header", s.clock.Now())})
 			}
 			sess := ex.session

@@ -304,7 +304,7 @@ func (p *parser) rules(n *yaml.Node, name string) ([]fault.Rule, error) {
 	}
 	var out []fault.Rule
 	for i, item := range items {
-		if _, err := p.mapping(item, fmt.Sprintf("rule %d", i+1), fault.Keys...); err != nil {
+		if _, err := p.mapping(item, fmt.Sprintf("rule %d", i+1), fault.Keys()...); err != nil {
 			return nil, err
 		}
 		var m map[string]any

@@ -13,7 +13,10 @@ import (
 )
 
 // Keys lists every key a rule may carry, in the command-line form and in JSON/YAML alike.
-var Keys = []string{
+func Keys() []string { return slices.Clone(ruleKeys) }
+
+// ruleKeys is the table behind Keys; never written.
+var ruleKeys = []string{
 	"id", "api", "op", "method", "path", "session", "header",
 	"status", "example", "allowUndocumented", "rateLimit", "per", "queue", "latency", "drop", "connection",
 	"interval", "mutate",
@@ -60,8 +63,8 @@ func Parse(s string) (Rule, error) {
 func FromMap(m map[string]any) (Rule, error) {
 	var r Rule
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if !slices.Contains(Keys, k) {
-			return Rule{}, &Error{Key: k, Want: "one of " + strings.Join(Keys, ", ")}
+		if !slices.Contains(ruleKeys, k) {
+			return Rule{}, &Error{Key: k, Want: "one of " + strings.Join(ruleKeys, ", ")}
 		}
 	}
 	str := func(k string) (string, bool, error) {
