@@ -13,7 +13,8 @@ import (
 // collectionsKey is the root extension that declares the collections of records an API keeps.
 const collectionsKey = "x-standin-collections"
 
-// Collection is a named set of records an API keeps in the mock's state (fixtures/<api>/<name>.json).
+// Collection is a named set of records an API keeps in the mock's state (fixtures/<api>/<name>.json). It is
+// read-only after loading and safe for concurrent use.
 type Collection struct {
 	// Name is the collection's name ("inquiries").
 	Name string
@@ -50,7 +51,8 @@ const (
 
 // Behaviour is an operation's x-standin block, parsed and checked against the document. Values it reads are
 // Exprs: "$path.x", "$query.x", "$body.a.b", "$header.x", "$now", "$nowUnix", "$clientId", "$userId", "$ref.NAME[.f]",
-// "$before[.f]", "$after[.f]", "$record[.f]", "$list", "$labels.missing|added|all", or a literal.
+// "$before[.f]", "$after[.f]", "$record[.f]", "$list", "$total", "$labels.missing|added|all", or a literal.
+// docs/state.md documents the vocabulary. A Behaviour is read-only after loading and safe for concurrent use.
 type Behaviour struct {
 	// Resource names the collection (a key of API.Collections).
 	Resource string
