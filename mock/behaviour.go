@@ -295,15 +295,18 @@ func (br *behaviourRun) find() *bFailure {
 			return true
 		}
 	}
-	entries, err := br.ss.List(ctx, br.qcoll)
+	found := false
+	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
+		if match(rec) {
+			br.key, br.before, found = key, deepCopyRecord(rec), true
+		}
+		return !found
+	})
 	if err != nil {
 		return internal(err)
 	}
-	for _, e := range entries {
-		if match(e.Record) {
-			br.key, br.before = e.Key, e.Record
-			return br.checkSettled()
-		}
+	if found {
+		return br.checkSettled()
 	}
 	return br.missing()
 }
@@ -404,19 +407,19 @@ func (br *behaviourRun) resolveRefs() *bFailure {
 			br.refs[ref.Name] = nil // null or an empty value clears the reference
 			continue
 		}
-		c := br.rt.api.Collections[ref.Resource]
-		entries, err := br.ss.List(br.r.Context(), qualify(br.rt.api.Name, c.Name))
-		if err != nil {
-			return internal(err)
-		}
 		var found Record
-	search:
 		for _, field := range ref.Match {
-			for _, e := range entries {
-				if sameValue(e.Record[field], v) {
-					found = e.Record
-					break search
+			err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
+				if sameValue(rec[field], v) {
+					found = deepCopyRecord(rec)
 				}
+				return found == nil
+			})
+			if err != nil {
+				return internal(err)
+			}
+			if found != nil {
+				break
 			}
 		}
 		if found == nil {
@@ -444,15 +447,17 @@ func (br *behaviourRun) newRecord() (Record, *bFailure) {
 			return nil, &bFailure{kind: "validation", vars: map[string]any{"errors": []any{}}}
 		}
 		typed := br.typed(field, value)
-		entries, err := br.ss.List(br.r.Context(), br.qcoll)
+		inUse := false
+		err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
+			inUse = sameValue(rec[field], typed)
+			return !inUse
+		})
 		if err != nil {
 			return nil, internal(err)
 		}
-		for _, e := range entries {
-			if sameValue(e.Record[field], typed) {
-				return nil, &bFailure{kind: "validation", vars: map[string]any{
-					"message": fmt.Sprintf("a record with %s %s already exists", field, value), "errors": []any{}}}
-			}
+		if inUse {
+			return nil, &bFailure{kind: "validation", vars: map[string]any{
+				"message": fmt.Sprintf("a record with %s %s already exists", field, value), "errors": []any{}}}
 		}
 		rec[field] = typed
 		br.idField, br.idValue = field, typed
@@ -520,7 +525,11 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 		}
 		return nil
 	}
-	entries, err := br.ss.List(ctx, br.qcoll)
+	var entries []Entry // keys only: newKey reads nothing else
+	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
+		entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
+		return true
+	})
 	if err != nil {
 		return internal(err)
 	}
@@ -552,13 +561,13 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 	}
 	raw, _ := br.value(l.From)
 	requested, _ := raw.([]any)
-	entries, err := br.ss.List(br.r.Context(), qualify(br.rt.api.Name, l.Resource))
+	exists := map[string]bool{}
+	err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
+		exists[key] = true
+		return true
+	})
 	if err != nil {
 		return internal(err)
-	}
-	exists := map[string]bool{}
-	for _, e := range entries {
-		exists[e.Key] = true
 	}
 	var current []any
 	if !l.Replace {
@@ -591,10 +600,6 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 // runList filters, sorts and pages the collection.
 func (br *behaviourRun) runList() *bFailure {
 	b := br.b
-	entries, err := br.ss.List(br.r.Context(), br.qcoll)
-	if err != nil {
-		return internal(err)
-	}
 	type cond struct {
 		f    openapi.Filter
 		vals map[string]any
@@ -617,18 +622,18 @@ func (br *behaviourRun) runList() *bFailure {
 			conds = append(conds, c)
 		}
 	}
-	var kept []Record
-	for _, e := range entries {
-		ok := true
+	var kept []Record // stored records: copied below, once paged
+	err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
 		for _, c := range conds {
-			if !matches(e.Record[c.f.Field], c.vals) {
-				ok = false
-				break
+			if !matches(rec[c.f.Field], c.vals) {
+				return true
 			}
 		}
-		if ok {
-			kept = append(kept, e.Record)
-		}
+		kept = append(kept, rec)
+		return true
+	})
+	if err != nil {
+		return internal(err)
 	}
 	if b.Sort != "" {
 		slices.SortStableFunc(kept, func(x, y Record) int {
@@ -648,7 +653,7 @@ func (br *behaviourRun) runList() *bFailure {
 	}
 	br.list = make([]any, len(kept))
 	for i, r := range kept {
-		br.list[i] = map[string]any(r)
+		br.list[i] = map[string]any(deepCopyRecord(r))
 	}
 	return nil
 }

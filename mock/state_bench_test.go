@@ -79,3 +79,25 @@ func BenchmarkStateWrite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStateLookup measures reads that scan a collection of 10000 records: a typed identifier that is not the
+// key (Aelyst email:) and a filtered, paged list (CINNOX enquiry-detail).
+func BenchmarkStateLookup(b *testing.B) {
+	_, srv := stateServer(b, Config{Records: 10000})
+	for _, path := range []string{
+		"/aelyst/v1/contact/email:abdc@gmail.com",
+		"/cinnox/v1/api/apps/a/data/enquiry-detail?startAt=2000-01-01T00:00:00Z&endAt=2100-01-01T00:00:00Z&channel=LINE&limit=20",
+	} {
+		b.Run(strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0], func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.Header.Set("Authorization", "Bearer bench")
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}

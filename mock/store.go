@@ -159,6 +159,28 @@ func (m *memStore) List(ctx context.Context, coll string) ([]Entry, error) {
 	return out, nil
 }
 
+// scan calls fn with each entry of the collection in insertion order until fn returns false. The records are
+// the stored ones, not copies: fn must not modify or keep them (copy what it keeps with deepCopyRecord).
+func (m *memStore) scan(ctx context.Context, coll string, fn func(key string, rec Record) bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.RLock()
+	c := m.colls[coll]
+	var entries []*storedEntry
+	if c != nil {
+		entries = slices.Collect(maps.Values(c.byKey))
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(entries, func(a, b *storedEntry) int { return compareSeq(a.seq, b.seq) })
+	for _, e := range entries {
+		if !fn(e.key, e.rec) {
+			return nil
+		}
+	}
+	return nil
+}
+
 func compareSeq(a, b uint64) int {
 	switch {
 	case a < b:
