@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/standin/standin/mock/fault"
 	"github.com/standin/standin/scenarios"
@@ -35,16 +36,18 @@ func (s *Server) faultAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE "+AdminPrefix+"scenarios/{name}", s.adminScenarioDeactivate)
 }
 
-// faultView is one rule as the admin API shows it: the rule's keys plus where it lives and its counts.
+// faultView is one rule as the admin API shows it: the rule's keys plus where it lives, its counts and whether
+// it can still fire.
 type faultView map[string]any
 
-func viewOf(a *activeRule, scope string) faultView {
+func viewOf(a *activeRule, scope string, now time.Time) faultView {
 	v := faultView(a.Rule.Map())
 	v["scope"] = scope
 	if a.scenario != "" {
 		v["scenario"] = a.scenario
 	}
 	v["matched"], v["fired"] = a.Stats()
+	v["exhausted"] = a.Exhausted(now)
 	v["rule"] = a.Rule.String()
 	return v
 }
@@ -69,12 +72,13 @@ func (s *Server) adminFaultsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	views := []faultView{}
+	now := s.clock.Now()
 	if sess == nil {
 		// The global rules with the default session's counts.
 		def, _ := s.sessions.get(DefaultSession)
 		for _, a := range def.faults.rules() {
 			if a.global {
-				views = append(views, viewOf(a, "global"))
+				views = append(views, viewOf(a, "global", now))
 			}
 		}
 	} else {
@@ -83,7 +87,7 @@ func (s *Server) adminFaultsList(w http.ResponseWriter, r *http.Request) {
 			if a.global {
 				scope = "global"
 			}
-			views = append(views, viewOf(a, scope))
+			views = append(views, viewOf(a, scope, now))
 		}
 	}
 	writeJSON(w, http.StatusOK, nil, map[string]any{"rules": views})

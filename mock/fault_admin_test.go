@@ -40,13 +40,22 @@ func TestFaultAdminRules(t *testing.T) {
 		m := r.(map[string]any)
 		ids = append(ids, m["id"].(string))
 		scopes = append(scopes, m["scope"].(string))
+		if m["id"] == "g1" {
+			require.Equal(t, false, m["exhausted"], "session qa has its own count: g1 has not fired there")
+		}
 		if m["id"] == "mine" {
+			require.Equal(t, false, m["exhausted"])
 			require.Equal(t, 1.0, m["matched"])
 			require.Equal(t, 1.0, m["fired"])
 			require.Equal(t, "id=mine,api=carecycle,status=500", m["rule"])
 		}
 	}
 	require.Equal(t, []string{"mine", "s1", "slow", "g1"}, ids)
+	status, body = faultAdmin(t, ts, "GET", "/__standin/faults", nil)
+	require.Equal(t, http.StatusOK, status)
+	g1 := body["rules"].([]any)[1].(map[string]any)
+	require.Equal(t, "g1", g1["id"])
+	require.Equal(t, true, g1["exhausted"], "the global listing shows the default session's counts: times=1 is used up")
 	require.Equal(t, []string{"session", "session", "global", "global"}, scopes)
 
 	// Errors.
