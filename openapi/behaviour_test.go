@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -137,4 +139,59 @@ func TestBehaviourExpr(t *testing.T) {
 			require.Equal(t, tt.in.Ref == "", tt.in.IsLiteral())
 		})
 	}
+}
+
+// FuzzBehaviour loads a small document whose PATCH operation carries the fuzzed x-standin block (JSON or YAML
+// flow): the load never panics, and a failure is a LoadError located inside the document.
+func FuzzBehaviour(f *testing.F) {
+	for _, seed := range []string{
+		`{resource: things, lookup: {id: $path.id}, set: {name: $body.name, updatedAt: $now}}`,
+		`{resource: things, require: [{rule: r, value: $body.name, in: [a, b]}]}`,
+		`{resource: things, lookup: {id: $path.id}, labels: {field: tags, from: $body.tags, resource: things}}`,
+		`{resource: things, action: list, filter: {name: {contains: $query.q}}, page: {offset: $query.q}}`,
+		`{resource: things, identifier: {from: $path.id, forms: {id: id}}, respond: {x: $after.name}}`,
+		`{resource: nope}`, `[]`, `7`, `{resource: things, set: {name: {value: $body.name, map: {a: b}}}}`,
+	} {
+		f.Add(seed)
+	}
+	const doc = `openapi: 3.0.3
+info: {title: Fuzz, version: "1.0"}
+x-standin-collections:
+  things: {schema: Thing}
+paths:
+  /things/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: q, in: query, schema: {type: string}}
+    patch:
+      x-standin: %s
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {name: {type: string}, tags: {type: array, items: {type: string}}}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        id: {type: string}
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+        updatedAt: {type: string}
+`
+	f.Fuzz(func(t *testing.T, block string) {
+		if strings.ContainsAny(block, "\n\r") {
+			return // one line keeps the block inside its key
+		}
+		api, err := LoadData(t.Context(), "fuzz.yaml", []byte(fmt.Sprintf(doc, block)))
+		if err == nil {
+			require.NotNil(t, api)
+			return
+		}
+		var le *LoadError
+		require.ErrorAs(t, err, &le)
+		require.Equal(t, "fuzz.yaml", le.File)
+	})
 }
