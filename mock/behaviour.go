@@ -99,7 +99,6 @@ func (br *behaviourRun) do() *bFailure {
 			return f
 		}
 	}
-	ctx := br.r.Context()
 	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete
 	var t ticket
 	if writes {
@@ -114,9 +113,6 @@ func (br *behaviourRun) do() *bFailure {
 		}
 	} else if f := br.read(); f != nil {
 		return f
-	}
-	if ctxDone(ctx) {
-		return internal(ctx.Err())
 	}
 	status := b.Status
 	if status == 0 {
