@@ -379,11 +379,8 @@ func TestFaultConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv, _ := faultServer(t, tt.cfg)
-			require.ErrorContains(t, srv.FaultConfigError(), tt.want)
-			r := faultDo(t, ts, faultCinnoxList)
-			require.Equal(t, http.StatusInternalServerError, r.status)
-			require.Contains(t, r.json(t)["error"], tt.want)
+			_, err := New(faultAPIs(t), tt.cfg, WithClock(newFaultClock()))
+			require.ErrorContains(t, err, tt.want)
 		})
 	}
 }

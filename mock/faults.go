@@ -117,8 +117,8 @@ func (s *Server) newFaultRegistry() *faultRegistry {
 	return reg
 }
 
-// FaultConfigError reports a bad fault rule or scenario in Config, nil when all are usable. New does not fail
-// on them (the fault stage answers 500 naming the problem instead), so a caller may check first.
+// FaultConfigError reports a bad fault rule or scenario in Config, nil when all are usable. New refuses such a
+// configuration with this error.
 func (s *Server) FaultConfigError() error { return s.faultRegistry().initErr }
 
 // add appends rules, assigning ids to those without one. An id already in use is an error.

@@ -57,7 +57,8 @@ type Config struct {
 	RateLimits bool
 }
 
-// Clock tells the time. Tests inject a fake one.
+// Clock tells the time. Tests inject a fake one. A clock that also has an After(time.Duration) <-chan time.Time
+// method is used for fault delays too, so tests of latency faults need not sleep.
 type Clock interface{ Now() time.Time }
 
 type systemClock struct{}
@@ -143,6 +144,10 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	var err error
 	if s.sessions, err = s.newSessions(); err != nil {
 		return nil, err
+	}
+	if err := s.FaultConfigError(); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("mock: %w", err)
 	}
 	for _, rt := range s.apis {
 		rt.h = s.pipeline(rt)
