@@ -223,6 +223,9 @@ func (h *stateHub) replayedSessions() []string {
 
 var _ Store = (*sessionStore)(nil)
 
+// Put, Delete and Reset of a sessionStore wait until the change is durable (with a state file) and never run
+// in the middle of a behaviour's read-modify-write.
+
 // sessionStore is the Store of one session: the in-memory records, the state file's log of them, the lock that
 // makes a behaviour's read-modify-write atomic, and the records still settling after their creation.
 type sessionStore struct {
@@ -251,7 +254,9 @@ func (ss *sessionStore) List(ctx context.Context, coll string) ([]Entry, error) 
 func (ss *sessionStore) Snapshot(ctx context.Context) (State, error) { return ss.mem.Snapshot(ctx) }
 
 func (ss *sessionStore) Put(ctx context.Context, coll, key string, rec Record) error {
+	ss.rmw.Lock()
 	t, err := ss.put(ctx, coll, key, rec)
+	ss.rmw.Unlock()
 	if err != nil {
 		return err
 	}
@@ -259,7 +264,9 @@ func (ss *sessionStore) Put(ctx context.Context, coll, key string, rec Record) e
 }
 
 func (ss *sessionStore) Delete(ctx context.Context, coll, key string) error {
+	ss.rmw.Lock()
 	t, err := ss.delete(ctx, coll, key)
+	ss.rmw.Unlock()
 	if err != nil {
 		return err
 	}
@@ -267,7 +274,9 @@ func (ss *sessionStore) Delete(ctx context.Context, coll, key string) error {
 }
 
 func (ss *sessionStore) Reset(ctx context.Context, st State) error {
+	ss.rmw.Lock()
 	t, err := ss.reset(ctx, st, false)
+	ss.rmw.Unlock()
 	if err != nil {
 		return err
 	}
