@@ -129,6 +129,6 @@ state: [ { api: aelyst, collection: contact, records: [ { id: 1 } ] } ]
 	status, body = faultAdmin(t, ts, "POST", "/__standin/scenarios/bad-state", nil)
 	require.Equal(t, http.StatusBadRequest, status)
 	require.Contains(t, body["error"], `API aelyst has no collection "contact"; expected one of contacts, users`)
-	_, srv, _ = faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{"bad-state"}})
-	require.ErrorContains(t, srv.FaultConfigError(), "no collection")
+	_, err := New(faultAPIs(t), Config{ScenarioDir: dir, Scenarios: []string{"bad-state"}}, WithClock(newFaultClock()))
+	require.ErrorContains(t, err, "no collection", "a start scenario with bad state stops the start")
 }
