@@ -3,6 +3,7 @@ package mock
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -44,7 +45,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				return
 			}
 			ex.route = route
-			ex.params = params
+			ex.params = unescapeParams(params)
 			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
 			next.ServeHTTP(w, r)
 		})
@@ -90,5 +91,18 @@ func allowedMethods(rt *apiRuntime, probe *http.Request) string {
 	return strings.Join(allowed, ", ")
 }
 
-// pass is the stage that does nothing: a placeholder while a stage is not written, and a seam for tests.
-func pass(next http.Handler) http.Handler { return next }
+// unescapeParams decodes percent-encoded path parameters: the router matches the encoded path (so an encoded
+// "/" stays inside its parameter), but validation and lookups need the value the client meant, as a vendor's
+// server would see it ("email%3Aabdc%40gmail.com" is "email:abdc@gmail.com"). A value that is not a valid
+// encoding is kept as sent and left to validation.
+func unescapeParams(params map[string]string) map[string]string {
+	for name, v := range params {
+		if !strings.Contains(v, "%") {
+			continue
+		}
+		if dec, err := url.PathUnescape(v); err == nil {
+			params[name] = dec
+		}
+	}
+	return params
+}
