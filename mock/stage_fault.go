@@ -192,7 +192,7 @@ func (s *Server) applyFault(ex *exchange, w http.ResponseWriter, r *http.Request
 func (s *Server) faultStatus(ex *exchange, w http.ResponseWriter, status int, example string) {
 	if ex.op != nil && ex.op.Documents(status) {
 		if header, body, ok := s.renderStatus(ex, status, example); ok {
-			ex.answer(w, "fault", status, header, body)
+			ex.send(w, "fault", status, header, body)
 			return
 		}
 	}

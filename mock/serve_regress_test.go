@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
 )
 
 // TestPercentEncodedPathParameters pins that path parameters reach validation and lookups decoded, as a vendor's
@@ -34,6 +36,27 @@ func TestPercentEncodedPathParameters(t *testing.T) {
 			if tt.email != "" {
 				require.Equal(t, tt.email, resp.json(t).(map[string]any)["email"])
 			}
+		})
+	}
+}
+
+// TestFaultStatusWithoutContent pins that a forced status whose documented response has no content is sent
+// without a body, as the spec says, not as "{}".
+func TestFaultStatusWithoutContent(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "../openapi/testdata/petstore.yaml")
+	require.NoError(t, err)
+	ts, _ := engineServer(t, Config{}, []*openapi.API{api})
+	for _, header := range []string{FaultHeader, "Prefer"} {
+		value := "404"
+		if header == "Prefer" {
+			value = "code=404"
+		}
+		t.Run(header, func(t *testing.T) {
+			resp := engineDo(t, ts, http.MethodGet, "/petstore/api/pets/7", "", header, value)
+			require.Equal(t, http.StatusNotFound, resp.status)
+			require.Empty(t, resp.body)
+			require.Empty(t, resp.header.Get("Content-Type"))
+			engineCheckResponse(t, api, "/petstore", resp)
 		})
 	}
 }
