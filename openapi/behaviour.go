@@ -52,7 +52,7 @@ const (
 // Behaviour is an operation's x-standin block, parsed and checked against the document. Values it reads are
 // Exprs: "$path.x", "$query.x", "$body.a.b", "$header.x", "$now", "$nowUnix", "$clientId", "$userId", "$ref.NAME[.f]",
 // "$before[.f]", "$after[.f]", "$record[.f]", "$list", "$total", "$labels.missing|added|all", or a literal.
-// docs/state.md documents the vocabulary. A Behaviour is read-only after loading and safe for concurrent use.
+// README.md (section "State") documents the vocabulary. A Behaviour is read-only after loading and safe for concurrent use.
 type Behaviour struct {
 	// Resource names the collection (a key of API.Collections).
 	Resource string
