@@ -375,7 +375,7 @@ func TestFaultConfigErrors(t *testing.T) {
 		want string
 	}{
 		{"bad rule", Config{Faults: []string{"status=500", "op=x,status=abc"}}, `fault rule 2 "op=x,status=abc": status=abc: expected an HTTP status`},
-		{"unknown scenario", Config{Scenarios: []string{"no-such-scenario"}}, "scenario no-such-scenario: scenario \"no-such-scenario\": no such scenario"},
+		{"unknown scenario", Config{Scenarios: []string{"no-such-scenario"}}, "scenario \"no-such-scenario\": no such scenario"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,7 +102,7 @@ func (s *Server) newFaultRegistry() *faultRegistry {
 	for _, name := range s.cfg.Scenarios {
 		sc, err := scenarios.Load(name, s.cfg.ScenarioDir)
 		if err != nil {
-			reg.initErr = fmt.Errorf("scenario %s: %w", name, err)
+			reg.initErr = err // scenarios.Load names the scenario and the file
 			return reg
 		}
 		for _, r := range sc.Rules {
