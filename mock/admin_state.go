@@ -74,6 +74,22 @@ func (s *Server) stateSession(r *http.Request) (*session, *sessionStore, error) 
 	return sess, ss, nil
 }
 
+// stateTarget reads what a state request addresses and in which session; on a bad API, collection or session
+// name it answers the error itself and reports false.
+func (s *Server) stateTarget(w http.ResponseWriter, r *http.Request) (stateScope, *sessionStore, bool) {
+	sc, err := s.scope(r)
+	if err != nil {
+		adminError(w, http.StatusNotFound, "%v", err)
+		return sc, nil, false
+	}
+	_, ss, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return sc, nil, false
+	}
+	return sc, ss, true
+}
+
 // stateScope is the part of the state a request addresses.
 type stateScope struct {
 	api, coll, key string
@@ -115,14 +131,8 @@ func (s *Server) apiView(st State) map[string]map[string][]any {
 }
 
 func (s *Server) adminStateGet(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.scope(r)
-	if err != nil {
-		adminError(w, http.StatusNotFound, "%v", err)
-		return
-	}
-	_, ss, err := s.stateSession(r)
-	if err != nil {
-		adminError(w, http.StatusBadRequest, "%v", err)
+	sc, ss, ok := s.stateTarget(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -159,14 +169,8 @@ func (s *Server) adminStateGet(w http.ResponseWriter, r *http.Request) {
 // adminStatePut replaces the addressed records: one record, one collection (a JSON array), one API (an object of
 // collections) or everything (an object of APIs). Collections left out of an API or of everything become empty.
 func (s *Server) adminStatePut(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.scope(r)
-	if err != nil {
-		adminError(w, http.StatusNotFound, "%v", err)
-		return
-	}
-	_, ss, err := s.stateSession(r)
-	if err != nil {
-		adminError(w, http.StatusBadRequest, "%v", err)
+	sc, ss, ok := s.stateTarget(w, r)
+	if !ok {
 		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
@@ -308,14 +312,8 @@ func typedKey(c *openapi.Collection, key string) any {
 }
 
 func (s *Server) adminStateDelete(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.scope(r)
-	if err != nil {
-		adminError(w, http.StatusNotFound, "%v", err)
-		return
-	}
-	_, ss, err := s.stateSession(r)
-	if err != nil {
-		adminError(w, http.StatusBadRequest, "%v", err)
+	sc, ss, ok := s.stateTarget(w, r)
+	if !ok {
 		return
 	}
 	ss.rmw.Lock()
