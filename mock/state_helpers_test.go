@@ -3,7 +3,6 @@ package mock
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -110,25 +109,8 @@ func stateAuth(path string) []string {
 // stateDo sends a request with the API's credentials plus headers (name, value pairs) and reads the answer.
 func stateDo(t testing.TB, ts *httptest.Server, method, path, body string, headers ...string) stateResponse {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, ts.URL+path, rd)
-	require.NoError(t, err)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	all := append(stateAuth(path), headers...)
-	for i := 0; i+1 < len(all); i += 2 {
-		req.Header.Set(all[i], all[i+1])
-	}
-	resp, err := ts.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return stateResponse{status: resp.StatusCode, header: resp.Header, body: data}
+	r := engineDo(t, ts, method, path, body, append(stateAuth(path), headers...)...)
+	return stateResponse{status: r.status, header: r.header, body: r.body}
 }
 
 // readStateLines returns the lines of a state file.
