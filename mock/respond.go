@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // writeJSON writes body as JSON with status and extra headers.
@@ -180,5 +182,28 @@ func text(v any) string {
 // writeVendorError answers the exchange with the API's error shape for kind.
 func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, header http.Header, vars map[string]any) {
 	status, body := ex.api.vendorError(kind, vars)
+	if ex.op != nil {
+		completeArrays(body, ex.op.Response(status))
+	}
 	ex.answer(w, stage, status, header, body)
+}
+
+// completeArrays adds to a rendered error body the array properties that the operation's own response for that
+// status declares and the API-wide template does not give, as empty lists: nothing of that kind to report. So
+// careCycle's appointment-config 422 carries its failedRecords while its other operations' 422s do not.
+func completeArrays(body any, resp *openapi3.Response) {
+	obj, ok := body.(map[string]any)
+	if !ok || resp == nil {
+		return
+	}
+	_, mt := pickMedia(resp.Content)
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return
+	}
+	for name, prop := range mt.Schema.Value.Properties {
+		if _, present := obj[name]; present || prop == nil || prop.Value == nil || !prop.Value.Type.Is("array") {
+			continue
+		}
+		obj[name] = []any{}
+	}
 }

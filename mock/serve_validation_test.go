@@ -32,14 +32,14 @@ func TestServeValidation(t *testing.T) {
 			status: 422,
 			want: `{"message":"Request validation failed","code":"VALIDATION_ERROR","errors":[
 				{"path":["bookingHours",1,"dayOfWeek",0],"message":"number must be at most 6","expected":"<=6","received":"7","code":"maximum"},
-				{"path":["bookingHours",1,"startHour"],"message":"number must be at most 23","expected":"<=23","received":"24","code":"maximum"}]}`,
+				{"path":["bookingHours",1,"startHour"],"message":"number must be at most 23","expected":"<=23","received":"24","code":"maximum"}],"failedRecords":[]}`,
 		},
 		{
 			name: "carecycle first booking hour", method: http.MethodPost, path: configs, headers: cc,
 			body:   `{"bookingHours":[{"startHour":24}]}`,
 			status: 422,
 			want: `{"message":"Request validation failed","code":"VALIDATION_ERROR","errors":[
-				{"path":["bookingHours",0,"startHour"],"message":"number must be at most 23","expected":"<=23","received":"24","code":"maximum"}]}`,
+				{"path":["bookingHours",0,"startHour"],"message":"number must be at most 23","expected":"<=23","received":"24","code":"maximum"}],"failedRecords":[]}`,
 		},
 		{
 			name: "carecycle every missing field", method: http.MethodPatch, path: status, headers: cc, body: `{}`,
