@@ -1,12 +1,36 @@
 package mock
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 )
+
+// BenchmarkServeBaseline is the floor the other BenchmarkServe figures are read against: the same request
+// building and recorder around a handler that only writes a fixed JSON body of the size campaign-status answers.
+// Report BenchmarkServe* as ratios to it, measured in the same run.
+func BenchmarkServeBaseline(b *testing.B) {
+	const answer = `{"success":true,"previousStatus":"in_progress","newStatus":"completed","customerCampaignId":"36ca8d1d-3d3d-48cf-bd1f-a796d8849d75"}`
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		writeJSON(w, http.StatusOK, nil, json.RawMessage(answer))
+	})
+	const body = `{"customerId":"87d8e330-2878-4742-a86f-dbbb3bf522ac","campaignId":"13f8bf6d-dc27-4a04-bffe-6e5b13c19ddf","status":"completed"}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPatch, "/carecycle/v2/customers/campaign-status", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(engineCareHeader, engineCareKey)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
 
 // BenchmarkServeValidatedPatch measures the whole pipeline for careCycle's campaign-status PATCH: route,
 // session, journal, security, body validation and the response.
@@ -23,7 +47,7 @@ func BenchmarkServeValidatedPatch(b *testing.B) {
 		req.Header.Set(engineCareHeader, engineCareKey)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
-		if rec.Code/100 != 2 && rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusNotFound {
+		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	}
