@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -18,17 +17,16 @@ const FaultHeader = "X-Standin-Fault"
 
 // faultRegistry holds the server-wide fault rules: from Config.Faults, Config.Scenarios, Config.RateLimits and
 // the admin API without ?session=. Each session evaluates them with its own counters, random source, rate-limit
-// buckets and queue, so sessions never see each other's traffic. It lives in the default session's faultSet
-// (Server has no field for it); every set reaches it through Server.faultRegistry.
+// buckets and queue, so sessions never see each other's traffic. New builds it before any session exists.
 type faultRegistry struct {
 	mu      sync.Mutex // guards entries, seq and version
 	entries []*ruleEntry
 	seq     int
 	version int
-	// initErr is a bad rule or scenario in Config, reported on every request until fixed.
+	// initErr is a bad rule or scenario in Config; New refuses to start with it.
 	initErr error
-	// startState holds the state overrides of the scenarios in Config, put into each session before its first
-	// request reaches the fault stage. Written once at start.
+	// startState holds the state overrides of the scenarios in Config. initState folds them into the seeded
+	// state, so every new session starts with them and a reset returns to them. Written once at start.
 	startState []scenarios.StateOverride
 }
 
@@ -44,15 +42,12 @@ type ruleEntry struct {
 type faultSet struct {
 	srv     *Server
 	session string
-	reg     *faultRegistry // non-nil in the default session only; others use srv.faultRegistry()
 
 	mu       sync.Mutex // guards local, seq and instances
 	local    []*activeRule
 	seq      int
 	version  int                    // registry version the instances were built for
 	instance map[string]*activeRule // server-wide rules by id, this session's copies
-	// stateDone records that the start scenarios' state overrides were put into this session.
-	stateDone bool
 }
 
 // activeRule is a rule with this session's state.
@@ -63,21 +58,11 @@ type activeRule struct {
 }
 
 func (s *Server) newFaultSet(session string) *faultSet {
-	fs := &faultSet{srv: s, session: session, instance: map[string]*activeRule{}, version: -1}
-	if session == DefaultSession {
-		fs.reg = s.newFaultRegistry()
-	}
-	return fs
+	return &faultSet{srv: s, session: session, instance: map[string]*activeRule{}, version: -1}
 }
 
 // faultRegistry returns the server-wide rules.
-func (s *Server) faultRegistry() *faultRegistry {
-	sess, ok := s.sessions.lookup(DefaultSession)
-	if !ok || sess.faults == nil || sess.faults.reg == nil {
-		return &faultRegistry{} // cannot happen: the default session is created in New
-	}
-	return sess.faults.reg
-}
+func (s *Server) faultRegistry() *faultRegistry { return s.faults }
 
 // newFaultRegistry reads the fault settings of Config.
 func (s *Server) newFaultRegistry() *faultRegistry {
@@ -231,23 +216,4 @@ func (s *Server) seed() uint64 {
 		return 1
 	}
 	return s.cfg.Seed
-}
-
-// ensureStartState puts the start scenarios' state overrides into the session once (they were checked at
-// start). A failed write is retried on the next request.
-func (fs *faultSet) ensureStartState(ctx context.Context, sess *session) error {
-	overrides := fs.srv.faultRegistry().startState
-	if len(overrides) == 0 {
-		return nil
-	}
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	if fs.stateDone {
-		return nil
-	}
-	if err := fs.srv.putOverrides(ctx, sess, overrides); err != nil {
-		return err
-	}
-	fs.stateDone = true
-	return nil
 }

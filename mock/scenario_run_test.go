@@ -132,3 +132,32 @@ state: [ { api: aelyst, collection: contact, records: [ { id: 1 } ] } ]
 	_, err := New(faultAPIs(t), Config{ScenarioDir: dir, Scenarios: []string{"bad-state"}}, WithClock(newFaultClock()))
 	require.ErrorContains(t, err, "no collection", "a start scenario with bad state stops the start")
 }
+
+// TestScenarioStartStateIsSeed pins that the state of a scenario given at start is part of the seeded state: the
+// admin API shows it before any API request, a fresh session has it, and a reset returns to it.
+func TestScenarioStartStateIsSeed(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "with-contact.yaml"), []byte(`
+description: A contact 99 exists.
+state:
+  - api: aelyst
+    collection: contacts
+    records: [ { id: 99, firstName: Test, lastName: Contact } ]
+`), 0o644))
+	ts, _, _ := faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{"with-contact"}})
+
+	status, body := faultAdmin(t, ts, "GET", "/__standin/state/aelyst/contacts/99", nil)
+	require.Equal(t, http.StatusOK, status, "visible before the first API request: %v", body)
+	require.Equal(t, "Test", body["firstName"])
+
+	// A client changes the record; a reset brings the scenario's version back.
+	get99 := faultReq{method: "GET", path: "/aelyst/v1/contact/id:99"}
+	status, body = faultAdmin(t, ts, "PUT", "/__standin/state/aelyst/contacts/99",
+		map[string]any{"id": 99, "firstName": "Changed"})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	require.Contains(t, string(faultDo(t, ts, get99).body), "Changed")
+	status, _ = faultAdmin(t, ts, "POST", "/__standin/reset", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, string(faultDo(t, ts, get99).body), `"firstName":"Test"`)
+	require.Equal(t, http.StatusOK, faultDo(t, ts, get99.with(SessionHeader, "fresh")).status)
+}

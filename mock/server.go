@@ -87,6 +87,7 @@ type Server struct {
 	admin  http.Handler
 
 	sessions *sessions
+	faults   *faultRegistry // server-wide fault rules, built before the sessions
 
 	closeOnce sync.Once
 	closers   []func() error
@@ -141,13 +142,14 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		s.apis = append(s.apis, rt)
 		s.byName[api.Name] = rt
 	}
+	s.faults = s.newFaultRegistry()
+	if err := s.FaultConfigError(); err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
 	var err error
 	if s.sessions, err = s.newSessions(); err != nil {
-		return nil, err
-	}
-	if err := s.FaultConfigError(); err != nil {
 		_ = s.Close()
-		return nil, fmt.Errorf("mock: %w", err)
+		return nil, err
 	}
 	for _, rt := range s.apis {
 		rt.h = s.pipeline(rt)

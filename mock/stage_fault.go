@@ -48,10 +48,6 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			if sess == nil {
 				sess, _ = s.sessions.get(DefaultSession)
 			}
-			if err := sess.faults.ensureStartState(r.Context(), sess); err != nil {
-				ex.standinError(w, "fault", http.StatusInternalServerError, "bad fault configuration: "+err.Error())
-				return
-			}
 			rules = append(rules, sess.faults.rules()...)
 			p := s.planFaults(rt, ex, r, sess.name, rules)
 			if len(p.ids) == 0 {

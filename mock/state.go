@@ -18,6 +18,7 @@ import (
 
 	"github.com/standin/standin/fixtures"
 	"github.com/standin/standin/openapi"
+	"github.com/standin/standin/scenarios"
 )
 
 // stateHub is the server's state area: the seeded records every session starts from, the state file and the
@@ -89,6 +90,7 @@ func (s *Server) initState() error {
 			}
 		}
 	}
+	applyOverrides(seed, s.faults.startState, s.byName)
 	h.seed = newMemStoreFrom(seed)
 	if s.cfg.StateFile != "" {
 		log, replayed, err := openStateLog(s.cfg.StateFile, h.seed, s.log)
@@ -101,6 +103,28 @@ func (s *Server) initState() error {
 		s.closers = append(s.closers, log.Close)
 	}
 	return nil
+}
+
+// applyOverrides folds the state overrides of the scenarios given at start into the seeded state: a record
+// replaces the one with its key or is added. They were checked against their collections when the scenarios
+// loaded. Sessions restored from a state file keep what was stored; only fresh sessions and resets see the seed.
+func applyOverrides(seed State, overrides []scenarios.StateOverride, apis map[string]*apiRuntime) {
+	for _, o := range overrides {
+		rt := apis[o.API]
+		if rt == nil || rt.api.Collections[o.Collection] == nil {
+			continue
+		}
+		c := rt.api.Collections[o.Collection]
+		q := qualify(o.API, o.Collection)
+		for _, rec := range o.Records {
+			e := Entry{Key: text(rec[c.Key]), Record: deepCopy(rec).(map[string]any)}
+			if i := slices.IndexFunc(seed[q], func(old Entry) bool { return old.Key == e.Key }); i >= 0 {
+				seed[q][i] = e
+				continue
+			}
+			seed[q] = append(seed[q], e)
+		}
+	}
 }
 
 // fixtureEntries checks a fixture file's records against the collection and keys them.
