@@ -80,7 +80,7 @@ func TestFaultUndocumentedStatus(t *testing.T) {
 	r := faultDo(t, ts, faultCinnoxList.with(FaultHeader, "449"))
 	require.Equal(t, http.StatusBadRequest, r.status, "CINNOX documents no 449")
 	require.Equal(t, "fault", r.header.Get(StandinErrorHeader))
-	require.Contains(t, r.json(t)["error"], "getLabelList does not document the status this rule answers with; add allowUndocumented=true")
+	require.Contains(t, r.json(t)["error"], "getLabelList does not document status 449 (it documents 200, 400, 401, 429, 500); add allowUndocumented=true")
 	r = faultDo(t, ts, faultCinnoxList.with(FaultHeader, "queue=2"))
 	require.Equal(t, http.StatusBadRequest, r.status, "nor a queued answer")
 

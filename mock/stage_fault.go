@@ -36,10 +36,10 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					return
 				}
 				rule.ID = "header"
-				if !rule.Action.AllowUndocumented && !documentsFault(rt, ex, rule.Action) {
+				if status, ok := documentsFault(rt, ex, rule.Action); !rule.Action.AllowUndocumented && !ok {
 					ex.standinError(w, "fault", http.StatusBadRequest, fmt.Sprintf(
-						"header %s: %s does not document the status this rule answers with; add allowUndocumented=true to send it anyway",
-						FaultHeader, ex.op.ID))
+						"header %s: %s does not document status %d (it documents %s); add allowUndocumented=true to send it anyway",
+						FaultHeader, ex.op.ID, status, statusList(ex.op.Statuses)))
 					return
 				}
 				rules = append(rules, &activeRule{Active: fault.NewActive(rule, s.seed(), "header", s.clock.Now())})
@@ -105,7 +105,7 @@ func (s *Server) planFaults(rt *apiRuntime, ex *exchange, r *http.Request, sessi
 		if p.answer != nil && act.Terminal() {
 			continue
 		}
-		if !act.AllowUndocumented && !documentsFault(rt, ex, act) {
+		if _, ok := documentsFault(rt, ex, act); !act.AllowUndocumented && !ok {
 			continue
 		}
 		out, ok := a.Decide(req)
@@ -126,16 +126,17 @@ func (s *Server) planFaults(rt *apiRuntime, ex *exchange, r *http.Request, sessi
 }
 
 // documentsFault reports whether the operation documents the status the action answers with.
-func documentsFault(rt *apiRuntime, ex *exchange, act fault.Action) bool {
+func documentsFault(rt *apiRuntime, ex *exchange, act fault.Action) (int, bool) {
 	status := act.Status
 	if act.Queue != nil {
 		status = errorStatus(rt, "queued")
 	}
 	if status == 0 || ex.op == nil {
-		return true
+		return status, true
 	}
-	return ex.op.Documents(status)
+	return status, ex.op.Documents(status)
 }
+
 
 // errorStatus is the status of the API's error shape for kind.
 func errorStatus(rt *apiRuntime, kind string) int {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -154,9 +155,23 @@ func checkRecord(c *openapi.Collection, rec Record) error {
 		return nil
 	}
 	if err := c.Schema.Value.VisitJSON(map[string]any(rec), openapi3.MultiErrors()); err != nil {
-		return fmt.Errorf("does not match %s: %w", schemaName(c), err)
+		return fmt.Errorf("does not match %s: %s", schemaName(c), schemaProblems(err))
 	}
 	return nil
+}
+
+// schemaProblems lists a schema validation error's failures on one line, each as "at /pointer: reason",
+// without kin-openapi's dump of the schema and the value.
+func schemaProblems(err error) string {
+	ses := schemaErrors(err)
+	if len(ses) == 0 {
+		return err.Error()
+	}
+	parts := make([]string, len(ses))
+	for i, se := range ses {
+		parts[i] = "at /" + strings.Join(se.JSONPointer(), "/") + ": " + se.Reason
+	}
+	return strings.Join(parts, "; ")
 }
 
 func schemaName(c *openapi.Collection) string {

@@ -42,7 +42,7 @@ type UnknownAPIError struct{ Name string }
 
 func (e *UnknownAPIError) Error() string {
 	return "unknown API " + quote(e.Name) + ": the bundled APIs are " + strings.Join(Bundled(), ", ") +
-		" (use a file path to load any other OpenAPI document)"
+		" (serve and test take any other OpenAPI document with --spec FILE)"
 }
 
 func quote(s string) string { return `"` + s + `"` }
