@@ -137,7 +137,6 @@ func documentsFault(rt *apiRuntime, ex *exchange, act fault.Action) (int, bool) 
 	return status, ex.op.Documents(status)
 }
 
-
 // errorStatus is the status of the API's error shape for kind.
 func errorStatus(rt *apiRuntime, kind string) int {
 	st, _ := rt.vendorError(kind, nil)
