@@ -611,6 +611,9 @@ func (br *behaviourRun) runList() *bFailure {
 				if list, isList := v.([]any); isList && len(list) == 0 {
 					continue
 				}
+				if name == "from" || name == "to" {
+					v = newOrderKey(v) // parsed once, not once per record
+				}
 				c.vals[name] = v
 			}
 		}
@@ -632,13 +635,7 @@ func (br *behaviourRun) runList() *bFailure {
 		return internal(err)
 	}
 	if b.Sort != "" {
-		slices.SortStableFunc(kept, func(x, y Record) int {
-			c, _ := compareValues(x[b.Sort], y[b.Sort])
-			if b.SortDesc {
-				return -c
-			}
-			return c
-		})
+		kept = sortRecords(kept, b.Sort, b.SortDesc)
 	}
 	br.total = len(kept)
 	if p := b.Page; p != nil {
@@ -708,12 +705,13 @@ func matches(field any, vals map[string]any) bool {
 			if !hit {
 				return false
 			}
-		case "from":
-			if c, ok := compareValues(field, v); !ok || c < 0 {
+		case "from", "to":
+			bound, _ := v.(orderKey)
+			have := newOrderKey(field)
+			if !have.comparable(bound) {
 				return false
 			}
-		case "to":
-			if c, ok := compareValues(field, v); !ok || c > 0 {
+			if c := have.compare(bound); name == "from" && c < 0 || name == "to" && c > 0 {
 				return false
 			}
 		case "contains":
@@ -733,27 +731,78 @@ func sameValue(a, b any) bool {
 	return text(a) == text(b)
 }
 
-// compareValues orders two times (RFC 3339), numbers or strings; ok is false when they do not compare.
-func compareValues(a, b any) (int, bool) {
-	if fa, ok := a.(float64); ok {
-		if fb, ok := b.(float64); ok {
-			return cmpFloat(fa, fb), true
-		}
+// sortRecords orders records by one field, stably, reading each record's value once (a time is parsed once per
+// record, not once per comparison), with the order compareValues gives.
+func sortRecords(recs []Record, field string, desc bool) []Record {
+	type keyed struct {
+		rec Record
+		key orderKey
 	}
-	sa, oka := a.(string)
-	sb, okb := b.(string)
-	if !oka || !okb {
+	ks := make([]keyed, len(recs))
+	for i, r := range recs {
+		ks[i] = keyed{r, newOrderKey(r[field])}
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int {
+		c := x.key.compare(y.key)
+		if desc {
+			return -c
+		}
+		return c
+	})
+	for i := range ks {
+		recs[i] = ks[i].rec
+	}
+	return recs
+}
+
+// orderKey is a value prepared for ordering: a number, a time (RFC 3339), another string, or nothing comparable.
+type orderKey struct {
+	kind int // 0 not comparable, 1 number, 2 time, 3 string
+	f    float64
+	t    time.Time
+	s    string
+}
+
+func newOrderKey(v any) orderKey {
+	switch x := v.(type) {
+	case float64:
+		return orderKey{kind: 1, f: x}
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return orderKey{kind: 2, t: t}
+		}
+		return orderKey{kind: 3, s: x}
+	}
+	return orderKey{}
+}
+
+// comparable reports whether two keys are of one kind that orders.
+func (a orderKey) comparable(b orderKey) bool { return a.kind != 0 && a.kind == b.kind }
+
+// compare orders keys of one kind; keys of different kinds, or not comparable, are equal (stable order).
+func (a orderKey) compare(b orderKey) int {
+	if a.kind != b.kind {
+		return 0
+	}
+	switch a.kind {
+	case 1:
+		return cmpFloat(a.f, b.f)
+	case 2:
+		return a.t.Compare(b.t)
+	case 3:
+		return strings.Compare(a.s, b.s)
+	}
+	return 0
+}
+
+// compareValues orders two numbers, two times (RFC 3339) or two other strings; ok is false when they do not
+// compare.
+func compareValues(a, b any) (int, bool) {
+	ka, kb := newOrderKey(a), newOrderKey(b)
+	if !ka.comparable(kb) {
 		return 0, false
 	}
-	ta, errA := time.Parse(time.RFC3339Nano, sa)
-	tb, errB := time.Parse(time.RFC3339Nano, sb)
-	if errA == nil && errB == nil {
-		return ta.Compare(tb), true
-	}
-	if errA != nil && errB != nil {
-		return strings.Compare(sa, sb), true
-	}
-	return 0, false
+	return ka.compare(kb), true
 }
 
 func cmpFloat(a, b float64) int {
