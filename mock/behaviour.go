@@ -37,6 +37,10 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 			}
 			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, ss: ss, now: s.clock.Now()}
 			if fail := run.do(); fail != nil {
+				if r.Context().Err() != nil {
+					ex.answeredBy = "behaviour" // the client hung up: nobody to answer; the journal says 499
+					return
+				}
 				if fail.kind == "internal" {
 					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
 				}

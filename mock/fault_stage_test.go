@@ -236,6 +236,21 @@ func TestFaultLatencyClientHangsUp(t *testing.T) {
 	require.ErrorIs(t, r.err, context.Canceled)
 	// Close blocks until every handler has returned: it returns only because the delay honoured the hang-up.
 	ts.Close()
+
+	// The journal records the hang-up as 499, not as an answer nobody received.
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__standin/journal?api=carecycle", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	var j struct {
+		Entries []struct {
+			Status     int    `json:"status"`
+			AnsweredBy string `json:"answeredBy"`
+		} `json:"entries"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &j))
+	require.Len(t, j.Entries, 1)
+	require.Equal(t, StatusClientClosed, j.Entries[0].Status)
+	require.Equal(t, "fault", j.Entries[0].AnsweredBy)
 }
 
 func TestFaultConnection(t *testing.T) {

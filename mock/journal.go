@@ -233,6 +233,9 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				if e.AnsweredBy == "" && rec.status != 0 {
 					e.AnsweredBy = "response"
 				}
+				if rec.status == 0 && r.Context().Err() != nil {
+					e.Status = StatusClientClosed
+				}
 				e.Request.Body, e.Request.Truncated = journalBody(ex.body)
 				e.Response.Body, _ = journalBody(rec.body)
 				ex.session.journal.add(e)
@@ -265,6 +268,10 @@ func journalBody(b []byte) (json.RawMessage, bool) {
 	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
 	return s, truncated
 }
+
+// StatusClientClosed is the status the journal records for a request whose client hung up before it was
+// answered (nginx's 499); nothing is sent.
+const StatusClientClosed = 499
 
 // recorder notes the status and the start of the body written through it. It unwraps to the writer it wraps,
 // so http.ResponseController (flush, hijack) reaches the connection.
