@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -790,7 +791,7 @@ func (a orderKey) compare(b orderKey) int {
 	}
 	switch a.kind {
 	case 1:
-		return cmpFloat(a.f, b.f)
+		return cmp.Compare(a.f, b.f)
 	case 2:
 		return a.t.Compare(b.t)
 	case 3:
@@ -807,16 +808,6 @@ func compareValues(a, b any) (int, bool) {
 		return 0, false
 	}
 	return ka.compare(kb), true
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // value evaluates an expression; ok is false when the value is absent from the request or the state.

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -143,15 +144,7 @@ func (m *memStore) List(ctx context.Context, coll string) ([]Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m.mu.RLock()
-	c := m.colls[coll]
-	var entries []*storedEntry
-	if c != nil {
-		entries = slices.Collect(maps.Values(c.byKey))
-	}
-	m.mu.RUnlock()
-	// Entries are immutable, so they are sorted and copied outside the lock.
-	slices.SortFunc(entries, func(a, b *storedEntry) int { return compareSeq(a.seq, b.seq) })
+	entries := m.ordered(coll)
 	out := make([]Entry, len(entries))
 	for i, e := range entries {
 		out[i] = Entry{Key: e.key, Record: deepCopyRecord(e.rec)}
@@ -165,15 +158,7 @@ func (m *memStore) scan(ctx context.Context, coll string, fn func(key string, re
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	m.mu.RLock()
-	c := m.colls[coll]
-	var entries []*storedEntry
-	if c != nil {
-		entries = slices.Collect(maps.Values(c.byKey))
-	}
-	m.mu.RUnlock()
-	slices.SortFunc(entries, func(a, b *storedEntry) int { return compareSeq(a.seq, b.seq) })
-	for _, e := range entries {
+	for _, e := range m.ordered(coll) {
 		if !fn(e.key, e.rec) {
 			return nil
 		}
@@ -181,14 +166,18 @@ func (m *memStore) scan(ctx context.Context, coll string, fn func(key string, re
 	return nil
 }
 
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// ordered returns the collection's entries in insertion order. Entries are immutable once stored, so they are
+// sorted (and read by the caller) outside the lock.
+func (m *memStore) ordered(coll string) []*storedEntry {
+	m.mu.RLock()
+	c := m.colls[coll]
+	var entries []*storedEntry
+	if c != nil {
+		entries = slices.Collect(maps.Values(c.byKey))
 	}
-	return 0
+	m.mu.RUnlock()
+	slices.SortFunc(entries, func(a, b *storedEntry) int { return cmp.Compare(a.seq, b.seq) })
+	return entries
 }
 
 func (m *memStore) Put(ctx context.Context, coll, key string, rec Record) error {
