@@ -4,18 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/standin/standin/openapi"
@@ -426,47 +421,11 @@ func TestFaultSessionsDoNotLeak(t *testing.T) {
 	require.Equal(t, 200, faultDo(t, ts, care("b")).status)
 }
 
-// faultValidRequest builds a request for op that passes security and validation: path and required query
-// parameters from their examples, the body from the first example.
+// faultValidRequest builds a request for op that passes security, validation and the behaviour's lookups.
 func faultValidRequest(t *testing.T, api *openapi.API, op *openapi.Operation) faultReq {
 	t.Helper()
-	path := "/" + api.Name + api.BasePath + op.Path
-	query := url.Values{}
-	for _, params := range []openapi3.Parameters{op.Item.Parameters, op.Op.Parameters} {
-		for _, ref := range params {
-			p := ref.Value
-			if p.In != openapi3.ParameterInPath && !p.Required {
-				continue
-			}
-			v := "app-1"
-			if p.Example != nil {
-				v = text(p.Example)
-			} else if p.Schema != nil && p.Schema.Value.Example != nil {
-				v = text(p.Schema.Value.Example)
-			}
-			if p.In == openapi3.ParameterInPath {
-				path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
-			} else {
-				query.Set(p.Name, v)
-			}
-		}
-	}
-	if len(query) > 0 {
-		path += "?" + query.Encode()
-	}
-	fr := faultReq{method: op.Method, path: path}
-	if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
-		media := rb.Value.Content.Get("application/json")
-		require.NotNil(t, media)
-		var value any = map[string]any{}
-		if names := slices.Sorted(maps.Keys(media.Examples)); len(names) > 0 {
-			value = media.Examples[names[0]].Value.Value
-		}
-		data, err := json.Marshal(value)
-		require.NoError(t, err)
-		fr.body = string(data)
-	}
-	return fr
+	r := engineValidRequest(t, api, op, "")
+	return faultReq{method: r.method, path: r.path, body: r.body}
 }
 
 // TestFaultEveryDocumentedStatusValidates forces every documented status of every operation of every bundled

@@ -139,10 +139,7 @@ func TestScenarioStartStateIsSeed(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "with-contact.yaml"), []byte(`
 description: A contact 99 exists.
-state:
-  - api: aelyst
-    collection: contacts
-    records: [ { id: 99, firstName: Test, lastName: Contact } ]
+state: [ { api: aelyst, collection: contacts, records: [ { id: 99, firstName: Test, lastName: Contact } ] } ]
 `), 0o644))
 	ts, _, _ := faultServer(t, Config{ScenarioDir: dir, Scenarios: []string{"with-contact"}})
 

@@ -9,6 +9,15 @@ import (
 	"testing"
 )
 
+// benchPatchRequest is careCycle's campaign-status PATCH for the fixture enrollment, valid and allowed.
+func benchPatchRequest() *http.Request {
+	const body = `{"customerId":"87d8e330-2878-4742-a86f-dbbb3bf522ac","campaignId":"13f8bf6d-dc27-4a04-bffe-6e5b13c19ddf","status":"completed"}`
+	req := httptest.NewRequest(http.MethodPatch, "/carecycle/v2/customers/campaign-status", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(engineCareHeader, engineCareKey)
+	return req
+}
+
 // BenchmarkServeBaseline is the floor the other BenchmarkServe figures are read against: the same request
 // building and recorder around a handler that only writes a fixed JSON body of the size campaign-status answers.
 // Report BenchmarkServe* as ratios to it, measured in the same run.
@@ -18,14 +27,10 @@ func BenchmarkServeBaseline(b *testing.B) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		writeJSON(w, http.StatusOK, nil, json.RawMessage(answer))
 	})
-	const body = `{"customerId":"87d8e330-2878-4742-a86f-dbbb3bf522ac","campaignId":"13f8bf6d-dc27-4a04-bffe-6e5b13c19ddf","status":"completed"}`
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodPatch, "/carecycle/v2/customers/campaign-status", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(engineCareHeader, engineCareKey)
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		h.ServeHTTP(rec, benchPatchRequest())
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
 		}
@@ -39,14 +44,10 @@ func BenchmarkServeValidatedPatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const body = `{"customerId":"87d8e330-2878-4742-a86f-dbbb3bf522ac","campaignId":"13f8bf6d-dc27-4a04-bffe-6e5b13c19ddf","status":"completed"}`
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodPatch, "/carecycle/v2/customers/campaign-status", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(engineCareHeader, engineCareKey)
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
+		srv.ServeHTTP(rec, benchPatchRequest())
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
