@@ -165,7 +165,17 @@ func basePath(s *openapi3.Server) string {
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(u.Path, "/")
+	path := u.Path
+	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(path, "/") {
+		// Written without a scheme: "api.example.com/v1" names a host (it has a dot) before its path; "v1" is a
+		// relative path below the root.
+		if first, rest, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			path = "/" + rest
+		} else {
+			path = "/" + path
+		}
+	}
+	return strings.TrimSuffix(path, "/")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -123,4 +124,29 @@ func FuzzLoadData(f *testing.F) {
 		require.ErrorAs(t, err, &le)
 		require.Equal(t, "fuzz.yaml", le.File)
 	})
+}
+
+func TestBasePath(t *testing.T) {
+	tests := []struct {
+		url, want string
+	}{
+		{"https://api.carecycle.ai", ""},
+		{"https://api.aelyst.ai/v1", "/v1"},
+		{"https://api.aelyst.ai/v1/", "/v1"},
+		{"/api/v2", "/api/v2"},
+		{"/", ""},
+		{"", ""},
+		{"httpbin.example.test/customers", "/customers"},
+		{"httpbin.example.test", ""},
+		{"v1", "/v1"},
+		{"https://{region}.example.com/{version}", "/v3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			s := &openapi3.Server{URL: tt.url, Variables: map[string]*openapi3.ServerVariable{
+				"region": {Default: "eu"}, "version": {Default: "v3"},
+			}}
+			require.Equal(t, tt.want, basePath(s))
+		})
+	}
 }
