@@ -42,6 +42,15 @@ type Hint struct {
 	Name string
 	// Direction decides whether readOnly or writeOnly properties are left out.
 	Direction Direction
+	// OpenAPI31 says the schema comes from an OpenAPI 3.1 (or later) document, as
+	// (*openapi3.T).IsOpenAPI31OrLater reports. The value is then checked as JSON Schema
+	// 2020-12, with openapi3.EnableJSONSchema2020 as openapi3filter does for such
+	// documents: nullable is ignored (only a "null" type allows null) and required
+	// readOnly/writeOnly properties are kept, as that validator requires them. A schema
+	// that uses a keyword only the 2020-12 validator checks (const, prefixItems,
+	// contains, patternProperties, propertyNames, dependentRequired, dependentSchemas,
+	// unevaluated*, if/then/else, contentSchema) is treated so even when OpenAPI31 is false.
+	OpenAPI31 bool
 }
 
 // Options configures a Generator. The zero value is valid.
@@ -75,6 +84,7 @@ type Generator struct {
 	maxDepth int
 
 	patterns sync.Map // pattern source -> *regexp.Regexp (nil when it does not compile)
+	dialect  sync.Map // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
 }
 
 // New returns a Generator configured by opts.
@@ -121,7 +131,8 @@ func (g *Generator) ValueNamed(schema *openapi3.SchemaRef, key, name string) any
 }
 
 // Generate generates a value for schema as Value does and checks it with
-// schema.VisitJSON (as a request or a response when the hint says so). When the check
+// schema.VisitJSON (as a request or a response when the hint says so, and with
+// openapi3.EnableJSONSchema2020 for OpenAPI 3.1 schemas: see Hint.OpenAPI31). When the check
 // fails after a few deterministic retries it returns the last attempt and an error
 // wrapping ErrUnsatisfiable and the validation error. The last retry builds the minimal
 // value (see the package documentation on recursion).
@@ -130,12 +141,13 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (an
 		return nil, fmt.Errorf("generate %s: nil schema: %w", key, ErrUnsatisfiable)
 	}
 	root := fnvString(fnvOffset, key)
+	js := h.OpenAPI31 || g.needs2020(schema.Value)
 	var (
 		v   any
 		err error
 	)
 	for attempt := range 3 {
-		c := g.newCursor(h)
+		c := g.newCursor(h, js)
 		p := c.at(root, h.Name, "")
 		if attempt > 0 {
 			p = c.retry(p, attempt)
@@ -168,19 +180,23 @@ type cursor struct {
 	g        *Generator
 	dir      Direction
 	vopts    []openapi3.SchemaValidationOption
+	js       bool               // JSON Schema 2020-12 validation (OpenAPI 3.1): nullable means nothing
 	day      time.Time          // start of Now's UTC day
 	stack    []*openapi3.Schema // schemas on the path from the root, for the recursion guard
 	forceAll bool               // include every optional property (oneOf disambiguation)
 	wide     bool               // draw numbers from the whole declared range, not the realistic one
 }
 
-func (g *Generator) newCursor(h Hint) *cursor {
-	c := &cursor{g: g, dir: h.Direction, day: g.now().UTC().Truncate(24 * time.Hour)}
+func (g *Generator) newCursor(h Hint, js bool) *cursor {
+	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour)}
 	switch h.Direction {
 	case Request:
-		c.vopts = []openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}
+		c.vopts = append(c.vopts, openapi3.VisitAsRequest())
 	case Response:
-		c.vopts = []openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}
+		c.vopts = append(c.vopts, openapi3.VisitAsResponse())
+	}
+	if js {
+		c.vopts = append(c.vopts, openapi3.EnableJSONSchema2020())
 	}
 	return c
 }

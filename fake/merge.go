@@ -28,13 +28,13 @@ func flatten(s *openapi3.Schema, depth int) *openapi3.Schema {
 }
 
 // merge returns a new schema that asks for what both a and b ask for, as far as the
-// generator needs it. a and b must already be flat (no allOf).
+// generator needs it. a and b must already be flat (no allOf), except that a second
+// if/then/else is kept as an allOf member, which the generator handles in its turn.
 func merge(a, b *openapi3.Schema) *openapi3.Schema {
 	if b.IsEmpty() && len(b.Properties) == 0 && len(b.OneOf) == 0 && len(b.AnyOf) == 0 && b.Items == nil {
 		return a
 	}
 	m := *a
-	m.AllOf = nil
 	m.Extensions = nil
 
 	switch {
@@ -163,7 +163,113 @@ func merge(a, b *openapi3.Schema) *openapi3.Schema {
 	if m.Discriminator == nil {
 		m.Discriminator = b.Discriminator
 	}
+	merge31(&m, a, b)
 	return &m
+}
+
+// merge31 merges the OpenAPI 3.1 (JSON Schema 2020-12) keywords of b into m, a copy of a.
+func merge31(m, a, b *openapi3.Schema) {
+	switch {
+	case a.Always == nil || *a.Always:
+		m.Always = b.Always
+	case b.Always != nil && !*b.Always:
+		m.Always = b.Always
+	}
+	if len(m.Examples) == 0 {
+		m.Examples = b.Examples
+	}
+	if n := max(len(a.PrefixItems), len(b.PrefixItems)); len(b.PrefixItems) > 0 {
+		items := make(openapi3.SchemaRefs, n)
+		for i := range n {
+			items[i] = both(position(a, i), position(b, i))
+		}
+		m.PrefixItems = items
+	}
+	if b.Contains != nil {
+		m.Contains = both(a.Contains, b.Contains)
+		if a.MinContains == nil || (b.MinContains != nil && *b.MinContains > *a.MinContains) {
+			m.MinContains = b.MinContains
+		}
+		m.MaxContains = minPtr(a.MaxContains, b.MaxContains)
+	}
+	m.PatternProperties = bothMaps(a.PatternProperties, b.PatternProperties)
+	m.DependentSchemas = bothMaps(a.DependentSchemas, b.DependentSchemas)
+	m.PropertyNames = both(a.PropertyNames, b.PropertyNames)
+	if len(b.DependentRequired) > 0 {
+		deps := maps.Clone(a.DependentRequired)
+		if deps == nil {
+			deps = make(map[string][]string, len(b.DependentRequired))
+		}
+		for k, names := range b.DependentRequired {
+			for _, n := range names {
+				if !slices.Contains(deps[k], n) {
+					deps[k] = append(slices.Clone(deps[k]), n)
+				}
+			}
+		}
+		m.DependentRequired = deps
+	}
+	m.UnevaluatedItems = bothBool(a.UnevaluatedItems, b.UnevaluatedItems)
+	m.UnevaluatedProperties = bothBool(a.UnevaluatedProperties, b.UnevaluatedProperties)
+	if b.If != nil || b.Then != nil || b.Else != nil {
+		cond := &openapi3.Schema{If: b.If, Then: b.Then, Else: b.Else}
+		if a.If == nil && a.Then == nil && a.Else == nil {
+			m.If, m.Then, m.Else = cond.If, cond.Then, cond.Else
+		} else {
+			m.AllOf = append(slices.Clone(a.AllOf), &openapi3.SchemaRef{Value: cond})
+		}
+	}
+	if m.ContentSchema == nil {
+		m.ContentSchema, m.ContentMediaType, m.ContentEncoding = b.ContentSchema, b.ContentMediaType, b.ContentEncoding
+	}
+}
+
+// position is the schema for the i-th item of an array schema: its prefixItems entry,
+// else items.
+func position(s *openapi3.Schema, i int) *openapi3.SchemaRef {
+	if i < len(s.PrefixItems) {
+		return s.PrefixItems[i]
+	}
+	return s.Items
+}
+
+// both is a schema asking for what a and b ask for (either may be nil).
+func both(a, b *openapi3.SchemaRef) *openapi3.SchemaRef {
+	switch {
+	case a == nil || a.Value == nil:
+		return b
+	case b == nil || b.Value == nil || a.Value == b.Value:
+		return a
+	}
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{a, b}}}
+}
+
+// bothMaps joins two maps of schemas; a key in both gets both schemas.
+func bothMaps(a, b openapi3.Schemas) openapi3.Schemas {
+	if len(b) == 0 {
+		return a
+	}
+	out := make(openapi3.Schemas, len(a)+len(b))
+	maps.Copy(out, a)
+	for k, v := range b {
+		out[k] = both(out[k], v)
+	}
+	return out
+}
+
+// bothBool joins two unevaluatedItems/unevaluatedProperties values: false wins.
+func bothBool(a, b openapi3.BoolSchema) openapi3.BoolSchema {
+	switch {
+	case b.Has != nil && !*b.Has:
+		return b
+	case a.Has != nil && !*a.Has:
+		return a
+	case a.Schema == nil && a.Has == nil:
+		return b
+	case b.Schema != nil:
+		return openapi3.BoolSchema{Schema: both(a.Schema, b.Schema)}
+	}
+	return a
 }
 
 func first(a, b string) string {

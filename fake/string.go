@@ -169,10 +169,11 @@ func truncate(v string, n int) string {
 	return v
 }
 
-// str generates a string: first a realistic value for the property name, then one for
-// the format, then the schema's example or default, then one from the pattern, then
-// words fitted to the length limits. Every candidate is checked against length, pattern
-// and format; the first that passes wins.
+// str generates a string: first JSON text for a 3.1 contentSchema, then a realistic
+// value for the property name, then one for the format, then the schema's example, one
+// of its examples or its default, then one from the pattern, then words fitted to the
+// length limits. Every candidate is checked against length, pattern and format; the
+// first that passes wins.
 func (c *cursor) str(p pos, s *openapi3.Schema) string {
 	k := c.strCheck(s)
 	last := ""
@@ -182,6 +183,9 @@ func (c *cursor) str(p pos, s *openapi3.Schema) string {
 		}
 		last = v
 		return k.ok(v)
+	}
+	if v, ok := c.content(p, s); ok && try(v, false) {
+		return last
 	}
 	if r := lookupName(p); r != nil && r.str != nil {
 		for range 3 {
@@ -198,7 +202,11 @@ func (c *cursor) str(p pos, s *openapi3.Schema) string {
 		}
 	}
 	if p.f.IntN(2) == 0 {
-		for _, sample := range []any{s.Example, s.Default} {
+		samples := []any{s.Example, s.Default}
+		if len(s.Examples) > 0 {
+			samples = []any{s.Example, s.Examples[p.f.IntN(len(s.Examples))], s.Default}
+		}
+		for _, sample := range samples {
 			if v, ok := sample.(string); ok && try(v, false) {
 				return last
 			}
@@ -233,6 +241,19 @@ func (c *cursor) str(p pos, s *openapi3.Schema) string {
 		try(p.f.LetterN(uint(max(k.minLen, min(k.maxLen, 2)))), false)
 	}
 	return last
+}
+
+// content is the JSON text of a value for a string's contentSchema when its
+// contentMediaType is JSON, base64-encoded when its contentEncoding says so.
+func (c *cursor) content(p pos, s *openapi3.Schema) (string, bool) {
+	if s.ContentSchema == nil || s.ContentSchema.Value == nil || !strings.Contains(s.ContentMediaType, "json") {
+		return "", false
+	}
+	text := string(canonical(c.value(c.child(p, "\x00content"), s.ContentSchema.Value, false)))
+	if s.ContentEncoding == "base64" {
+		text = base64.StdEncoding.EncodeToString([]byte(text))
+	}
+	return text, true
 }
 
 // words is generic filler text: one or two lower-case words.

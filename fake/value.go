@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,6 +22,9 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	if s == nil {
 		return p.f.Noun()
 	}
+	if isFalse(s) {
+		return nil // the false schema: no value is valid; Generate reports it
+	}
 	depth := len(c.stack)
 	if depth > c.g.maxDepth+hardDepth {
 		return nil
@@ -33,10 +35,12 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	c.stack = append(c.stack, s)
 	defer func() { c.stack = c.stack[:depth] }()
 
-	if onlyNull(s) || (minimal && permitsNull(s)) {
+	if onlyNull(s) || (minimal && c.permitsNull(s)) {
 		return nil
 	}
 	switch {
+	case s.If != nil && (s.Then != nil || s.Else != nil):
+		return c.conditional(p, s, minimal)
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return c.composed(p, s, minimal)
 	case len(s.AllOf) > 0 || s.Not != nil:
@@ -180,7 +184,7 @@ func (c *cursor) enum(p pos, s *openapi3.Schema) any {
 		if i == 0 {
 			fallback = v
 		}
-		if s.VisitJSON(v) == nil {
+		if s.VisitJSON(v, c.vopts...) == nil {
 			return v
 		}
 	}
@@ -189,51 +193,64 @@ func (c *cursor) enum(p pos, s *openapi3.Schema) any {
 
 // object generates an object: required properties always, optional ones per
 // OptionalProbability, then minProperties/maxProperties and additionalProperties.
+// 3.1 objects also get one property per patternProperties pattern, names that
+// propertyNames accepts, and the properties dependentRequired asks for.
 func (c *cursor) object(p pos, s *openapi3.Schema, minimal bool) map[string]any {
+	s = withRequiredDependents(s)
 	out := make(map[string]any, len(s.Properties))
 	var skipped []string
 	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 		ref := s.Properties[name]
-		if ref == nil || ref.Value == nil || c.hidden(ref.Value) {
+		required := slices.Contains(s.Required, name)
+		if ref == nil || ref.Value == nil || c.hidden(ref.Value, required) {
 			continue
 		}
-		if !slices.Contains(s.Required, name) {
+		if !required {
+			if isFalse(ref.Value) || !c.nameOK(s, name) {
+				continue // the property must be absent
+			}
 			if minimal || (!c.forceAll && c.g.optional < 1 && p.f.Float64() >= c.g.optional) {
 				skipped = append(skipped, name)
 				continue
 			}
 		}
-		out[name] = c.value(c.child(p, name), ref.Value, minimal)
+		out[name] = c.value(c.child(p, name), c.propSchema(s, name), minimal)
 	}
-	extra := additional(s)
 	for _, name := range s.Required {
 		if _, ok := out[name]; !ok && s.Properties[name] == nil {
-			out[name] = c.value(c.child(p, name), extra, minimal)
+			out[name] = c.value(c.child(p, name), c.propSchema(s, name), minimal)
 		}
 	}
-	if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil && !minimal {
-		for range p.f.IntRange(1, 3) {
-			c.addExtra(p, s, out, extra)
+	if !minimal {
+		if len(s.Properties) == 0 && len(s.PatternProperties) == 0 &&
+			(s.AdditionalProperties.Schema != nil || s.UnevaluatedProperties.Schema != nil || s.PropertyNames != nil) {
+			for range p.f.IntRange(1, 3) {
+				c.addExtra(p, s, out)
+			}
+		}
+		for _, pat := range slices.Sorted(maps.Keys(s.PatternProperties)) {
+			c.addPatterned(p, s, out, pat)
 		}
 	}
 	for i := 0; uint64(len(out)) < s.MinProps && i < int(s.MinProps)+len(skipped)+8; i++ {
 		if len(skipped) > 0 {
 			name := skipped[0]
 			skipped = skipped[1:]
-			out[name] = c.value(c.child(p, name), s.Properties[name].Value, minimal)
+			out[name] = c.value(c.child(p, name), c.propSchema(s, name), minimal)
 			continue
 		}
-		if has := s.AdditionalProperties.Has; has != nil && !*has {
+		if !c.addExtra(p, s, out) {
 			break
 		}
-		c.addExtra(p, s, out, extra)
 	}
+	c.addDependents(p, s, out, minimal)
+	c.dropDependents(s, out)
 	if s.MaxProps != nil {
 		for _, name := range slices.Sorted(maps.Keys(out)) {
 			if uint64(len(out)) <= *s.MaxProps {
 				break
 			}
-			if !slices.Contains(s.Required, name) {
+			if !needed(s, out, name) {
 				delete(out, name)
 			}
 		}
@@ -241,38 +258,63 @@ func (c *cursor) object(p pos, s *openapi3.Schema, minimal bool) map[string]any 
 	return out
 }
 
-// hidden reports whether a property is left out in the cursor's direction.
-func (c *cursor) hidden(s *openapi3.Schema) bool {
+// hidden reports whether a property is left out in the cursor's direction. The JSON
+// Schema 2020-12 validator knows nothing of readOnly and writeOnly, so there a required
+// property is never hidden.
+func (c *cursor) hidden(s *openapi3.Schema, required bool) bool {
+	if required && c.js {
+		return false
+	}
 	return (c.dir == Request && s.ReadOnly) || (c.dir == Response && s.WriteOnly)
 }
 
-// addExtra adds one additional property with a word for its name.
-func (c *cursor) addExtra(p pos, s *openapi3.Schema, out map[string]any, extra *openapi3.Schema) {
+// addExtra adds one additional property with a word for its name (or one propertyNames
+// accepts). It reports false when none could be added.
+func (c *cursor) addExtra(p pos, s *openapi3.Schema, out map[string]any) bool {
 	for i := range 8 {
-		name := strings.ToLower(p.f.Noun())
-		if i > 3 || name == "" {
-			name += strconv.Itoa(len(out) + i)
-		}
-		if _, taken := out[name]; taken || s.Properties[name] != nil {
+		name := c.extraName(p, s, i, len(out))
+		if _, taken := out[name]; taken || s.Properties[name] != nil || !c.open(s, name) {
 			continue
 		}
-		out[name] = c.value(c.child(p, name), extra, false)
-		return
+		out[name] = c.value(c.child(p, name), c.propSchema(s, name), false)
+		return true
 	}
+	return false
 }
 
-// additional is the schema for properties not listed in properties.
+// additional is the schema for properties not listed in properties nor matching a
+// pattern: additionalProperties, else unevaluatedProperties, else a string.
 func additional(s *openapi3.Schema) *openapi3.Schema {
 	if ref := s.AdditionalProperties.Schema; ref != nil && ref.Value != nil {
+		return ref.Value
+	}
+	if ref := s.UnevaluatedProperties.Schema; ref != nil && ref.Value != nil {
 		return ref.Value
 	}
 	return &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}
 }
 
 // array generates minItems..maxItems items (a realistic 1-3 when unbounded), distinct
-// when uniqueItems is set.
+// when uniqueItems is set. With prefixItems (3.1) the first items follow their own
+// schemas (all of them unless that breaks maxItems, or the value is minimal) and "items"
+// the rest ("items: false": none). With contains, the first minContains (default 1)
+// items after the prefix meet it too, and with maxContains the others are made not to.
 func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
+	var items *openapi3.Schema
+	switch {
+	case s.Items != nil:
+		items = s.Items.Value
+	case s.UnevaluatedItems.Schema != nil:
+		items = s.UnevaluatedItems.Schema.Value
+	}
+	prefix := len(s.PrefixItems)
+	closed := isFalse(items) || (s.Items == nil && s.UnevaluatedItems.Has != nil && !*s.UnevaluatedItems.Has)
+	hit, miss, need := c.containsSchemas(s, items)
+
 	lo := int(min(s.MinItems, 1<<16))
+	if need > 0 && !closed && (s.MaxItems == nil || uint64(prefix+need) <= *s.MaxItems) {
+		lo = max(lo, prefix+need)
+	}
 	hi := lo + 3
 	if s.MaxItems != nil {
 		hi = int(min(*s.MaxItems, 1<<16))
@@ -282,10 +324,10 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 		a, b := max(lo, 1), min(max(lo, 3), hi)
 		a = min(a, b)
 		n = max(p.f.IntRange(a, b), 0)
+		n = max(n, min(prefix, hi))
 	}
-	var items *openapi3.Schema
-	if s.Items != nil {
-		items = s.Items.Value
+	if closed {
+		n = min(n, prefix)
 	}
 	out := make([]any, 0, n)
 	var seen map[string]bool
@@ -298,7 +340,22 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 		if seen != nil && i >= 2*n+2 {
 			c.wide = true // too few distinct realistic values: draw from the whole range
 		}
-		v := c.value(c.item(p, i), items, minimal && i < n)
+		it := items
+		switch k := len(out); {
+		case k < prefix:
+			it = nil
+			if r := s.PrefixItems[k]; r != nil {
+				it = r.Value
+			}
+		case hit != nil && k-prefix < need:
+			it = hit
+		case miss != nil:
+			it = miss
+		}
+		if isFalse(it) {
+			break // no value fits this position: the array ends before it
+		}
+		v := c.value(c.item(p, i), it, minimal && i < n)
 		if seen != nil {
 			k := string(canonical(v))
 			if seen[k] {
@@ -309,6 +366,30 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 		out = append(out, v)
 	}
 	return out
+}
+
+// containsSchemas returns, for an array with contains, the schema of the items that must
+// match it (items and contains merged), the schema of the others when maxContains limits
+// the matches (items and not contains), and how many must match.
+func (c *cursor) containsSchemas(s *openapi3.Schema, items *openapi3.Schema) (hit, miss *openapi3.Schema, need int) {
+	if s.Contains == nil || s.Contains.Value == nil {
+		return nil, nil, 0
+	}
+	need = 1
+	if s.MinContains != nil {
+		need = int(min(*s.MinContains, 1<<16))
+	}
+	hit = flatten(s.Contains.Value, 0)
+	if items != nil && !isFalse(items) {
+		hit = merge(flatten(items, 0), hit)
+	}
+	if s.MaxContains != nil {
+		miss = &openapi3.Schema{Not: s.Contains}
+		if items != nil && !isFalse(items) {
+			miss = &openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: items}, {Value: miss}}}
+		}
+	}
+	return hit, miss, need
 }
 
 // typeOf picks the JSON type to generate: the first non-null declared type, else one
@@ -327,9 +408,12 @@ func typeOf(p pos, s *openapi3.Schema) string {
 		return types[p.f.IntN(len(types))]
 	case s.Type.IncludesNull():
 		return openapi3.TypeNull
-	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.Required) > 0 || s.MinProps > 0:
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.Required) > 0 || s.MinProps > 0 ||
+		len(s.PatternProperties) > 0 || s.PropertyNames != nil || len(s.DependentRequired) > 0 ||
+		len(s.DependentSchemas) > 0 || s.UnevaluatedProperties.Schema != nil:
 		return openapi3.TypeObject
-	case s.Items != nil || s.MinItems > 0 || s.MaxItems != nil || s.UniqueItems:
+	case s.Items != nil || s.MinItems > 0 || s.MaxItems != nil || s.UniqueItems ||
+		len(s.PrefixItems) > 0 || s.Contains != nil || s.UnevaluatedItems.Schema != nil:
 		return openapi3.TypeArray
 	case s.Format == "int32" || s.Format == "int64":
 		return openapi3.TypeInteger
@@ -349,13 +433,14 @@ func onlyNull(s *openapi3.Schema) bool {
 }
 
 // permitsNull reports whether null is valid for the schema in OpenAPI 3.0 terms
-// (kin-openapi accepts null for a nullable schema before looking at allOf/oneOf/anyOf).
+// (kin-openapi accepts null for a nullable schema before looking at allOf/oneOf/anyOf),
+// or for JSON Schema 2020-12, where nullable means nothing and only a "null" type counts.
 // With an enum, null must be listed too, which every validator agrees on.
-func permitsNull(s *openapi3.Schema) bool {
+func (c *cursor) permitsNull(s *openapi3.Schema) bool {
 	if len(s.Enum) > 0 {
 		return slices.Contains(s.Enum, nil)
 	}
-	return s.Nullable || s.Type.IncludesNull()
+	return (s.Nullable && !c.js) || s.Type.IncludesNull()
 }
 
 // normalize deep-copies a schema-held value (enum, const, example) into the types
