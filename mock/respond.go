@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/openapi"
 )
 
 // writeJSON writes body as JSON with status and extra headers.
@@ -69,21 +72,9 @@ var fallbackShapes = map[string]struct {
 // vendorError renders the API's error shape for kind. vars fills the template's placeholders; "message"
 // overrides the shape's default message. It returns the status and the body.
 func (rt *apiRuntime) vendorError(kind string, vars map[string]any) (int, any) {
-	shape, ok := rt.api.Ext.Errors[kind]
-	if !ok && kind == "routeNotFound" {
-		shape, ok = rt.api.Ext.Errors["notFound"]
-	}
+	shape, ok := rt.shape(kind)
 	if !ok {
-		fb := fallbackShapes[kind]
-		msg := fb.message
-		if m, ok := vars["message"].(string); ok && m != "" {
-			msg = m
-		}
-		body := map[string]any{"message": msg, "code": kind}
-		if errs, ok := vars["errors"]; ok {
-			body["errors"] = errs
-		}
-		return fb.status, body
+		return fallbackShapes[kind].status, plainError(kind, vars)
 	}
 	all := map[string]any{"status": shape.Status, "message": shape.Message}
 	maps.Copy(all, vars)
@@ -91,6 +82,19 @@ func (rt *apiRuntime) vendorError(kind string, vars map[string]any) (int, any) {
 		all["message"] = shape.Message
 	}
 	return shape.Status, fillTemplate(shape.Body, all)
+}
+
+// plainError is standin's own error body for kind: {"message", "code": kind, "errors"}.
+func plainError(kind string, vars map[string]any) map[string]any {
+	msg := fallbackShapes[kind].message
+	if m, ok := vars["message"].(string); ok && m != "" {
+		msg = m
+	}
+	body := map[string]any{"message": msg, "code": kind}
+	if errs, ok := vars["errors"]; ok {
+		body["errors"] = errs
+	}
+	return body
 }
 
 // fillTemplate copies tmpl, replacing strings that are exactly "$name" with vars[name] (dropping the key when
@@ -179,13 +183,146 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// writeVendorError answers the exchange with the API's error shape for kind.
+// writeVendorError answers the exchange with the API's error shape for kind. When the API declares no shape for
+// kind, the answer follows what the operation documents instead (see errorStatus): the documented response of
+// the chosen status (its example, else a body generated from its schema; the plain shape when it documents no
+// body) and its headers, with the failure's message in the X-Standin-Reason header; only when the operation
+// documents no fitting status does standin's plain shape answer with the kind's usual status.
 func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, header http.Header, vars map[string]any) {
+	if status, rp := ex.errorStatus(kind); rp != nil && ex.api.render != nil {
+		h, body := ex.api.render(ex, rp)
+		if _, empty := body.(emptyBody); empty {
+			// The response documents no body (or a media type without schema or example): any body is
+			// valid, so the plain shape keeps the details in it, under the documented type if there is one.
+			body = plainError(kind, vars)
+		}
+		maps.Copy(h, header)
+		h.Set(ReasonHeader, reason(kind, vars))
+		ex.send(w, stage, status, h, body)
+		return
+	}
 	status, body := ex.api.vendorError(kind, vars)
 	if ex.op != nil {
 		completeArrays(body, ex.op.Response(status))
 	}
 	ex.answer(w, stage, status, header, body)
+}
+
+// ReasonHeader carries the human message of an error answer whose body is the operation's documented response
+// rather than an error shape (a spec without x-standin errors), so the cause stays visible.
+const ReasonHeader = "X-Standin-Reason"
+
+// errorPreference lists, per error kind, the statuses an answer for a spec without a shape for that kind may
+// use, best first. The first is also the status of the plain fallback shape.
+var errorPreference = map[string][]int{
+	"validation":       {http.StatusBadRequest, http.StatusUnprocessableEntity},
+	"malformed":        {http.StatusBadRequest, http.StatusUnprocessableEntity},
+	"unauthorized":     {http.StatusUnauthorized, http.StatusForbidden},
+	"forbidden":        {http.StatusForbidden},
+	"notFound":         {http.StatusNotFound},
+	"routeNotFound":    {http.StatusNotFound},
+	"methodNotAllowed": {http.StatusMethodNotAllowed},
+	"tooLarge":         {http.StatusRequestEntityTooLarge},
+	"rateLimited":      {http.StatusTooManyRequests},
+	"queued":           {449},
+	"internal":         {http.StatusInternalServerError},
+}
+
+// errorStatus chooses the status of an error answer for kind. When the API declares a shape for kind (root
+// x-standin errors), that shape's status, and rp is nil. Otherwise the status comes from what the operation
+// documents: the first of errorPreference[kind] documented exactly, else (validation and malformed only) the
+// lowest documented 4xx other than 401, 403, 404 and 429, else the first preferred status covered by a
+// documented range ("4XX"), else the first preferred status answered with the "default" response. rp is that
+// documented response; nil when none fits (the plain fallback shape answers, with the first preferred status).
+func (ex *exchange) errorStatus(kind string) (status int, rp *respPlan) {
+	if _, declared := ex.api.shape(kind); declared || ex.plan == nil {
+		st, _ := ex.api.vendorError(kind, nil)
+		return st, nil
+	}
+	prefs := errorPreference[kind]
+	if len(prefs) == 0 {
+		return fallbackShapes[kind].status, nil
+	}
+	p := ex.plan
+	for _, st := range prefs {
+		if rp := p.responses[st]; rp != nil {
+			return st, rp
+		}
+	}
+	if kind == "validation" || kind == "malformed" {
+		for _, st := range ex.op.Statuses {
+			switch {
+			case st < 400 || st > 499:
+			case st == http.StatusUnauthorized, st == http.StatusForbidden, st == http.StatusNotFound,
+				st == http.StatusTooManyRequests:
+			default:
+				if rp := p.responses[st]; rp != nil {
+					return st, rp
+				}
+			}
+		}
+	}
+	for _, st := range prefs {
+		if rp := p.ranges[st/100]; rp != nil {
+			return st, rp
+		}
+	}
+	return prefs[0], p.fallback
+}
+
+// documentsError reports the status an error answer for kind takes and whether the operation documents it
+// (exactly, by a range or by "default").
+func (ex *exchange) documentsError(kind string) (int, bool) {
+	status, rp := ex.errorStatus(kind)
+	return status, rp != nil || ex.plan != nil && ex.plan.lookup(status) != nil
+}
+
+// shape returns the API's declared error shape for kind; routeNotFound falls back to notFound.
+func (rt *apiRuntime) shape(kind string) (openapi.ErrorShape, bool) {
+	shape, ok := rt.api.Ext.Errors[kind]
+	if !ok && kind == "routeNotFound" {
+		shape, ok = rt.api.Ext.Errors["notFound"]
+	}
+	return shape, ok
+}
+
+// reasonLimit bounds the X-Standin-Reason header.
+const reasonLimit = 300
+
+// reason is the human message of an error answer for the X-Standin-Reason header: the message, and for a
+// validation failure the first failure's own message and how many more there are. It holds printable text only.
+func reason(kind string, vars map[string]any) string {
+	msg := fallbackShapes[kind].message
+	if m, ok := vars["message"].(string); ok && m != "" {
+		msg = m
+	}
+	if errs, ok := vars["errors"].([]any); ok && len(errs) > 0 {
+		if first, ok := errs[0].(map[string]any); ok {
+			if m, ok := first["message"].(string); ok && m != "" && m != msg {
+				msg += ": " + m
+			}
+		}
+		if len(errs) > 1 {
+			msg += fmt.Sprintf(" (and %d more)", len(errs)-1)
+		}
+	}
+	return printable(msg, reasonLimit)
+}
+
+// printable returns s with control characters as spaces, cut to at most limit bytes on a rune boundary.
+func printable(s string, limit int) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			r = ' '
+		}
+		if b.Len()+utf8.RuneLen(r) > limit-3 && len(s) > limit {
+			b.WriteString("...")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // completeArrays adds to a rendered error body the array properties that the operation's own response for that

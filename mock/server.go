@@ -103,6 +103,9 @@ type apiRuntime struct {
 	router routers.Router // matches BasePath + path, without the mount prefix
 	ops    map[*openapi3.Operation]*openapi.Operation
 	h      http.Handler // the pipeline
+	// render builds the documented response rp for the exchange (example, else generated from its schema, plus
+	// documented headers): the body of an error answer for a kind the API declares no shape for.
+	render func(ex *exchange, rp *respPlan) (http.Header, any)
 }
 
 // New builds a server for apis. Names must be unique.
@@ -136,6 +139,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 			return nil, fmt.Errorf("mock: build router for %s (%s): %w", api.Name, api.File, err)
 		}
 		rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
+		rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
 		for _, op := range api.Operations {
 			rt.ops[op.Op] = op
 		}
