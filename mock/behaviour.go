@@ -22,7 +22,8 @@ import (
 
 // behaviourStage runs the operation's x-standin behaviour (openapi.Behaviour): it reads or changes the session's
 // state and leaves the answer in ex.result for the response stage, or answers an error in the API's shape
-// (notFound, validation, queued). An operation without a behaviour passes through to generated data.
+// (notFound, validation, queued). An operation without a behaviour passes through to generated data, and so does
+// a behaviour inferred from the path whose failure would answer a status the operation does not document.
 func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +45,15 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 				}
 				if fail.kind == "internal" {
 					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
+				} else if run.b.Inferred {
+					// A behaviour standin inferred from the path never answers a status the operation does not
+					// document: the response stage answers (example or generated data); the header says why.
+					if status, documented := ex.documentsError(fail.kind); !documented {
+						w.Header().Set(ReasonHeader, printable(fmt.Sprintf("%s; %s %s documents no %d, so its success response answers",
+							reason(fail.kind, fail.vars), ex.op.Method, ex.op.Path, status), reasonLimit))
+						next.ServeHTTP(w, r)
+						return
+					}
 				}
 				ex.writeVendorError(w, "behaviour", fail.kind, nil, fail.vars)
 				return
