@@ -788,6 +788,9 @@ func inferBehaviours(a *API) {
 		default:
 			continue
 		}
+		if b.Action != ActionList && answersNonObject(op) {
+			continue // the operation answers something else than the record (an upload answering a list)
+		}
 		if param != "" {
 			b.Lookup = []Match{{Field: key, Value: Expr{Ref: "$path." + param}}}
 		}
@@ -804,6 +807,16 @@ func inferBehaviours(a *API) {
 		b.Resource, b.Inferred = name, true
 		op.Behaviour = b
 	}
+}
+
+// answersNonObject reports whether the operation's success response declares a JSON schema whose type is not
+// object: a record-answering behaviour would contradict it.
+func answersNonObject(op *Operation) bool {
+	s := ResponseSchema(op, op.SuccessStatus())
+	if s == nil || s.Value == nil || s.Value.Type.IsEmpty() {
+		return false
+	}
+	return !s.Value.Type.Includes("object")
 }
 
 // inferredRecord finds the record schema of the collection at collPath: the object answered by an item GET,
