@@ -160,9 +160,23 @@ func (c *cursor) extraName(p pos, s *openapi3.Schema, i, n int) string {
 		name += strconv.Itoa(n + i)
 	}
 	if pn := s.PropertyNames; pn != nil && pn.Value != nil && !c.nameOK(s, name) {
-		name = c.str(c.child(p, "\x00name"+strconv.Itoa(n*8+i)), pn.Value)
+		// value, not str: it folds allOf (a $ref with sibling keywords, for one).
+		q := c.child(p, "\x00name"+strconv.Itoa(n*8+i))
+		if typed, ok := c.value(q, withType(pn.Value, openapi3.TypeString), false).(string); ok {
+			name = typed
+		}
 	}
 	return name
+}
+
+// withType returns s, or a copy of it with type t when s has no type.
+func withType(s *openapi3.Schema, t string) *openapi3.Schema {
+	if s.Type != nil {
+		return s
+	}
+	out := *s
+	out.Type = &openapi3.Types{t}
+	return &out
 }
 
 // addPatterned adds one property whose name matches pattern pat, made from the pattern
