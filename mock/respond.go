@@ -299,7 +299,7 @@ func reason(kind string, vars map[string]any) string {
 	if errs, ok := vars["errors"].([]any); ok && len(errs) > 0 {
 		if first, ok := errs[0].(map[string]any); ok {
 			if m, ok := first["message"].(string); ok && m != "" && m != msg {
-				msg += ": " + m
+				msg += ": " + where(first["path"], m) + m
 			}
 		}
 		if len(errs) > 1 {
@@ -307,6 +307,26 @@ func reason(kind string, vars map[string]any) string {
 		}
 	}
 	return printable(msg, reasonLimit)
+}
+
+// where names the place of a failure ("limit: ", "items.0.name: ", "body: ") for a message that does not
+// already name it.
+func where(path any, msg string) string {
+	parts, ok := path.([]any)
+	if !ok {
+		return ""
+	}
+	if len(parts) == 0 {
+		return "body: "
+	}
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = text(p)
+	}
+	if strings.Contains(msg, `"`+names[len(names)-1]+`"`) {
+		return ""
+	}
+	return strings.Join(names, ".") + ": "
 }
 
 // printable returns s with control characters as spaces, cut to at most limit bytes on a rune boundary.
