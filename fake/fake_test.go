@@ -636,12 +636,16 @@ func BenchmarkGenerate(b *testing.B) {
 }
 
 // FuzzValue builds numeric, string and array schemas from fuzzed limits and requires
-// every generated value to validate, unless the limits cannot be met.
+// every generated value to validate, unless the limits cannot be met. Kinds 4 and 5 are
+// OpenAPI 3.1 schemas (numeric exclusive bounds; prefixItems, maybe with items: false),
+// validated as JSON Schema 2020-12.
 func FuzzValue(f *testing.F) {
 	f.Add(uint8(0), 0.0, 10.0, false, false, 0.0, uint16(0), uint16(10), "k")
 	f.Add(uint8(1), -9007199254740991.0, 9007199254740991.0, true, true, 0.5, uint16(3), uint16(3), "x")
 	f.Add(uint8(2), 1.0, 1.0, false, false, 0.0, uint16(5), uint16(2), "")
 	f.Add(uint8(3), 3.0, 100.0, false, true, 7.0, uint16(1), uint16(4), "arr")
+	f.Add(uint8(4), 0.0, 1.0, true, true, 0.0, uint16(0), uint16(0), "x31")
+	f.Add(uint8(5), 1.0, 9.0, false, true, 0.0, uint16(2), uint16(3), "tuple")
 	g := fake.New(fake.Options{Now: clock})
 	f.Fuzz(func(t *testing.T, kind uint8, lo, hi float64, exLo, exHi bool, mult float64, minN, maxN uint16, key string) {
 		for _, x := range []float64{lo, hi, mult} {
@@ -651,7 +655,9 @@ func FuzzValue(f *testing.F) {
 		}
 		s := &openapi3.Schema{}
 		minLen, maxLen := uint64(minN%600), uint64(maxN%600)
-		switch kind % 4 {
+		var h fake.Hint
+		var opts []openapi3.SchemaValidationOption
+		switch kind % 6 {
 		case 0, 1:
 			typ := openapi3.TypeInteger
 			if kind%4 == 1 {
@@ -671,15 +677,42 @@ func FuzzValue(f *testing.F) {
 			s.MinItems, s.MaxItems = minLen%40, &maxLen
 			s.UniqueItems = exLo
 			s.Items = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Min: &lo, Max: &hi}}
+		case 4:
+			s.Type = &openapi3.Types{openapi3.TypeNumber}
+			if exLo {
+				s.ExclusiveMin.Value = &lo
+			} else {
+				s.Min = &lo
+			}
+			if exHi {
+				s.ExclusiveMax.Value = &hi
+			} else {
+				s.Max = &hi
+			}
+		case 5:
+			s.Type = &openapi3.Types{openapi3.TypeArray}
+			s.MinItems, s.MaxItems = minLen%5, new(maxLen%5)
+			s.PrefixItems = openapi3.SchemaRefs{
+				{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Min: &lo, Max: &hi}},
+				{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, MinLength: minLen, MaxLength: &maxLen}},
+			}
+			if exHi {
+				s.Items = &openapi3.SchemaRef{Value: &openapi3.Schema{Always: new(false)}}
+			}
 		}
+		if kind%6 >= 4 {
+			h.OpenAPI31 = true
+			opts = append(opts, openapi3.EnableJSONSchema2020())
+		}
+		h.Name = key
 		ref := &openapi3.SchemaRef{Value: s}
-		v, err := g.Generate(ref, key, fake.Hint{Name: key})
+		v, err := g.Generate(ref, key, h)
 		if err != nil {
 			require.ErrorIs(t, err, fake.ErrUnsatisfiable)
 			require.True(t, impossible(s), "feasible schema %+v rejected: %v", s, err)
 			return
 		}
-		require.NoError(t, s.VisitJSON(roundTrip(t, v)))
+		require.NoError(t, s.VisitJSON(roundTrip(t, v), opts...))
 	})
 }
 
@@ -688,6 +721,22 @@ func FuzzValue(f *testing.F) {
 // the generator (a multipleOf that no float64 in range hits exactly).
 func impossible(s *openapi3.Schema) bool {
 	switch {
+	case len(s.PrefixItems) > 0:
+		if *s.MaxItems < s.MinItems || (s.Items != nil && s.MinItems > 2) {
+			return true
+		}
+		it, str := s.PrefixItems[0].Value, s.PrefixItems[1].Value
+		return (s.MinItems >= 1 && math.Ceil(*it.Min) > math.Floor(*it.Max)) ||
+			(s.MinItems >= 2 && str.MinLength > *str.MaxLength)
+	case s.Type.Is(openapi3.TypeNumber) && s.ExclusiveMin.Bool == nil: // kind 4: 3.1 bounds
+		lo, hi, ex := s.Min, s.Max, false
+		if v := s.ExclusiveMin.Value; v != nil {
+			lo, ex = v, true
+		}
+		if v := s.ExclusiveMax.Value; v != nil {
+			hi, ex = v, true
+		}
+		return *lo > *hi || (ex && *lo == *hi) || *hi-*lo < 1e-9*math.Max(1, math.Abs(*lo))
 	case s.Type.Is(openapi3.TypeString):
 		return s.MaxLength != nil && s.MinLength > *s.MaxLength
 	case s.Type.Is(openapi3.TypeArray):
