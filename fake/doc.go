@@ -26,6 +26,29 @@
 // request bodies (readOnly properties are left out). Hint.Name names a root value such as
 // a query parameter, so "limit" gets 10..100 and "startAt" a recent date-time.
 //
+// # OpenAPI 3.1
+//
+// For a schema of an OpenAPI 3.1 document set Hint.OpenAPI31 (doc.IsOpenAPI31OrLater()).
+// Generate then checks values as openapi3filter does for such documents: VisitJSON with
+// openapi3.EnableJSONSchema2020, kin-openapi's JSON Schema 2020-12 validator. There
+// nullable means nothing (only a "null" type allows null), and readOnly/writeOnly are
+// mere annotations, so required ones are kept in either direction. A schema that uses a
+// keyword the 3.0 validator ignores (const, prefixItems, contains, patternProperties,
+// propertyNames, dependentRequired, dependentSchemas, unevaluatedItems/Properties,
+// if/then/else, contentSchema) is checked that way even without the hint.
+//
+// 3.1 keywords honoured: type lists (a non-null type is preferred), const, examples (as a
+// source, like example), numeric exclusiveMinimum/exclusiveMaximum, prefixItems with
+// items for the rest and "items: false", contains with minContains/maxContains,
+// patternProperties (one property per pattern, named from the pattern, and every
+// property meets all patterns its name matches), propertyNames (names made to fit a
+// pattern or length), dependentRequired, dependentSchemas, unevaluatedItems and
+// unevaluatedProperties (as items and additionalProperties when those are absent),
+// if/then/else (either "if" and "then", or "not if" and "else", each checked),
+// contentSchema with a JSON contentMediaType (the string is JSON text of a value for
+// it), boolean schemas (true and false), and keywords next to $ref (kin-openapi's
+// loader turns them into an allOf member, which is merged like any other).
+//
 // # Values
 //
 // Values use the types encoding/json decodes into: map[string]any, []any, string,

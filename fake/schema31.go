@@ -244,6 +244,9 @@ func needed(s *openapi3.Schema, out map[string]any, name string) bool {
 // withRequiredDependents merges into s the dependentSchemas of its required properties,
 // which always apply.
 func withRequiredDependents(s *openapi3.Schema) *openapi3.Schema {
+	if len(s.DependentSchemas) == 0 {
+		return s
+	}
 	for _, k := range slices.Sorted(maps.Keys(s.DependentSchemas)) {
 		if d := s.DependentSchemas[k]; d != nil && d.Value != nil && slices.Contains(s.Required, k) {
 			s = merge(s, flatten(d.Value, 0))
@@ -255,6 +258,9 @@ func withRequiredDependents(s *openapi3.Schema) *openapi3.Schema {
 // dropDependents removes optional properties whose dependentSchemas the object does
 // not meet.
 func (c *cursor) dropDependents(s *openapi3.Schema, out map[string]any) {
+	if len(s.DependentSchemas) == 0 {
+		return
+	}
 	for _, k := range slices.Sorted(maps.Keys(s.DependentSchemas)) {
 		d := s.DependentSchemas[k]
 		if _, ok := out[k]; !ok || d == nil || d.Value == nil || needed(s, out, k) {
