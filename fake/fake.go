@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -70,8 +71,8 @@ type Options struct {
 }
 
 // Generator makes values for kin-openapi schemas. It is safe for concurrent use: its
-// configuration never changes after New, and its only mutable part is a concurrency-safe
-// cache of compiled patterns.
+// configuration never changes after New, and its only mutable parts are concurrency-safe
+// caches of compiled patterns and of which schemas need the JSON Schema 2020-12 validator.
 //
 // A generated value is built from the types encoding/json produces when it decodes into
 // an any: map[string]any, []any, string, float64 (for integers too), bool and nil. So a
@@ -83,8 +84,9 @@ type Generator struct {
 	optional float64
 	maxDepth int
 
-	patterns sync.Map // pattern source -> *regexp.Regexp (nil when it does not compile)
-	dialect  sync.Map // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
+	patterns sync.Map     // pattern source -> *regexp.Regexp (nil when it does not compile)
+	dialect  sync.Map     // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
+	dialects atomic.Int64 // schemas looked at by needs2020, to bound the dialect cache
 }
 
 // New returns a Generator configured by opts.

@@ -16,9 +16,13 @@ import (
 
 var errNeeds2020 = errors.New("schema uses a JSON Schema 2020-12 keyword")
 
+// maxDialects bounds the needs2020 cache, so that a caller building new schemas for every
+// call does not make it grow without end (a spec has far fewer schemas).
+const maxDialects = 1 << 14
+
 // needs2020 reports whether s, or a schema below it, uses a keyword that only kin-openapi's
 // JSON Schema 2020-12 validator checks (its built-in OpenAPI 3.0 validator ignores them).
-// The answer is cached per schema: loaded schemas do not change.
+// The answer is cached per schema (loaded schemas do not change), for up to maxDialects schemas.
 func (g *Generator) needs2020(s *openapi3.Schema) bool {
 	if v, ok := g.dialect.Load(s); ok {
 		return v.(bool)
@@ -30,7 +34,9 @@ func (g *Generator) needs2020(s *openapi3.Schema) bool {
 		return nil
 	})
 	found := errors.Is(err, errNeeds2020)
-	g.dialect.Store(s, found)
+	if g.dialects.Add(1) <= maxDialects {
+		g.dialect.Store(s, found)
+	}
 	return found
 }
 
