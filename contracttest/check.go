@@ -221,7 +221,11 @@ func (c *checker) headers(doc *openapi3.Response, resp *response) {
 			continue
 		}
 		v := headerValue(vals[0], h.Schema.Value)
-		if err := h.Schema.Value.VisitJSON(v); err != nil {
+		var opts []openapi3.SchemaValidationOption
+		if c.doc != nil && c.doc.IsOpenAPI31OrLater() {
+			opts = append(opts, openapi3.EnableJSONSchema2020())
+		}
+		if err := h.Schema.Value.VisitJSON(v, opts...); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %q does not match its schema", name, vals[0]))
 			want = append(want, name+" valid against its schema")
 		}

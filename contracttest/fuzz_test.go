@@ -48,7 +48,7 @@ func FuzzBodyMutations(f *testing.F) {
 		if json.Unmarshal([]byte(body), &v) != nil || schema.VisitJSON(v) != nil {
 			return
 		}
-		for _, m := range bodyMutations(schema, v) {
+		for _, m := range bodyMutations(schema, v, requestOpts) {
 			mutated := setAt(deepCopy(v), m.ptr, m.value, m.drop)
 			if !breaksOnly(schema.VisitJSON(mutated, requestOpts...), m.rule) {
 				t.Fatalf("mutation %s of %s does not break only %s", m.name(), body, m.rule)

@@ -197,7 +197,7 @@ var valueRules = []string{"type", "nullable", "enum", "pattern", "format", "mini
 
 // bodyMutations walks a valid body value with its schema and returns one mutation per constraint that can be
 // broken alone. Composite schemas (oneOf, anyOf, not) are not entered; allOf is not entered either.
-func bodyMutations(root *openapi3.Schema, body any) []mutation {
+func bodyMutations(root *openapi3.Schema, body any, opts []openapi3.SchemaValidationOption) []mutation {
 	var out []mutation
 	var walk func(s *openapi3.Schema, v any, ptr []string, depth int)
 	walk = func(s *openapi3.Schema, v any, ptr []string, depth int) {
@@ -208,7 +208,7 @@ func bodyMutations(root *openapi3.Schema, body any) []mutation {
 		for _, rule := range valueRules {
 			for _, c := range candidates(s, v, rule, false) {
 				mutated := setAt(deepCopy(body), ptr, c, false)
-				if breaksOnly(root.VisitJSON(mutated, requestOpts...), rule) {
+				if breaksOnly(root.VisitJSON(mutated, opts...), rule) {
 					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr)})
 					break
 				}
@@ -222,7 +222,7 @@ func bodyMutations(root *openapi3.Schema, body any) []mutation {
 				}
 				p := append(slices.Clone(ptr), name)
 				mutated := setAt(deepCopy(body), p, nil, true)
-				if breaksOnly(root.VisitJSON(mutated, requestOpts...), "required") {
+				if breaksOnly(root.VisitJSON(mutated, opts...), "required") {
 					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p})
 				}
 			}
@@ -242,7 +242,7 @@ func bodyMutations(root *openapi3.Schema, body any) []mutation {
 }
 
 // paramMutations returns the mutations of one scalar parameter whose valid value is v.
-func paramMutations(s *openapi3.Schema, v any) []mutation {
+func paramMutations(s *openapi3.Schema, v any, opts []openapi3.SchemaValidationOption) []mutation {
 	var out []mutation
 	if s == nil || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Type.Is(openapi3.TypeArray) || s.Type.Is(openapi3.TypeObject) {
 		return nil
@@ -252,7 +252,7 @@ func paramMutations(s *openapi3.Schema, v any) []mutation {
 			if str, ok := c.(string); ok && (str == "" || strings.ContainsAny(str, "/?#")) {
 				continue
 			}
-			if breaksOnly(s.VisitJSON(c, requestOpts...), rule) {
+			if breaksOnly(s.VisitJSON(c, opts...), rule) {
 				out = append(out, mutation{rule: rule, value: c})
 				break
 			}

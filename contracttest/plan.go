@@ -199,7 +199,7 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 	if pr.Schema == nil {
 		return "standin", true
 	}
-	val, _ := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+v.key+"/"+pr.In+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request})
+	val, _ := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+v.key+"/"+pr.In+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 	return val, true
 }
 
@@ -256,7 +256,7 @@ func (p *planner) generatedBody(op *openapi.Operation, mt *openapi3.MediaType, k
 	if mt == nil || mt.Schema == nil {
 		return nil, false
 	}
-	v, err := p.gen.Generate(mt.Schema, p.api.Name+"/"+op.ID+"/"+key+"/body", fake.Hint{Direction: fake.Request})
+	v, err := p.gen.Generate(mt.Schema, p.api.Name+"/"+op.ID+"/"+key+"/body", fake.Hint{Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 	return v, err == nil
 }
 
@@ -350,7 +350,7 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 				cur = f
 			}
 		}
-		for _, m := range paramMutations(pr.Schema.Value, cur) {
+		for _, m := range paramMutations(pr.Schema.Value, cur, p.api.SchemaOptions(requestOpts...)) {
 			r := base.clone()
 			p.setParam(r, pr, m.value)
 			add(pr.In+"-"+pr.Name+"-"+m.rule, "break "+m.rule+" of "+where, r, expectRejected)
@@ -372,8 +372,8 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			if b, ok := p.generatedBody(op, mt, "negative"); ok {
 				bodyValue = b
 			}
-			if mt.Schema.Value.VisitJSON(bodyValue, requestOpts...) == nil {
-				for _, m := range bodyMutations(mt.Schema.Value, bodyValue) {
+			if mt.Schema.Value.VisitJSON(bodyValue, p.api.SchemaOptions(requestOpts...)...) == nil {
+				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, p.api.SchemaOptions(requestOpts...)) {
 					mutated := setAt(deepCopy(bodyValue), m.ptr, m.value, m.drop)
 					r := base.clone()
 					r.bodyValue = mutated
@@ -410,7 +410,7 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
 			continue
 		}
-		v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request})
+		v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 		old := r.pathParams[pr.Name]
 		if err != nil || scalarString(v) == old {
 			continue

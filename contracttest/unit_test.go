@@ -97,7 +97,7 @@ func TestBodyMutationsBreakOneConstraint(t *testing.T) {
 	valid := map[string]any{"name": "Rex", "kind": "dog", "age": 3.0, "tag": "good"}
 	require.NoError(t, schema.VisitJSON(valid))
 	got := map[string]bool{}
-	for _, m := range bodyMutations(schema, valid) {
+	for _, m := range bodyMutations(schema, valid, requestOpts) {
 		got[m.where+" "+m.rule] = true
 		mutated := setAt(deepCopy(valid), m.ptr, m.value, m.drop)
 		require.True(t, breaksOnly(schema.VisitJSON(mutated, requestOpts...), m.rule), m.name())

@@ -76,7 +76,7 @@ func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool
 	if rp.media.Schema == nil {
 		return header, noBody
 	}
-	v, err := s.gen.Generate(rp.media.Schema, genKey(), fake.Hint{Direction: fake.Response})
+	v, err := s.gen.Generate(rp.media.Schema, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
 	if err != nil {
 		s.log.Warn("generated body does not satisfy its schema", "api", ex.api.api.Name, "operation", ex.op.ID,
 			"status", rp.status, "error", err)

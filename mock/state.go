@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/standin/standin/fixtures"
 	"github.com/standin/standin/openapi"
 	"github.com/standin/standin/scenarios"
@@ -151,10 +149,7 @@ func checkRecord(c *openapi.Collection, rec Record) error {
 	if v, ok := rec[c.Key]; !ok || v == nil {
 		return fmt.Errorf("missing key field %q", c.Key)
 	}
-	if c.Schema == nil || c.Schema.Value == nil {
-		return nil
-	}
-	if err := c.Schema.Value.VisitJSON(map[string]any(rec), openapi3.MultiErrors()); err != nil {
+	if err := c.Check(rec); err != nil {
 		return fmt.Errorf("does not match %s: %s", schemaName(c), schemaProblems(err))
 	}
 	return nil

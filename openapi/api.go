@@ -82,6 +82,16 @@ func (a *API) Router(prefix string) (routers.Router, error) {
 	return gorillamux.NewRouter(&doc)
 }
 
+// SchemaOptions returns opts plus what validating a value against one of the document's schemas needs: JSON
+// Schema 2020-12 rules for an OpenAPI 3.1 document (kin-openapi applies 3.0 rules unless told). openapi3filter
+// does this itself; direct VisitJSON calls go through here.
+func (a *API) SchemaOptions(opts ...openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
+	if a.Doc != nil && a.Doc.IsOpenAPI31OrLater() {
+		return append(opts, openapi3.EnableJSONSchema2020())
+	}
+	return opts
+}
+
 // Response returns the documented response for status, or nil.
 func (o *Operation) Response(status int) *openapi3.Response {
 	if o.Op.Responses == nil {

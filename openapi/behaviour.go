@@ -32,6 +32,9 @@ type Collection struct {
 	Settle time.Duration
 	// Inferred is true when the collection was inferred from paths rather than declared.
 	Inferred bool
+
+	// schemaOpts are the options validating a record needs (JSON Schema 2020-12 in an OpenAPI 3.1 document).
+	schemaOpts []openapi3.SchemaValidationOption
 }
 
 // Fields returns the property names a record of the collection may have.
@@ -259,6 +262,14 @@ func parseCollections(doc *openapi3.T, p *extParser) map[string]*Collection {
 	return out
 }
 
+// Check validates a record against the collection's schema, every failure collected; nil when it has no schema.
+func (c *Collection) Check(rec map[string]any) error {
+	if c.Schema == nil || c.Schema.Value == nil {
+		return nil
+	}
+	return c.Schema.Value.VisitJSON(rec, append(slices.Clone(c.schemaOpts), openapi3.MultiErrors())...)
+}
+
 // parseBehaviours reads every operation's x-standin block and infers CRUD for operations without one.
 func parseBehaviours(a *API, p *extParser) {
 	a.Collections = parseCollections(a.Doc, p)
@@ -270,6 +281,9 @@ func parseBehaviours(a *API, p *extParser) {
 		op.Behaviour = bp.parse(op.Ext)
 	}
 	inferBehaviours(a)
+	for _, c := range a.Collections {
+		c.schemaOpts = a.SchemaOptions()
+	}
 }
 
 type behaviourParser struct {

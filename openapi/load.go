@@ -262,7 +262,11 @@ func failingExample(doc *openapi3.T, path, method, name string) []string {
 			if !ok || ex == nil || ex.Value == nil || mt.Schema == nil || mt.Schema.Value == nil {
 				continue
 			}
-			if mt.Schema.Value.VisitJSON(ex.Value.Value, openapi3.MultiErrors()) != nil {
+			opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+			if doc.IsOpenAPI31OrLater() {
+				opts = append(opts, openapi3.EnableJSONSchema2020())
+			}
+			if mt.Schema.Value.VisitJSON(ex.Value.Value, opts...) != nil {
 				return append(prefix, "content", ct, "examples", name)
 			}
 		}
