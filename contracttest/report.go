@@ -238,3 +238,15 @@ func sortedResults(rs []*Result) []*Result {
 	})
 	return out
 }
+
+// collector keeps the plan and the results for a reporter that writes everything when the run ends.
+type collector struct {
+	plan    *Plan
+	results []*Result
+}
+
+// Begin records the plan.
+func (c *collector) Begin(p *Plan) { c.plan = p }
+
+// Case records a result.
+func (c *collector) Case(r *Result) { c.results = append(c.results, r) }

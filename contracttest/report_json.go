@@ -8,9 +8,8 @@ import (
 // JSONReporter writes the versioned JSON report (see the package comment) when the run ends. It is not safe
 // for concurrent use.
 type JSONReporter struct {
-	w       io.Writer
-	plan    *Plan
-	results []*Result
+	w io.Writer
+	collector
 }
 
 var _ Reporter = (*JSONReporter)(nil)
@@ -18,11 +17,6 @@ var _ Reporter = (*JSONReporter)(nil)
 // NewJSONReporter writes the report to w at End.
 func NewJSONReporter(w io.Writer) *JSONReporter { return &JSONReporter{w: w} }
 
-// Begin records the plan.
-func (j *JSONReporter) Begin(p *Plan) { j.plan = p }
-
-// Case records a result.
-func (j *JSONReporter) Case(r *Result) { j.results = append(j.results, r) }
 
 type jsonReport struct {
 	Version    int        `json:"version"`

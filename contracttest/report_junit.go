@@ -11,9 +11,8 @@ import (
 // name "<api>.<operationId>"), a failure element per failed case and a skipped element per skipped one. It is
 // not safe for concurrent use.
 type JUnitReporter struct {
-	w       io.Writer
-	plan    *Plan
-	results []*Result
+	w io.Writer
+	collector
 }
 
 var _ Reporter = (*JUnitReporter)(nil)
@@ -21,11 +20,6 @@ var _ Reporter = (*JUnitReporter)(nil)
 // NewJUnitReporter writes the XML to w at End.
 func NewJUnitReporter(w io.Writer) *JUnitReporter { return &JUnitReporter{w: w} }
 
-// Begin records the plan.
-func (j *JUnitReporter) Begin(p *Plan) { j.plan = p }
-
-// Case records a result.
-func (j *JUnitReporter) Case(r *Result) { j.results = append(j.results, r) }
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
