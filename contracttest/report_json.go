@@ -17,7 +17,6 @@ var _ Reporter = (*JSONReporter)(nil)
 // NewJSONReporter writes the report to w at End.
 func NewJSONReporter(w io.Writer) *JSONReporter { return &JSONReporter{w: w} }
 
-
 type jsonReport struct {
 	Version    int        `json:"version"`
 	API        string     `json:"api"`

@@ -20,7 +20,6 @@ var _ Reporter = (*JUnitReporter)(nil)
 // NewJUnitReporter writes the XML to w at End.
 func NewJUnitReporter(w io.Writer) *JUnitReporter { return &JUnitReporter{w: w} }
 
-
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
