@@ -130,9 +130,9 @@ func TestBehaviourAelystCreateSettles(t *testing.T) {
 			assign := stateDo(t, ts, http.MethodPost, "/aelyst/v1/contact/id:125/conversation/assignee", `{"assignee":1}`)
 			require.Equal(t, 449, assign.status)
 
-			clock.Add(tt.waitFor - time.Second)
+			clock.Advance(tt.waitFor - time.Second)
 			require.Equal(t, 449, stateDo(t, ts, http.MethodGet, "/aelyst/v1/contact/id:125", "").status)
-			clock.Add(time.Second)
+			clock.Advance(time.Second)
 			ready := stateDo(t, ts, http.MethodGet, "/aelyst/v1/contact/id:125", "")
 			require.Equal(t, 200, ready.status, "body %s", ready.body)
 			require.Equal(t, "Nadia", ready.json(t)["firstName"])

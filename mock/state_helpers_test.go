@@ -32,26 +32,11 @@ var stateAPIs = sync.OnceValues(func() ([]*openapi.API, error) {
 	return out, nil
 })
 
-// stateClock is a clock tests move by hand.
-type stateClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stateClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stateClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newStateClock() *stateClock {
-	return &stateClock{now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+// newStateClock is the fault tests' hand-moved clock, started on the date the state tests' figures assume.
+func newStateClock() *faultClock {
+	c := newFaultClock()
+	c.now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	return c
 }
 
 // stateServer starts the bundled APIs with cfg on httptest.
