@@ -78,7 +78,7 @@ func (s *Server) initState() error {
 	applyOverrides(seed, s.faults.startState, s.byName)
 	store := s.store
 	if store == nil {
-		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log})
+		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log, Check: h.checkStored})
 	}
 	hub, err := state.NewHub(context.Background(), store, seed)
 	if err != nil {
@@ -86,6 +86,21 @@ func (s *Server) initState() error {
 	}
 	h.hub = hub
 	s.closers = append(s.closers, hub.Close)
+	return nil
+}
+
+// checkStored re-validates a record read back from the state file against the current spec.
+func (h *stateArea) checkStored(coll, key string, rec Record) error {
+	c := h.colls[coll]
+	if c == nil {
+		return fmt.Errorf("the served specs have no collection %s", coll)
+	}
+	if err := checkRecord(c, rec); err != nil {
+		return err
+	}
+	if got := text(rec[c.Key]); got != key {
+		return fmt.Errorf("its %s is %s but it is stored under %s", c.Key, got, key)
+	}
 	return nil
 }
 

@@ -109,6 +109,27 @@ func (h *Hub) DeleteSnapshot(ctx context.Context, name string) error {
 	return p.Wait()
 }
 
+// Drop forgets a session's state (ErrBusy while it has writes not yet durable) and its settle marks: a later
+// Session of that name starts from the seed.
+func (h *Hub) Drop(ctx context.Context, name string) error {
+	p, err := h.store.Drop(ctx, name)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	delete(h.sessions, name)
+	h.mu.Unlock()
+	return p.Wait()
+}
+
+// Compact compacts the store's storage now when it can (a Compacter); it is a no-op otherwise.
+func (h *Hub) Compact(ctx context.Context) error {
+	if c, ok := h.store.(Compacter); ok {
+		return c.Compact(ctx)
+	}
+	return nil
+}
+
 // Close makes everything committed durable and closes the store.
 func (h *Hub) Close() error { return h.store.Close() }
 

@@ -1,25 +1,22 @@
 package state
 
 import (
-	"cmp"
 	"maps"
 	"slices"
-	"sync"
 )
 
-// mem holds the records of one session in memory. A mem made by fork shares its collections with its parent
-// until it first writes one (copy-on-write per collection), so a new session costs one small map whatever the
-// data size. Stored records are never changed in place: a write replaces the entry.
+// mem is one version of a session's records. It is immutable once built: a write makes a new mem that shares
+// every collection and tree node it does not change, so a version costs O(log n) per written record, a copy
+// of a session (a fork of the seed, a snapshot, what a reader holds) costs a pointer, and readers need no lock.
 type mem struct {
-	mu     sync.RWMutex // guards colls, shared and seq
-	colls  map[string]*collection
-	shared map[string]bool // collections still shared with another mem: copy before writing
-	seq    uint64          // the next insertion sequence number
+	colls map[string]*collection // never modified once the mem is published
+	seq   uint64                 // the next insertion sequence number
 }
 
-// collection maps keys to immutable entries.
+// collection is one collection of a version: its records by key and in insertion order.
 type collection struct {
-	byKey map[string]*storedEntry
+	byKey *tree[string, *storedEntry] // ordered by keyOrder(key)
+	bySeq *tree[uint64, *storedEntry] // insertion order
 }
 
 type storedEntry struct {
@@ -30,190 +27,190 @@ type storedEntry struct {
 
 var _ Reader = (*mem)(nil)
 
-func newMem() *mem {
-	return &mem{colls: map[string]*collection{}, shared: map[string]bool{}}
-}
+var emptyMem = &mem{colls: map[string]*collection{}}
 
-// newMemFrom builds a mem holding a copy of st.
-func newMemFrom(st State) *mem {
-	m := newMem()
-	m.load(st)
-	return m
-}
-
-// load replaces the content with st; m.mu must be held or m unshared.
-func (m *mem) load(st State) {
-	m.colls = make(map[string]*collection, len(st))
-	m.shared = map[string]bool{}
-	for name, entries := range st {
-		c := &collection{byKey: make(map[string]*storedEntry, len(entries))}
-		for _, e := range entries {
-			if old, ok := c.byKey[e.Key]; ok {
-				old.rec = DeepCopyRecord(e.Record)
-				continue
+// keyOrder is the order of keys in the byKey tree: integers (without leading zeros, up to 18 digits) by value,
+// then every other key as text.
+func keyOrder(key string) string {
+	if n := len(key); n > 0 && n <= 18 && (key[0] != '0' || n == 1) {
+		digits := true
+		for i := 0; i < n; i++ {
+			if key[i] < '0' || key[i] > '9' {
+				digits = false
+				break
 			}
-			c.byKey[e.Key] = &storedEntry{seq: m.seq, key: e.Key, rec: DeepCopyRecord(e.Record)}
-			m.seq++
 		}
-		m.colls[name] = c
-	}
-}
-
-// loadOwned replaces the content with st without copying its records, which m owns from now on; m must be
-// unshared.
-func (m *mem) loadOwned(st State) {
-	m.colls = make(map[string]*collection, len(st))
-	m.shared = map[string]bool{}
-	for name, entries := range st {
-		c := &collection{byKey: make(map[string]*storedEntry, len(entries))}
-		for _, e := range entries {
-			if old, ok := c.byKey[e.Key]; ok {
-				old.rec = e.Record
-				continue
-			}
-			c.byKey[e.Key] = &storedEntry{seq: m.seq, key: e.Key, rec: e.Record}
-			m.seq++
+		if digits {
+			return "\x00" + string(rune('a'+n)) + key
 		}
-		m.colls[name] = c
 	}
+	return "\x01" + key
 }
 
-// fork returns a mem that starts with m's content and shares its collections until it writes them.
-func (m *mem) fork() *mem {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	f := &mem{colls: maps.Clone(m.colls), shared: make(map[string]bool, len(m.colls)), seq: m.seq}
-	for name := range m.colls {
-		f.shared[name] = true
-		m.shared[name] = true
+// newMemFrom builds a version holding st; the records are copied when copyRecs is set, else owned by the mem
+// from now on.
+func newMemFrom(st State, copyRecs bool) *mem {
+	b := newBuilder(emptyMem)
+	for _, name := range slices.Sorted(maps.Keys(st)) {
+		b.replace(name, st[name], copyRecs)
 	}
-	return f
-}
-
-// writable returns the collection for writing, copying it first when it is shared; m.mu must be held.
-func (m *mem) writable(name string) *collection {
-	c := m.colls[name]
-	if c == nil {
-		c = &collection{byKey: map[string]*storedEntry{}}
-		m.colls[name] = c
-		return c
-	}
-	if m.shared[name] {
-		c = &collection{byKey: maps.Clone(c.byKey)}
-		m.colls[name] = c
-		delete(m.shared, name)
-	}
-	return c
+	return b.done()
 }
 
 // Get returns the stored record (not a copy).
 func (m *mem) Get(coll, key string) (Record, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	c := m.colls[coll]
 	if c == nil {
 		return nil, ErrNotFound
 	}
-	e, ok := c.byKey[key]
+	e, ok := c.byKey.get(keyOrder(key))
 	if !ok {
 		return nil, ErrNotFound
 	}
 	return e.rec, nil
 }
 
-// Scan yields the stored records in insertion order.
-func (m *mem) Scan(coll string, fn func(key string, rec Record) bool) error {
-	for _, e := range m.ordered(coll) {
-		if !fn(e.key, e.rec) {
-			return nil
-		}
+// Scan yields the stored records in insertion order, from the from-th on.
+func (m *mem) Scan(coll string, from int, fn func(key string, rec Record) bool) error {
+	if c := m.colls[coll]; c != nil {
+		c.bySeq.each(max(from, 0), func(_ uint64, e *storedEntry) bool { return fn(e.key, e.rec) })
 	}
 	return nil
 }
 
 func (m *mem) Len(coll string) (int, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	if c := m.colls[coll]; c != nil {
-		return len(c.byKey), nil
+		return c.bySeq.len(), nil
 	}
 	return 0, nil
 }
 
 func (m *mem) Collections() ([]string, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	return slices.Sorted(maps.Keys(m.colls)), nil
 }
 
-// ordered returns the collection's entries in insertion order. Entries are immutable once stored, so they are
-// sorted (and read by the caller) outside the lock.
-func (m *mem) ordered(coll string) []*storedEntry {
-	m.mu.RLock()
-	c := m.colls[coll]
-	var entries []*storedEntry
-	if c != nil {
-		entries = slices.Collect(maps.Values(c.byKey))
+func (m *mem) MaxKey(coll string) (string, bool, error) {
+	if c := m.colls[coll]; c != nil {
+		if _, e, ok := c.byKey.last(); ok {
+			return e.key, true, nil
+		}
 	}
-	m.mu.RUnlock()
-	slices.SortFunc(entries, func(a, b *storedEntry) int { return cmp.Compare(a.seq, b.seq) })
-	return entries
+	return "", false, nil
 }
 
 // state returns a deep copy of everything stored.
 func (m *mem) state() State {
-	names, _ := m.Collections()
-	st := make(State, len(names))
-	for _, name := range names {
-		entries := m.ordered(name)
-		out := make([]Entry, len(entries))
-		for i, e := range entries {
-			out[i] = Entry{Key: e.key, Record: DeepCopyRecord(e.rec)}
-		}
+	st := make(State, len(m.colls))
+	for name, c := range m.colls {
+		out := make([]Entry, 0, c.bySeq.len())
+		c.bySeq.each(0, func(_ uint64, e *storedEntry) bool {
+			out = append(out, Entry{Key: e.key, Record: DeepCopyRecord(e.rec)})
+			return true
+		})
 		st[name] = out
 	}
 	return st
 }
 
-// apply makes ops visible at once; the records in ops are owned by m from now on. seed is what OpSeed returns to.
-func (m *mem) apply(ops []Op, seed *mem) {
-	var forks []*mem // one fresh fork of the seed per OpSeed, made before m.mu: fork locks the seed
-	for _, op := range ops {
-		if op.Kind == OpSeed {
-			forks = append(forks, seed.fork())
-		}
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// apply returns the version after ops; the records in ops are owned by the new version from now on. seed is
+// what OpSeed returns to.
+func (m *mem) apply(ops []Op, seed *mem) *mem {
+	b := newBuilder(m)
 	for _, op := range ops {
 		switch op.Kind {
 		case OpPut:
-			c := m.writable(op.Coll)
-			seq := m.seq
-			if old, ok := c.byKey[op.Key]; ok {
-				seq = old.seq
-			} else {
-				m.seq++
-			}
-			c.byKey[op.Key] = &storedEntry{seq: seq, key: op.Key, rec: op.Record}
+			b.put(op.Coll, op.Key, op.Record)
 		case OpDelete:
-			if c := m.colls[op.Coll]; c != nil && c.byKey[op.Key] != nil {
-				delete(m.writable(op.Coll).byKey, op.Key)
-			}
+			b.delete(op.Coll, op.Key)
 		case OpReset:
-			m.load(op.State)
-		case OpSeed:
-			f := forks[0]
-			forks = forks[1:]
-			m.colls, m.shared, m.seq = f.colls, f.shared, f.seq
-		case OpCollection:
-			c := &collection{byKey: make(map[string]*storedEntry, len(op.Entries))}
-			for _, e := range op.Entries {
-				c.byKey[e.Key] = &storedEntry{seq: m.seq, key: e.Key, rec: e.Record}
-				m.seq++
+			seq := b.seq // sequence numbers keep rising, so a record never takes the place of a seed record by chance
+			b = newBuilder(emptyMem)
+			b.seq = seq
+			for _, name := range slices.Sorted(maps.Keys(op.State)) {
+				b.replace(name, op.State[name], false)
 			}
-			m.colls[op.Coll] = c
-			delete(m.shared, op.Coll)
+		case OpSeed:
+			b = newBuilder(seed) // the seed's own records and places; new records go after them
+		case OpCollection:
+			b.replace(op.Coll, op.Entries, false)
 		}
 	}
+	return b.done()
+}
+
+// builder makes a new version from an old one.
+type builder struct {
+	base  *mem
+	colls map[string]*collection // nil until the first write
+	seq   uint64
+}
+
+func newBuilder(base *mem) *builder { return &builder{base: base, seq: base.seq} }
+
+func (b *builder) coll(name string) *collection {
+	if b.colls == nil {
+		b.colls = maps.Clone(b.base.colls)
+	}
+	c := b.colls[name]
+	if c == nil {
+		return &collection{}
+	}
+	cp := *c
+	return &cp
+}
+
+func (b *builder) put(coll, key string, rec Record) {
+	c := b.coll(coll)
+	ko := keyOrder(key)
+	seq := b.seq
+	if old, ok := c.byKey.get(ko); ok {
+		seq = old.seq
+	} else {
+		b.seq++
+	}
+	e := &storedEntry{seq: seq, key: key, rec: rec}
+	c.byKey = c.byKey.set(ko, e, strPri(key))
+	c.bySeq = c.bySeq.set(seq, e, mix(seq))
+	b.colls[coll] = c
+}
+
+func (b *builder) delete(coll, key string) {
+	c := b.coll(coll)
+	ko := keyOrder(key)
+	old, ok := c.byKey.get(ko)
+	if !ok {
+		return
+	}
+	c.byKey, _ = c.byKey.del(ko)
+	c.bySeq, _ = c.bySeq.del(old.seq)
+	b.colls[coll] = c
+}
+
+// replace makes a collection hold entries in their order (a repeated key keeps its first place and its last
+// record).
+func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
+	if b.colls == nil {
+		b.colls = maps.Clone(b.base.colls)
+	}
+	b.colls[coll] = &collection{}
+	for _, e := range entries {
+		rec := e.Record
+		if copyRecs {
+			rec = DeepCopyRecord(rec)
+		}
+		if rec == nil {
+			rec = Record{}
+		}
+		b.put(coll, e.Key, rec)
+	}
+}
+
+func (b *builder) done() *mem {
+	if b.colls == nil {
+		if b.seq == b.base.seq {
+			return b.base
+		}
+		return &mem{colls: b.base.colls, seq: b.seq}
+	}
+	return &mem{colls: b.colls, seq: b.seq}
 }

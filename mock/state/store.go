@@ -9,6 +9,9 @@ import (
 // ErrNotFound reports a record, session or snapshot that does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrBusy reports a session that cannot be dropped now: it has writes that are not durable yet.
+var ErrBusy = errors.New("session has writes not yet durable")
+
 // Record is one stored record: JSON values as encoding/json decodes them (map[string]any, []any, string,
 // float64, bool, nil).
 type Record = map[string]any
@@ -37,13 +40,16 @@ type Snapshot struct {
 type Reader interface {
 	// Get returns the record stored under key, or ErrNotFound.
 	Get(coll, key string) (Record, error)
-	// Scan calls fn with each record of the collection in insertion order until fn returns false. An unknown
-	// collection is empty.
-	Scan(coll string, fn func(key string, rec Record) bool) error
+	// Scan calls fn with each record of the collection in insertion order, from the from-th (counting from 0)
+	// on, until fn returns false. An unknown collection is empty. Skipping is O(log n) for the in-memory store.
+	Scan(coll string, from int, fn func(key string, rec Record) bool) error
 	// Len is the number of records in the collection.
 	Len(coll string) (int, error)
 	// Collections names the collections that exist, sorted.
 	Collections() ([]string, error)
+	// MaxKey returns the greatest key of the collection, integer keys ordered by value and before any other
+	// (ok is false for an empty collection).
+	MaxKey(coll string) (key string, ok bool, err error)
 }
 
 // OpKind names a change in a transaction.
@@ -97,6 +103,9 @@ type Store interface {
 	// disk; the caller waits on the Pending it returns, after every lock is released. An implementation may call
 	// fn more than once (optimistic concurrency); fn must have no effect outside its return values then.
 	Update(ctx context.Context, session string, fn func(cur, seed Reader) ([]Op, error)) (Pending, error)
+	// Drop forgets a session: its state is gone and a later Update starts from the seed. It returns ErrBusy
+	// (and keeps the session) while the session has changes that are not durable yet.
+	Drop(ctx context.Context, session string) (Pending, error)
 	// Snapshots lists the named snapshots, sorted by name.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
 	// GetSnapshot returns a named snapshot (its State must not be modified), or ErrNotFound.
@@ -107,6 +116,11 @@ type Store interface {
 	DeleteSnapshot(ctx context.Context, name string) (Pending, error)
 	// Close makes everything committed durable and releases the store's resources.
 	Close() error
+}
+
+// Compacter is a Store whose storage can be compacted on demand (Hub.Compact).
+type Compacter interface {
+	Compact(ctx context.Context) error
 }
 
 // done is a Pending that is already durable.

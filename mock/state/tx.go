@@ -91,16 +91,33 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 // Scan calls fn with each record of the collection in insertion order until fn returns false. The records are
 // the stored ones, not copies: fn must not modify or keep them (copy what it keeps with DeepCopyRecord).
 func (tx *Tx) Scan(coll string, fn func(key string, rec Record) bool) error {
+	return tx.ScanFrom(coll, 0, fn)
+}
+
+// ScanFrom is Scan starting at the from-th record (counting from 0): a page of a list costs O(log n + page),
+// not the whole collection, when the transaction has not written the collection.
+func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bool) error {
 	if err := tx.ctx.Err(); err != nil {
 		return err
 	}
 	c := tx.colls[coll]
 	if c == nil {
-		return tx.base.Scan(coll, fn)
+		return tx.base.Scan(coll, from, fn)
+	}
+	if from > 0 {
+		skip := from
+		inner := fn
+		fn = func(key string, rec Record) bool {
+			if skip > 0 {
+				skip--
+				return true
+			}
+			return inner(key, rec)
+		}
 	}
 	stopped := false
 	if !c.replaced {
-		err := tx.base.Scan(coll, func(key string, rec Record) bool {
+		err := tx.base.Scan(coll, 0, func(key string, rec Record) bool {
 			if r, ok := c.recs[key]; ok {
 				if r.deleted || r.appended {
 					return true
@@ -136,6 +153,25 @@ func (tx *Tx) Len(coll string) (int, error) {
 	n := 0
 	err := tx.Scan(coll, func(string, Record) bool { n++; return true })
 	return n, err
+}
+
+// MaxKey returns the greatest key of the collection, integer keys ordered by value and before any other (ok
+// is false for an empty collection): O(log n) when the transaction has not written the collection.
+func (tx *Tx) MaxKey(coll string) (string, bool, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return "", false, err
+	}
+	if tx.colls[coll] == nil {
+		return tx.base.MaxKey(coll)
+	}
+	best, found := "", false
+	err := tx.Scan(coll, func(key string, _ Record) bool {
+		if !found || keyOrder(key) > keyOrder(best) {
+			best, found = key, true
+		}
+		return true
+	})
+	return best, found, err
 }
 
 // Collections names the collections that exist, sorted.
@@ -253,7 +289,7 @@ func (tx *Tx) Reset(st State) error {
 		return err
 	}
 	cp := CopyState(st)
-	tx.base, tx.colls = newMemFrom(cp), map[string]*txColl{}
+	tx.base, tx.colls = newMemFrom(cp, false), map[string]*txColl{}
 	tx.ops = append(tx.ops, Op{Kind: OpReset, State: cp})
 	tx.settles, tx.clear = nil, true
 	return nil

@@ -146,15 +146,15 @@ func TestTx(t *testing.T) {
 	}
 }
 
-func TestForkIsCopyOnWrite(t *testing.T) {
+func TestVersionsShareWhatTheyDoNotChange(t *testing.T) {
 	seed := newMemFrom(State{
 		"a/x": {{Key: "1", Record: Record{"id": "1", "v": "seed"}}},
 		"a/y": {{Key: "9", Record: Record{"id": "9"}}},
-	})
-	one, two := seed.fork(), seed.fork()
-	one.apply([]Op{{Kind: OpPut, Coll: "a/x", Key: "1", Record: Record{"id": "1", "v": "one"}},
+	}, true)
+	one := seed.apply([]Op{{Kind: OpPut, Coll: "a/x", Key: "1", Record: Record{"id": "1", "v": "one"}},
 		{Kind: OpPut, Coll: "a/x", Key: "2", Record: Record{"id": "2"}}}, seed)
-	two.apply([]Op{{Kind: OpDelete, Coll: "a/x", Key: "1"}}, seed)
+	two := seed.apply([]Op{{Kind: OpDelete, Coll: "a/x", Key: "1"}}, seed)
+	back := one.apply([]Op{{Kind: OpSeed}}, seed)
 
 	tests := []struct {
 		name  string
@@ -162,22 +162,29 @@ func TestForkIsCopyOnWrite(t *testing.T) {
 		want  []Entry
 	}{
 		{"seed untouched", seed, []Entry{{"1", Record{"id": "1", "v": "seed"}}}},
-		{"first fork", one, []Entry{{"1", Record{"id": "1", "v": "one"}}, {"2", Record{"id": "2"}}}},
-		{"second fork", two, []Entry{}},
+		{"first version", one, []Entry{{"1", Record{"id": "1", "v": "one"}}, {"2", Record{"id": "2"}}}},
+		{"second version", two, []Entry{}},
+		{"back to the seed", back, []Entry{{"1", Record{"id": "1", "v": "seed"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := []Entry{}
-			require.NoError(t, tt.store.Scan("a/x", func(key string, rec Record) bool {
+			require.NoError(t, tt.store.Scan("a/x", 0, func(key string, rec Record) bool {
 				got = append(got, Entry{Key: key, Record: rec})
 				return true
 			}))
 			require.Equal(t, tt.want, got)
-			n, err := tt.store.Len("a/y")
-			require.NoError(t, err)
-			require.Equal(t, 1, n, "an unwritten collection stays shared")
+			require.Same(t, seed.colls["a/y"], tt.store.colls["a/y"], "an unwritten collection is shared")
 		})
 	}
-	require.True(t, one.shared["a/y"])
-	require.False(t, one.shared["a/x"])
+}
+
+func TestMaxKeyOrdersIntegersByValue(t *testing.T) {
+	m := newMemFrom(State{"a/x": {{Key: "9"}, {Key: "10"}, {Key: "2"}}, "a/y": {{Key: "9"}, {Key: "abc"}, {Key: "10"}}}, true)
+	for coll, want := range map[string]string{"a/x": "10", "a/y": "abc", "a/z": ""} {
+		got, ok, err := m.MaxKey(coll)
+		require.NoError(t, err)
+		require.Equal(t, want != "", ok)
+		require.Equal(t, want, got, coll)
+	}
 }
