@@ -26,7 +26,6 @@ type MemoryOptions struct {
 	Check func(coll, key string, rec Record) error
 }
 
-
 // Memory is the in-memory Store. Each session is a chain of immutable versions (persistent ordered trees): a
 // new session shares the seed, a write costs O(log n) in the collection's size, readers take no lock and see
 // one consistent version, and a version is copied by copying a pointer. With MemoryOptions.File every change

@@ -20,7 +20,7 @@ type replay struct {
 	sessions  map[string]*mem
 	snapshots map[string]Snapshot
 
-	quarantine *os.File // FILE.quarantine, opened on the first record set aside
+	quarantine  *os.File // FILE.quarantine, opened on the first record set aside
 	quarantined int
 }
 
