@@ -163,7 +163,10 @@ func (m *Memory) Update(ctx context.Context, session string, fn func(cur, seed R
 
 // update runs one transaction; s.wmu is held.
 func (m *Memory) update(s *memSession, seed *mem, fn func(cur, seed Reader) ([]Op, error)) (Pending, error) {
-	base, epoch := s.latest.Load(), s.epoch.Load()
+	// The epoch first: a rollback stores latest before bumping the epoch, so a base read after a rollback began
+	// is either the rolled-back version or caught by the epoch check when the line is queued.
+	epoch := s.epoch.Load()
+	base := s.latest.Load()
 	ops, err := fn(base, seed)
 	if err != nil {
 		return nil, err
