@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // MemoryOptions configures NewMemory. The zero value keeps state in memory only.
@@ -358,7 +360,7 @@ func (m *Memory) cut() func(w *lineWriter) error {
 // in their place, and the records it holds that the seed does not (changed in place, or added, in order).
 func delta(session string, seed, v *mem) logLine {
 	l := logLine{Op: "state", Session: session, Base: "seed"}
-	for _, coll := range sortedKeys(seed.colls) {
+	for _, coll := range jsonvalue.SortedKeys(seed.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue
@@ -381,7 +383,7 @@ func delta(session string, seed, v *mem) logLine {
 			l.Deletes[coll] = dels
 		}
 	}
-	for _, coll := range sortedKeys(v.colls) {
+	for _, coll := range jsonvalue.SortedKeys(v.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue
