@@ -222,3 +222,57 @@ func (l *legacyStore) ordered(coll string) []*legacyEntry {
 	slices.SortFunc(entries, func(a, b *legacyEntry) int { return cmp.Compare(a.seq, b.seq) })
 	return entries
 }
+
+// BenchmarkAtTheCap lists the record counts of 5,000 sessions that each wrote, and resets them all, with the
+// seed at 10,000 records.
+func BenchmarkAtTheCap(b *testing.B) {
+	ctx := context.Background()
+	const sessions = 5000
+	h, err := NewHub(ctx, NewMemory(MemoryOptions{}), benchSeed(10_000), HubOptions{MaxSessions: sessions})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	all := make([]*Session, sessions)
+	write := func() {
+		for i := range all {
+			s, err := h.Session("s" + strconv.Itoa(i))
+			if err == nil {
+				err = s.Update(ctx, func(tx *Tx) error { return tx.Put("a/x", "new", Record{"id": "new"}) })
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			all[i] = s
+		}
+	}
+	write()
+	b.Run("list", func(b *testing.B) {
+		for b.Loop() {
+			total := 0
+			for _, s := range all {
+				err := s.View(ctx, func(tx *Tx) error {
+					names, err := tx.Collections()
+					for _, name := range names {
+						n, _ := tx.Len(name)
+						total += n
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if total != sessions*10_001 {
+				b.Fatal(total)
+			}
+		}
+	})
+	b.Run("reset", func(b *testing.B) {
+		for b.Loop() {
+			if err := h.ResetAll(ctx, all); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
