@@ -49,7 +49,7 @@ type memSession struct {
 	// wmu serialises the writers of the session: held from reading through building the new version and
 	// queueing its line, never while waiting for the disk.
 	wmu      sync.Mutex
-	dropped  atomic.Bool                 // the session is gone: look it up again
+	dropped  atomic.Bool                   // the session is gone: look it up again
 	dropping atomic.Pointer[chan struct{}] // while its drop line is on the way to the disk; closed when settled
 
 	latest  atomic.Pointer[mem] // the newest version, what the next writer builds on; set under wmu and the log's lock
