@@ -161,4 +161,3 @@ func (rd *reader) fetch(u *url.URL) ([]byte, error) {
 	}
 	return data, nil
 }
-
