@@ -114,8 +114,8 @@ func TestBodyMutationsBreakOneConstraint(t *testing.T) {
 
 func TestCurlMasksCredentials(t *testing.T) {
 	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"cc_s3cret"}, "Accept": {"application/json"}}
-	masked := maskHeader(h, secretNames{headers: []string{"Authorization", "x-api-key"}})
-	info := RequestInfo{Method: "POST", URL: maskURL("http://h/p?api_key=s3cret&q=it's", secretNames{query: []string{"api_key"}}), Header: masked, Body: `{"a":"it's"}`}
+	masked := maskHeader(h, []string{"cc_s3cret", "s3cret"})
+	info := RequestInfo{Method: "POST", URL: maskURL("http://h/p?api_key=s3cret&q=it's", []string{"s3cret"}), Header: masked, Body: `{"a":"it's"}`}
 	line := curl(info)
 	require.NotContains(t, line, "s3cret")
 	require.Contains(t, line, "'Authorization: Bearer ****'")

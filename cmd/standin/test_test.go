@@ -102,7 +102,7 @@ func TestTestCommand(t *testing.T) {
 		{name: "unknown include", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--include", "nosuchop"}, code: 2, stderr: []string{"nosuchop"}},
 		{name: "bad rate", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--rate", "fast"}, code: 2, stderr: []string{"not a rate"}},
 		{name: "unreachable target", args: []string{"--spec", spec, "--target", deadURL + "/v1"}, code: 2, stderr: []string{"unreachable"}},
-		{name: "base path hint", args: []string{"--spec", spec, "--target", goodTS.URL, "--dry-run"}, code: 0, stderr: []string{"did you mean " + goodTS.URL + "/v1"}},
+		{name: "base path hint", args: []string{"--spec", spec, "--target", goodTS.URL, "--dry-run"}, code: 0, stdout: []string{"did you mean " + goodTS.URL + "/v1?"}},
 		{name: "vars file", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--vars", writeVars(t, dir), "--bearer", "tok", "--dry-run"}, code: 0},
 		{name: "json to stdout, text to stderr", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--bearer", "tok", "--json", "-"},
 			code: 0, stdout: []string{`"version": 1`, `"checkNames"`}, stderr: []string{"standin test: contract-ping", "Coverage"}},
