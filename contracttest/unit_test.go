@@ -139,3 +139,16 @@ func TestEchoedCredentialsAreMasked(t *testing.T) {
 	require.NotContains(t, js.String(), "s3cret")
 	require.Contains(t, js.String(), "bad token Bearer ****")
 }
+
+// TestIssue11HugeLimitsAreNotBuilt: a maxLength or maxItems of millions (common in generated documents) is not
+// broken by building a value of that size.
+func TestIssue11HugeLimitsAreNotBuilt(t *testing.T) {
+	huge := uint64(1 << 31)
+	s := &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: &huge}
+	require.Empty(t, candidates(s, "abc", "maxLength", false))
+	small := uint64(4)
+	got := candidates(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: &small}, "abc", "maxLength", false)
+	require.Equal(t, []any{"abccc"}, got)
+	arr := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: &huge}
+	require.Empty(t, candidates(arr, []any{"a"}, "maxItems", false))
+}
