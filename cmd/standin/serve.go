@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	var apiNames listFlag
 	fs.Var(&apiNames, "api", "bundled API `NAME`s to serve, comma-separated or repeated: carecycle, aelyst, cinnox")
 	var specs, denyKeys, faults, scenarioNames repeatFlag
-	fs.Var(&specs, "spec", "serve the OpenAPI 3 document in `FILE` as well (repeatable); mounted at /<x-standin name or file name>")
+	fs.Var(&specs, "spec", "serve the OpenAPI 3.x or Swagger 2.0 document in `FILE` or at an http(s) URL as well (repeatable); mounted at /<x-standin name or file name>")
 	seed := fs.Uint64("seed", 0, "`seed` for generated data; the same seed gives the same answers (0: a fixed default)")
 	logFormat := logFormatFlag("text")
 	fs.Var(&logFormat, "log-format", "request log `format` on stderr: text or json")
@@ -121,6 +121,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
 	scenarioDir := fs.String("scenario-dir", "", "folder of your own scenario files, searched before the bundled ones (`DIR`)")
 	rateLimit := fs.Bool("rate-limit", false, "enforce the rate limits the specs declare (off by default)")
+	// Loading documents (issue 9): --strict, --warnings, --watch.
+	var lf loadFlags
+	lf.register(fs, true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -134,9 +137,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return usageError("--settle must not be negative")
 	}
 
-	apis, err := loadServeAPIs(ctx, apiNames, specs)
+	apis, err := loadServeAPIs(ctx, apiNames, specs, lf.options())
 	if err != nil {
 		return err
+	}
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
 	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
@@ -211,8 +217,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// loadServeAPIs loads the named bundled APIs and the spec files; no name and no file means every bundled API.
-func loadServeAPIs(ctx context.Context, names, specs []string) ([]*openapi.API, error) {
+// loadServeAPIs loads the named bundled APIs and the spec files or URLs; no name and no file means every bundled
+// API.
+func loadServeAPIs(ctx context.Context, names, specs []string, opts openapi.Options) ([]*openapi.API, error) {
 	if len(names) == 0 && len(specs) == 0 {
 		names = openapi.Bundled()
 	}
@@ -225,7 +232,7 @@ func loadServeAPIs(ctx context.Context, names, specs []string) ([]*openapi.API, 
 		apis = append(apis, api)
 	}
 	for _, path := range specs {
-		api, err := openapi.LoadFile(ctx, path)
+		api, err := openapi.LoadWith(ctx, path, opts)
 		if err != nil {
 			return nil, usageError(fmt.Sprintf("--spec %s: %v\n(run 'standin spec check %s' to list every problem)", path, err, path))
 		}

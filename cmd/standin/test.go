@@ -68,7 +68,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 		seed                                                                     uint64
 	)
 	fs.StringVar(&apiName, "api", "", "bundled API to test against: "+strings.Join(openapi.Bundled(), ", "))
-	fs.StringVar(&specFile, "spec", "", "OpenAPI document to test against (instead of --api)")
+	fs.StringVar(&specFile, "spec", "", "OpenAPI 3.x or Swagger 2.0 document (a file or an http(s) URL) to test against (instead of --api)")
 	fs.StringVar(&target, "target", "", "base URL of the server under test; replaces the spec's server URL including its base path")
 	fs.StringVar(&apiKey, "api-key", "", "API key for apiKey security schemes (default $STANDIN_API_KEY); never printed")
 	fs.StringVar(&bearer, "bearer", "", "token for bearer security schemes (default $STANDIN_BEARER); never printed")
@@ -85,6 +85,8 @@ func runTest(ctx context.Context, args []string, e env) error {
 	fs.StringVar(&junitFile, "junit", "", "write a JUnit XML report to `file` (- for stdout)")
 	fs.Uint64Var(&seed, "seed", 0, "seed of the generated requests; the same seed sends the same requests (0: the default seed 1)")
 	fs.BoolVar(&noProgress, "no-progress", false, "print a plain line per case even on a terminal")
+	var lf loadFlags // --strict, --warnings (issue 9)
+	lf.register(fs, false)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -104,11 +106,12 @@ func runTest(ctx context.Context, args []string, e env) error {
 	if apiName != "" {
 		api, err = openapi.Load(ctx, apiName)
 	} else {
-		api, err = openapi.LoadFile(ctx, specFile)
+		api, err = openapi.LoadWith(ctx, specFile, lf.options())
 	}
 	if err != nil {
 		return usageError(err.Error())
 	}
+	loadNotes(e.stderr, api, lf.warnings)
 	if apiKey == "" {
 		apiKey = e.getenv("STANDIN_API_KEY")
 	}
@@ -170,7 +173,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 	var cfgErr *contracttest.ConfigError
 	switch {
 	case errors.As(err, &cfgErr):
-		return usageError(cfgErr.Error())
+		return usageError(flagName(cfgErr.Field) + ": " + cfgErr.Err.Error())
 	case errors.Is(err, contracttest.ErrUnreachable):
 		return &exitError{code: 2, msg: err.Error()}
 	case err != nil:
