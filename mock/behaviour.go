@@ -17,6 +17,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
@@ -32,12 +33,7 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 				next.ServeHTTP(w, r)
 				return
 			}
-			ss, err := storeOf(ex.session)
-			if err != nil {
-				next.ServeHTTP(w, r)
-				return
-			}
-			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, ss: ss, now: s.clock.Now()}
+			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
 			if fail := run.do(); fail != nil {
 				if r.Context().Err() != nil {
 					ex.answeredBy = "behaviour" // the client hung up: nobody to answer; the journal says 499
@@ -65,13 +61,14 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 
 // behaviourRun is one execution of a behaviour.
 type behaviourRun struct {
-	s   *Server
-	rt  *apiRuntime
-	ex  *exchange
-	r   *http.Request
-	b   *openapi.Behaviour
-	ss  *sessionStore
-	now time.Time
+	s    *Server
+	rt   *apiRuntime
+	ex   *exchange
+	r    *http.Request
+	b    *openapi.Behaviour
+	sess *state.Session
+	tx   *state.Tx // the transaction the behaviour reads and writes in
+	now  time.Time
 
 	coll   *openapi.Collection
 	qcoll  string // qualified collection name
@@ -98,6 +95,9 @@ type bFailure struct {
 
 func internal(err error) *bFailure { return &bFailure{kind: "internal", err: err} }
 
+// errBehaviourFailed ends the transaction of a behaviour that answers an error, so nothing it wrote is kept.
+var errBehaviourFailed = errors.New("behaviour answered an error")
+
 // do runs the behaviour; a nil result means ex.result holds the answer.
 func (br *behaviourRun) do() *bFailure {
 	b := br.b
@@ -115,19 +115,31 @@ func (br *behaviourRun) do() *bFailure {
 		}
 	}
 	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete
-	var t ticket
-	if writes {
-		br.ss.rmw.Lock()
-		f := br.write(&t)
-		br.ss.rmw.Unlock()
+	var f *bFailure
+	run := func(tx *state.Tx) error {
+		br.tx = tx
+		defer func() { br.tx = nil }()
+		if writes {
+			f = br.write()
+		} else {
+			f = br.read()
+		}
 		if f != nil {
-			return f
+			return errBehaviourFailed // nothing the transaction wrote is kept
 		}
-		if err := br.ss.durable(t); err != nil {
-			return internal(err)
-		}
-	} else if f := br.read(); f != nil {
+		return nil
+	}
+	var err error
+	if writes {
+		err = br.sess.Update(br.r.Context(), run)
+	} else {
+		err = br.sess.View(br.r.Context(), run)
+	}
+	if f != nil {
 		return f
+	}
+	if err != nil {
+		return internal(err)
 	}
 	status := b.Status
 	if status == 0 {
@@ -172,9 +184,8 @@ func (br *behaviourRun) read() *bFailure {
 	return internal(fmt.Errorf("action %q reads nothing", br.b.Action))
 }
 
-// write runs a create, update or delete; ss.rmw is held.
-func (br *behaviourRun) write(t *ticket) *bFailure {
-	ctx := br.r.Context()
+// write runs a create, update or delete in br.tx.
+func (br *behaviourRun) write() *bFailure {
 	b := br.b
 	var err error
 	switch b.Action {
@@ -192,11 +203,13 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		}
 		br.fillRequired(rec)
 		br.after = rec
-		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
 		if d := br.settleTime(); d > 0 {
-			br.ss.settle(br.qcoll, br.key, br.now.Add(d))
+			if err = br.tx.Settle(br.qcoll, br.key, br.now.Add(d)); err != nil {
+				return internal(err)
+			}
 		}
 	case openapi.ActionUpdate:
 		if f := br.find(); f != nil {
@@ -212,7 +225,7 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		br.apply(rec)
 		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
 		br.after = rec
-		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
 	case openapi.ActionDelete:
@@ -222,7 +235,7 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		if *t, err = br.ss.delete(ctx, br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
+		if err = br.tx.Delete(br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
 			return internal(err)
 		}
 	}
@@ -271,7 +284,6 @@ func (br *behaviourRun) readBody() error {
 
 // find looks the record up by Lookup or Identifier: notFound when absent, queued while it settles.
 func (br *behaviourRun) find() *bFailure {
-	ctx := br.r.Context()
 	b := br.b
 	var match func(Record) bool
 	switch {
@@ -310,7 +322,7 @@ func (br *behaviourRun) find() *bFailure {
 		}
 	}
 	found := false
-	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
 		if match(rec) {
 			br.key, br.before, found = key, deepCopyRecord(rec), true
 		}
@@ -326,7 +338,7 @@ func (br *behaviourRun) find() *bFailure {
 }
 
 func (br *behaviourRun) getKey(key string) *bFailure {
-	rec, err := br.ss.Get(br.r.Context(), br.qcoll, key)
+	rec, err := br.tx.Get(br.qcoll, key)
 	if errors.Is(err, ErrNotFound) {
 		return br.missing()
 	}
@@ -338,7 +350,7 @@ func (br *behaviourRun) getKey(key string) *bFailure {
 }
 
 func (br *behaviourRun) checkSettled() *bFailure {
-	until, ok := br.ss.settlingUntil(br.qcoll, br.key, br.now)
+	until, ok := br.sess.SettlingUntil(br.qcoll, br.key, br.now)
 	if !ok {
 		return nil
 	}
@@ -423,7 +435,7 @@ func (br *behaviourRun) resolveRefs() *bFailure {
 		}
 		var found Record
 		for _, field := range ref.Match {
-			err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
+			err := br.tx.Scan(qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
 				if sameValue(rec[field], v) {
 					found = deepCopyRecord(rec)
 				}
@@ -462,7 +474,7 @@ func (br *behaviourRun) newRecord() (Record, *bFailure) {
 		}
 		typed := br.typed(field, value)
 		inUse := false
-		err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
+		err := br.tx.Scan(br.qcoll, func(_ string, rec Record) bool {
 			inUse = sameValue(rec[field], typed)
 			return !inUse
 		})
@@ -530,17 +542,16 @@ func (br *behaviourRun) recordProps() map[string]bool {
 
 // assignKey gives a created record its key: the one it has, else a new one.
 func (br *behaviourRun) assignKey(rec Record) *bFailure {
-	ctx := br.r.Context()
 	if v, ok := rec[br.coll.Key]; ok && v != nil {
 		br.key = text(v)
-		if _, err := br.ss.Get(ctx, br.qcoll, br.key); err == nil {
+		if _, err := br.tx.Get(br.qcoll, br.key); err == nil {
 			return &bFailure{kind: "validation", vars: map[string]any{
 				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
 		}
 		return nil
 	}
 	var entries []Entry // keys only: newKey reads nothing else
-	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
 		entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
 		return true
 	})
@@ -576,7 +587,7 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 	raw, _ := br.value(l.From)
 	requested, _ := raw.([]any)
 	exists := map[string]bool{}
-	err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
+	err := br.tx.Scan(qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
 		exists[key] = true
 		return true
 	})
@@ -640,7 +651,7 @@ func (br *behaviourRun) runList() *bFailure {
 		}
 	}
 	var kept []Record // stored records: copied below, once paged
-	err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
+	err := br.tx.Scan(br.qcoll, func(_ string, rec Record) bool {
 		for _, c := range conds {
 			if !matches(rec[c.f.Field], c.vals) {
 				return true

@@ -71,6 +71,11 @@ type Option func(*Server)
 // WithClock replaces the system clock.
 func WithClock(c Clock) Option { return func(s *Server) { s.clock = c } }
 
+// WithStore keeps state in st instead of the in-memory store (state.NewMemory), for example a store shared
+// by several servers. Config.StateFile must be empty then: the store decides where state is kept. The server
+// opens st with the seeded state and closes it in Close.
+func WithStore(st Store) Option { return func(s *Server) { s.store = st } }
+
 // WithLogger sets the logger for request and lifecycle logs (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 
@@ -92,8 +97,10 @@ type Server struct {
 	closeOnce sync.Once
 	closers   []func() error
 
-	// state is the state area: seeded records, state file, named snapshots (state.go). Set by initState.
-	state *stateHub
+	store Store // from WithStore; nil means the in-memory store (with Config.StateFile)
+	// state is the state area: the hub of sessions' records and the served collections (state.go). Set by
+	// initState.
+	state *stateArea
 }
 
 // apiRuntime is one served API with everything precomputed at start.
@@ -125,6 +132,9 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	s := &Server{cfg: cfg, clock: systemClock{}, log: slog.New(slog.DiscardHandler), byName: map[string]*apiRuntime{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.store != nil && cfg.StateFile != "" {
+		return nil, errors.New("mock: both a Store (WithStore) and a StateFile given: the store decides where state is kept")
 	}
 	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
 	for _, api := range apis {

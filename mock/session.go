@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/standin/standin/mock/state"
 )
 
 // DefaultSession is the session of requests without an X-Standin-Session header.
@@ -15,7 +17,7 @@ const SessionHeader = "X-Standin-Session"
 // session is one isolated namespace: its own state, fault rules and journal.
 type session struct {
 	name    string
-	store   Store
+	state   *state.Session
 	faults  *faultSet
 	journal *journal
 }
@@ -48,13 +50,13 @@ func (ss *sessions) get(name string) (*session, error) {
 	if sess, ok := ss.byName[name]; ok {
 		return sess, nil
 	}
-	store, err := ss.srv.newStore(name)
+	st, err := ss.srv.state.hub.Session(name)
 	if err != nil {
 		return nil, fmt.Errorf("create session %q: %w", name, err)
 	}
 	sess := &session{
 		name:    name,
-		store:   store,
+		state:   st,
 		faults:  ss.srv.newFaultSet(name),
 		journal: newJournal(ss.srv.cfg.JournalSize),
 	}
@@ -91,14 +93,4 @@ func (ss *sessions) all() []*session {
 }
 
 // validSessionName accepts 1 to 64 letters, digits, '.', '_' or '-'.
-func validSessionName(name string) error {
-	if name == "" || len(name) > 64 {
-		return fmt.Errorf("session name must be 1 to 64 characters, got %d", len(name))
-	}
-	for _, c := range name {
-		if !(c == '.' || c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return fmt.Errorf("session name %q has %q: expected letters, digits, '.', '_' or '-'", name, c)
-		}
-	}
-	return nil
-}
+func validSessionName(name string) error { return state.ValidName(name) }

@@ -1,9 +1,8 @@
-package mock
+package state
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +50,23 @@ type logLine struct {
 	State   State     `json:"state,omitempty"`
 	Name    string    `json:"name,omitempty"`
 	SavedAt time.Time `json:"savedAt,omitzero"`
+	Ops     []logLine `json:"ops,omitempty"` // op tx: the changes of one transaction, applied together
+}
+
+// txLine is the line of a committed transaction: the op itself when there is one, else a tx line.
+func txLine(session string, ops []Op) logLine {
+	lines := make([]logLine, len(ops))
+	for i, op := range ops {
+		lines[i] = logLine{Op: string(op.Kind), Session: session, Coll: op.Coll, Key: op.Key, Record: op.Record,
+			Entries: op.Entries, State: op.State}
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	for i := range lines {
+		lines[i].Session = ""
+	}
+	return logLine{Op: "tx", Session: session, Ops: lines}
 }
 
 // stateLog appends lines to the state file with group commit.
@@ -73,18 +89,21 @@ type stateLog struct {
 	finished     chan struct{}
 }
 
+// ticket is a position in the state log.
+type ticket uint64
+
 // replay is what a state file held.
 type replay struct {
-	sessions  map[string]*memStore
-	snapshots map[string]*snapshot
+	sessions  map[string]*mem
+	snapshots map[string]Snapshot
 }
 
 // openStateLog opens (or creates) the state file at path, replays it on top of seed, and starts the flusher.
-func openStateLog(path string, seed *memStore, logger *slog.Logger) (*stateLog, *replay, error) {
-	rp := &replay{sessions: map[string]*memStore{}, snapshots: map[string]*snapshot{}}
+func openStateLog(path string, seed *mem, logger *slog.Logger) (*stateLog, *replay, error) {
+	rp := &replay{sessions: map[string]*mem{}, snapshots: map[string]Snapshot{}}
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("mock: state file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("state file %s: %w", path, err)
 	}
 	fresh := len(data) == 0
 	keep := int64(len(data))
@@ -96,28 +115,28 @@ func openStateLog(path string, seed *memStore, logger *slog.Logger) (*stateLog, 
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mock: state file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("state file %s: %w", path, err)
 	}
 	if fresh {
 		hdr, _ := json.Marshal(stateHeader{Format: stateFormat, Version: stateVersion})
 		if _, err := f.Write(append(hdr, '\n')); err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("mock: state file %s: write header: %w", path, err)
+			return nil, nil, fmt.Errorf("state file %s: write header: %w", path, err)
 		}
 		keep = int64(len(hdr) + 1)
 	} else if keep < int64(len(data)) {
 		if err := f.Truncate(keep); err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("mock: state file %s: drop the torn last line: %w", path, err)
+			return nil, nil, fmt.Errorf("state file %s: drop the torn last line: %w", path, err)
 		}
 	}
 	if _, err := f.Seek(keep, io.SeekStart); err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("mock: state file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("state file %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("mock: state file %s: sync: %w", path, err)
+		return nil, nil, fmt.Errorf("state file %s: sync: %w", path, err)
 	}
 	if fresh {
 		syncDir(path)
@@ -130,9 +149,9 @@ func openStateLog(path string, seed *memStore, logger *slog.Logger) (*stateLog, 
 }
 
 // replayLines checks the header and applies every line; it returns the length of the whole lines kept.
-func replayLines(path string, data []byte, seed *memStore, rp *replay, logger *slog.Logger) (int64, int, error) {
+func replayLines(path string, data []byte, seed *mem, rp *replay, logger *slog.Logger) (int64, int, error) {
 	refuse := func(format string, args ...any) error {
-		return fmt.Errorf("mock: state file %s: %s; standin refuses to use or overwrite it: move it away, or pass "+
+		return fmt.Errorf("state file %s: %s; standin refuses to use or overwrite it: move it away, or pass "+
 			"another --state-file", path, fmt.Sprintf(format, args...))
 	}
 	first, rest, ok := bytes.Cut(data, []byte("\n"))
@@ -183,43 +202,67 @@ func splitLines(data []byte, atEOF bool) (int, []byte, error) {
 }
 
 // apply replays one line.
-func (rp *replay) apply(l logLine, seed *memStore) error {
-	ctx := context.Background()
-	store := func() *memStore {
-		m, ok := rp.sessions[l.Session]
-		if !ok {
-			m = seed.fork()
-			rp.sessions[l.Session] = m
-		}
-		return m
-	}
-	if l.Op != "snapshot" && l.Op != "unsnapshot" {
-		if err := validSessionName(l.Session); err != nil {
+func (rp *replay) apply(l logLine, seed *mem) error {
+	if l.Op == "snapshot" || l.Op == "unsnapshot" {
+		if err := ValidName(l.Name); err != nil {
 			return err
 		}
+		if l.Op == "snapshot" {
+			rp.snapshots[l.Name] = Snapshot{Name: l.Name, Session: l.Session, SavedAt: l.SavedAt, State: l.State}
+		} else {
+			delete(rp.snapshots, l.Name)
+		}
+		return nil
 	}
+	if err := ValidName(l.Session); err != nil {
+		return err
+	}
+	var ops []Op
 	switch l.Op {
-	case "put":
-		return store().Put(ctx, l.Coll, l.Key, l.Record)
-	case "delete":
-		if err := store().Delete(ctx, l.Coll, l.Key); err != nil && !errors.Is(err, ErrNotFound) {
+	case "tx":
+		for _, sub := range l.Ops {
+			op, err := opOf(sub)
+			if err != nil {
+				return err
+			}
+			ops = append(ops, op)
+		}
+	case "state":
+		ops = []Op{{Kind: OpReset, State: l.State}}
+	default:
+		op, err := opOf(l)
+		if err != nil {
 			return err
 		}
-	case "reset", "state":
-		m := newMemStoreFrom(l.State)
-		rp.sessions[l.Session] = m
-	case "seed":
-		rp.sessions[l.Session] = seed.fork()
-	case "collection":
-		return store().replaceCollection(ctx, l.Coll, l.Entries)
-	case "snapshot":
-		rp.snapshots[l.Name] = &snapshot{Name: l.Name, Session: l.Session, SavedAt: l.SavedAt, State: l.State}
-	case "unsnapshot":
-		delete(rp.snapshots, l.Name)
-	default:
-		return fmt.Errorf("unknown op %q", l.Op)
+		ops = []Op{op}
 	}
+	m, ok := rp.sessions[l.Session]
+	if !ok {
+		m = seed.fork()
+		rp.sessions[l.Session] = m
+	}
+	m.apply(ops, seed)
 	return nil
+}
+
+// opOf reads the change of one line.
+func opOf(l logLine) (Op, error) {
+	switch OpKind(l.Op) {
+	case OpPut:
+		if l.Record == nil {
+			l.Record = Record{} // an empty record is left out of the line
+		}
+		return Op{Kind: OpPut, Coll: l.Coll, Key: l.Key, Record: l.Record}, nil
+	case OpDelete:
+		return Op{Kind: OpDelete, Coll: l.Coll, Key: l.Key}, nil
+	case OpReset:
+		return Op{Kind: OpReset, State: l.State}, nil
+	case OpSeed:
+		return Op{Kind: OpSeed}, nil
+	case OpCollection:
+		return Op{Kind: OpCollection, Coll: l.Coll, Entries: l.Entries}, nil
+	}
+	return Op{}, fmt.Errorf("unknown op %q", l.Op)
 }
 
 // append queues a line and returns its ticket; the line is on disk once wait(ticket) returns nil.
@@ -231,7 +274,7 @@ func (l *stateLog) append(line logLine) (ticket, error) {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
-		return 0, errors.New("state file: closed")
+		return 0, errClosed
 	}
 	if l.err != nil {
 		err := l.err
