@@ -121,6 +121,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
 	scenarioDir := fs.String("scenario-dir", "", "folder of your own scenario files, searched before the bundled ones (`DIR`)")
 	rateLimit := fs.Bool("rate-limit", false, "enforce the rate limits the specs declare (off by default)")
+
+	strictIDs := fs.Bool("strict-ids", false, "answer 404 for ids never created, instead of a record generated for them "+
+		"(inferred behaviour; a request can ask with X-Standin-Ids: strict)")
+
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -163,6 +167,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Scenarios:     scenarioNames,
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
+		StrictIDs:     *strictIDs,
 	}
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
