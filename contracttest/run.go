@@ -22,6 +22,9 @@ import (
 const (
 	healthPath    = "/__standin/health"
 	sessionHeader = "X-Standin-Session"
+	// idsHeader asks the mock to answer an id that was never written with the documented 404 instead of a
+	// generated record, so that reads of unknown ids behave as on a real server.
+	idsHeader = "X-Standin-Ids"
 )
 
 // malformed credentials sent by auth cases.
@@ -492,6 +495,7 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 	}
 	if r.standin {
 		header.Set(sessionHeader, sessionName(r.cfg.Seed))
+		header.Set(idsHeader, "strict")
 	}
 	var body io.Reader
 	if req.hasBody || len(req.body) > 0 {

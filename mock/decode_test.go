@@ -113,6 +113,15 @@ func TestDecodeStyles(t *testing.T) {
 			body: part("Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json", `{"size":"big"}`) +
 				"--" + boundary + "--\r\n", status: 400, reason: "size"},
 
+		{name: "xml: attributes, wrapped and repeated arrays, nested elements", method: "POST", path: "/xml",
+			contentType: "application/xml",
+			body: `<?xml version="1.0"?><pet id="7"><name>Rex</name><tags><tag>a</tag><tag>b</tag></tags>` +
+				`<photo>p1</photo><photo>p2</photo><owner><email>a@b.c</email></owner></pet>`,
+			want: `{"body":{"id":7,"name":"Rex","tags":["a","b"],"photos":["p1","p2"],"owner":{"email":"a@b.c"}},"params":null}`},
+		{name: "xml: a value is validated", method: "POST", path: "/xml", contentType: "application/xml",
+			body: `<pet><name>far too long a name</name></pet>`, status: 400, reason: "name"},
+		{name: "xml: malformed", method: "POST", path: "/xml", contentType: "application/xml",
+			body: `<pet><name>x</pet>`, status: 400},
 		{name: "query: deepObject array with empty brackets", method: "GET", path: "/query/.1/;matrix=1?expand[]=customer&expand[]=charge",
 			want: `{"body":null,"params":{"query:expand":["customer","charge"]}}`},
 		{name: "query: deepObject array by index", method: "GET", path: "/query/.1/;matrix=1?expand[1]=b&expand[0]=a",

@@ -144,7 +144,7 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 		if s, ok := v.(string); ok && s == "" && p.AllowEmptyValue {
 			return
 		}
-		opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+		opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
 		if route.Spec.IsOpenAPI31OrLater() {
 			opts = append(opts, openapi3.EnableJSONSchema2020())
 		}
