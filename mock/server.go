@@ -55,6 +55,10 @@ type Config struct {
 	// RateLimits turns on the rate limits the specs declare (x-standin rateLimit); off by default so local use is
 	// never throttled.
 	RateLimits bool
+	// StrictIDs makes a read, change or action on an id never created answer 404 (where documented) instead of a
+	// record generated for that id, for behaviour standin infers from paths. A request asks for the same with
+	// the header X-Standin-Ids: strict, and a document with x-standin ids: strict.
+	StrictIDs bool
 }
 
 // Clock tells the time. Tests inject a fake one. A clock that also has an After(time.Duration) <-chan time.Time

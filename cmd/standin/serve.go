@@ -124,6 +124,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	// Loading documents (issue 9): --strict, --warnings, --watch.
 	var lf loadFlags
 	lf.register(fs, true)
+
+	// Ids never created (issue 10).
+	strictIDs := fs.Bool("strict-ids", false, "answer 404 for ids never created, instead of a record generated for them "+
+		"(inferred behaviour; a request can ask with X-Standin-Ids: strict)")
+
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -169,6 +174,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Scenarios:     scenarioNames,
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
+		StrictIDs:     *strictIDs,
 	}
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
