@@ -55,6 +55,9 @@ type Config struct {
 	// RateLimits turns on the rate limits the specs declare (x-standin rateLimit); off by default so local use is
 	// never throttled.
 	RateLimits bool
+	// DisableCORS turns off the CORS answers of the mounted APIs (on by default, as in Prism; see cors.go). The
+	// admin API never answers CORS.
+	DisableCORS bool
 }
 
 // Clock tells the time. Tests inject a fake one. A clock that also has an After(time.Duration) <-chan time.Time

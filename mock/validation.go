@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/standin/standin/fake"
 )
 
 // validationStage reads the request body (at most Config.MaxBody bytes: more answers the API's tooLarge shape),
@@ -17,7 +19,8 @@ import (
 // collecting every failure, and answers them in the API's validation shape (see translate.go). On success
 // ex.body and ex.bodyValue hold the raw and decoded body.
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
-	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: fake.SchemaOptions()}
 	tr := newTranslator(rt)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
