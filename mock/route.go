@@ -21,6 +21,9 @@ import (
 func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	plans := s.planAPI(rt)
 	router := newPathRouter(rt.api)
+	if msg := openapi.ResponsesWarning(rt.api); msg != "" {
+		s.log.Warn(msg, "api", rt.api.Name)
+	}
 	cors := s.corsFor(rt, router)
 	// A request that matches no operation still passes the session and journal stages, so that a wrong base
 	// URL shows up in the journal.
@@ -59,6 +62,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			ex.route = route
 			ex.params = unescapeParams(params)
 			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
+			ex.neg.check(r, ex.plan)
 			next.ServeHTTP(w, r)
 		})
 	}
