@@ -85,7 +85,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
 			if failure := ex.negotiationFailure(); failure != "" {
-				ex.writeVendorError(w, "prefer", failure, nil, ex.negotiationVars())
+				ex.writeVendorError(w, "negotiate", failure, nil, ex.negotiationVars())
 				return
 			}
 			rest, fromQuery := takePrismParams(r.URL.RawQuery)
