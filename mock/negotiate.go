@@ -184,13 +184,17 @@ func concreteType(key string, accept []mediaRange) string {
 	return "application/octet-stream"
 }
 
-// check decides, once the operation is known, whether the request can be served at all: 415 when it sends a
-// body of a media type the operation does not take, 406 when the response the operation answers on success has
-// content and Accept wants none of its types.
-func (n *negotiation) check(r *http.Request, plan *opPlan) {
+// check decides, once the operation is known, whether the request can be served at all: 406 when the response
+// the operation answers on success has content and Accept wants none of its types (as Prism, whatever the
+// operation documents: no documented body would be acceptable either); 415 when it sends a body of a media type
+// the operation does not take and the operation documents 415 (exactly, by 4XX or by default) or has no other
+// way to say it. Otherwise a body of the wrong type is a validation failure like any other (the API's
+// validation shape, else the documented 400, 422, ...), which is what Prism answers too.
+func (n *negotiation) check(r *http.Request, ex *exchange) {
+	plan := ex.plan
 	n.accept = parseAccept(r.Header.Values("Accept"))
 	op := plan.op.Op
-	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) {
+	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
 		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil {
 			n.failure = "unsupportedMediaType"
 			n.message = "Content-Type " + ct + " is not accepted here; send " + strings.Join(offeredTypes(rb.Value.Content), " or ")
@@ -206,6 +210,20 @@ func (n *negotiation) check(r *http.Request, plan *opPlan) {
 		n.message = "Accept " + strings.Join(r.Header.Values("Accept"), ", ") + " matches no media type of this response; it is offered as " +
 			strings.Join(offeredTypes(rp.resp.Content), " or ")
 	}
+}
+
+// own415 reports whether a body of the wrong media type gets its own 415 answer rather than a validation
+// failure: the operation documents 415, or neither the API's error shapes nor the operation's documented
+// statuses have a place for a validation failure.
+func (n *negotiation) own415(ex *exchange) bool {
+	if ex.plan.lookup(http.StatusUnsupportedMediaType) != nil {
+		return true
+	}
+	if _, declared := ex.api.shape("validation"); declared {
+		return false
+	}
+	_, documented := ex.documentsError("validation")
+	return !documented
 }
 
 // hasBody reports whether the request carries a body.

@@ -50,6 +50,9 @@ func TestNegotiation(t *testing.T) {
 		{"JSON body taken", "PUT", "/answers/v1/pets/1", `{"code":1,"name":"a","tags":[]}`, nil, 204, "", ""},
 		{"body of a type not taken", "PUT", "/answers/v1/pets/1", `<pet/>`, []string{"Content-Type", "application/xml"}, 415, "", "application/xml"},
 		{"text body not taken", "PUT", "/answers/v1/pets/1", `hello`, []string{"Content-Type", "text/plain"}, 415, "", ""},
+		{"415 not documented: the documented validation status, with the reason", "POST", "/answers/v1/notes", `hello`,
+			[]string{"Content-Type", "text/plain"}, 400, "application/problem+json", "Content-Type must be application/json"},
+		{"JSON body of a JSON operation", "POST", "/answers/v1/notes", `{"text":"a"}`, nil, 201, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,7 +62,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			ex.route = route
 			ex.params = unescapeParams(params)
 			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
-			ex.neg.check(r, ex.plan)
+			ex.neg.check(r, ex)
 			next.ServeHTTP(w, r)
 		})
 	}
