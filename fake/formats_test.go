@@ -61,6 +61,24 @@ func TestFormats(t *testing.T) {
 	}
 }
 
+// TestFormatsWinOverNames: a realistic value for the property name that breaks the format gives way to the
+// format (an "id" declared as an int64 string is digits, not a UUID).
+func TestFormatsWinOverNames(t *testing.T) {
+	g := fake.New(fake.Options{Now: clock})
+	for _, tt := range []struct{ name, format, looks string }{
+		{"id", "int64", `^\d+$`},
+		{"customerId", "int64", `^\d+$`},
+		{"amount", "decimal", `^\d+\.\d{2}$`},
+		{"email", "uuid", `^[0-9a-f-]{36}$`},
+		{"website", "ipv4", `^\d+\.\d+\.\d+\.\d+$`},
+	} {
+		s := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: tt.format}}
+		v, err := g.Generate(s, "names/"+tt.name, fake.Hint{Name: tt.name})
+		require.NoError(t, err)
+		require.Regexp(t, tt.looks, v, "%s (%s)", tt.name, tt.format)
+	}
+}
+
 // TestSchemaSamples: a schema's example, else the first of its examples, else its default, is what the
 // generator gives (as Prism does) when the schema accepts it; an invalid one is ignored; in an array only the
 // first item reuses it, so list items differ.
