@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/scenarios"
 )

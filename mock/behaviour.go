@@ -84,6 +84,7 @@ type behaviourRun struct {
 	before, after Record
 	list          []any
 	total         int
+	hasMore       bool // a list left records out after its window
 	refs          map[string]any
 	labels        map[string]any
 }
@@ -116,7 +117,8 @@ func (br *behaviourRun) do() *bFailure {
 			return f
 		}
 	}
-	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete
+	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete ||
+		b.Action == openapi.ActionInvoke
 	var f *bFailure
 	run := func(tx *state.Tx) error {
 		br.tx = tx
@@ -132,7 +134,7 @@ func (br *behaviourRun) do() *bFailure {
 		return nil
 	}
 	var err error
-	if writes {
+	if writes || br.materialises() { // a read may store the record it materialises
 		err = br.sess.Update(br.r.Context(), run)
 	} else {
 		err = br.sess.View(br.r.Context(), run)
@@ -149,6 +151,8 @@ func (br *behaviourRun) do() *bFailure {
 	}
 	var body any
 	switch {
+	case b.Inferred && (b.Action == openapi.ActionList && b.ListField != "" || b.AnswerGenerated):
+		body = br.inferredAnswer(status)
 	case b.Respond != nil:
 		body = br.template(b.Respond)
 	case b.Action == openapi.ActionList:
@@ -158,8 +162,8 @@ func (br *behaviourRun) do() *bFailure {
 	default:
 		body = br.after
 	}
-	if status == http.StatusNoContent {
-		body = noBody
+	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
+		body = noBody // the documented answer has no content
 	}
 	br.ex.result = &result{status: status, header: http.Header{}, body: body}
 	return nil
@@ -208,6 +212,9 @@ func (br *behaviourRun) write() *bFailure {
 		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
+		if f := br.forgetDeleted(); f != nil {
+			return f
+		}
 		if d := br.settleTime(); d > 0 {
 			if err = br.tx.Settle(br.qcoll, br.key, br.now.Add(d)); err != nil {
 				return internal(err)
@@ -240,6 +247,11 @@ func (br *behaviourRun) write() *bFailure {
 		if err = br.tx.Delete(br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
 			return internal(err)
 		}
+		if f := br.markDeleted(); f != nil {
+			return f
+		}
+	case openapi.ActionInvoke:
+		return br.invoke()
 	}
 	return nil
 }
@@ -271,6 +283,9 @@ func (br *behaviourRun) readBody() error {
 	}
 	if len(strings.TrimSpace(string(ex.body))) == 0 {
 		return nil
+	}
+	if ct := br.r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
+		return nil // a body of another type decodes in the validation stage, or is not read as data
 	}
 	var v any
 	if err := json.Unmarshal(ex.body, &v); err != nil {
@@ -321,8 +336,9 @@ func (br *behaviourRun) find() *bFailure {
 		}
 	}
 	found := false
+	prefix := br.scopePrefix()
 	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		if match(rec) {
+		if strings.HasPrefix(key, prefix) && match(rec) {
 			br.key, br.before, found = key, deepCopyRecord(rec), true
 		}
 		return !found
@@ -337,8 +353,12 @@ func (br *behaviourRun) find() *bFailure {
 }
 
 func (br *behaviourRun) getKey(key string) *bFailure {
+	key = br.scopePrefix() + key
 	rec, err := br.tx.Get(br.qcoll, key)
 	if errors.Is(err, ErrNotFound) {
+		if br.materialises() {
+			return br.materialise(key)
+		}
 		return br.missing()
 	}
 	if err != nil {
@@ -541,8 +561,9 @@ func (br *behaviourRun) recordProps() map[string]bool {
 
 // assignKey gives a created record its key: the one it has, else a new one.
 func (br *behaviourRun) assignKey(rec Record) *bFailure {
+	prefix := br.scopePrefix()
 	if v, ok := rec[br.coll.Key]; ok && v != nil {
-		br.key = text(v)
+		br.key = prefix + text(v)
 		if _, err := br.tx.Get(br.qcoll, br.key); err == nil {
 			return &bFailure{kind: "validation", vars: map[string]any{
 				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
@@ -558,7 +579,13 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 		return internal(err)
 	}
 	v, key := newKey(br.coll, entries, len(entries))
-	rec[br.coll.Key], br.key = v, key
+	if br.coll.IDs != "sequence" {
+		v, key = br.newID(len(entries), func(k string) bool {
+			_, err := br.tx.Get(br.qcoll, prefix+k)
+			return err == nil
+		})
+	}
+	rec[br.coll.Key], br.key = v, prefix+key
 	return nil
 }
 
@@ -639,6 +666,9 @@ func (br *behaviourRun) runList() *bFailure {
 				if list, isList := v.([]any); isList && len(list) == 0 {
 					continue
 				}
+				if _, isObject := v.(map[string]any); isObject && name == "equals" {
+					continue // a range object (created[gte]=...) is read by from and to
+				}
 				if name == "from" || name == "to" {
 					v = newOrderKey(v) // parsed once, not once per record
 				}
@@ -650,27 +680,30 @@ func (br *behaviourRun) runList() *bFailure {
 		}
 	}
 	var kept []Record // stored records: copied below, once paged
-	err := br.tx.Scan(br.qcoll, func(_ string, rec Record) bool {
+	var keys []string // kept's keys, for cursors
+	prefix := br.scopePrefix()
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+		if !strings.HasPrefix(key, prefix) {
+			return true
+		}
 		for _, c := range conds {
 			if !matches(rec[c.f.Field], c.vals) {
 				return true
 			}
 		}
 		kept = append(kept, rec)
+		keys = append(keys, key)
 		return true
 	})
 	if err != nil {
 		return internal(err)
 	}
 	if b.Sort != "" {
-		kept = sortRecords(kept, b.Sort, b.SortDesc)
+		kept, keys = sortRecords(kept, keys, b.Sort, b.SortDesc)
 	}
 	br.total = len(kept)
 	if p := b.Page; p != nil {
-		offset := br.pageValue(p.Offset, 0)
-		limit := br.pageValue(p.Limit, len(kept))
-		offset = min(max(offset, 0), len(kept))
-		kept = kept[offset:min(offset+max(limit, 0), len(kept))]
+		kept = br.page(p, kept, keys)
 	}
 	br.list = make([]any, len(kept))
 	for i, r := range kept {
@@ -759,28 +792,29 @@ func sameValue(a, b any) bool {
 	return text(a) == text(b)
 }
 
-// sortRecords orders records by one field, stably, reading each record's value once (a time is parsed once per
-// record, not once per comparison), with the order compareValues gives.
-func sortRecords(recs []Record, field string, desc bool) []Record {
+// sortRecords orders records (and their keys, in step) by one field, stably, reading each record's value once (a
+// time is parsed once per record, not once per comparison), with the order compareValues gives.
+func sortRecords(recs []Record, keys []string, field string, desc bool) ([]Record, []string) {
 	type keyed struct {
-		rec Record
-		key orderKey
+		rec   Record
+		key   string
+		order orderKey
 	}
 	ks := make([]keyed, len(recs))
 	for i, r := range recs {
-		ks[i] = keyed{r, newOrderKey(r[field])}
+		ks[i] = keyed{r, keys[i], newOrderKey(r[field])}
 	}
 	slices.SortStableFunc(ks, func(x, y keyed) int {
-		c := x.key.compare(y.key)
+		c := x.order.compare(y.order)
 		if desc {
 			return -c
 		}
 		return c
 	})
 	for i := range ks {
-		recs[i] = ks[i].rec
+		recs[i], keys[i] = ks[i].rec, ks[i].key
 	}
-	return recs
+	return recs, keys
 }
 
 // orderKey is a value prepared for ordering: a number, a time (RFC 3339), another string, or nothing comparable.
@@ -844,7 +878,11 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		v, ok := br.ex.params[path[0]]
 		return v, ok
 	case "query":
-		return br.queryValue(path[0])
+		v, ok := br.queryValue(path[0])
+		if ok && len(path) > 1 {
+			return walk(v, path[1:]) // a part of a deepObject parameter (created[gte])
+		}
+		return v, ok
 	case "header":
 		v := br.r.Header.Values(path[0])
 		if len(v) == 0 {
@@ -902,6 +940,9 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 
 // queryValue reads a query parameter typed by its schema: arrays as lists, integers and numbers as float64.
 func (br *behaviourRun) queryValue(name string) (any, bool) {
+	if v, ok := br.ex.paramValues["query:"+name]; ok {
+		return v, true
+	}
 	q := br.r.URL.Query()
 	vals, ok := q[name]
 	if !ok || len(vals) == 0 {

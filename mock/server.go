@@ -62,6 +62,13 @@ type Config struct {
 	// RateLimits turns on the rate limits the specs declare (x-standin rateLimit); off by default so local use is
 	// never throttled.
 	RateLimits bool
+	// StrictIDs makes a read, change or action on an id never created answer 404 (where documented) instead of a
+	// record generated for that id, for behaviour standin infers from paths. A request asks for the same with
+	// the header X-Standin-Ids: strict, and a document with x-standin ids: strict.
+	StrictIDs bool
+	// DisableCORS turns off the CORS answers of the mounted APIs (on by default, as in Prism; see cors.go). The
+	// admin API never answers CORS.
+	DisableCORS bool
 }
 
 // DefaultMaxSessions is the cap on sessions when Config.MaxSessions is 0.
