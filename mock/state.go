@@ -186,8 +186,15 @@ func schemaName(c *openapi.Collection) string {
 // topUp adds generated records until the collection holds n.
 func (s *Server) topUp(api *openapi.API, c *openapi.Collection, entries []Entry, n int) []Entry {
 	keys := map[string]bool{}
+	next := 1.0 // one above the largest integer key so far: the next sequence id, kept as records are added
+	seen := func(rec Record) {
+		if f, ok := rec[c.Key].(float64); ok && f >= next {
+			next = f + 1
+		}
+	}
 	for _, e := range entries {
 		keys[e.Key] = true
+		seen(e.Record)
 	}
 	for i := 0; len(entries) < n && i < 4*n; i++ {
 		v, ok := s.gen.Value(c.Schema, api.Name+"/"+c.Name+"/"+strconv.Itoa(i)).(map[string]any)
@@ -196,14 +203,19 @@ func (s *Server) topUp(api *openapi.API, c *openapi.Collection, entries []Entry,
 		}
 		key := text(v[c.Key])
 		if v[c.Key] == nil || keys[key] {
-			nv, nk := newKey(c, entries, i)
-			if c.IDs == "uuid" { // generated records stay the same run after run
-				nk = derivedUUID(api.Name, c.Name, strconv.FormatUint(s.cfg.Seed, 10)+"/"+strconv.Itoa(i))
-				nv = nk
+			switch c.IDs {
+			case "sequence": // what newKey would answer, without scanning every record again
+				v[c.Key], key = next, text(next)
+			case "uuid": // generated records stay the same run after run
+				key = derivedUUID(api.Name, c.Name, strconv.FormatUint(s.cfg.Seed, 10)+"/"+strconv.Itoa(i))
+				v[c.Key] = key
+			default:
+				nv, nk := newKey(c, entries, i)
+				v[c.Key], key = nv, nk
 			}
-			v[c.Key], key = nv, nk
 		}
 		keys[key] = true
+		seen(v)
 		entries = append(entries, Entry{Key: key, Record: v})
 	}
 	return entries
