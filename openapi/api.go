@@ -10,6 +10,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // API is one loaded OpenAPI document. It is read-only after loading and safe for concurrent use.
@@ -197,14 +199,7 @@ func basePath(s *openapi3.Server) string {
 	return strings.TrimSuffix(path, "/")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return jsonvalue.SortedKeys(m) }
 
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
