@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -234,6 +236,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	if api.Name == "" {
 		api.Name = mountName(file)
 	}
+	slices.SortStableFunc(warnings, func(a, b *LoadError) int { return cmp.Compare(a.Line, b.Line) })
 	api.Warnings = warnings
 	problems = append(problems, warnings...)
 	if len(problems) > len(warnings) || strict && len(warnings) > 0 {

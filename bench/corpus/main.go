@@ -38,6 +38,7 @@ func main() {
 	workers := flag.Int("workers", 2, "documents loaded at once")
 	top := flag.Int("top", 25, "how many kinds of problem to list")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit per document")
+	progress := flag.Bool("progress", false, "print each document on stderr as it is loaded")
 	flag.Parse()
 	if *timeOne != "" {
 		os.Exit(timeLoad(*timeOne, *strict))
@@ -80,6 +81,9 @@ func main() {
 		wg.Go(func() {
 			for i := range next {
 				ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+				if *progress {
+					fmt.Fprintf(os.Stderr, "%d/%d %s\n", i+1, len(files), files[i])
+				}
 				start := time.Now()
 				api, problems := openapi.Inspect(ctx, files[i], openapi.Options{Strict: *strict})
 				cancel()

@@ -141,9 +141,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	for _, api := range apis {
-		loadNotes(e.stdout, api, lf.warnings)
-	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
 	if logFormat == "json" {
@@ -185,6 +182,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, line)
 	}
 	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+	// What to know about the documents (issue 9): converted from Swagger 2.0, their warnings.
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -194,6 +195,20 @@ func runServe(ctx context.Context, args []string, e env) error {
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// Reload (issue 9): watch the local --spec files and take SIGHUP.
+	if len(specs) > 0 {
+		var fromSpecs []*openapi.API
+		for _, api := range apis {
+			if len(api.Files) > 0 || openapi.IsURL(api.File) {
+				fromSpecs = append(fromSpecs, api)
+			}
+		}
+		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go w.run(wctx, time.Second, lf.watch && w.watches())
+	}
+
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
