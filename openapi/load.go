@@ -177,6 +177,12 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 				return nil, []*LoadError{{File: file, Line: yerr.line, Err: yerr}}
 			}
 		}
+		if strings.HasSuffix(err.Error(), "not found") {
+			if ptr, line, ref, ok := src.brokenRef(); ok {
+				return nil, []*LoadError{{File: file, Line: line, Pointer: ptr,
+					Err: fmt.Errorf("unresolvable $ref %q: the document has no such node (%v)", ref, err)}}
+			}
+		}
 		return nil, []*LoadError{src.locate(file, err, nil)}
 	}
 	if !converted && !strings.HasPrefix(doc.OpenAPI, "3.") {
