@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -39,8 +40,21 @@ func main() {
 	top := flag.Int("top", 25, "how many kinds of problem to list")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit per document")
 	progress := flag.Bool("progress", false, "print each document on stderr as it is loaded")
+	cpuProfile := flag.String("cpuprofile", "", "with -time: write a CPU profile of the load to `file`")
 	flag.Parse()
 	if *timeOne != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "corpus:", err)
+				os.Exit(2)
+			}
+			_ = pprof.StartCPUProfile(f)
+			code := timeLoad(*timeOne, *strict)
+			pprof.StopCPUProfile()
+			_ = f.Close()
+			os.Exit(code)
+		}
 		os.Exit(timeLoad(*timeOne, *strict))
 	}
 	roots := flag.Args()
