@@ -278,6 +278,7 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		noDesc    *openapi3.ResponseDescriptionRequired
 		noValue   *openapi3.ExampleValueOrExternalValueRequired
 		badRegexp *openapi3.SchemaPatternRegexError
+		version   *openapi3.FieldVersionMismatchError
 	)
 	switch {
 	case errors.As(err, &conflict):
@@ -300,6 +301,12 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		return "the response has no description (OpenAPI requires one; standin does without)"
 	case errors.As(err, &noValue):
 		return "the example has no value (an Example Object needs value or externalValue); it is never served"
+	case errors.As(err, &version):
+		// A keyword of the other OpenAPI version (a 3.0 boolean exclusiveMinimum in a 3.1 document, a 3.1
+		// keyword in a 3.0 one): the official 3.1 schema does not look inside schemas, and kin-openapi's
+		// validation reads both forms.
+		return fmt.Sprintf("%s (it belongs to another OpenAPI version than this document's %s); standin reads it as written",
+			strings.TrimPrefix(version.Error(), "invalid "), doc.OpenAPI)
 	case errors.As(err, &badRegexp):
 		return fmt.Sprintf("pattern %q is not an ECMA-262 regular expression; it is not enforced", badRegexp.Pattern)
 	}

@@ -203,6 +203,8 @@ func TestProblemLevels(t *testing.T) {
 		{"equivalent paths without a shared method", head + "paths:\n  /a/{x}:\n    get:\n      parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n" + ok +
 			"  /a/{y}:\n    delete:\n      parameters: [{name: y, in: path, required: true, schema: {type: string}}]\n" + ok,
 			LevelWarning, "/paths", "share no method, so standin routes each method to its own path"},
+		{"a keyword of the other OpenAPI version", "openapi: 3.1.0\ninfo: {title: T, version: \"1\"}\npaths: {}\ncomponents:\n  schemas:\n    S: {type: number, minimum: 0, exclusiveMinimum: true}\n",
+			LevelWarning, "/components/schemas/S", "a boolean exclusiveMinimum is for OpenAPI <3.1"},
 
 		// Errors: MUSTs.
 		{"unresolvable $ref", head + "paths:\n  /a:\n    get:\n      responses:\n        \"200\": {$ref: \"#/components/responses/Nope\"}\n",
@@ -214,6 +216,10 @@ func TestProblemLevels(t *testing.T) {
 			LevelError, "/paths", "conflicting paths"},
 		{"wrong type", head + "paths:\n  /a:\n    get:\n      parameters: [{name: q, in: query, schema: {type: strange}}]\n" + ok,
 			LevelError, "/paths/~1a/get", `unsupported 'type' value "strange"`},
+		{"responses without a status", head + "paths:\n  /a:\n    get:\n      responses: {}\n",
+			LevelError, "/paths/~1a/get", "the responses object MUST contain at least one response code"},
+		{"array without items", head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: array}\n",
+			LevelError, "/components/schemas/S", "'items' must be non-null"},
 		{"undeclared path parameter", head + "paths:\n  /a/{id}:\n    get:\n" + ok,
 			LevelError, "/paths", "must define exactly all path parameters"},
 		{"unknown openapi version", "openapi: 4.0.0\ninfo: {title: T, version: \"1\"}\npaths: {}\n",
