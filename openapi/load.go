@@ -161,6 +161,14 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = rd.read
 	converted := swagger2.Match(data)
+	if converted && isJSON {
+		// The member may sit in an example; only a top-level swagger without openapi is Swagger 2.0.
+		var top struct {
+			Swagger string `json:"swagger"`
+			OpenAPI string `json:"openapi"`
+		}
+		converted = json.Unmarshal(data, &top) == nil && top.Swagger == "2.0" && top.OpenAPI == ""
+	}
 	var (
 		doc *openapi3.T
 		err error

@@ -343,3 +343,34 @@ func TestRemoteDocuments(t *testing.T) {
 	_, err = LoadWith(t.Context(), ts.URL+"/api.yaml", Options{Client: ts.Client(), MaxBytes: 64})
 	require.ErrorContains(t, err, "more than the limit of 64 bytes")
 }
+
+// TestSwagger2Detection pins that only a top-level swagger: "2.0" makes a document Swagger 2.0, and that problems
+// of a converted document point at the original's lines.
+func TestSwagger2Detection(t *testing.T) {
+	api, err := LoadData(t.Context(), "v3.json", []byte(`{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+ "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
+   "schema": {"type": "object"}, "example": {"swagger": "2.0"}}}}}}}}}`))
+	require.NoError(t, err)
+	require.False(t, api.Converted)
+
+	api, err = LoadFile(t.Context(), "testdata/swagger2_petstore.yaml")
+	require.NoError(t, err)
+	require.True(t, api.Converted)
+	require.Equal(t, "/v1", api.BasePath)
+	require.Equal(t, []string{"listPets", "addPet", "showPet", "deletePet"}, []string{api.Operations[0].ID, api.Operations[1].ID, api.Operations[2].ID, api.Operations[3].ID})
+
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/swagger2_petstore.yaml")
+	require.NoError(t, err)
+	broken := strings.Replace(string(data), "examples:\n            application/json: {id: 7, name: Rex, tag: dog}",
+		"examples:\n            application/json: {id: 0, name: Rex}", 1)
+	require.NotEqual(t, string(data), broken)
+	require.NoError(t, os.WriteFile(dir+"/pets.yaml", []byte(broken), 0o600))
+	api, problems := Inspect(t.Context(), dir+"/pets.yaml", Options{})
+	require.NotNil(t, api)
+	require.Len(t, problems, 1)
+	require.Equal(t, LevelWarning, problems[0].Level)
+	require.Equal(t, "/paths/~1pets~1{petId}/get/responses/200/examples/application~1json", problems[0].Pointer, "the Swagger 2.0 layout")
+	require.Equal(t, 47, problems[0].Line)
+	require.Contains(t, problems[0].Error(), "number must be at least 1")
+}
