@@ -338,6 +338,14 @@ func mismatchDefault(err error) string {
 func schemaReason(err error) string {
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		// allOf, anyOf and oneOf wrap the failure that tells what is wrong.
+		for depth := 0; se.Origin != nil && depth < 8; depth++ {
+			var inner *openapi3.SchemaError
+			if !errors.As(se.Origin, &inner) {
+				break
+			}
+			se = inner
+		}
 		return fmt.Sprintf("value at %q: %s", "/"+strings.Join(se.JSONPointer(), "/"), strings.Join(strings.Fields(se.Reason), " "))
 	}
 	msg := err.Error()
