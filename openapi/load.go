@@ -191,7 +191,9 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 					Err: fmt.Errorf("unresolvable $ref %q: the document has no such node (%v)", ref, err)}}
 			}
 		}
-		return nil, []*LoadError{src.locate(file, err, nil)}
+		le := src.locate(file, err, nil)
+		le.Err = unmarshalReason(err, isJSON)
+		return nil, []*LoadError{le}
 	}
 	if !converted && !strings.HasPrefix(doc.OpenAPI, "3.") {
 		return nil, []*LoadError{{File: file, Line: src.line("/openapi"), Pointer: "/openapi",
@@ -287,6 +289,9 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		noValue   *openapi3.ExampleValueOrExternalValueRequired
 		badRegexp *openapi3.SchemaPatternRegexError
 		version   *openapi3.FieldVersionMismatchError
+		extra     *openapi3.ExtraSiblingFieldsError
+		noURL     *openapi3.ServerURLRequired
+		noDocsURL *openapi3.ExternalDocsURLRequired
 	)
 	switch {
 	case errors.As(err, &conflict):
@@ -315,6 +320,13 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		// validation reads both forms.
 		return fmt.Sprintf("%s (it belongs to another OpenAPI version than this document's %s); standin reads it as written",
 			strings.TrimPrefix(version.Error(), "invalid "), doc.OpenAPI)
+	case errors.As(err, &extra):
+		return fmt.Sprintf("unknown fields %s (not OpenAPI fields and not x- extensions); standin ignores them",
+			strings.Join(extra.Fields, ", "))
+	case errors.As(err, &noURL):
+		return "a server has an empty url (OpenAPI requires one); standin serves it at the mount root"
+	case errors.As(err, &noDocsURL):
+		return "externalDocs has no url (OpenAPI requires one)"
 	case errors.As(err, &badRegexp):
 		return fmt.Sprintf("pattern %q is not an ECMA-262 regular expression; it is not enforced", badRegexp.Pattern)
 	}
@@ -337,6 +349,27 @@ func sharedMethods(doc *openapi3.T, a, b string) []string {
 		}
 	}
 	return shared
+}
+
+// unmarshalReason shortens kin-openapi's "failed to unmarshal data: json error: X, yaml error: Y" to the part
+// that speaks about the document's own language, with Go's type names in plain words.
+func unmarshalReason(err error, isJSON bool) error {
+	msg := err.Error()
+	rest, ok := strings.CutPrefix(msg, "failed to unmarshal data: json error: ")
+	if !ok {
+		return err
+	}
+	jsonPart, yamlPart, _ := strings.Cut(rest, ", yaml error: ")
+	rest = jsonPart
+	if !isJSON && yamlPart != "" {
+		rest = yamlPart
+		for _, p := range []string{"error unmarshaling JSON: ", "while decoding JSON: "} {
+			rest = strings.TrimPrefix(rest, p)
+		}
+	}
+	rest = strings.TrimPrefix(rest, "json: ")
+	rest = strings.NewReplacer("[]interface {}", "array", "map[string]interface {}", "object", " Go struct", "", " Go value", "").Replace(rest)
+	return fmt.Errorf("wrong type: %s", rest)
 }
 
 // looksJSON reports whether data is a JSON text (its first non-blank byte opens an object or an array).

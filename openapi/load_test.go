@@ -205,6 +205,12 @@ func TestProblemLevels(t *testing.T) {
 			LevelWarning, "/paths", "share no method, so standin routes each method to its own path"},
 		{"a keyword of the other OpenAPI version", "openapi: 3.1.0\ninfo: {title: T, version: \"1\"}\npaths: {}\ncomponents:\n  schemas:\n    S: {type: number, minimum: 0, exclusiveMinimum: true}\n",
 			LevelWarning, "/components/schemas/S", "a boolean exclusiveMinimum is for OpenAPI <3.1"},
+		{"unknown fields", head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: object, definitions: {A: {type: string}}}\n",
+			LevelWarning, "/components/schemas/S", "unknown fields definitions (not OpenAPI fields and not x- extensions); standin ignores them"},
+		{"server with an empty url", head + "servers: [{url: \"\"}]\npaths: {}\n", LevelWarning, "/servers", "a server has an empty url"},
+		{"externalDocs without url", head + "externalDocs: {description: more}\npaths: {}\n", LevelWarning, "", "externalDocs has no url"},
+		{"parameter without a name", head + "paths:\n  /a:\n    get:\n      parameters: [{name: \"\", in: query, schema: {type: string}}]\n" + ok,
+			LevelWarning, "/paths/~1a/get/parameters/0", "the parameter has no name"},
 
 		// Errors: MUSTs.
 		{"unresolvable $ref", head + "paths:\n  /a:\n    get:\n      responses:\n        \"200\": {$ref: \"#/components/responses/Nope\"}\n",
@@ -218,6 +224,8 @@ func TestProblemLevels(t *testing.T) {
 			LevelError, "/paths/~1a/get", `unsupported 'type' value "strange"`},
 		{"responses without a status", head + "paths:\n  /a:\n    get:\n      responses: {}\n",
 			LevelError, "/paths/~1a/get", "the responses object MUST contain at least one response code"},
+		{"wrong type for a field", head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: string, pattern: 12}\n",
+			LevelError, "", "wrong type: cannot unmarshal number into field Schema.pattern of type string"},
 		{"array without items", head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: array}\n",
 			LevelError, "/components/schemas/S", "'items' must be non-null"},
 		{"undeclared path parameter", head + "paths:\n  /a/{id}:\n    get:\n" + ok,
