@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -107,6 +108,9 @@ type Server struct {
 	apis   []*apiRuntime // in the order given
 	byName map[string]*apiRuntime
 	admin  http.Handler
+
+	// live is what requests are routed to after a Reload (reload.go); nil means apis.
+	live atomic.Pointer[[]*apiRuntime]
 
 	sessions *sessions
 	faults   *faultRegistry // server-wide fault rules, built before the sessions
@@ -243,7 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, rest := s.mountFor(path)
 	if rt == nil {
 		names := make([]string, len(s.apis))
-		for i, a := range s.apis {
+		for i, a := range s.mounted() {
 			names[i] = "/" + a.api.Name
 		}
 		writeJSON(w, http.StatusNotFound, nil, map[string]any{
@@ -258,13 +262,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // mountFor finds the API for a request path and the path below its mount prefix.
 func (s *Server) mountFor(path string) (*apiRuntime, string) {
-	for _, rt := range s.apis {
+	apis := s.mounted()
+	for _, rt := range apis {
 		if path == rt.prefix || strings.HasPrefix(path, rt.prefix+"/") {
 			return rt, strings.TrimPrefix(path, rt.prefix)
 		}
 	}
-	if len(s.apis) == 1 {
-		return s.apis[0], path
+	if len(apis) == 1 {
+		return apis[0], path
 	}
 	return nil, ""
 }

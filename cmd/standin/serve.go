@@ -163,9 +163,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	for _, api := range apis {
-		loadNotes(e.stdout, api, lf.warnings)
-	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
 	if logFormat == "json" {
@@ -218,6 +215,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if tlsInfo != "" {
 		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
 	}
+	// What to know about the documents (issue 9): converted from Swagger 2.0, their warnings.
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -231,6 +232,20 @@ func runServe(ctx context.Context, args []string, e env) error {
 		hs.TLSConfig = tlsConfig
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	// Reload (issue 9): watch the local --spec files and take SIGHUP.
+	if len(specs) > 0 {
+		var fromSpecs []*openapi.API
+		for _, api := range apis {
+			if len(api.Files) > 0 || openapi.IsURL(api.File) {
+				fromSpecs = append(fromSpecs, api)
+			}
+		}
+		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go w.run(wctx, time.Second, lf.watch && w.watches())
+	}
+
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
