@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1004,7 +1005,7 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 		lits := literals[t]
 		k := depth[t]
 		if k >= len(lits) {
-			return strings.ReplaceAll(strings.ReplaceAll(strings.Trim(t, "/"), "/", "."), "}", "") // "a.{x.b"
+			return strings.NewReplacer("/", ".", "{", "", "}", "").Replace(strings.Trim(t, "/")) // "repos.owner.repo.issues"
 		}
 		return strings.Join(lits[len(lits)-1-k:], ".")
 	}
@@ -1039,8 +1040,16 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 			break
 		}
 	}
-	for t := range out {
-		out[t] = name(t)
+	used := map[string]int{}
+	for _, t := range templates { // sorted: a name still shared gets a number, in template order
+		if _, ok := out[t]; !ok {
+			continue
+		}
+		n := name(t)
+		if used[n]++; used[n] > 1 {
+			n += "." + strconv.Itoa(used[n])
+		}
+		out[t] = n
 	}
 	return out
 }

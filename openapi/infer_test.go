@@ -119,3 +119,20 @@ func TestVerbStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestCollectionNames(t *testing.T) {
+	templates := []string{"/v1/customers", "/v1/checkout/sessions", "/v1/billing_portal/sessions",
+		"/repos/{owner}/{repo}/issues/comments", "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+		"/repos/{owner}/{repo}/pulls/comments", "/repos/{owner}", "/orgs/{org}/repos/{owner}"}
+	got := collectionNames(&API{Collections: map[string]*Collection{}}, templates, func(s string) string { return s })
+	require.Equal(t, map[string]string{
+		"/v1/customers":                                        "customers",
+		"/v1/checkout/sessions":                                "checkout.sessions",
+		"/v1/billing_portal/sessions":                          "billing_portal.sessions",
+		"/repos/{owner}/{repo}/pulls/comments":                 "pulls.comments",
+		"/repos/{owner}/{repo}/issues/comments":                "repos.owner.repo.issues.comments",
+		"/repos/{owner}/{repo}/issues/{issue_number}/comments": "repos.owner.repo.issues.issue_number.comments",
+		"/repos/{owner}":                                       "repos.owner",
+		"/orgs/{org}/repos/{owner}":                            "orgs.repos",
+	}, got)
+}
