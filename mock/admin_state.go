@@ -148,12 +148,14 @@ func (s *Server) adminStateGet(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
+			abandoned(r.Context())
 			adminError(w, http.StatusInternalServerError, "%v", err)
 			return
 		}
 		writeJSON(w, http.StatusOK, nil, rec)
 	default:
 		if err != nil {
+			abandoned(r.Context())
 			adminError(w, http.StatusInternalServerError, "%v", err)
 			return
 		}
@@ -194,13 +196,12 @@ func (s *Server) adminStatePut(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
+		abandoned(ctx)
 		adminError(w, status, "%v", err)
 		return
 	}
-	if ctxDone(ctx) {
-		return
-	}
-	r2 := r.Clone(ctx)
+	// Applied: answer it even when the client has gone, never with an empty 200.
+	r2 := r.Clone(context.WithoutCancel(ctx))
 	r2.Method = http.MethodGet
 	s.adminStateGet(w, r2)
 }
@@ -297,6 +298,14 @@ func (s *Server) replace(tx *state.Tx, sc stateScope, body any) (int, error) {
 	return http.StatusInternalServerError, tx.Reset(next)
 }
 
+// abandoned ends the answer to a write that was not applied because its client went away: nothing is sent
+// (the connection is closed), rather than an error or an empty 200 the client could take for an answer.
+func abandoned(ctx context.Context) {
+	if ctxDone(ctx) {
+		panic(http.ErrAbortHandler)
+	}
+}
+
 // typedKey converts a key from a path to the type of the collection's key field (a number for integer ids).
 func typedKey(c *openapi.Collection, key string) any {
 	if c.Schema != nil && c.Schema.Value != nil {
@@ -315,11 +324,15 @@ func (s *Server) adminStateDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := ss.Update(r.Context(), func(tx *state.Tx) error { return tx.Delete(qualify(sc.api, sc.coll), sc.key) })
+	if err != nil {
+		abandoned(r.Context())
+	}
 	if errors.Is(err, ErrNotFound) {
 		adminError(w, http.StatusNotFound, "no record %q in %s/%s", sc.key, sc.api, sc.coll)
 		return
 	}
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -345,6 +358,7 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 		names[i], states[i] = sess.name, sess.state
 	}
 	if err := s.state.hub.ResetAll(r.Context(), states); err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -378,6 +392,7 @@ func (s *Server) adminSessions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminSnapshots(w http.ResponseWriter, r *http.Request) {
 	out, err := s.state.hub.Snapshots(r.Context())
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -397,6 +412,7 @@ func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
 	}
 	snap, err := s.state.hub.SaveSnapshot(r.Context(), name, sess.state, s.clock.Now().UTC())
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -420,6 +436,7 @@ func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -434,6 +451,7 @@ func (s *Server) adminSnapshotDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}

@@ -36,8 +36,10 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
 			if fail := run.do(); fail != nil {
 				if r.Context().Err() != nil {
-					ex.answeredBy = "behaviour" // the client hung up: nobody to answer; the journal says 499
-					return
+					// The client hung up before the change was committed: nothing was applied, and nothing is
+					// answered (no empty 200 to a client that half-closed): the journal says 499.
+					ex.answeredBy = "behaviour"
+					panic(http.ErrAbortHandler)
 				}
 				if fail.kind == "internal" {
 					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)

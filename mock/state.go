@@ -80,7 +80,13 @@ func (s *Server) initState() error {
 	if store == nil {
 		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log, Check: h.checkStored})
 	}
-	hub, err := state.NewHub(context.Background(), store, seed)
+	hub, err := state.NewHub(context.Background(), store, seed, state.HubOptions{
+		MaxSessions: s.cfg.MaxSessions,
+		IdleTTL:     s.cfg.SessionTTL,
+		Now:         s.clock.Now,
+		Keep:        func(name string) bool { return name == DefaultSession },
+		OnEvict:     func(st *state.Session) { s.sessions.evicted(st) },
+	})
 	if err != nil {
 		return fmt.Errorf("mock: %w", err)
 	}

@@ -36,7 +36,7 @@ not a standin server.`
 func runScenario(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("scenario", "standin scenario list|show NAME|run NAME --target URL [--dir DIR]", scenarioDescription, e)
 	dir := fs.String("dir", "", "folder of user scenario files, searched before the bundled ones")
-	target := fs.String("target", "", "root URL of a running standin server (run)")
+	target := fs.String("target", "", "URL of a running standin server: its root or an API's base URL as `standin test` takes it (run)")
 	session := fs.String("session", "", "session to run in (run; default: a fresh random one)")
 	timeout := fs.Duration("timeout", 30*time.Second, "time limit of each request (run)")
 	if len(args) == 0 {

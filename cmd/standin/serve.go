@@ -116,6 +116,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fixtures := fs.String("fixtures", "", "read seed records from `DIR`/<api>/*.json instead of the bundled fixtures")
 	records := fs.Int("records", 0, "top every collection up to `N` records with generated ones")
 	stateFile := fs.String("state-file", "", "keep state in `FILE` so that acknowledged writes survive a restart")
+	maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "keep at most `N` sessions; one more evicts the least recently used idle one")
+	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "evict a session unused for this long (`duration`; 0: never)")
 	settle := fs.Duration("settle", 0, "how long a new record answers \"queued\" where the spec declares it (`duration`; 0: the spec's default)")
 	fs.Var(&faults, "fault", "activate a fault `RULE` in every session, e.g. 'op=getContact,status=449,times=2' (repeatable)")
 	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
@@ -169,6 +171,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 		FixturesDir:   *fixtures,
 		Records:       *records,
 		StateFile:     *stateFile,
+		MaxSessions:   *maxSessions,
+		SessionTTL:    *sessionTTL,
 		Settle:        *settle,
 		Faults:        faults,
 		Scenarios:     scenarioNames,

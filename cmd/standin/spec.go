@@ -193,7 +193,7 @@ type loadFlags struct {
 }
 
 func (lf *loadFlags) register(fs *flag.FlagSet, serve bool) {
-	fs.BoolVar(&lf.strict, "strict", false, "refuse a document with warnings as well as errors (see 'standin spec --help')")
+	fs.BoolVar(&lf.strict, "strict", false, "refuse a document with warnings as well as errors (see 'standin spec --help'); for test, spec gaps fail too")
 	fs.BoolVar(&lf.warnings, "warnings", false, "list each warning of the documents at start instead of their count")
 	if serve {
 		fs.BoolVar(&lf.watch, "watch", true, "reload a --spec file when it (or a file it references) changes; SIGHUP reloads too")

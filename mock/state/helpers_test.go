@@ -13,7 +13,7 @@ func newTestHub(t testing.TB, seed State, opts MemoryOptions) *Hub {
 	if seed == nil {
 		seed = State{}
 	}
-	h, err := NewHub(context.Background(), NewMemory(opts), seed)
+	h, err := NewHub(context.Background(), NewMemory(opts), seed, HubOptions{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = h.Close() })
 	return h
@@ -57,8 +57,8 @@ func snapshot(t testing.TB, s *Session) State {
 	return st
 }
 
-// list reads one collection.
-func list(t testing.TB, s *Session, coll string) []Entry {
+// listColl reads one collection.
+func listColl(t testing.TB, s *Session, coll string) []Entry {
 	t.Helper()
 	entries := []Entry{}
 	require.NoError(t, s.View(context.Background(), func(tx *Tx) error {

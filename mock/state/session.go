@@ -1,7 +1,10 @@
 package state
 
 import (
+	"container/list"
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -12,6 +15,12 @@ type Session struct {
 	hub  *Hub
 	name string
 
+	// guarded by hub.mu
+	inUse    int           // holds taken by Acquire and not released
+	lastUsed time.Time     // when last acquired or released
+	elem     *list.Element // in hub.lru
+	evicted  bool          // no longer the hub's session of this name
+
 	settleMu sync.Mutex           // guards settling
 	settling map[string]time.Time // "collection\x00key" -> end of the settle time
 }
@@ -19,9 +28,25 @@ type Session struct {
 // Name is the session's name.
 func (s *Session) Name() string { return s.name }
 
+// ErrEvicted reports a Session used after the hub evicted or dropped it: get the session of that name again.
+var ErrEvicted = errors.New("session was evicted")
+
+// live fails for an evicted session.
+func (s *Session) live() error {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	if s.evicted {
+		return fmt.Errorf("session %s: %w", s.name, ErrEvicted)
+	}
+	return nil
+}
+
 // View runs fn on a read-only transaction: its writes fail with ErrReadOnly.
 func (s *Session) View(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.live(); err != nil {
 		return err
 	}
 	return s.hub.store.View(ctx, s.name, func(r Reader) error {
@@ -48,6 +73,9 @@ func (s *Session) Update(ctx context.Context, fn func(*Tx) error) error {
 // commit runs fn and commits its writes without waiting for the disk.
 func (s *Session) commit(ctx context.Context, fn func(*Tx) error) (Pending, error) {
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.live(); err != nil {
 		return nil, err
 	}
 	var tx *Tx

@@ -25,7 +25,7 @@ func TestTx(t *testing.T) {
 			require.ErrorIs(t, err, ErrNotFound)
 			err = s.Update(ctx, func(tx *Tx) error { return tx.Delete("a/x", "nope") })
 			require.ErrorIs(t, err, ErrNotFound)
-			require.Empty(t, list(t, s, "a/unknown"))
+			require.Empty(t, listColl(t, s, "a/unknown"))
 		}},
 		{"scan keeps insertion order and replacing keeps the place", func(t *testing.T, s *Session) {
 			for _, k := range []string{"c", "a", "b"} {
@@ -33,7 +33,7 @@ func TestTx(t *testing.T) {
 			}
 			put(t, s, "a/x", "c", Record{"id": "c", "v": 2.0})
 			require.Equal(t, []Entry{{"c", Record{"id": "c", "v": 2.0}}, {"a", Record{"id": "a"}}, {"b", Record{"id": "b"}}},
-				list(t, s, "a/x"))
+				listColl(t, s, "a/x"))
 		}},
 		{"a deleted key put again goes last", func(t *testing.T, s *Session) {
 			for _, k := range []string{"a", "b"} {
@@ -45,7 +45,7 @@ func TestTx(t *testing.T) {
 				}
 				return tx.Put("a/x", "a", Record{"id": "a", "v": 1.0})
 			}))
-			require.Equal(t, []Entry{{"b", Record{"id": "b"}}, {"a", Record{"id": "a", "v": 1.0}}}, list(t, s, "a/x"))
+			require.Equal(t, []Entry{{"b", Record{"id": "b"}}, {"a", Record{"id": "a", "v": 1.0}}}, listColl(t, s, "a/x"))
 		}},
 		{"copies in", func(t *testing.T, s *Session) {
 			rec := Record{"id": "1", "tags": []any{"x"}, "o": map[string]any{"k": "v"}}
@@ -107,7 +107,7 @@ func TestTx(t *testing.T) {
 				_, err = tx.Get("a/x", "seed")
 				return err
 			}))
-			require.Equal(t, []Entry{{"seed", Record{"id": "seed"}}}, list(t, s, "a/x"))
+			require.Equal(t, []Entry{{"seed", Record{"id": "seed"}}}, listColl(t, s, "a/x"))
 		}},
 		{"a failed transaction leaves nothing visible", func(t *testing.T, s *Session) {
 			before := snapshot(t, s)
