@@ -3,6 +3,7 @@ package openapi
 import (
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -104,6 +105,7 @@ func TestVerbStatus(t *testing.T) {
 		{"void", "void"},
 		{"pay", "paid"},
 		{"mark_uncollectible", "uncollectible"},
+		{"cancel", nil}, // invoice has no canceled status
 		{"finalize", nil},
 		{"send", nil},
 	}
@@ -118,6 +120,16 @@ func TestVerbStatus(t *testing.T) {
 			require.Equal(t, Assign{Field: "status", Value: Expr{Literal: tt.want}}, *got)
 		})
 	}
+	issue := map[string]*openapi3.SchemaRef{
+		"locked": {Value: openapi3.NewBoolSchema()},
+		"pinned": {Value: openapi3.NewBoolSchema()},
+		"state":  {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"open", "closed", "canceled", "cancelled"}}},
+	}
+	require.Equal(t, &Assign{Field: "locked", Value: Expr{Literal: true}}, verbStatus(issue, "lock"))
+	require.Equal(t, &Assign{Field: "locked", Value: Expr{Literal: false}}, verbStatus(issue, "unlock"))
+	require.Equal(t, &Assign{Field: "pinned", Value: Expr{Literal: true}}, verbStatus(issue, "pin"))
+	require.Equal(t, &Assign{Field: "state", Value: Expr{Literal: "closed"}}, verbStatus(issue, "close"))
+	require.Equal(t, &Assign{Field: "state", Value: Expr{Literal: "canceled"}}, verbStatus(issue, "cancel"))
 }
 
 func TestCollectionNames(t *testing.T) {
