@@ -588,8 +588,11 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 	if err != nil {
 		return internal(err)
 	}
-	v, key := newKey(br.coll, entries, len(entries))
-	if br.coll.IDs != "sequence" {
+	var v any
+	var key string
+	if br.coll.IDs == "sequence" {
+		v, key = newKey(br.coll, entries, len(entries))
+	} else {
 		v, key = br.newID(len(entries), func(k string) bool {
 			_, err := br.tx.Get(br.qcoll, prefix+k)
 			return err == nil
