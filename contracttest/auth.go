@@ -212,12 +212,28 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		ap.malformedWhy = "no credentials for " + ap.schemes
 		return ap
 	}
-	ap.malformed, ap.malformedWhy = malformedFor(cfg, api, alts[chosen][0].s, ap.valid)
-	for _, sc := range alts[chosen][1:] {
-		if ap.malformed != nil {
+	// A value is malformed only if no alternative takes any value at its place: an apiKey scheme without a
+	// declared shape named "Authorization" accepts "Bearer x" as well as anything else.
+	open := map[string]bool{}
+	for _, alt := range alts {
+		for _, sc := range alt {
+			if sc.s != nil && sc.s.Type == "apiKey" && api.Ext.Auth.Prefix == "" && cfg.InvalidCredential == "" {
+				p := placeOf(sc.s)
+				open[p.in+"\x00"+strings.ToLower(p.name)] = true
+			}
+		}
+	}
+	for _, sc := range alts[chosen] {
+		m, why := malformedFor(cfg, api, sc.s, ap.valid)
+		if m != nil && open[m[0].in+"\x00"+strings.ToLower(m[0].name)] {
+			m, why = nil, "another security scheme of the operation accepts any value in "+m[0].in+" "+m[0].name
+		}
+		if ap.malformedWhy == "" || m != nil {
+			ap.malformed, ap.malformedWhy = m, why
+		}
+		if m != nil {
 			break
 		}
-		ap.malformed, ap.malformedWhy = malformedFor(cfg, api, sc.s, ap.valid)
 	}
 	return ap
 }

@@ -157,9 +157,10 @@ func (r *request) setPath(name, v string) {
 	delete(r.pathEnc, name)
 }
 
-// urlPath fills the path template.
+// urlPath fills the path template. A '#' or '?' written in the template itself (AWS documents write
+// "/#X-Amz-Target=...") is escaped: it is part of the path the document names, not a fragment or a query.
 func (r *request) urlPath() string {
-	p := r.path
+	p := strings.NewReplacer("#", "%23", "?", "%3F").Replace(r.path)
 	for name, v := range r.pathParams {
 		seg, ok := r.pathEnc[name]
 		if !ok {

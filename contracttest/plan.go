@@ -565,6 +565,9 @@ func (p *planner) authPlan(op *openapi.Operation) *authPlan {
 func (p *planner) forced(op *openapi.Operation) []*Case {
 	var out []*Case
 	for _, status := range op.Statuses {
+		if status < 200 {
+			continue // an informational status is never a final answer
+		}
 		r := p.base(op)
 		r.header.Set("Prefer", "code="+strconv.Itoa(status))
 		st := newStep(op, r, expectForced, "force "+strconv.Itoa(status)+" with Prefer: code="+strconv.Itoa(status))

@@ -530,6 +530,9 @@ func (r *Runner) check(ck *checker, st *Step, req *request, hreq *http.Request, 
 	switch st.expect {
 	case expectValid:
 		ck.add(CheckNoServerError, code < 500, "no 5xx for a valid request", strconv.Itoa(code))
+		if code >= 200 && code < 400 && documentedResponse(op, code) == nil && !documentsSuccess(op) {
+			ck.gap(r.cfg.Strict, op, code, "a valid request")
+		}
 	case expectRejected:
 		want := documented4xx(op)
 		gap := undocumented && len(rejectionStatuses(op)) == 0 && !st.unknownID

@@ -458,3 +458,82 @@ func TestIssue11MaxFailuresAndCheckSelection(t *testing.T) {
 		require.Equal(t, CheckBodySchema, name)
 	}
 }
+
+// TestIssue11MalformedOnlyWhereTheDocumentSaysSo: which auth/malformed case each scheme gets, and when none.
+func TestIssue11MalformedOnlyWhereTheDocumentSaysSo(t *testing.T) {
+	doc := func(schemes, security string) *openapi.API {
+		src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      security: ` + security + `
+      responses: {"200": {description: ok}, "401": {description: no}}
+components:
+  securitySchemes:
+` + schemes
+		api, err := openapi.LoadData(t.Context(), "auth.yaml", []byte(src))
+		require.NoError(t, err)
+		return api
+	}
+	tests := []struct {
+		name      string
+		schemes   string
+		security  string
+		cfg       Config
+		malformed string // the Authorization or key value sent; "" when there is no malformed case
+		why       string
+	}{
+		{"apiKey without a declared shape", "    k: {type: apiKey, in: header, name: X-Key}\n", "[{k: []}]", Config{APIKey: "key"}, "", "does not say what a valid X-Key key looks like"},
+		{"apiKey with a known-bad one", "    k: {type: apiKey, in: header, name: X-Key}\n", "[{k: []}]", Config{APIKey: "key", InvalidCredential: "revoked"}, "revoked", "known-bad"},
+		{"JWT bearer", "    j: {type: http, scheme: bearer, bearerFormat: JWT}\n", "[{j: []}]", Config{Bearer: "tok"}, "Bearer " + malformedJWT, "not a JWT"},
+		{"basic", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{Basic: "u:p"}, wrongBearer, "declares Basic"},
+		{"an open apiKey named Authorization takes anything", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
+			"[{b: []}, {a: []}]", Config{Basic: "u:p"}, "", "accepts any value in header Authorization"},
+		{"no credentials", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{}, "", "no credentials for b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := doc(tt.schemes, tt.security)
+			ap := planAuth(&tt.cfg, api, api.Operation("getX"), false)
+			require.True(t, ap.required)
+			require.Contains(t, ap.malformedWhy, tt.why)
+			if tt.malformed == "" {
+				require.Nil(t, ap.malformed)
+				return
+			}
+			require.NotEmpty(t, ap.malformed)
+			require.Equal(t, tt.malformed, ap.malformed[0].value)
+		})
+	}
+}
+
+// TestIssue11NoDocumentedSuccessIsASpecGap: an operation that documents only errors (or nothing) and answers a
+// valid request with 200 is incomplete, not wrong.
+func TestIssue11NoDocumentedSuccessIsASpecGap(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /only-errors:
+    get:
+      operationId: onlyErrors
+      responses: {"400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "gap.yaml", []byte(src))
+	require.NoError(t, err)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/only-errors" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	for _, strict := range []bool{false, true} {
+		rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, Strict: strict}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+		require.NoError(t, err)
+		require.Positive(t, rep.Summary.Checks[CheckUndocumentedSuccess].Warnings)
+		require.Equal(t, strict, rep.Failed(), failedChecks(rep))
+	}
+}
