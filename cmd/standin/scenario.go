@@ -44,9 +44,8 @@ func runScenario(ctx context.Context, args []string, e env) error {
 		return usageError("standin scenario: expected a subcommand: list, show or run")
 	}
 	sub, rest := args[0], args[1:]
-	if sub == "-h" || sub == "--help" || sub == "-help" {
-		fs.Usage()
-		return nil
+	if isHelp(sub) {
+		return parseFlags(fs, []string{sub}) // prints the help on stdout
 	}
 	// Flags may come before or after the name.
 	var positional []string

@@ -85,7 +85,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("test", testSynopsis, testHelp, e)
 	var (
 		apiName, specFile, target, apiKey, bearer, basic, invalid, varsFile, jsonFile, junitFile string
-		dryRun, allowWrites, noProgress, failOnSkip, strict, failFast                            bool
+		dryRun, allowWrites, noProgress, failOnSkip, failFast                                    bool
 		include, exclude, checks, excludeChecks                                                  listFlag
 		headers                                                                                  headerFlag
 		maxRequests, maxFailures                                                                 int
@@ -94,7 +94,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 		seed                                                                                     uint64
 	)
 	fs.StringVar(&apiName, "api", "", "bundled API to test against: "+strings.Join(openapi.Bundled(), ", "))
-	fs.StringVar(&specFile, "spec", "", "OpenAPI document to test against (instead of --api)")
+	fs.StringVar(&specFile, "spec", "", "OpenAPI 3.x or Swagger 2.0 document (a file or an http(s) URL) to test against (instead of --api)")
 	fs.StringVar(&target, "target", "", "base URL of the server under test; replaces the spec's server URL including its base path (a standin root works too)")
 	fs.StringVar(&apiKey, "api-key", "", "API key for apiKey security schemes, in header, query or cookie (default $STANDIN_API_KEY); never printed")
 	fs.StringVar(&bearer, "bearer", "", "token for http bearer, oauth2 and openIdConnect schemes (default $STANDIN_BEARER); never printed")
@@ -112,7 +112,6 @@ func runTest(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&maxFailures, "max-failures", 0, "stop after this many failed cases; the rest are skipped (0: no limit)")
 	fs.BoolVar(&failFast, "x", false, "stop at the first failed case (--max-failures 1)")
 	fs.BoolVar(&failOnSkip, "fail-on-skip", false, "a skipped case fails the run")
-	fs.BoolVar(&strict, "strict", false, "spec gaps (a rejection the spec does not document) fail instead of warn")
 	fs.Var(&rate, "rate", "at most this many requests per second, e.g. 5 or 5/s (0: no limit)")
 	fs.DurationVar(&timeout, "timeout", contracttest.DefaultTimeout, "time limit of each request")
 	fs.DurationVar(&maxWait, "max-wait", contracttest.DefaultMaxWait, "time the whole run may spend waiting out 429/449 Retry-After")
@@ -121,6 +120,10 @@ func runTest(ctx context.Context, args []string, e env) error {
 	fs.StringVar(&junitFile, "junit", "", "write a JUnit XML report to `file` (- for stdout)")
 	fs.Uint64Var(&seed, "seed", 0, "seed of the generated requests; the same seed sends the same requests (0: the default seed 1)")
 	fs.BoolVar(&noProgress, "no-progress", false, "print a plain line per case even on a terminal")
+	// --strict refuses a document with warnings and makes spec gaps (rejections the document does not
+	// document) fail the run; --warnings lists the document's warnings.
+	var lf loadFlags
+	lf.register(fs, false)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -143,11 +146,12 @@ func runTest(ctx context.Context, args []string, e env) error {
 	if apiName != "" {
 		api, err = openapi.Load(ctx, apiName)
 	} else {
-		api, err = openapi.LoadFile(ctx, specFile)
+		api, err = openapi.LoadWith(ctx, specFile, lf.options())
 	}
 	if err != nil {
 		return usageError(err.Error())
 	}
+	loadNotes(e.stderr, api, lf.warnings)
 	for _, c := range []struct {
 		v   *string
 		env string
@@ -164,12 +168,12 @@ func runTest(ctx context.Context, args []string, e env) error {
 		API: api, Target: target, APIKey: apiKey, Bearer: bearer, Basic: basic, Headers: headers.h, InvalidCredential: invalid,
 		Vars: vars, DryRun: dryRun, AllowWrites: allowWrites, Include: include, Exclude: exclude, MaxRequests: maxRequests,
 		Rate: float64(rate), Timeout: timeout, ResponseTime: responseTime, Seed: seed, MaxWait: maxWait,
-		FailOnSkip: failOnSkip, Strict: strict, MaxFailures: maxFailures, Checks: checks, ExcludeChecks: excludeChecks,
+		FailOnSkip: failOnSkip, Strict: lf.strict, MaxFailures: maxFailures, Checks: checks, ExcludeChecks: excludeChecks,
 	}
 	runner, err := contracttest.New(cfg)
 	var cfgErr *contracttest.ConfigError
 	if errors.As(err, &cfgErr) {
-		return usageError(cfgErr.Error())
+		return usageError(flagName(cfgErr.Field) + ": " + cfgErr.Err.Error())
 	} else if err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func TestTestCommand(t *testing.T) {
 		{name: "both api and spec", args: []string{"--api", "aelyst", "--spec", spec, "--target", goodTS.URL}, code: 2, stderr: []string{"exactly one"}},
 		{name: "no target", args: []string{"--api", "aelyst"}, code: 2, stderr: []string{"--target URL"}},
 		{name: "unknown api", args: []string{"--api", "nope", "--target", goodTS.URL}, code: 2, stderr: []string{"unknown API"}},
-		{name: "bad target", args: []string{"--spec", spec, "--target", "ftp://x"}, code: 2, stderr: []string{"Target"}},
+		{name: "bad target", args: []string{"--spec", spec, "--target", "ftp://x"}, code: 2, stderr: []string{`--target: "ftp://x" is not an absolute http(s) URL`}},
 		{name: "unknown include", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--include", "nosuchop"}, code: 2, stderr: []string{"nosuchop"}},
 		{name: "bad rate", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--rate", "fast"}, code: 2, stderr: []string{"not a rate"}},
 		{name: "unreachable target", args: []string{"--spec", spec, "--target", deadURL + "/v1"}, code: 2, stderr: []string{"unreachable"}},
