@@ -157,10 +157,10 @@ func (r *request) setPath(name, v string) {
 	delete(r.pathEnc, name)
 }
 
-// urlPath fills the path template. A '#' or '?' written in the template itself (AWS documents write
-// "/#X-Amz-Target=...") is escaped: it is part of the path the document names, not a fragment or a query.
+// urlPath fills the path template. What follows a '#' in the template itself (AWS documents in APIs.guru write
+// "/#X-Amz-Target=..." to tell operations on one path apart) is a fragment, which HTTP never sends: it is left out.
 func (r *request) urlPath() string {
-	p := strings.NewReplacer("#", "%23", "?", "%3F").Replace(r.path)
+	p, _, _ := strings.Cut(r.path, "#")
 	for name, v := range r.pathParams {
 		seg, ok := r.pathEnc[name]
 		if !ok {

@@ -128,3 +128,29 @@ func TestThirdPartySpecsAgainstMock(t *testing.T) {
 		})
 	}
 }
+
+// TestIssue11RootTargetWhenTheBasePathStartsWithTheMountName: a document served at https://host/aaharjh/v3 is
+// mounted as "aaharjh"; from the server root the runner must use the base URL the mock reports
+// (/aaharjh/aaharjh/v3), not the root plus the base path, which the mock reads as its mount.
+func TestIssue11RootTargetWhenTheBasePathStartsWithTheMountName(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://apisetu.example/aaharjh/v3"}]
+paths:
+  /certificate:
+    get:
+      operationId: getCertificate
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
+`
+	api, err := openapi.LoadData(t.Context(), "aaharjh.yaml", []byte(src))
+	require.NoError(t, err)
+	clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ts := mockTarget(t, api, clock)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL},
+		WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+	require.NoError(t, err)
+	require.Empty(t, failedChecks(rep))
+	require.Equal(t, Pass, rep.Results[0].Outcome)
+	require.Equal(t, 200, rep.Results[0].Exchanges[0].Response.Status)
+}
