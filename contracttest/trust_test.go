@@ -323,10 +323,16 @@ func TestIssue11CredentialsFollowTheSchemes(t *testing.T) {
 		})
 	}
 	t.Run("the malformed credential is shown", func(t *testing.T) {
-		_, ts := formServer(t)
+		_, ts := ticketServer(t, ticketBugs{})
 		var js bytes.Buffer
-		runAgainst(t, ts, "testdata/forms.yaml", Config{Basic: "admin:s3cret"}, WithReporter(NewJSONReporter(&js)))
-		require.Contains(t, js.String(), wrongBearer, "a test-generated wrong credential is not a secret")
+		runAgainst(t, ts, "testdata/tickets.yaml", Config{APIKey: "tk_s3cret"}, WithReporter(NewJSONReporter(&js)))
+		require.True(t, strings.Contains(js.String(), malformedKey), "a test-generated wrong credential is not a secret")
+		require.False(t, strings.Contains(js.String(), "tk_s3cret"), "the user's key is masked")
+	})
+	t.Run("a wrong scheme word another alternative accepts is not sent as malformed", func(t *testing.T) {
+		_, ts := formServer(t)
+		rep := runAgainst(t, ts, "testdata/forms.yaml", Config{Basic: "admin:s3cret"})
+		require.Equal(t, Skip, outcomes(rep)["createCustomer/auth/malformed"], "the oauth2 alternative takes any Bearer token")
 	})
 }
 
@@ -490,6 +496,8 @@ components:
 		{"an open apiKey named Authorization takes anything", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
 			"[{b: []}, {a: []}]", Config{Basic: "u:p"}, "", "accepts any value in header Authorization"},
 		{"no credentials", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{}, "", "no credentials for b"},
+		{"a basic alternative takes the wrong scheme word", "    o: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    b: {type: http, scheme: basic}\n",
+			"[{o: []}, {b: []}]", Config{Bearer: "tok"}, "", "accepts any Basic credential"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
