@@ -126,7 +126,13 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			notes = append(notes, n)
 		}
 	}
-	pl := r.Plan()
+	var pl *Plan
+	p := r.planner()
+	if r.cfg.DryRun {
+		pl = p.plan()
+	} else {
+		pl = p.header()
+	}
 	pl.Notes = append(notes, pl.Notes...)
 	if !r.standin && r.cfg.API.BasePath != "" && !strings.HasSuffix(r.cfg.Target, r.cfg.API.BasePath) {
 		pl.Notes = append(pl.Notes, fmt.Sprintf("the target replaces the server URL %s including its base path %s; did you mean %s%s?",
@@ -156,17 +162,24 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		rep.Begin(pl)
 	}
 	var results []*Result
-	for _, c := range pl.Cases {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, op := range r.cfg.API.Operations {
+		if !r.cfg.selected(op) {
+			continue
 		}
-		res := r.runCase(ctx, c)
-		if res.Outcome == Fail {
-			r.failures++
-		}
-		results = append(results, res)
-		for _, rep := range r.reporters {
-			rep.Case(res)
+		cases := p.cases(op, len(pl.Cases))
+		pl.Cases = append(pl.Cases, cases...)
+		for _, c := range cases {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			res := r.runCase(ctx, c)
+			if res.Outcome == Fail {
+				r.failures++
+			}
+			results = append(results, res)
+			for _, rep := range r.reporters {
+				rep.Case(res)
+			}
 		}
 	}
 	s := r.summary(results)

@@ -543,3 +543,23 @@ paths:
 		require.Equal(t, strict, rep.Failed(), failedChecks(rep))
 	}
 }
+
+// planSeen records how many cases were planned when each result arrived.
+type planSeen struct {
+	recorder
+	seen []int
+}
+
+func (p *planSeen) Case(r *Result) {
+	p.seen = append(p.seen, len(p.plan.Cases))
+	p.recorder.Case(r)
+}
+
+// TestIssue11PlanningStreams: a run plans one operation at a time, right before sending its cases.
+func TestIssue11PlanningStreams(t *testing.T) {
+	rec := &planSeen{}
+	rep := runPets(t, bugs{}, Config{}, WithReporter(rec))
+	require.Equal(t, 4, rep.Plan.Operations)
+	require.Len(t, rep.Plan.Cases, len(rep.Results), "the report's plan holds every case once the run ended")
+	require.Less(t, rec.seen[0], len(rep.Plan.Cases), "the first case ran before the last operation was planned")
+}
