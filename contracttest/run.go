@@ -181,6 +181,13 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 				rep.Case(res)
 			}
 		}
+		// The requests as planned are in the exchanges now; let the planned values go (large bodies add up
+		// over thousands of cases).
+		for _, c := range cases {
+			for _, st := range c.Steps {
+				st.req, st.twin, st.predict = nil, nil, nil
+			}
+		}
 	}
 	s := r.summary(results)
 	s.Duration = r.now().Sub(start)
