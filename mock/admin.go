@@ -18,6 +18,13 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("DELETE "+AdminPrefix+"journal", s.adminJournalClear)
 	s.stateAdmin(mux)
 	s.faultAdmin(mux)
+	mux.HandleFunc("GET "+AdminPrefix+"journal/stream", s.adminJournalStream)
+	mux.HandleFunc("GET "+AdminPrefix+"coverage", s.adminCoverage)
+	mux.HandleFunc("DELETE "+AdminPrefix+"coverage", s.adminCoverageReset)
+	mux.HandleFunc("GET "+AdminPrefix+"{$}", s.dashboardPage)
+	mux.HandleFunc("GET "+AdminPrefix+"ui/catalog", s.dashboardCatalog)
+	mux.HandleFunc("GET "+AdminPrefix+"ui/{file}", s.dashboardAsset)
+	mux.HandleFunc("GET "+strings.TrimSuffix(AdminPrefix, "/"), s.dashboardRedirect)
 	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) { s.adminFallback(mux, w, r) })
 	mux.HandleFunc(strings.TrimSuffix(AdminPrefix, "/"), func(w http.ResponseWriter, r *http.Request) {
 		s.adminFallback(mux, w, r)

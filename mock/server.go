@@ -92,6 +92,8 @@ type Server struct {
 	closeOnce sync.Once
 	closers   []func() error
 
+	dash *dashboard // live journal streams and coverage (dashboard.go)
+
 	// state is the state area: seeded records, state file, named snapshots (state.go). Set by initState.
 	state *stateHub
 }
@@ -127,6 +129,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		o(s)
 	}
 	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
+	s.dash = newDashboard(s)
 	for _, api := range apis {
 		if _, dup := s.byName[api.Name]; dup {
 			return nil, fmt.Errorf("mock: two APIs are named %q (%s); rename one with x-standin.name", api.Name, api.File)

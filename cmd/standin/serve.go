@@ -188,6 +188,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
