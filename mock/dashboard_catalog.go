@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
 )
 
@@ -93,6 +94,13 @@ func (s *Server) exampleRequest(rt *apiRuntime, op *openapi.Operation) catalogRe
 		}
 		prm := ref.Value
 		v, ok := exampleValue(prm.Example, prm.Examples, prm.Schema)
+		if !ok && prm.Schema != nil {
+			// No example: a value generated from the schema (deterministic for the seed).
+			if g, err := s.gen.Generate(prm.Schema, rt.api.Name+"/"+op.ID+"/"+prm.In+"/"+prm.Name,
+				fake.Hint{Name: prm.Name, Direction: fake.Request, OpenAPI31: rt.api.Doc.IsOpenAPI31OrLater()}); err == nil {
+				v, ok = exampleValue(g, nil, nil)
+			}
+		}
 		switch prm.In {
 		case openapi3.ParameterInPath:
 			if ok {
@@ -144,8 +152,9 @@ func (s *Server) exampleRequest(rt *apiRuntime, op *openapi.Operation) catalogRe
 				continue
 			}
 			body, ok := exampleAny(mt.Example, mt.Examples, mt.Schema)
-			if !ok {
-				body = map[string]any{}
+			if !ok && mt.Schema != nil {
+				body, _ = s.gen.Generate(mt.Schema, rt.api.Name+"/"+op.ID+"/body",
+					fake.Hint{Direction: fake.Request, OpenAPI31: rt.api.Doc.IsOpenAPI31OrLater()})
 			}
 			if data, err := json.Marshal(body); err == nil {
 				req.Headers = append(req.Headers, [2]string{"Content-Type", ct})
