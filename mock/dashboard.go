@@ -22,6 +22,9 @@ const streamBuffer = 512
 // maxStreams bounds the live streams open at once, so open tabs cannot grow the server without bound.
 const maxStreams = 64
 
+// streamCoalesce is the longest an entry waits to be sent with those that follow it.
+const streamCoalesce = 100 * time.Millisecond
+
 // streamPing is how often an idle stream sends a comment line, so proxies and the browser keep it open.
 const streamPing = 20 * time.Second
 
@@ -189,6 +192,18 @@ func (s *Server) adminJournalStream(w http.ResponseWriter, r *http.Request) {
 
 	ping := time.NewTicker(streamPing)
 	defer ping.Stop()
+	// Entries are gathered for up to streamCoalesce before one write, so a busy mock costs one write and one
+	// wake-up of the tab per interval rather than per request.
+	flush := time.NewTimer(streamCoalesce)
+	flush.Stop()
+	pending := false
+	send := func() error {
+		pending = false
+		if n := sub.dropped.Swap(0); n > 0 {
+			fmt.Fprintf(&buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", n)
+		}
+		return flushTo(w, rc, &buf)
+	}
 	for {
 		select {
 		case <-r.Context().Done():
@@ -196,28 +211,30 @@ func (s *Server) adminJournalStream(w http.ResponseWriter, r *http.Request) {
 		case <-s.dash.done:
 			return
 		case <-ping.C:
-			buf.WriteString(": ping\n\n")
+			if !pending {
+				buf.WriteString(": ping\n\n")
+				if err := flushTo(w, rc, &buf); err != nil {
+					return
+				}
+			}
 		case e := <-sub.ch:
 			if e.Seq > shown[e.Session] {
 				writeEvent(&buf, &e)
 			}
-			// Take what else is waiting, so a burst goes out in one write.
-			for more := true; more && buf.Len() < 64<<10; {
-				select {
-				case e := <-sub.ch:
-					if e.Seq > shown[e.Session] {
-						writeEvent(&buf, &e)
-					}
-				default:
-					more = false
+			if !pending {
+				pending = true
+				flush.Reset(streamCoalesce)
+			}
+			if buf.Len() >= 64<<10 {
+				flush.Stop()
+				if err := send(); err != nil {
+					return
 				}
 			}
-		}
-		if n := sub.dropped.Swap(0); n > 0 {
-			fmt.Fprintf(&buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", n)
-		}
-		if err := flushTo(w, rc, &buf); err != nil {
-			return
+		case <-flush.C:
+			if err := send(); err != nil {
+				return
+			}
 		}
 	}
 }
