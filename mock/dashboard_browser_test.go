@@ -120,12 +120,8 @@ func textOf(ctx context.Context, t *testing.T, sel string) string {
 // form makes the next request fail, a scenario is activated, a record is edited (and a bad edit refused with the
 // schema's reason) and read back through the admin API, and a coverage cell turns on.
 func TestDashboardBrowser(t *testing.T) {
-	srv, err := New(engineAPIs(t, "aelyst", "carecycle", "cinnox"), Config{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(srv.EndStreams) // before ts.Close, which waits for the page's open stream
+	ctx := browser(t, 90*time.Second)
+	ts, _ := dashboardServer(t, "")
 	client := ts.Client()
 	send := func(method, path, auth, body string) int {
 		t.Helper()
@@ -151,8 +147,6 @@ func TestDashboardBrowser(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.StatusCode, "GET %s", path)
 		require.NoError(t, json.NewDecoder(res.Body).Decode(into))
 	}
-
-	ctx := browser(t, 90*time.Second)
 
 	// The page loads and lists the three bundled APIs.
 	require.NoError(t, chromedp.Do(ctx,
@@ -284,6 +278,88 @@ func TestDashboardBrowser(t *testing.T) {
 	if *updateScreenshot {
 		require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "dashboard.png"), shot, 0o644))
 	}
+}
+
+// adminGuard stands in for the admin access rules the page must work under: a cross-origin admin request is
+// refused, a write must carry JSON, and when token is set every admin call except the page and its two files
+// needs it as a bearer token.
+func adminGuard(next http.Handler, token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(status int, msg string) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = fmt.Fprintf(w, `{"error":%q}`, msg)
+		}
+		p := r.URL.Path
+		if !strings.HasPrefix(p, AdminPrefix) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host {
+			refuse(http.StatusForbidden, "cross-origin admin request from "+o)
+			return
+		}
+		read := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if !read && r.Header.Get("Content-Type") != "application/json" {
+			refuse(http.StatusUnsupportedMediaType, "admin writes must be application/json, got "+r.Header.Get("Content-Type"))
+			return
+		}
+		page := read && (p == AdminPrefix || p == AdminPrefix+"ui/app.js" || p == AdminPrefix+"ui/app.css")
+		if token != "" && !page && r.Header.Get("Authorization") != "Bearer "+token {
+			refuse(http.StatusUnauthorized, "admin token required")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// dashboardServer serves the three bundled APIs behind adminGuard.
+func dashboardServer(t *testing.T, token string) (*httptest.Server, *Server) {
+	t.Helper()
+	srv, err := New(engineAPIs(t, "aelyst", "carecycle", "cinnox"), Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	ts := httptest.NewServer(adminGuard(srv, token))
+	t.Cleanup(ts.Close)
+	t.Cleanup(srv.EndStreams) // before ts.Close, which waits for the page's open stream
+	return ts, srv
+}
+
+// TestDashboardBrowserAdminToken: behind an admin token, the page asks for it once, keeps it in the tab's
+// sessionStorage only, and sends it with every call, the journal stream included.
+func TestDashboardBrowserAdminToken(t *testing.T) {
+	ctx := browser(t, 60*time.Second)
+	ts, _ := dashboardServer(t, "s3cret-admin")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+AdminPrefix),
+		chromedp.WaitVisible(chromedp.CSS(`#token-dialog[open] #token-input`)),
+		chromedp.SendKeys(chromedp.CSS(`#token-input`), "s3cret-admin"),
+		chromedp.Click(chromedp.CSS(`#token-form button[value="ok"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#apis article[data-api="cinnox"]`)),
+		waitJS(`document.querySelector('#conn').textContent === 'live'`),
+	))
+	stored, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[sessionStorage.getItem('standin-admin-token'), String(localStorage.length), document.cookie]`))
+	require.NoError(t, err)
+	require.Equal(t, []string{"s3cret-admin", "0", ""}, stored)
+
+	res, err := ts.Client().Get(ts.URL + "/aelyst/v1/contact/id:1")
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.KeyEvent("2"),
+		chromedp.WaitVisible(chromedp.CSS(`#traffic tbody tr[data-key="default/1"]`)),
+		chromedp.KeyEvent("3"),
+		setField(`#ff-api`, "cinnox"),
+		setField(`#ff-status`, "500"),
+		setField(`#ff-id`, "with-token"),
+		chromedp.Click(chromedp.CSS(`#ff-add`)),
+		chromedp.WaitVisible(chromedp.CSS(`#rules tr[data-rule="with-token"]`)),
+	))
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#token-dialog').open`))
+	require.NoError(t, err)
+	require.False(t, open, "the token is asked for once")
 }
 
 func attr(ctx context.Context, t *testing.T, sel, name string) string {

@@ -101,6 +101,25 @@ const q = (params) => {
 };
 const sessionQ = (extra) => q(Object.assign({ session: app.session }, extra || {}));
 
+// rerender replaces the rows of a table body and puts the keyboard focus back where it was: on the same
+// row (by its data-key or data-rule) and the same control in it, so a refresh never throws a keyboard user out.
+function rerender(tbody, rows) {
+  const active = document.activeElement;
+  let key = null;
+  let index = -1;
+  if (active && tbody.contains(active)) {
+    const row = active.closest('tr');
+    key = row && (row.dataset.key || row.dataset.rule);
+    index = row ? [row, ...row.querySelectorAll('button, a, input, select')].indexOf(active) : -1;
+  }
+  tbody.replaceChildren(...rows);
+  if (key === null) return;
+  const row = [...tbody.rows].find((r) => (r.dataset.key || r.dataset.rule) === key);
+  if (!row) return;
+  const target = [row, ...row.querySelectorAll('button, a, input, select')][index];
+  if (target) target.focus();
+}
+
 function say(el, text, isError) {
   el.textContent = text;
   el.classList.toggle('error', !!isError);
@@ -310,6 +329,8 @@ function addEntry(e) {
   if (app.seen.has(k)) return;
   app.seen.add(k);
   app.entries.push(e);
+  const fs = $('#f-session');
+  if (![...fs.options].some((o) => o.value === e.session)) fs.append(h('option', { value: e.session }, e.session));
   if (app.entries.length > MAX_ROWS) app.seen.delete(keyOf(app.entries.shift()));
   if (app.panel !== 'traffic') {
     const b = $('#traffic-badge');
@@ -543,7 +564,7 @@ async function loadFaults() {
       h('td', { class: 'mono' }, r.rule), h('td', { class: 'num' }, r.matched), h('td', { class: 'num fired' }, r.fired),
       h('td', {}, r.exhausted ? 'spent' : 'active'), h('td', {}, del));
   });
-  $('#rules tbody').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No rule in force: the mock answers normally.'))]));
+  rerender($('#rules tbody'), rows.length ? rows : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No rule in force: the mock answers normally.'))]);
 
   const cards = scen.scenarios.map((sc) => {
     const [summary, ...more] = (sc.description || '').trim().split('\n');
@@ -641,7 +662,7 @@ async function loadRecords() {
   const c = currentCollection();
   if (!c) return;
   const recs = await api('GET', 'state/' + encodeURIComponent(c.api) + '/' + encodeURIComponent(c.name) + sessionQ());
-  $('#records tbody').replaceChildren(...(recs.length ? recs.map((r) => {
+  rerender($('#records tbody'), recs.length ? recs.map((r) => {
     const key = String(r[c.key]);
     const tr = h('tr', { tabindex: '0', 'data-key': key }, h('td', { class: 'mono' }, key),
       h('td', { class: 'mono muted' }, JSON.stringify(r).slice(0, 140)));
@@ -653,7 +674,7 @@ async function loadRecords() {
       else if (ev.key === 'ArrowUp' && tr.previousElementSibling) { tr.previousElementSibling.focus(); ev.preventDefault(); }
     });
     return tr;
-  }) : [h('tr', {}, h('td', { colspan: 2, class: 'muted' }, 'No record in this collection.'))]));
+  }) : [h('tr', {}, h('td', { colspan: 2, class: 'muted' }, 'No record in this collection.'))]);
 }
 
 function editRecord(c, key, record) {
