@@ -262,10 +262,14 @@ func TestDashboardBrowser(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, send(http.MethodGet, "/aelyst/v1/contact/id:4242", "Bearer t", ""))
 	require.NoError(t, chromedp.Do(ctx, waitJS(fmt.Sprintf(`document.querySelector(%q).classList.contains('on')`, cell))))
 
-	// The screenshot: live traffic with the failed request's detail open.
+	// The screenshot: live traffic, a little busier, with the failed request's detail open.
+	require.Equal(t, http.StatusUnprocessableEntity, sendWith(t, client, ts.URL, http.MethodPost, "/carecycle/v2/campaigns/appointment-configs",
+		`{"name":"Consult","bookingHours":[{"startHour":24,"dayOfWeek":[1]}]}`, "x-api-key", "cc_demo"))
+	require.Equal(t, http.StatusOK, sendWith(t, client, ts.URL, http.MethodGet, "/cinnox/v1/api/apps/app-1/labels", "", "Authorization", "Bearer demo"))
+	require.Equal(t, http.StatusUnauthorized, sendWith(t, client, ts.URL, http.MethodGet, "/aelyst/v1/contact/id:1", ""))
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.KeyEvent("2"),
-		chromedp.WaitVisible(chromedp.CSS(`#traffic tbody tr[data-key="default/2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#traffic tbody tr[data-key="default/7"]`)),
 		chromedp.Click(chromedp.CSS(`#traffic tbody tr[data-key="default/2"]`)),
 		waitJS(`document.querySelector('#detail-stage') && document.querySelector('#detail-stage').textContent === 'fault'`),
 	))
@@ -277,6 +281,13 @@ func TestDashboardBrowser(t *testing.T) {
 	t.Logf("screenshot: %s", out)
 	if *updateScreenshot {
 		require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "dashboard.png"), shot, 0o644))
+	}
+	// The other panels as they ended, as artefacts for a reviewer.
+	for key, name := range map[string]string{"1": "apis", "3": "faults", "4": "state", "5": "coverage"} {
+		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(key), chromedp.WaitVisible(chromedp.CSS("#panel-"+name))))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), "dashboard-"+name+".png"), png, 0o644))
 	}
 }
 
@@ -360,6 +371,24 @@ func TestDashboardBrowserAdminToken(t *testing.T) {
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#token-dialog').open`))
 	require.NoError(t, err)
 	require.False(t, open, "the token is asked for once")
+}
+
+// sendWith sends one API request; headers are name/value pairs.
+func sendWith(t *testing.T, client *http.Client, base, method, path, body string, headers ...string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, base+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := client.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, res.Body)
+	_ = res.Body.Close()
+	return res.StatusCode
 }
 
 func attr(ctx context.Context, t *testing.T, sel, name string) string {

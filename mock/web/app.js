@@ -286,16 +286,16 @@ function matches(e, f) {
 
 function rowOf(e) {
   const time = new Date(e.time);
+  const target = e.path + (e.query ? '?' + e.query : '');
   const tr = h('tr', { tabindex: '0', 'data-key': keyOf(e), 'aria-selected': keyOf(e) === app.selected ? 'true' : 'false' },
     h('td', { class: 'mono' }, time.toLocaleTimeString([], { hour12: false }) + '.' + String(time.getMilliseconds()).padStart(3, '0')),
-    h('td', {}, e.session),
-    h('td', {}, e.api),
-    h('td', {}, e.operation || '—'),
-    h('td', { class: 'method' }, e.method),
-    h('td', { class: 'path mono' }, e.path + (e.query ? '?' + e.query : '')),
     h('td', { class: 'status ' + statusClass(e.status) }, e.status || 'dropped'),
+    h('td', { class: 'method' }, e.method),
+    h('td', { class: 'path mono', title: target }, target),
+    h('td', { class: 'op' }, e.api + ' · ' + (e.operation || '—')),
     h('td', {}, e.answeredBy),
     h('td', {}, e.faultRule || ''),
+    h('td', {}, e.session),
     h('td', { class: 'num' }, e.latencyMs.toFixed(1)));
   tr.addEventListener('click', () => select(e));
   tr.addEventListener('keydown', (ev) => {
