@@ -70,11 +70,11 @@ func (b *coverageBook) of(session string, create bool) *coverage {
 
 // record counts an answer the client received. A request the client hung up on (499) or whose connection was
 // dropped before a status was sent (0) was not received, so it does not count.
-func (b *coverageBook) record(e *journalEntry, now time.Time) {
+func (b *coverageBook) record(e *journalEntry) {
 	if e.Status < 100 || e.Status == StatusClientClosed {
 		return
 	}
-	b.of(e.Session, true).add(coverKey{api: e.API, op: e.Operation, status: e.Status}, now)
+	b.of(e.Session, true).add(coverKey{api: e.API, op: e.Operation, status: e.Status}, e.Time)
 }
 
 // coverageCell is one documented or received status of an operation.

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -31,8 +32,7 @@ const streamPing = 20 * time.Second
 // dashboard fans finished journal entries out to live subscribers and counts coverage. It is safe for
 // concurrent use.
 type dashboard struct {
-	clock Clock
-	cov   coverageBook
+	cov coverageBook
 
 	mu    sync.Mutex // guards subs and ended
 	subs  map[*subscriber]struct{}
@@ -53,7 +53,7 @@ type subscriber struct {
 }
 
 func newDashboard(s *Server) *dashboard {
-	d := &dashboard{clock: s.clock, subs: map[*subscriber]struct{}{}, done: make(chan struct{})}
+	d := &dashboard{subs: map[*subscriber]struct{}{}, done: make(chan struct{})}
 	s.closers = append(s.closers, func() error { d.end(); return nil })
 	return d
 }
@@ -61,7 +61,7 @@ func newDashboard(s *Server) *dashboard {
 // observe is called by the journal stage once an entry is stored: it counts the entry's coverage and hands it to
 // the subscribers that want it. It never blocks: a subscriber whose buffer is full misses the entry.
 func (d *dashboard) observe(e journalEntry) {
-	d.cov.record(&e, d.clock.Now())
+	d.cov.record(&e)
 	if d.nsubs.Load() == 0 {
 		return
 	}
@@ -80,7 +80,7 @@ func (d *dashboard) observe(e journalEntry) {
 	}
 }
 
-var errStreamsEnded = fmt.Errorf("the server is shutting down")
+var errStreamsEnded = errors.New("the server is shutting down")
 
 func (d *dashboard) subscribe(session string, f journalFilter) (*subscriber, error) {
 	d.mu.Lock()

@@ -268,7 +268,7 @@ func TestCoverageCountsOnlyReceivedAnswers(t *testing.T) {
 	var b coverageBook
 	now := time.Now()
 	for _, st := range []int{0, StatusClientClosed, 200} {
-		b.record(&journalEntry{Session: "s", API: "a", Operation: "op", Status: st}, now)
+		b.record(&journalEntry{Time: now, Session: "s", API: "a", Operation: "op", Status: st})
 	}
 	counts, since := b.of("s", false).snapshot()
 	require.Equal(t, map[coverKey]int{{api: "a", op: "op", status: 200}: 1}, counts)

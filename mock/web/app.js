@@ -441,6 +441,7 @@ function afterTraffic() {
   refreshTimer = setTimeout(() => {
     refreshTimer = null;
     if (app.panel === 'state' && app.record) return loadSessions().catch(() => {});
+    if (app.panel === 'faults') return loadRules().catch(reportError); // counters; scenarios change only by a click
     refresh(app.panel);
   }, 500);
 }
@@ -505,8 +506,10 @@ function fillOps(select, apiName, anyLabel) {
 }
 
 function fillStatuses() {
-  const op = opsOf($('#ff-api').value).find((o) => o.operationId === $('#ff-op').value);
-  const statuses = op ? op.statuses : [...new Set(opsOf($('#ff-api').value).flatMap((o) => o.statuses))].sort();
+  const op = ($('#ff-api').value ? opsOf($('#ff-api').value) : app.catalog.flatMap((a) => a.operations))
+    .find((o) => o.operationId === $('#ff-op').value);
+  const ops = $('#ff-api').value ? opsOf($('#ff-api').value) : app.catalog.flatMap((a) => a.operations);
+  const statuses = op ? op.statuses : [...new Set(ops.flatMap((o) => o.statuses))].sort((x, y) => x - y);
   const sel = $('#ff-status');
   const cur = sel.value;
   sel.replaceChildren(h('option', { value: '' }, 'no status'),
@@ -549,7 +552,11 @@ $('#fault-form').addEventListener('submit', async (ev) => {
 });
 
 async function loadFaults() {
-  const [rules, scen] = await Promise.all([api('GET', 'faults' + sessionQ()), api('GET', 'scenarios')]);
+  await Promise.all([loadRules(), loadScenarios()]);
+}
+
+async function loadRules() {
+  const rules = await api('GET', 'faults' + sessionQ());
   const rows = rules.rules.map((r) => {
     const del = h('button', { type: 'button', class: 'small danger', 'aria-label': 'Remove rule ' + r.id }, 'Remove');
     del.addEventListener('click', async () => {
@@ -565,7 +572,10 @@ async function loadFaults() {
       h('td', {}, r.exhausted ? 'spent' : 'active'), h('td', {}, del));
   });
   rerender($('#rules tbody'), rows.length ? rows : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No rule in force: the mock answers normally.'))]);
+}
 
+async function loadScenarios() {
+  const scen = await api('GET', 'scenarios');
   const cards = scen.scenarios.map((sc) => {
     const [summary, ...more] = (sc.description || '').trim().split('\n');
     const here = sc.activeIn.includes(app.session);
