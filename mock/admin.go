@@ -23,6 +23,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("DELETE "+AdminPrefix+"coverage", s.adminCoverageReset)
 	mux.HandleFunc("GET "+AdminPrefix+"{$}", s.dashboardPage)
 	mux.HandleFunc("GET "+AdminPrefix+"ui/catalog", s.dashboardCatalog)
+	mux.HandleFunc("GET "+AdminPrefix+"ui/scenarios", s.dashboardScenarios)
 	mux.HandleFunc("GET "+AdminPrefix+"ui/{file}", s.dashboardAsset)
 	mux.HandleFunc("GET "+strings.TrimSuffix(AdminPrefix, "/"), s.dashboardRedirect)
 	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) { s.adminFallback(mux, w, r) })

@@ -193,7 +193,10 @@ func TestDashboardBrowser(t *testing.T) {
 	require.Equal(t, http.StatusInternalServerError, send(http.MethodGet, "/aelyst/v1/contact/id:1", "Bearer t", ""))
 	require.NoError(t, chromedp.Do(ctx, waitJS(`document.querySelector('#rules tr[data-rule="qa-500"] .fired').textContent === '1'`)))
 
-	// A scenario, activated in the session from its card.
+	// A scenario, activated in the session from its card, which shows what it does and what it expects.
+	card := textOf(ctx, t, `article[data-scenario="aelyst-queue-449"]`)
+	require.Contains(t, card, `answers 449 "in queue" twice`)
+	require.Contains(t, card, "POST /aelyst/v1/contact/id:1/conversation/assignee → 449 ×2")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`button[data-activate="aelyst-queue-449"]`)),
 		waitJS(`document.querySelector('article[data-scenario="aelyst-queue-449"] .active') !== null`),
@@ -282,6 +285,36 @@ func TestDashboardBrowser(t *testing.T) {
 	if *updateScreenshot {
 		require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "dashboard.png"), shot, 0o644))
 	}
+
+	// The validation failure's detail gives the reason.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#traffic tbody tr[data-key="default/5"]`)),
+		waitJS(`document.querySelector('#detail-stage').textContent === 'validation'`),
+	))
+	require.Contains(t, textOf(ctx, t, `#detail-reason`), "bookingHours.0.startHour: number must be at most 23")
+
+	// Filters: a status class, then text.
+	visibleKeys := func() []string {
+		keys, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#traffic tbody tr')].map(r => r.dataset.key)`))
+		require.NoError(t, err)
+		return keys
+	}
+	require.NoError(t, chromedp.Do(ctx, setField(`#f-status`, "4xx")))
+	require.Equal(t, []string{"default/7", "default/5", "default/4", "default/3"}, visibleKeys())
+	require.NoError(t, chromedp.Do(ctx, setField(`#f-status`, ""), setField(`#f-text`, "cinnox")))
+	require.Equal(t, []string{"default/6"}, visibleKeys())
+	require.NoError(t, chromedp.Do(ctx, setField(`#f-text`, "")))
+
+	// Pause holds new entries back (counting them) until resumed.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#pause`))))
+	require.Equal(t, http.StatusOK, sendWith(t, client, ts.URL, http.MethodGet, "/aelyst/v1/contact/id:1", "", "Authorization", "Bearer t"))
+	require.NoError(t, chromedp.Do(ctx, waitJS(`document.querySelector('#traffic-count').textContent.includes('1 new')`)))
+	require.NotContains(t, visibleKeys(), "default/8")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#pause`)),
+		chromedp.WaitVisible(chromedp.CSS(`#traffic tbody tr[data-key="default/8"]`)),
+	))
+
 	// The other panels as they ended, as artefacts for a reviewer.
 	for key, name := range map[string]string{"1": "apis", "3": "faults", "4": "state", "5": "coverage"} {
 		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(key), chromedp.WaitVisible(chromedp.CSS("#panel-"+name))))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
+	"github.com/standin/standin/scenarios"
 )
 
 // catalogAPI is what the dashboard shows of one served API: its operations with a ready example request, and
@@ -210,4 +211,57 @@ func exampleValue(example any, examples openapi3.Examples, schema *openapi3.Sche
 		return "", false
 	}
 	return fmt.Sprint(v), true
+}
+
+// catalogScenario is a scenario as the dashboard shows it: what it does and what `standin scenario run` checks.
+type catalogScenario struct {
+	Name        string           `json:"name"`
+	Description string           `json:"description"`
+	File        string           `json:"file"`
+	Rules       []string         `json:"rules"`
+	State       []catalogState   `json:"state"`
+	Expect      []catalogExpects `json:"expect"`
+}
+
+type catalogState struct {
+	API        string `json:"api"`
+	Collection string `json:"collection"`
+	Records    int    `json:"records"`
+}
+
+type catalogExpects struct {
+	API     string `json:"api"`
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Status  int    `json:"status"`
+	Repeat  int    `json:"repeat,omitempty"`
+	MayDrop bool   `json:"mayDrop,omitempty"`
+}
+
+// dashboardScenarios answers GET /__standin/ui/scenarios: every scenario that can be activated (bundled and
+// Config.ScenarioDir), with its rules, state overrides and expectations. Where each is active is
+// GET /__standin/scenarios's business.
+func (s *Server) dashboardScenarios(w http.ResponseWriter, r *http.Request) {
+	all, err := scenarios.List(s.cfg.ScenarioDir)
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	out := make([]catalogScenario, 0, len(all))
+	for _, sc := range all {
+		cs := catalogScenario{Name: sc.Name, Description: sc.Description, File: sc.File,
+			Rules: []string{}, State: []catalogState{}, Expect: []catalogExpects{}}
+		for _, rule := range sc.Rules {
+			cs.Rules = append(cs.Rules, rule.String())
+		}
+		for _, o := range sc.State {
+			cs.State = append(cs.State, catalogState{API: o.API, Collection: o.Collection, Records: len(o.Records)})
+		}
+		for _, ex := range sc.Expect {
+			cs.Expect = append(cs.Expect, catalogExpects{API: ex.Request.API, Method: ex.Request.Method,
+				Path: ex.Request.Path, Status: ex.Status, Repeat: ex.Repeat, MayDrop: ex.MayDrop})
+		}
+		out = append(out, cs)
+	}
+	writeJSON(w, http.StatusOK, nil, out)
 }

@@ -385,3 +385,22 @@ func TestDashboardCatalog(t *testing.T) {
 		require.NotZero(t, sent, "no example request of %s could be sent", a.Name)
 	}
 }
+
+func TestDashboardScenarios(t *testing.T) {
+	ts, _ := engineServer(t, Config{}, engineAPIs(t, "aelyst"))
+	res := engineDo(t, ts, http.MethodGet, AdminPrefix+"ui/scenarios", "")
+	require.Equal(t, http.StatusOK, res.status)
+	var list []catalogScenario
+	require.NoError(t, json.Unmarshal(res.body, &list))
+	byName := map[string]catalogScenario{}
+	for _, sc := range list {
+		byName[sc.Name] = sc
+	}
+	q := byName["aelyst-queue-449"]
+	require.Equal(t, []string{"id=aelyst-queue-449#1,op=updateAssignee,queue=2"}, q.Rules)
+	require.Equal(t, []catalogExpects{
+		{API: "aelyst", Method: "POST", Path: "/v1/contact/id:1/conversation/assignee", Status: 449, Repeat: 2},
+		{API: "aelyst", Method: "POST", Path: "/v1/contact/id:1/conversation/assignee", Status: 200},
+	}, q.Expect)
+	require.Contains(t, q.Description, "449")
+}

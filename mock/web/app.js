@@ -574,9 +574,14 @@ async function loadRules() {
   rerender($('#rules tbody'), rows.length ? rows : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No rule in force: the mock answers normally.'))]);
 }
 
+let scenarioDetails = null; // GET ui/scenarios, read once: scenario files do not change while the server runs
+
 async function loadScenarios() {
-  const scen = await api('GET', 'scenarios');
+  const [scen, details] = await Promise.all([api('GET', 'scenarios'), scenarioDetails || api('GET', 'ui/scenarios')]);
+  scenarioDetails = details;
+  const byName = new Map(details.map((d) => [d.name, d]));
   const cards = scen.scenarios.map((sc) => {
+    const d = byName.get(sc.name) || { expect: [], state: [] };
     const [summary, ...more] = (sc.description || '').trim().split('\n');
     const here = sc.activeIn.includes(app.session);
     const global = sc.activeIn.includes('global');
@@ -594,8 +599,14 @@ async function loadScenarios() {
           sc.activeIn.length ? 'active in ' + sc.activeIn.join(', ') : 'inactive')),
       h('p', {}, summary), more.length ? h('p', { class: 'muted' }, more.join(' ')) : null,
       h('div', {}, 'Rules:'), h('ul', {}, sc.rules.map((r) => h('li', { class: 'mono' }, r))),
-      h('div', {}, 'Expectations: ', sc.expectations ? sc.expectations + ' checks — run them with ' : 'none'),
-      sc.expectations ? h('code', {}, 'standin scenario run ' + sc.name + ' --target ' + location.origin) : null,
+      d.state.length ? h('div', {}, 'State it puts in place: ' +
+        d.state.map((st) => st.records + ' record(s) in ' + st.api + '/' + st.collection).join(', ')) : null,
+      h('div', {}, 'Expectations' + (d.expect.length ? ' (what ' : ': none'),
+        d.expect.length ? h('code', {}, 'standin scenario run ' + sc.name + ' --target ' + location.origin) : null,
+        d.expect.length ? ' checks):' : ''),
+      d.expect.length ? h('ol', { class: 'expect' }, d.expect.map((x) =>
+        h('li', { class: 'mono' }, x.method + ' /' + x.api + x.path + ' → ' + x.status +
+          (x.repeat > 1 ? ' ×' + x.repeat : '') + (x.mayDrop ? ' (or a dropped connection)' : '')))) : null,
       h('div', { class: 'actions' }, act, off, actAll, offAll));
   });
   $('#scenarios').replaceChildren(...cards);
