@@ -67,8 +67,14 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 		chromedp.Flag("mute-audio", true),
 		chromedp.WindowSize(1440, 900),
 	}
-	var mu sync.Mutex
-	var exceptions []string
+	var mu sync.Mutex // guards exceptions and driverErrors
+	var exceptions, driverErrors []string
+	// The driver may report an error from its own goroutines even after the test; keep it, print it in Cleanup.
+	errorf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		driverErrors = append(driverErrors, fmt.Sprintf(format, args...))
+	}
 	listen := func(ev any) {
 		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
 			msg := e.ExceptionDetails.Text
@@ -82,12 +88,15 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tctx, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf), chromedp.WithListener(func(ev any) { listen(ev) }))
+	tctx, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(errorf), chromedp.WithListener(func(ev any) { listen(ev) }))
 	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancel() })
 
 	t.Cleanup(func() {
 		mu.Lock()
 		defer mu.Unlock()
+		for _, e := range driverErrors {
+			t.Logf("chromedp: %s", e)
+		}
 		if len(exceptions) > 0 {
 			t.Errorf("JavaScript exceptions on the page: %s", strings.Join(exceptions, "; "))
 		}
