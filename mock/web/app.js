@@ -295,8 +295,8 @@ function rowOf(e) {
     h('td', { class: 'op' }, e.api + ' · ' + (e.operation || '—')),
     h('td', {}, e.answeredBy),
     h('td', {}, e.faultRule || ''),
-    h('td', {}, e.session),
-    h('td', { class: 'num' }, e.latencyMs.toFixed(1)));
+    h('td', { class: 'c-session' }, e.session),
+    h('td', { class: 'num c-ms' }, e.latencyMs.toFixed(1)));
   tr.addEventListener('click', () => select(e));
   tr.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === ' ') { select(e); ev.preventDefault(); }
