@@ -139,6 +139,7 @@ function show(panel, focus) {
     $('#panel-' + p).hidden = !on;
   }
   if (focus) $('#tab-' + panel).focus();
+  history.replaceState(null, '', '#' + panel); // a reload, or a link, opens the same panel
   if (panel === 'traffic') { $('#traffic-badge').textContent = ''; }
   refresh(panel);
 }
