@@ -118,6 +118,8 @@ type Server struct {
 	closeOnce sync.Once
 	closers   []func() error
 
+	dash *dashboard // live journal streams and coverage (dashboard.go)
+
 	store Store // from WithStore; nil means the in-memory store (with Config.StateFile)
 	// state is the state area: the hub of sessions' records and the served collections (state.go). Set by
 	// initState.
@@ -167,6 +169,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		return nil, errors.New("mock: both a Store (WithStore) and a StateFile given: the store decides where state is kept")
 	}
 	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
+	s.dash = newDashboard(s)
 	for _, api := range apis {
 		if _, dup := s.byName[api.Name]; dup {
 			return nil, fmt.Errorf("mock: two APIs are named %q (%s); rename one with x-standin.name", api.Name, api.File)

@@ -246,6 +246,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		go w.run(wctx, time.Second, lf.watch && w.watches())
 	}
 
+	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
