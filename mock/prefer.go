@@ -53,7 +53,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			values := r.Header.Values("Prefer")
-			if len(values) == 0 {
+			if len(values) == 0 || s.cfg.IgnoreFaultHeaders {
 				next.ServeHTTP(w, r)
 				return
 			}

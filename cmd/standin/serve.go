@@ -121,6 +121,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
 	scenarioDir := fs.String("scenario-dir", "", "folder of your own scenario files, searched before the bundled ones (`DIR`)")
 	rateLimit := fs.Bool("rate-limit", false, "enforce the rate limits the specs declare (off by default)")
+	sec := addSecurityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -145,9 +146,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	logger := slog.New(handler)
 
+	if err := sec.resolve(e.getenv); err != nil {
+		return err
+	}
+	if err := sec.checkBind(*addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 2, msg: listenMessage(*addr, err)}
+	}
+	if err := sec.checkBind(ln.Addr().String()); err != nil { // a name such as "myhost:4010" resolved to an outside address
+		_ = ln.Close()
+		return err
 	}
 	baseURL := "http://" + displayAddr(ln.Addr())
 	cfg := mock.Config{
@@ -164,6 +175,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
 	}
+	sec.apply(&cfg)
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
 		_ = ln.Close()
@@ -178,12 +190,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintln(e.stdout, line)
 	}
-	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+	sec.printExposure(e.stdout, ln.Addr(), baseURL)
 
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadTimeout:       60 * time.Second, // the write side is bounded per request by the mock (--write-timeout)
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
