@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/fake"
 )
 
 // LoadError is one problem with a document: where it is and what was wrong.
@@ -50,7 +53,7 @@ func Load(ctx context.Context, name string) (*API, error) {
 // LoadFile loads an OpenAPI 3 document from disk. References to other local files are followed; references to
 // URLs are refused.
 func LoadFile(ctx context.Context, path string) (*API, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if err != nil {
 		return nil, &LoadError{File: path, Err: fmt.Errorf("read: %w", err)}
 	}
@@ -73,7 +76,7 @@ func LoadData(ctx context.Context, file string, data []byte) (*API, error) {
 // Check loads the document at path and returns every problem found: syntax, structure, examples and x-standin.
 // An empty result means the document is clean.
 func Check(ctx context.Context, path string) []*LoadError {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if err != nil {
 		return []*LoadError{{File: path, Err: fmt.Errorf("read: %w", err)}}
 	}
@@ -101,6 +104,14 @@ func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
 			Err: fmt.Errorf("not an OpenAPI 3 document: %s; expected openapi: 3.0.x or 3.1.x", what)}}, nil
 	}
 	var problems []*LoadError
+	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused first: checking
+	// an example against a schema that contains itself through allOf would never end.
+	for _, p := range fake.CheckDoc(doc, 0) {
+		problems = append(problems, &LoadError{File: file, Line: src.line(p.Pointer), Pointer: p.Pointer, Err: errors.New(p.Msg)})
+	}
+	if len(problems) > 0 {
+		return problems, nil
+	}
 	opts := []openapi3.ValidationOption{openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()}
 	if err := doc.Validate(ctx, opts...); err != nil {
 		var multi openapi3.MultiError
@@ -142,7 +153,38 @@ func readLocalOnly(_ *openapi3.Loader, location *url.URL) ([]byte, error) {
 	if location.Scheme != "" && location.Scheme != "file" || location.Host != "" {
 		return nil, fmt.Errorf("reference %s: standin never loads from the network; save the document locally and reference it by path", location)
 	}
-	return os.ReadFile(filepath.FromSlash(location.Path))
+	return readRegular(filepath.FromSlash(location.Path))
+}
+
+// maxDocumentSize is the largest document (or referenced file) read: GitHub's description is 13 MB.
+const maxDocumentSize = 64 << 20
+
+// readRegular reads a regular file of at most maxDocumentSize bytes: never a FIFO (it would hang), a device
+// (/dev/zero never ends) or a folder.
+func readRegular(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+	}
+	if st.Size() > maxDocumentSize {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d standin reads", path, st.Size(), maxDocumentSize)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxDocumentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxDocumentSize {
+		return nil, fmt.Errorf("%s is more than the %d bytes standin reads", path, maxDocumentSize)
+	}
+	return data, nil
 }
 
 func flatten(me openapi3.MultiError) []error {
