@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
 
+	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi/pattern"
 )
 
@@ -198,6 +199,16 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	if !converted && !strings.HasPrefix(doc.OpenAPI, "3.") {
 		return nil, []*LoadError{{File: file, Line: src.line("/openapi"), Pointer: "/openapi",
 			Err: fmt.Errorf("not an OpenAPI document: openapi is %q; expected openapi: 3.0.x or 3.1.x (or swagger: \"2.0\")", doc.OpenAPI)}}
+	}
+
+	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused first: checking
+	// an example against a schema that contains itself through allOf would never end.
+	var refused []*LoadError
+	for _, p := range fake.CheckDoc(doc, 0) {
+		refused = append(refused, &LoadError{File: file, Line: src.line(p.Pointer), Pointer: p.Pointer, Err: errors.New(p.Msg)})
+	}
+	if len(refused) > 0 {
+		return nil, refused
 	}
 
 	warnings := lint(doc)
