@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +37,8 @@ Examples:
   standin serve --api aelyst --addr 127.0.0.1:8080
   standin serve --spec ./my-api.yaml --seed 7 --log-format json
   standin serve --api carecycle --deny-key 'cc_readonly_*' --max-body 256KiB
-  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'`
+  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'
+  standin serve --spec ./my-api.yaml --tls-self-signed        # HTTPS (HTTP/2) on loopback; CORS is on unless --cors=false`
 
 // repeatFlag is a repeatable string flag whose values are kept whole (a fault rule contains commas).
 type repeatFlag []string
@@ -131,6 +133,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 	strictIDs := fs.Bool("strict-ids", false, "answer 404 for ids never created, instead of a record generated for them "+
 		"(inferred behaviour; a request can ask with X-Standin-Ids: strict)")
 
+	// CORS and TLS (issue 10).
+	cors := fs.Bool("cors", true, "answer CORS preflights and add CORS headers for the mounted APIs (never the admin API); --cors=false turns it off")
+	var tlsOpts tlsFlags
+	tlsOpts.register(fs)
+
+	// Who may reach the admin API and what a client may ask for (issue 13).
+	sec := addSecurityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -144,12 +153,18 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return usageError("--settle must not be negative")
 	}
 
+	var tlsConfig *tls.Config
+	var tlsInfo string
+	if tlsOpts.enabled() {
+		var err error
+		if tlsConfig, tlsInfo, err = tlsOpts.config(time.Now()); err != nil {
+			return err
+		}
+	}
+
 	apis, err := loadServeAPIs(ctx, apiNames, specs, lf.options())
 	if err != nil {
 		return err
-	}
-	for _, api := range apis {
-		loadNotes(e.stdout, api, lf.warnings)
 	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
@@ -158,11 +173,25 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	logger := slog.New(handler)
 
+	if err := sec.resolve(e.getenv); err != nil {
+		return err
+	}
+	if err := sec.checkBind(*addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 2, msg: listenMessage(*addr, err)}
 	}
-	baseURL := "http://" + displayAddr(ln.Addr())
+	if err := sec.checkBind(ln.Addr().String()); err != nil { // a name such as "myhost:4010" resolved to an outside address
+		_ = ln.Close()
+		return err
+	}
+	scheme := "http://"
+	if tlsConfig != nil {
+		scheme = "https://"
+	}
+	baseURL := scheme + displayAddr(ln.Addr())
 	cfg := mock.Config{
 		Seed:          *seed,
 		MaxBody:       int64(maxBody),
@@ -179,7 +208,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
 		StrictIDs:     *strictIDs,
+		DisableCORS:   !*cors,
 	}
+	sec.apply(&cfg)
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
 		_ = ln.Close()
@@ -194,16 +225,42 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintln(e.stdout, line)
 	}
-	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+	sec.printExposure(e.stdout, ln.Addr(), baseURL)
+	if tlsInfo != "" {
+		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
+	}
+	// What to know about the documents (issue 9): converted from Swagger 2.0, their warnings.
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadTimeout:       60 * time.Second, // the write side is bounded per request by the mock (--write-timeout)
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if tlsConfig != nil {
+		hs.TLSConfig = tlsConfig
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	// Reload (issue 9): watch the local --spec files and take SIGHUP.
+	if len(specs) > 0 {
+		var fromSpecs []*openapi.API
+		for _, api := range apis {
+			if len(api.Files) > 0 || openapi.IsURL(api.File) {
+				fromSpecs = append(fromSpecs, api)
+			}
+		}
+		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go w.run(wctx, time.Second, lf.watch && w.watches())
+	}
+
+	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
