@@ -541,6 +541,12 @@ func (br *behaviourRun) apply(rec Record) {
 			props := br.recordProps()
 			for k, v := range obj {
 				if _, known := props[k]; known && k != br.coll.Key || known && br.b.Action == openapi.ActionCreate {
+					if br.b.Inferred {
+						if merged, ok := br.mergeField(k, rec[k], v); ok {
+							rec[k] = merged
+						}
+						continue
+					}
 					rec[k] = deepCopy(v)
 				}
 			}

@@ -274,3 +274,43 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 	}
 	return body
 }
+
+// mergeField is the value an inferred create or update stores for a body field: the body's value merged into
+// the record's (objects key by key), alone, or merged into a value generated for the field, whichever first
+// validates against the record's schema for that field. ok is false when none does: a request shape that is
+// not the record's (Stripe's capabilities[card_payments][requested]=true against a status string, "" to unset
+// an array), and the record keeps what it has.
+func (br *behaviourRun) mergeField(field string, old, v any) (any, bool) {
+	ps := propertySchema(br.coll.Schema.Value, field)
+	if ps == nil || ps.Value == nil {
+		return deepCopy(v), true
+	}
+	candidates := []any{}
+	if old != nil {
+		candidates = append(candidates, mergeValue(old, v))
+	}
+	candidates = append(candidates, deepCopy(v))
+	if _, isObject := v.(map[string]any); isObject {
+		candidates = append(candidates, mergeValue(br.s.gen.ValueNamed(ps, br.qcoll+"/"+br.key+"/"+field, field), v))
+	}
+	for _, c := range candidates {
+		if ps.Value.VisitJSON(c, br.rt.api.SchemaOptions()...) == nil {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// mergeValue merges patch into base: objects key by key (recursively), anything else replaced. It copies.
+func mergeValue(base, patch any) any {
+	b, bok := base.(map[string]any)
+	p, pok := patch.(map[string]any)
+	if !bok || !pok {
+		return deepCopy(patch)
+	}
+	out := deepCopy(b).(map[string]any)
+	for k, v := range p {
+		out[k] = mergeValue(out[k], v)
+	}
+	return out
+}

@@ -91,7 +91,7 @@ func TestDecodeStyles(t *testing.T) {
 		{name: "form: a wrong type is validated", method: "POST", path: "/form", contentType: form,
 			body: "amount=lots", status: 400, reason: "amount"},
 		{name: "form: an index above the limit names the property and style", method: "POST", path: "/form",
-			contentType: form, body: "features[100001]=a", status: 400, reason: `body parameter "features" (style form): array index 100001 is above the limit`},
+			contentType: form, body: "features[100001]=a", status: 400, reason: `body property "features" (style form): array index 100001 is above the limit`},
 		{name: "form: too deep names the property", method: "POST", path: "/form", contentType: form,
 			body: "address" + strings.Repeat("[a]", 20) + "=x", status: 400, reason: `"address" (style deepObject): nested deeper than 16 levels`},
 
