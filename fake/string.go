@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	ecma "github.com/standin/standin/openapi/pattern"
 )
 
 var (
@@ -22,15 +24,7 @@ var (
 	dateTimeRE = regexp.MustCompile(openapi3.FormatOfStringDateTime)
 	emailRE    = regexp.MustCompile(`^[a-zA-Z0-9._%+\-]+@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}$`)
 	hostRE     = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?)*$`)
-	// codepointRE finds ECMAScript \uXXXX escapes, which Go's regexp spells \x{XXXX}.
-	// It mirrors kin-openapi's own rewrite, so a pattern compiles the same way here.
-	codepointRE = regexp.MustCompile(`\\u([0-9A-F]{4})`)
 )
-
-// goPattern rewrites a schema pattern into Go regexp syntax as kin-openapi does.
-func goPattern(src string) string {
-	return codepointRE.ReplaceAllString(src, `\x{$1}`)
-}
 
 // formatGen makes a value for a string format.
 type formatGen func(c *cursor, p pos) string
@@ -176,7 +170,7 @@ func formatOK(format, v string) bool {
 // strCheck holds a string schema's constraints.
 type strCheck struct {
 	minLen, maxLen int // maxLen < 0: none
-	re             *regexp.Regexp
+	re             *ecma.Regexp
 	format         string
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 // mutationHeader names the response header that says which negative mock was applied.

@@ -7,7 +7,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 func TestFaultMutateHelpers(t *testing.T) {

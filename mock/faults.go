@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 	"github.com/standin/standin/scenarios"
 )
 

@@ -88,12 +88,12 @@ func (w *xmlWriter) element(name string, v any, schema *openapi3.SchemaRef, root
 	if w.err != nil || depth > xmlDepth {
 		return
 	}
-	start := xml.StartElement{Name: xml.Name{Local: xmlName(name)}}
+	start := xml.StartElement{Name: xml.Name{Local: xmlSafeName(name)}}
 	if x := xmlOf(schema); root && x != nil {
 		if x.Prefix != "" {
-			start.Name.Local = xmlName(x.Prefix) + ":" + start.Name.Local
+			start.Name.Local = xmlSafeName(x.Prefix) + ":" + start.Name.Local
 			if x.Namespace != "" {
-				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xmlns:" + xmlName(x.Prefix)}, Value: x.Namespace})
+				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xmlns:" + xmlSafeName(x.Prefix)}, Value: x.Namespace})
 			}
 		} else if x.Namespace != "" {
 			start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: x.Namespace})
@@ -110,7 +110,7 @@ func (w *xmlWriter) element(name string, v any, schema *openapi3.SchemaRef, root
 				if px.Name != "" {
 					an = px.Name
 				}
-				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: xmlName(an)}, Value: text(x[k])})
+				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: xmlSafeName(an)}, Value: text(x[k])})
 				continue
 			}
 			children = append(children, k)
@@ -162,7 +162,7 @@ func (w *xmlWriter) property(name string, v any, schema *openapi3.SchemaRef, dep
 		in = ix.Name
 	}
 	if x != nil && x.Wrapped {
-		start := xml.StartElement{Name: xml.Name{Local: xmlName(name)}}
+		start := xml.StartElement{Name: xml.Name{Local: xmlSafeName(name)}}
 		w.token(start)
 		for _, e := range arr {
 			w.element(in, e, item, false, depth+1)
@@ -191,7 +191,7 @@ func isScalar(v any) bool {
 
 // xmlName makes s a valid XML element or attribute name: characters a name cannot hold become "_", and a name
 // that cannot start as it does gets a leading "_".
-func xmlName(s string) string {
+func xmlSafeName(s string) string {
 	if s == "" {
 		return "_"
 	}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 // faultStage lets the active fault rules answer instead of the API. Rules are evaluated in one place, in this

@@ -93,6 +93,11 @@ func dropFormatTwins(fs []validationFailure) []validationFailure {
 }
 
 func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchange) []validationFailure {
+	var de *DecodeError // a value standin could not decode (decode.go): its message names parameter and style
+	if errors.As(re.Err, &de) {
+		return []validationFailure{{path: []any{de.Name}, name: de.Name, rule: "style", message: de.Error(),
+			expected: "style " + de.Style}}
+	}
 	switch {
 	case re.Parameter != nil:
 		p := re.Parameter

@@ -5,7 +5,7 @@
 //
 //	name: aelyst-queue-449          # optional; defaults to the file name without .yaml
 //	description: One line for `standin scenario list`, more lines for `show`.
-//	rules:                           # fault rules, same keys as `standin serve --fault` (package mock/fault)
+//	rules:                           # fault rules, same keys as `standin serve --fault` (package fault)
 //	  - { op: updateAssignee, queue: 2 }
 //	state:                           # optional records put into a session's state when the scenario activates
 //	  - { api: aelyst, collection: contacts, records: [ { id: 1, name: Ada } ] }
@@ -35,7 +35,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 // FS holds the bundled scenario files.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 func TestBundledScenariosLoad(t *testing.T) {

@@ -8,8 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestLayering pins the one-way data flow of the design: openapi knows nothing of the servers, and the mock and
-// the contract runner never import each other.
+// TestLayering pins the one-way data flow of the design: openapi knows nothing of the servers, the mock and the
+// contract runner never import each other, and the fault rules and scenarios are data the mock consumes (neither
+// imports the mock nor the runner).
 func TestLayering(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go tool not on PATH")
@@ -19,6 +20,11 @@ func TestLayering(t *testing.T) {
 		"github.com/standin/standin/fake":         {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
 		"github.com/standin/standin/mock":         {"github.com/standin/standin/contracttest"},
 		"github.com/standin/standin/contracttest": {"github.com/standin/standin/mock"},
+		"github.com/standin/standin/fault":        {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest", "github.com/standin/standin/scenarios"},
+		"github.com/standin/standin/scenarios":    {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
+		// state is the standard library only: no HTTP, no spec, no server.
+		"github.com/standin/standin/mock/state": {"github.com/standin/standin/mock", "github.com/standin/standin/openapi",
+			"net/http", "github.com/getkin/kin-openapi/openapi3"},
 	}
 	for pkg, bad := range forbidden {
 		t.Run(pkg, func(t *testing.T) {

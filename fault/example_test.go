@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/standin/standin/mock/fault"
+	"github.com/standin/standin/fault"
 )
 
 func ExampleParse() {
