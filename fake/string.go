@@ -121,9 +121,11 @@ var formatValidators = func() map[string]openapi3.StringFormatValidator {
 // int32, int64, uint32, uint64, decimal; duration, google-duration, google-datetime), as the generator's own
 // checks do. Pass them to openapi3filter.Options.SchemaValidationOptions or to VisitJSON so that validation and
 // generation agree. They are scoped to the calls given them: kin-openapi's global format registry is not
-// touched, so loading a document (whose examples kin-openapi checks) is unaffected.
+// touched, so loading a document (whose examples kin-openapi checks) is unaffected. Patterns are compiled as
+// ECMA-262 regular expressions with the loader's engine (openapi/pattern), with its match timeout.
 func SchemaOptions() []openapi3.SchemaValidationOption {
-	return []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formatValidators)}
+	return []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formatValidators),
+		openapi3.SetSchemaRegexCompiler(ecma.Lenient)}
 }
 
 // formatOK checks the formats this package knows strictly, so values also pass

@@ -23,6 +23,9 @@ const maskedValue = "****"
 // journalEntry is one request as the journal keeps it. Secrets are masked before an entry is built; entries
 // are never changed after they are added.
 type journalEntry struct {
+	// Seq numbers the session's entries from 1 in the order they were added; a live subscriber uses it to skip
+	// what a backlog already showed.
+	Seq        uint64         `json:"seq"`
 	Time       time.Time      `json:"time"`
 	Session    string         `json:"session"`
 	API        string         `json:"api"`
@@ -68,10 +71,11 @@ func (f journalFilter) match(e *journalEntry) bool {
 
 // journal is a fixed-size ring of the most recent requests of one session. It is safe for concurrent use.
 type journal struct {
-	mu      sync.Mutex // guards entries, next and count
+	mu      sync.Mutex // guards entries, next, count and seq
 	entries []journalEntry
-	next    int // where the next entry goes
-	count   int // how many slots hold an entry
+	next    int    // where the next entry goes
+	count   int    // how many slots hold an entry
+	seq     uint64 // the Seq of the last entry added
 }
 
 func newJournal(size int) *journal {
@@ -81,14 +85,18 @@ func newJournal(size int) *journal {
 	return &journal{entries: make([]journalEntry, size)}
 }
 
-func (j *journal) add(e journalEntry) {
+// add stores e under the next sequence number and returns it as stored.
+func (j *journal) add(e journalEntry) journalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.seq++
+	e.Seq = j.seq
 	j.entries[j.next] = e
 	j.next = (j.next + 1) % len(j.entries)
 	if j.count < len(j.entries) {
 		j.count++
 	}
+	return e
 }
 
 // list returns copies of the entries matching f, oldest first.
@@ -124,10 +132,11 @@ func (j *journal) clear() int {
 type masker struct {
 	headers map[string]bool // canonical header names
 	query   map[string]bool
+	body    *bodyMasker
 }
 
 func newMasker(doc *openapi3.T) *masker {
-	m := &masker{headers: map[string]bool{}, query: map[string]bool{}}
+	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc))}
 	for _, h := range []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie"} {
 		m.headers[h] = true
 	}
@@ -155,7 +164,7 @@ func (m *masker) header(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
-		if m.headers[http.CanonicalHeaderKey(k)] && v != "" {
+		if (m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)) && v != "" {
 			v = maskCredential(k, v)
 		}
 		out[k] = v
@@ -172,9 +181,10 @@ func maskCredential(name, v string) string {
 	return maskedValue
 }
 
-// rawQuery returns q with the values of secret parameters masked.
+// rawQuery returns q with the values of secret parameters masked: those the spec names and those whose name
+// looks like a credential.
 func (m *masker) rawQuery(q string) string {
-	if q == "" || len(m.query) == 0 {
+	if q == "" {
 		return q
 	}
 	values, err := url.ParseQuery(q)
@@ -182,8 +192,8 @@ func (m *masker) rawQuery(q string) string {
 		return maskedValue // cannot tell the secrets apart: hide it all
 	}
 	changed := false
-	for name := range m.query {
-		if vs, ok := values[name]; ok {
+	for name, vs := range values {
+		if m.query[name] || looksLikeCredential(name) {
 			for i := range vs {
 				vs[i] = maskedValue
 			}
@@ -236,9 +246,10 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				if rec.status == 0 && r.Context().Err() != nil {
 					e.Status = StatusClientClosed
 				}
-				e.Request.Body, e.Request.Truncated = journalBody(ex.body)
-				e.Response.Body, _ = journalBody(rec.body)
-				ex.session.journal.add(e)
+				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
+				e.Response.Body, _ = mask.journalBody(rec.body)
+				e = ex.session.journal.add(e)
+				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
 					slog.String("query", e.Query), slog.String("operation", e.Operation),
@@ -251,22 +262,6 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			next.ServeHTTP(rec, r)
 		})
 	}
-}
-
-// journalBody keeps at most journalBodyLimit bytes of b: as JSON when it is JSON, else as a JSON string.
-func journalBody(b []byte) (json.RawMessage, bool) {
-	if len(b) == 0 {
-		return nil, false
-	}
-	truncated := len(b) > journalBodyLimit
-	if truncated {
-		b = b[:journalBodyLimit]
-	}
-	if !truncated && json.Valid(b) {
-		return bytes.Clone(b), false
-	}
-	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
-	return s, truncated
 }
 
 // StatusClientClosed is the status the journal records for a request whose client hung up before it was

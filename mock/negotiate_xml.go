@@ -189,7 +189,7 @@ func isScalar(v any) bool {
 	return true
 }
 
-// xmlName makes s a valid XML element or attribute name: characters a name cannot hold become "_", and a name
+// xmlSafeName makes s a valid XML element or attribute name: characters a name cannot hold become "_", and a name
 // that cannot start as it does gets a leading "_".
 func xmlSafeName(s string) string {
 	if s == "" {
