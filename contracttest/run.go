@@ -801,19 +801,20 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 		header.Set(sessionHeader, r.sessionName())
 		header.Set(idsHeader, "strict")
 	}
+	data := req.payload()
 	var body io.Reader
-	if req.hasBody || len(req.body) > 0 {
-		body = bytes.NewReader(req.body)
+	if req.hasBody || len(data) > 0 {
+		body = bytes.NewReader(data)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, u, body)
-	if err == nil && !req.hasBody && len(req.body) == 0 {
+	if err == nil && !req.hasBody && len(data) == 0 {
 		hreq.Body, hreq.ContentLength = nil, 0
 	}
 	if err != nil {
 		return nil, RequestInfo{Method: req.method, URL: maskURL(u, r.secrets)}, fmt.Errorf("build request %s %s: %w", req.method, maskURL(u, r.secrets), err)
 	}
 	hreq.Header = header
-	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(req.body))}
+	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(data))}
 	info.Curl = curl(info)
 	return hreq, info, nil
 }
