@@ -363,6 +363,7 @@ const (
 	skipWaitBudget  = "Retry-After beyond what --max-wait leaves"
 	skipLink        = "link not followed"
 	skipNoCreds     = "no credentials for the operation's security"
+	skipClash       = "security requirements no request can meet"
 	skipNoMalformed = "no malformed credential known"
 	skipNotRouted   = "the unbroken request was not routed either"
 	skipMaxFailures = "stopped: --max-failures reached"
@@ -389,6 +390,10 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 	}
 	for _, st := range c.Steps {
 		if ap := r.authPlan(st.op); st.req.auth == authValid && ap.required && ap.origin == credsNone {
+			if ap.clash != "" {
+				res.skip(skipClash, "no request can meet the security requirements of "+st.Operation+": "+ap.clash+" (a gap in the document)")
+				return res
+			}
 			res.skip(skipNoCreds, "no credentials for "+ap.schemes+" ("+st.Operation+"): give --api-key, --bearer, --basic or -H")
 			return res
 		}

@@ -496,6 +496,8 @@ components:
 		{"an open apiKey named Authorization takes anything", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
 			"[{b: []}, {a: []}]", Config{Basic: "u:p"}, "", "accepts any value in header Authorization"},
 		{"no credentials", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{}, "", "no credentials for b"},
+		{"two schemes of one alternative in one header", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
+			"[{b: [], a: []}]", Config{Basic: "u:p", APIKey: "k"}, "", "a and b both need header Authorization"},
 		{"a basic alternative takes the wrong scheme word", "    o: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    b: {type: http, scheme: basic}\n",
 			"[{o: []}, {b: []}]", Config{Bearer: "tok"}, "", "accepts any Basic credential"},
 	}
