@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,7 @@ const (
 	KindAuth     Kind = "auth"     // missing or malformed credentials; must get 401 (or the documented status)
 	KindStateful Kind = "stateful" // follow a link: write, then read back or delete
 	KindForced   Kind = "forced"   // standin targets only: each documented status forced with Prefer: code=N
+	KindProbe    Kind = "probe"    // the target itself: reported only when it does not answer
 )
 
 // Case is one planned test: one or more requests and what they must get.
@@ -33,7 +35,8 @@ type Case struct {
 	// Write is true when a step uses POST, PUT, PATCH or DELETE.
 	Write bool `json:"write"`
 
-	order int // position in the plan
+	order int    // position in the plan
+	skip  string // set when the plan already knows the case cannot run, and why
 }
 
 // Step is one request of a case.
@@ -44,6 +47,8 @@ type Step struct {
 	Path string `json:"path"`
 	// Note says what the step does ("break pattern of path parameter id", "read back through link getContact").
 	Note string `json:"note,omitempty"`
+	// Curl is the request as a curl line (dry runs only; the user's credentials masked).
+	Curl string `json:"curl,omitempty"`
 
 	op      *openapi.Operation
 	req     *request
@@ -51,6 +56,13 @@ type Step struct {
 	link    *linkUse // values resolved from an earlier step at run time
 	status  int      // the forced status (KindForced)
 	reflect bool     // the read must reflect the write of step 0
+	// twin is the request a negative case broke one value of; unknownID marks the unknown-id case.
+	twin      *request
+	unknownID bool
+	// predict lists what the answer must carry, for behaviour_consistent (nil: nothing predicted); echo asks
+	// the answer to show the written fields (a write of a record).
+	predict []prediction
+	echo    bool
 }
 
 // expectation is what a step's response must meet besides the checks every response gets.
@@ -91,12 +103,17 @@ const (
 
 // request is everything needed to send one request, before the target URL and credentials are applied.
 type request struct {
+	op         *openapi.Operation
 	method     string
-	path       string // template
-	pathParams map[string]string
-	suffix     string // appended to the path (unknown-path cases)
+	path       string            // template
+	pathParams map[string]string // parameter values, as links and read-backs see them
+	pathEnc    map[string]string // the serialised path segments, when the style or value needs more than escaping
+	suffix     string            // appended to the path (unknown-path cases)
 	query      url.Values
+	qkeys      map[string][]string // query keys each parameter wrote (deepObject and exploded objects write several)
 	header     http.Header
+	cookies    map[string]string // cookie parameters, serialised
+	mediaType  string            // the document's media type of the body
 	body       []byte
 	bodyValue  any  // the decoded body, for links and read-back checks
 	hasBody    bool // send body even when empty
@@ -105,9 +122,12 @@ type request struct {
 
 func (r *request) clone() *request {
 	c := *r
-	c.pathParams = make(map[string]string, len(r.pathParams))
-	for k, v := range r.pathParams {
-		c.pathParams[k] = v
+	c.pathParams = maps.Clone(r.pathParams)
+	c.pathEnc = maps.Clone(r.pathEnc)
+	c.cookies = maps.Clone(r.cookies)
+	c.qkeys = map[string][]string{}
+	for k, v := range r.qkeys {
+		c.qkeys[k] = slices.Clone(v)
 	}
 	c.query = url.Values{}
 	for k, v := range r.query {
@@ -117,16 +137,35 @@ func (r *request) clone() *request {
 	if c.header == nil {
 		c.header = http.Header{}
 	}
+	if c.pathParams == nil {
+		c.pathParams = map[string]string{}
+	}
+	if c.pathEnc == nil {
+		c.pathEnc = map[string]string{}
+	}
+	if c.cookies == nil {
+		c.cookies = map[string]string{}
+	}
 	c.body = slices.Clone(r.body)
 	c.bodyValue = deepCopy(r.bodyValue)
 	return &c
+}
+
+// setPath sets a path parameter to a plain value (links, fresh ids).
+func (r *request) setPath(name, v string) {
+	r.pathParams[name] = v
+	delete(r.pathEnc, name)
 }
 
 // urlPath fills the path template.
 func (r *request) urlPath() string {
 	p := r.path
 	for name, v := range r.pathParams {
-		p = strings.ReplaceAll(p, "{"+name+"}", url.PathEscape(v))
+		seg, ok := r.pathEnc[name]
+		if !ok {
+			seg = url.PathEscape(v)
+		}
+		p = strings.ReplaceAll(p, "{"+name+"}", seg)
 	}
 	return p + r.suffix
 }

@@ -2,6 +2,8 @@ package contracttest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -16,11 +18,11 @@ import (
 
 // Defaults used when the matching Config field is zero.
 const (
-	DefaultTimeout      = 10 * time.Second
-	DefaultMaxRetryWait = 5 * time.Second
-	DefaultRetries      = 3
-	DefaultGenerated    = 1
-	DefaultSeed         = 1
+	DefaultTimeout   = 10 * time.Second
+	DefaultMaxWait   = 2 * time.Minute
+	DefaultRetries   = 3
+	DefaultGenerated = 1
+	DefaultSeed      = 1
 )
 
 // Config holds what a user chooses for a run. The zero value of every field except API and Target is safe.
@@ -30,10 +32,19 @@ type Config struct {
 	// Target is the base URL that replaces the document's server URL, base path included
 	// ("http://127.0.0.1:4010/aelyst/v1" for Aelyst, whose server URL is https://api.aelyst.ai/v1). Required.
 	Target string
-	// APIKey is sent where an apiKey security scheme says; Bearer in "Authorization: Bearer". Each falls back
-	// to the other when only one is set. Neither is ever printed.
-	APIKey string
-	Bearer string
+	// APIKey is sent where an apiKey security scheme says (header, query or cookie). Bearer is sent as
+	// "Authorization: Bearer" for http bearer, oauth2 and openIdConnect schemes. Basic is "user:password" for
+	// http basic schemes, sent base64-encoded. Headers are sent on every request (-H); a header named by a
+	// security scheme (or Authorization, Cookie) counts as a credential for it. When an operation offers
+	// alternatives, the first one the given credentials satisfy is used. None of them is ever printed.
+	APIKey  string
+	Bearer  string
+	Basic   string
+	Headers http.Header
+	// InvalidCredential is a credential the user knows the target refuses; the auth/malformed case sends it in
+	// place of the real one. Without it, that case runs only where the document says what a valid credential
+	// looks like (a key prefix in x-standin, a JWT bearer format, an http scheme word). It is shown in reports.
+	InvalidCredential string
 	// Vars gives parameter values: "name" for every operation, "operationId.name" for one operation. They win
 	// over the document's examples, so ids that must exist on the target can be supplied.
 	Vars map[string]string
@@ -56,8 +67,20 @@ type Config struct {
 	// Retries is how often a request answered 429 or 449 is retried after waiting Retry-After; 0 means
 	// DefaultRetries, a negative value never retries.
 	Retries int
-	// MaxRetryWait caps the wait before a retry; 0 means DefaultMaxRetryWait.
-	MaxRetryWait time.Duration
+	// MaxWait is the budget of the whole run for waiting out 429 and 449 answers; a Retry-After longer than what
+	// is left is not waited and the case is skipped. 0 means DefaultMaxWait.
+	MaxWait time.Duration
+	// FailOnSkip makes a skipped case count as failed.
+	FailOnSkip bool
+	// Strict makes spec gaps (a rejection the document does not describe) fail instead of warn.
+	Strict bool
+	// MaxFailures stops the run after this many failed cases (the rest are skipped); 0 means no limit.
+	MaxFailures int
+	// Checks keeps only these checks (empty: all); ExcludeChecks drops these. Names are in CheckNames.
+	Checks        []string
+	ExcludeChecks []string
+	// RunID makes the session name and the fresh ids of creates unique to the run; empty draws a random one.
+	RunID string
 	// Generated is how many generated valid requests each operation gets after its examples; 0 means
 	// DefaultGenerated, a negative value none.
 	Generated int
@@ -115,13 +138,29 @@ func (c *Config) normalize() error {
 	for _, f := range []struct {
 		name string
 		v    time.Duration
-	}{{"Timeout", c.Timeout}, {"ResponseTime", c.ResponseTime}, {"MaxRetryWait", c.MaxRetryWait}} {
+	}{{"Timeout", c.Timeout}, {"ResponseTime", c.ResponseTime}, {"MaxWait", c.MaxWait}} {
 		if f.v < 0 {
 			return &ConfigError{Field: f.name, Err: fmt.Errorf("%s is negative", f.v)}
 		}
 	}
 	if c.MaxRequests < 0 {
 		return &ConfigError{Field: "MaxRequests", Err: fmt.Errorf("%d is negative; 0 means no cap", c.MaxRequests)}
+	}
+	if c.MaxFailures < 0 {
+		return &ConfigError{Field: "MaxFailures", Err: fmt.Errorf("%d is negative; 0 means no limit", c.MaxFailures)}
+	}
+	if c.Basic != "" && !strings.Contains(c.Basic, ":") {
+		return &ConfigError{Field: "Basic", Err: errors.New("expected user:password (the colon is missing)")}
+	}
+	for _, sel := range []struct {
+		name string
+		v    []string
+	}{{"Checks", c.Checks}, {"ExcludeChecks", c.ExcludeChecks}} {
+		for _, n := range sel.v {
+			if !slices.Contains(CheckNames, n) {
+				return &ConfigError{Field: sel.name, Err: fmt.Errorf("%q is not a check; known: %s", n, strings.Join(CheckNames, ", "))}
+			}
+		}
 	}
 	if c.Rate < 0 {
 		return &ConfigError{Field: "Rate", Err: fmt.Errorf("%g is negative; 0 means no limit", c.Rate)}
@@ -151,8 +190,13 @@ func (c *Config) normalize() error {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
-	if c.MaxRetryWait == 0 {
-		c.MaxRetryWait = DefaultMaxRetryWait
+	if c.MaxWait == 0 {
+		c.MaxWait = DefaultMaxWait
+	}
+	if c.RunID == "" {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		c.RunID = hex.EncodeToString(b[:])
 	}
 	if c.Retries == 0 {
 		c.Retries = DefaultRetries
@@ -200,4 +244,12 @@ func loopback(target string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// checkSelected reports whether the check name is kept by Checks and ExcludeChecks.
+func (c *Config) checkSelected(name string) bool {
+	if len(c.Checks) > 0 && !slices.Contains(c.Checks, name) {
+		return false
+	}
+	return !slices.Contains(c.ExcludeChecks, name)
 }

@@ -10,50 +10,36 @@ import (
 // masked replaces every credential in reports.
 const masked = "****"
 
-// maskHeader copies h with the values of credential headers masked. An Authorization value keeps its scheme
-// word ("Bearer ****") so a reader can tell which scheme was sent.
-func maskHeader(h http.Header, s secretNames) http.Header {
+// maskHeader copies h with the user's credentials masked wherever they appear in a value. An Authorization
+// value keeps its scheme word ("Bearer ****") so a reader can tell which scheme was sent. Credentials the runner
+// made up (a malformed key, a standin token) are not secrets and stay readable.
+func maskHeader(h http.Header, secrets []string) http.Header {
 	out := h.Clone()
-	for _, name := range s.headers {
-		vals := out.Values(name)
-		if len(vals) == 0 {
-			continue
-		}
-		masks := make([]string, len(vals))
+	for name, vals := range out {
 		for i, v := range vals {
-			masks[i] = masked
-			if scheme, _, ok := strings.Cut(v, " "); ok && strings.EqualFold(name, "Authorization") {
-				masks[i] = scheme + " " + masked
-			}
+			vals[i] = maskSecrets(v, secrets)
 		}
-		out[http.CanonicalHeaderKey(name)] = masks
+		out[name] = vals
 	}
 	return out
 }
 
-// maskURL masks credentials sent in the query.
-func maskURL(raw string, s secretNames) string {
-	if len(s.query) == 0 {
-		return raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := u.Query()
-	changed := false
-	for _, name := range s.query {
-		if q.Has(name) {
-			q.Set(name, masked)
-			changed = true
+// maskSecrets replaces every secret in s, as written and as query-escaped.
+func maskSecrets(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, secret, masked)
+		if esc := url.QueryEscape(secret); esc != secret {
+			s = strings.ReplaceAll(s, esc, masked)
 		}
 	}
-	if !changed {
-		return raw
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return s
 }
+
+// maskURL masks the user's credentials sent in the query (or anywhere else in the URL).
+func maskURL(raw string, secrets []string) string { return maskSecrets(raw, secrets) }
 
 // curl writes a request as a curl command line, quoted for a POSIX shell. Headers are in name order.
 func curl(info RequestInfo) string {

@@ -101,11 +101,14 @@ func applyLink(r *request, target *openapi.Operation, l *linkUse, prev *exchange
 			found = true
 			switch pr.In {
 			case openapi3.ParameterInPath:
-				r.pathParams[pr.Name] = scalarString(v)
+				r.setPath(pr.Name, scalarString(v))
 			case openapi3.ParameterInQuery:
+				r.delParam(pr)
 				r.query.Set(pr.Name, scalarString(v))
 			case openapi3.ParameterInHeader:
 				r.header.Set(pr.Name, scalarString(v))
+			case openapi3.ParameterInCookie:
+				r.cookies[pr.Name] = scalarString(v)
 			}
 		}
 		if !found {
@@ -117,10 +120,11 @@ func applyLink(r *request, target *openapi.Operation, l *linkUse, prev *exchange
 		if err != nil {
 			return fmt.Errorf("link %s request body: %w", l.name, err)
 		}
-		r.bodyValue = v
-		r.body, _ = json.Marshal(v)
-		r.hasBody = true
-		r.header.Set("Content-Type", "application/json")
+		ct, mt, _ := requestMedia(target)
+		if ct == "" {
+			ct = mediaJSON
+		}
+		r.setBody(ct, mt, v)
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func TestStandinMountRootGetsBasePath(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ts.URL+"/aelyst/v1", rep.Plan.Target)
 	require.Zero(t, rep.Summary.Failed)
-	require.Contains(t, strings.Join(rep.Plan.Notes, "\n"), "base path /v1 was appended")
+	require.Contains(t, strings.Join(rep.Plan.Notes, "\n"), "using "+ts.URL+"/aelyst/v1 (mount aelyst, base path /v1)")
 }
 
 // TestThirdPartySpecsAgainstMock runs specs written elsewhere against the in-process mock: an OpenAPI 3.1

@@ -14,6 +14,9 @@ import (
 // constraint. Every candidate is checked with kin-openapi before it is used: the whole value must fail, and only
 // with errors of the constraint's own kind. A constraint that cannot be broken alone is left out.
 
+// maxBroken bounds the length of a string (and, divided by 16, of an array) built to break maxLength or maxItems.
+const maxBroken = 4096
+
 // mutation is one broken constraint at one place.
 type mutation struct {
 	rule  string // constraint: required, type, enum, pattern, format, minimum, maximum, minLength, ...
@@ -165,23 +168,24 @@ func candidates(s *openapi3.Schema, v any, rule string, param bool) []any {
 			}
 		}
 	case "maxLength":
-		if s.MaxLength != nil && isStr {
+		// A limit beyond maxBroken is not tried: the request would be too large to say anything useful.
+		if s.MaxLength != nil && isStr && *s.MaxLength < maxBroken {
 			rs := []rune(str)
-			fill := 'a'
+			fill := "a"
 			if len(rs) > 0 {
-				fill = rs[len(rs)-1]
+				fill = string(rs[len(rs)-1])
 			}
-			for len(rs) <= int(*s.MaxLength) {
-				rs = append(rs, fill)
+			if n := int(*s.MaxLength) + 1 - len(rs); n > 0 {
+				str += strings.Repeat(fill, n)
 			}
-			out = append(out, string(rs))
+			out = append(out, str)
 		}
 	case "minItems":
 		if arr, ok := v.([]any); ok && s.MinItems > 0 && int(s.MinItems)-1 <= len(arr) {
 			out = append(out, slices.Clone(arr[:s.MinItems-1]))
 		}
 	case "maxItems":
-		if arr, ok := v.([]any); ok && s.MaxItems != nil && len(arr) > 0 {
+		if arr, ok := v.([]any); ok && s.MaxItems != nil && len(arr) > 0 && *s.MaxItems < maxBroken/16 {
 			grown := slices.Clone(arr)
 			for len(grown) <= int(*s.MaxItems) {
 				grown = append(grown, deepCopy(arr[len(grown)%len(arr)]))

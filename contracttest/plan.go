@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,12 +26,14 @@ type planner struct {
 	gen     *fake.Generator
 	standin bool
 	router  routers.Router // matches BasePath-less paths, to prove an unknown path is unknown
+	bases   map[*openapi.Operation]*request
+	auths   map[*openapi.Operation]*authPlan
 }
 
 func (p *planner) plan() *Plan {
 	pl := &Plan{API: p.api.Name, Spec: p.api.File, Target: p.cfg.Target, Seed: p.cfg.Seed, DryRun: p.cfg.DryRun, Standin: p.standin}
 	if p.standin {
-		pl.Session = sessionName(p.cfg.Seed)
+		pl.Session = "contracttest-" + strconv.FormatUint(p.cfg.Seed, 10) + "-" + p.cfg.RunID
 	}
 	if p.cfg.DryRun {
 		pl.Notes = append(pl.Notes, "dry run: nothing is sent; the target is not probed, so the forced cases a standin target gets are not listed")
@@ -43,6 +46,7 @@ func (p *planner) plan() *Plan {
 		// path id such as Aelyst's POST /contact/{identifier} fails once the positive case made the record).
 		var cases []*Case
 		cases = append(cases, p.stateful(op)...)
+		cases = append(cases, p.behaviour(op)...)
 		cases = append(cases, p.positive(op)...)
 		cases = append(cases, p.negative(op)...)
 		cases = append(cases, p.auth(op)...)
@@ -69,8 +73,6 @@ func (p *planner) plan() *Plan {
 	return pl
 }
 
-func sessionName(seed uint64) string { return "contracttest-" + strconv.FormatUint(seed, 10) }
-
 func newStep(op *openapi.Operation, req *request, e expectation, note string) *Step {
 	return &Step{Operation: op.ID, Method: op.Method, Path: op.Path, op: op, req: req, expect: e, Note: note}
 }
@@ -96,20 +98,6 @@ func parameters(op *openapi.Operation) []*openapi3.Parameter {
 	}
 	add(op.Op.Parameters)
 	return out
-}
-
-// jsonBody returns the JSON media type of the operation's request body and whether the body is required.
-func jsonBody(op *openapi.Operation) (*openapi3.MediaType, bool) {
-	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
-		return nil, false
-	}
-	rb := op.Op.RequestBody.Value
-	for _, ct := range sortedKeys(rb.Content) {
-		if strings.Contains(ct, "json") {
-			return rb.Content[ct], rb.Required
-		}
-	}
-	return nil, rb.Required
 }
 
 type namedValue struct {
@@ -160,10 +148,11 @@ type variant struct {
 
 // build makes a valid request for op.
 func (p *planner) build(op *openapi.Operation, v variant) *request {
-	r := &request{method: op.Method, path: op.Path, pathParams: map[string]string{}, query: url.Values{}, header: http.Header{}}
+	r := &request{op: op, method: op.Method, path: op.Path, pathParams: map[string]string{}, pathEnc: map[string]string{},
+		query: url.Values{}, qkeys: map[string][]string{}, header: http.Header{}, cookies: map[string]string{}}
 	for _, pr := range parameters(op) {
-		if pr.In == openapi3.ParameterInCookie {
-			continue
+		if pr.In == openapi3.ParameterInHeader && skippedHeader(pr.Name) {
+			continue // the body's media type and the credentials decide these
 		}
 		val, ok := p.paramValue(op, pr, v)
 		if !ok {
@@ -172,16 +161,30 @@ func (p *planner) build(op *openapi.Operation, v variant) *request {
 		p.setParam(r, pr, val)
 	}
 	if v.hasBody {
-		r.hasBody = true
-		r.bodyValue = deepCopy(v.body)
-		r.body, _ = json.Marshal(v.body)
-		r.header.Set("Content-Type", "application/json")
+		ct, mt, _ := requestMedia(op)
+		r.setBody(ct, mt, v.body)
 	}
 	return r
 }
 
+// skippedHeader reports whether a header parameter is left to the runner: Content-Type follows the body's media
+// type, Authorization the credentials.
+func skippedHeader(name string) bool {
+	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
+}
+
+// setBody encodes v as a body of the document's media type ct.
+func (r *request) setBody(ct string, mt *openapi3.MediaType, v any) {
+	r.hasBody = true
+	r.mediaType = ct
+	r.bodyValue = deepCopy(v)
+	r.body = encodeBody(ct, mt, v)
+	r.header.Set("Content-Type", wireType(ct))
+}
+
 // paramValue picks a value: --vars first, then (unless generated) the example, else a generated one. Optional
-// parameters without an example are left out of example requests.
+// parameters without an example are left out of example requests. A generated path value is URL-safe unless
+// the schema asks for something else.
 func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v variant) (any, bool) {
 	if s, ok := p.cfg.Vars[op.ID+"."+pr.Name]; ok {
 		return s, true
@@ -199,35 +202,90 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 	if pr.Schema == nil {
 		return "standin", true
 	}
-	val, _ := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+v.key+"/"+pr.In+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
+	key := p.api.Name + "/" + op.ID + "/" + v.key + "/" + pr.In + "/" + pr.Name
+	if pr.In == openapi3.ParameterInPath {
+		return p.pathValue(pr, key)
+	}
+	val, _ := p.gen.Generate(pr.Schema, key, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 	return val, true
 }
 
+// pathValue generates a path parameter's value for key: the generator's when it is URL-safe or the schema has a
+// pattern, format or enum to honour; else an id made of safe characters that the schema accepts.
+func (p *planner) pathValue(pr *openapi3.Parameter, key string) (any, bool) {
+	val, err := p.gen.Generate(pr.Schema, key, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
+	if err != nil {
+		return nil, false
+	}
+	s, isStr := val.(string)
+	sc := pr.Schema.Value
+	if !isStr || urlSafe(s) || sc == nil || sc.Pattern != "" || sc.Format != "" || len(sc.Enum) > 0 {
+		return val, true
+	}
+	if id := safeID(sc, key, p.api.SchemaOptions()); id != "" {
+		return id, true
+	}
+	return val, true
+}
+
+// setParam writes a parameter's value in its style.
 func (p *planner) setParam(r *request, pr *openapi3.Parameter, val any) {
 	switch pr.In {
 	case openapi3.ParameterInPath:
 		r.pathParams[pr.Name] = scalarString(val)
+		if seg := pathSegment(pr, val); seg != url.PathEscape(scalarString(val)) {
+			r.pathEnc[pr.Name] = seg
+		} else {
+			delete(r.pathEnc, pr.Name)
+		}
+	case openapi3.ParameterInQuery:
+		r.delParam(pr)
+		for _, kv := range paramPairs(pr, val) {
+			r.query.Add(kv[0], kv[1])
+			if !slices.Contains(r.qkeys[pr.Name], kv[0]) {
+				r.qkeys[pr.Name] = append(r.qkeys[pr.Name], kv[0])
+			}
+		}
+	case openapi3.ParameterInHeader:
+		r.header.Set(pr.Name, headerParam(pr, val))
+	case openapi3.ParameterInCookie:
+		var parts []string
+		for _, kv := range paramPairs(pr, val) {
+			parts = append(parts, kv[1])
+		}
+		r.cookies[pr.Name] = strings.Join(parts, ",")
+	}
+}
+
+// delParam removes a parameter from the request.
+func (r *request) delParam(pr *openapi3.Parameter) {
+	switch pr.In {
 	case openapi3.ParameterInQuery:
 		r.query.Del(pr.Name)
-		if arr, ok := val.([]any); ok {
-			explode := pr.Explode == nil || *pr.Explode
-			if explode {
-				for _, e := range arr {
-					r.query.Add(pr.Name, scalarString(e))
-				}
-			} else {
-				parts := make([]string, len(arr))
-				for i, e := range arr {
-					parts[i] = scalarString(e)
-				}
-				r.query.Set(pr.Name, strings.Join(parts, ","))
-			}
-			return
+		for _, k := range r.qkeys[pr.Name] {
+			r.query.Del(k)
 		}
-		r.query.Set(pr.Name, scalarString(val))
+		delete(r.qkeys, pr.Name)
 	case openapi3.ParameterInHeader:
-		r.header.Set(pr.Name, scalarString(val))
+		r.header.Del(pr.Name)
+	case openapi3.ParameterInCookie:
+		delete(r.cookies, pr.Name)
 	}
+}
+
+// currentParam is the value the request carries for a parameter, as a string ("" when absent).
+func (r *request) currentParam(pr *openapi3.Parameter) string {
+	switch pr.In {
+	case openapi3.ParameterInPath:
+		return r.pathParams[pr.Name]
+	case openapi3.ParameterInQuery:
+		return r.query.Get(pr.Name)
+	case openapi3.ParameterInHeader:
+		return r.header.Get(pr.Name)
+	case openapi3.ParameterInCookie:
+		return r.cookies[pr.Name]
+	}
+	return ""
 }
 
 // scalarString writes a scalar as it travels in a path, query or header.
@@ -261,9 +319,15 @@ func (p *planner) generatedBody(op *openapi.Operation, mt *openapi3.MediaType, k
 }
 
 // base is the request other cases of op start from: the first body example (else a generated body) with
-// example parameters.
+// example parameters. It is built once per operation; callers get a copy.
 func (p *planner) base(op *openapi.Operation) *request {
-	mt, required := jsonBody(op)
+	if p.bases == nil {
+		p.bases = map[*openapi.Operation]*request{}
+	}
+	if r, ok := p.bases[op]; ok {
+		return r.clone()
+	}
+	_, mt, required := requestMedia(op)
 	v := variant{key: "base"}
 	if mt != nil {
 		if exs := bodyExamples(mt); len(exs) > 0 {
@@ -272,12 +336,14 @@ func (p *planner) base(op *openapi.Operation) *request {
 			v.body, v.hasBody = b, true
 		}
 	}
-	return p.build(op, v)
+	r := p.build(op, v)
+	p.bases[op] = r
+	return r.clone()
 }
 
 func (p *planner) positive(op *openapi.Operation) []*Case {
 	var out []*Case
-	mt, required := jsonBody(op)
+	_, mt, required := requestMedia(op)
 	exs := bodyExamples(mt)
 	for _, ex := range exs {
 		r := p.build(op, variant{key: "example", body: ex.value, hasBody: true})
@@ -293,6 +359,19 @@ func (p *planner) positive(op *openapi.Operation) []*Case {
 		out = append(out, &Case{Kind: KindPositive, Name: "example",
 			Steps: []*Step{newStep(op, r, expectValid, "send the parameters' examples")}})
 	}
+	defer func() {
+		// What the write's answer must show: the x-standin prediction, else for a write of a record the fields
+		// written.
+		echo := p.crudShaped(op) != nil && isWrite(op.Method)
+		for _, c := range out {
+			st := c.Steps[0]
+			if predictable(op) {
+				st.predict = predictAnswer(p.api, op, st.req.bodyValue, nil)
+			} else if _, ok := st.req.bodyValue.(map[string]any); ok && echo {
+				st.echo = true
+			}
+		}
+	}()
 	generatable := mt != nil || slices.ContainsFunc(parameters(op), func(pr *openapi3.Parameter) bool { return pr.In != openapi3.ParameterInPath })
 	if !generatable {
 		return out
@@ -321,65 +400,59 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 	var out []*Case
 	base := p.base(op)
 	add := func(name, note string, r *request, e expectation) {
-		out = append(out, &Case{Kind: KindNegative, Name: name, Steps: []*Step{newStep(op, r, e, note)}})
+		st := newStep(op, r, e, note)
+		st.twin = base
+		out = append(out, &Case{Kind: KindNegative, Name: name, Steps: []*Step{st}})
 	}
+	opts := p.api.SchemaOptions(requestOpts...)
 	for _, pr := range parameters(op) {
-		if pr.In == openapi3.ParameterInCookie || pr.Schema == nil || pr.Schema.Value == nil {
+		if pr.Schema == nil || pr.Schema.Value == nil || (pr.In == openapi3.ParameterInHeader && skippedHeader(pr.Name)) {
 			continue
 		}
 		where := pr.In + " " + pr.Name
 		if pr.Required && pr.In != openapi3.ParameterInPath {
 			r := base.clone()
-			r.query.Del(pr.Name)
-			if pr.In == openapi3.ParameterInHeader {
-				r.header.Del(pr.Name)
-			}
+			r.delParam(pr)
 			add(pr.In+"-"+pr.Name+"-required", "leave out the required "+where, r, expectRejected)
 		}
-		var cur any
-		switch pr.In {
-		case openapi3.ParameterInPath:
-			cur = base.pathParams[pr.Name]
-		case openapi3.ParameterInQuery:
-			cur = base.query.Get(pr.Name)
-		case openapi3.ParameterInHeader:
-			cur = base.header.Get(pr.Name)
-		}
+		var cur any = base.currentParam(pr)
 		if s, ok := cur.(string); ok && !pr.Schema.Value.Type.Is(openapi3.TypeString) {
 			if f, err := strconv.ParseFloat(s, 64); err == nil {
 				cur = f
 			}
 		}
-		for _, m := range paramMutations(pr.Schema.Value, cur, p.api.SchemaOptions(requestOpts...)) {
+		for _, m := range paramMutations(pr.Schema.Value, cur, opts) {
 			r := base.clone()
 			p.setParam(r, pr, m.value)
 			add(pr.In+"-"+pr.Name+"-"+m.rule, "break "+m.rule+" of "+where, r, expectRejected)
 		}
 	}
-	mt, required := jsonBody(op)
+	ct, mt, required := requestMedia(op)
 	if mt != nil {
 		if required {
 			r := base.clone()
 			r.body, r.bodyValue, r.hasBody = nil, nil, true
+			r.header.Del("Content-Type")
 			add("body-required", "send no body although it is required", r, expectRejected)
 		}
-		r := base.clone()
-		r.body, r.bodyValue, r.hasBody = []byte(`{"standin": `), nil, true
-		r.header.Set("Content-Type", "application/json")
-		add("body-malformed", "send malformed JSON", r, expectRejected)
+		if jsonLike(ct) {
+			r := base.clone()
+			r.body, r.bodyValue, r.hasBody = []byte(`{"standin": `), nil, true
+			add("body-malformed", "send malformed JSON", r, expectRejected)
+		}
 		if mt.Schema != nil && mt.Schema.Value != nil {
 			bodyValue := base.bodyValue
 			if b, ok := p.generatedBody(op, mt, "negative"); ok {
 				bodyValue = b
 			}
-			if mt.Schema.Value.VisitJSON(bodyValue, p.api.SchemaOptions(requestOpts...)...) == nil {
-				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, p.api.SchemaOptions(requestOpts...)) {
+			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
+				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
 					mutated := setAt(deepCopy(bodyValue), m.ptr, m.value, m.drop)
 					r := base.clone()
-					r.bodyValue = mutated
-					r.body, _ = json.Marshal(mutated)
-					r.hasBody = true
-					r.header.Set("Content-Type", "application/json")
+					r.setBody(ct, mt, mutated)
+					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts) {
+						continue
+					}
 					name := "body" + strings.ReplaceAll("/"+strings.Join(m.ptr, "/"), "/", ".")
 					name = strings.TrimSuffix(name, ".") + "-" + m.rule
 					add(name, "break "+m.rule+" at "+m.where, r, expectRejected)
@@ -391,6 +464,7 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 		r := base.clone()
 		if p.freshPathParams(op, r, "unknown-id") {
 			add("unknown-id", "name a record that does not exist (a valid but unknown id)", r, expectRejected)
+			out[len(out)-1].Steps[0].unknownID = true
 		}
 	}
 	if suffix := p.unknownPath(op, base); suffix != "" {
@@ -401,21 +475,22 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 	return out
 }
 
-// freshPathParams replaces r's path parameters with generated values that name no existing record (as far as
-// chance goes), and reports whether any changed. Top-level body fields that restated an old path value
-// (POST /contact/email:a@b.c with {"email":"a@b.c"}) are dropped, so the body does not contradict the path.
+// freshPathParams replaces r's path parameters with generated values that name no existing record, fresh for
+// this run (the run id is part of the key), and reports whether any changed. Top-level body fields that
+// restated an old path value (POST /contact/email:a@b.c with {"email":"a@b.c"}) are dropped, so the body does
+// not contradict the path.
 func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string) bool {
 	changed := false
 	for _, pr := range parameters(op) {
 		if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
 			continue
 		}
-		v, err := p.gen.Generate(pr.Schema, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
+		v, ok := p.pathValue(pr, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name+"/"+p.cfg.RunID)
 		old := r.pathParams[pr.Name]
-		if err != nil || scalarString(v) == old {
+		if !ok || scalarString(v) == old {
 			continue
 		}
-		r.pathParams[pr.Name] = scalarString(v)
+		p.setParam(r, pr, v)
 		changed = true
 		if body, ok := r.bodyValue.(map[string]any); ok && old != "" {
 			for k, bv := range body {
@@ -423,7 +498,8 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 					delete(body, k)
 				}
 			}
-			r.body, _ = json.Marshal(body)
+			_, mt, _ := requestMedia(op)
+			r.setBody(r.mediaType, mt, body)
 		}
 	}
 	return changed
@@ -455,33 +531,35 @@ func (p *planner) unknownPath(op *openapi.Operation, base *request) string {
 	return ""
 }
 
-// securityRequired reports whether op needs credentials.
-func (p *planner) security(op *openapi.Operation) openapi3.SecurityRequirements {
-	reqs := p.api.Doc.Security
-	if op.Op.Security != nil {
-		reqs = *op.Op.Security
-	}
-	for _, r := range reqs {
-		if len(r) == 0 { // an empty requirement makes credentials optional
-			return nil
-		}
-	}
-	return reqs
-}
-
 func (p *planner) auth(op *openapi.Operation) []*Case {
-	if len(p.security(op)) == 0 {
+	ap := p.authPlan(op)
+	if !ap.required {
 		return nil
 	}
 	base := p.base(op)
 	none := base.clone()
 	none.auth = authNone
+	out := []*Case{{Kind: KindAuth, Name: "missing", Steps: []*Step{newStep(op, none, expectAuth, "send no credentials")}}}
 	bad := base.clone()
 	bad.auth = authMalformed
-	return []*Case{
-		{Kind: KindAuth, Name: "missing", Steps: []*Step{newStep(op, none, expectAuth, "send no credentials")}},
-		{Kind: KindAuth, Name: "malformed", Steps: []*Step{newStep(op, bad, expectAuth, "send malformed credentials")}},
+	c := &Case{Kind: KindAuth, Name: "malformed", Steps: []*Step{newStep(op, bad, expectAuth, "send malformed credentials: "+ap.malformedWhy)}}
+	if ap.malformed == nil {
+		c.Steps[0].Note = "send malformed credentials"
+		c.skip = "no malformed-credentials case: " + ap.malformedWhy
 	}
+	return append(out, c)
+}
+
+// authPlan returns the credentials plan of op, computed once.
+func (p *planner) authPlan(op *openapi.Operation) *authPlan {
+	if ap, ok := p.auths[op]; ok {
+		return ap
+	}
+	ap := planAuth(p.cfg, p.api, op, p.standin)
+	if p.auths != nil {
+		p.auths[op] = ap
+	}
+	return ap
 }
 
 func (p *planner) forced(op *openapi.Operation) []*Case {
@@ -494,4 +572,40 @@ func (p *planner) forced(op *openapi.Operation) []*Case {
 		out = append(out, &Case{Kind: KindForced, Name: strconv.Itoa(status), Steps: []*Step{st}})
 	}
 	return out
+}
+
+// provenEncoded reports whether a broken body value is still broken, and only by the rule, once encoded in the
+// media type and decoded again as the target's validator would (a number in a form field is text; an empty field
+// may read as absent). Only the top-level property that holds the broken value travels through the decoder.
+func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, opts []openapi3.SchemaValidationOption) bool {
+	root := mt.Schema.Value
+	obj, isObj := mutated.(map[string]any)
+	if len(m.ptr) == 0 || !isObj {
+		got, err := decodeBody(ct, mt, encodeBody(ct, mt, mutated))
+		return err == nil && breaksOnly(root.VisitJSON(got, opts...), m.rule)
+	}
+	top := m.ptr[0]
+	v, present := obj[top]
+	if !present {
+		return true // a dropped property travels as absent whatever the encoding
+	}
+	ps := root.Properties[top]
+	if ps == nil {
+		return false
+	}
+	mini := &openapi3.MediaType{Encoding: mt.Encoding, Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{top: ps}}}}
+	got, err := decodeBody(ct, mini, encodeBody(ct, mini, map[string]any{top: v}))
+	if err != nil {
+		return false
+	}
+	merged := maps.Clone(obj)
+	if gm, ok := got.(map[string]any); ok {
+		if dv, ok := gm[top]; ok {
+			merged[top] = dv
+		} else {
+			delete(merged, top)
+		}
+	}
+	return breaksOnly(root.VisitJSON(merged, opts...), m.rule)
 }

@@ -24,12 +24,21 @@ const (
 	CheckStateConsistent   = "state_consistent"
 	CheckResponseTime      = "response_time"
 	CheckForcedStatus      = "forced_status"
+	// CheckAuthAccepted fails when a request that carried the credentials was refused (401/403).
+	CheckAuthAccepted = "auth_accepted"
+	// CheckBehaviourConsistent compares what a write's answer and the read after it carry with what the write
+	// sent and what the document's x-standin behaviour predicts.
+	CheckBehaviourConsistent = "behaviour_consistent"
+	// CheckUndocumentedRejection is a spec gap: the target refused invalid or unauthenticated input with a 4xx
+	// the operation does not document, and the operation documents none for it. A warning unless Strict.
+	CheckUndocumentedRejection = "undocumented_rejection"
 )
 
 // CheckNames lists every check in report order.
 var CheckNames = []string{
 	CheckStatusDocumented, CheckContentType, CheckBodySchema, CheckHeadersDocumented, CheckNoServerError,
-	CheckNegativeRejected, CheckAuthEnforced, CheckStateConsistent, CheckResponseTime, CheckForcedStatus,
+	CheckNegativeRejected, CheckAuthEnforced, CheckAuthAccepted, CheckStateConsistent, CheckBehaviourConsistent,
+	CheckResponseTime, CheckForcedStatus, CheckUndocumentedRejection,
 }
 
 // Outcome is how a case ended.
@@ -40,14 +49,18 @@ const (
 	Pass Outcome = "pass"
 	Fail Outcome = "fail"
 	Skip Outcome = "skip"
+	// Error is the outcome of the one case reported when the target did not answer at all.
+	Error Outcome = "error"
 )
 
 // Result is what one case did and found.
 type Result struct {
 	Case    *Case   `json:"case"`
 	Outcome Outcome `json:"outcome"`
-	// SkipReason says why a skipped case was not (fully) run.
-	SkipReason string `json:"skipReason,omitempty"`
+	// SkipReason says why a skipped case was not (fully) run; SkipCategory is the reason's family, as the
+	// summary counts it.
+	SkipReason   string `json:"skipReason,omitempty"`
+	SkipCategory string `json:"skipCategory,omitempty"`
 	// Retries counts requests repeated after a 429 or 449 answer.
 	Retries   int            `json:"retries,omitempty"`
 	Checks    []CheckResult  `json:"checks"`
@@ -61,9 +74,14 @@ type CheckResult struct {
 	Passed bool   `json:"passed"`
 	// Step is the index of the exchange the check looked at.
 	Step int `json:"step"`
-	// Want is what the document says; Got is what the target did (both set on failures).
+	// Want is what the document says; Got is what the target did (both set on failures, warnings and checks
+	// that could not look).
 	Want string `json:"want,omitempty"`
 	Got  string `json:"got,omitempty"`
+	// Warning marks a finding about the document rather than the server (a spec gap); it passes unless Strict.
+	Warning bool `json:"warning,omitempty"`
+	// NotChecked marks a check that could not look (a body of a media type that is not JSON); it passes.
+	NotChecked bool `json:"notChecked,omitempty"`
 }
 
 // ExchangeInfo is one request and its final response (after retries).
@@ -74,7 +92,9 @@ type ExchangeInfo struct {
 	// Retried are the 429 and 449 answers that were waited out and retried, oldest first.
 	Retried []ResponseInfo `json:"retried,omitempty"`
 	// Error is set when no response came (connection refused, timeout, dropped connection).
-	Error    string        `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Redirect says that a redirect was not followed and why.
+	Redirect string        `json:"redirect,omitempty"`
 	Retries  int           `json:"retries,omitempty"`
 	Duration time.Duration `json:"-"`
 	// Statuses lists every status received for this request, retried ones included.
@@ -105,6 +125,16 @@ const MaxBodyReport = 2048
 type CheckCount struct {
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
+	// Warnings counts spec gaps (among Passed unless Strict, else among Failed); NotChecked counts checks that
+	// could not look (among Passed).
+	Warnings   int `json:"warnings,omitempty"`
+	NotChecked int `json:"notChecked,omitempty"`
+}
+
+// SkipCount counts the skipped cases of one reason.
+type SkipCount struct {
+	Reason string `json:"reason"`
+	Cases  int    `json:"cases"`
 }
 
 // Coverage says which documented statuses of one operation were seen.
@@ -125,8 +155,17 @@ type Summary struct {
 	Passed   int `json:"passed"`
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
+	Errors   int `json:"errors,omitempty"`
 	Retried  int `json:"retried"`
 	Requests int `json:"requests"`
+	// Skips counts the skipped cases by reason, most frequent first.
+	Skips []SkipCount `json:"skips,omitempty"`
+	// FailOnSkip is set when skipped cases make the run fail.
+	FailOnSkip bool `json:"failOnSkip,omitempty"`
+	// Waited is the time spent waiting out 429 and 449 answers.
+	Waited time.Duration `json:"-"`
+	// Redirects counts redirects to another host that were not followed.
+	Redirects int `json:"redirects,omitempty"`
 	// Checks maps a check name to its counts; checks that never ran are absent.
 	Checks   map[string]CheckCount `json:"checks"`
 	Coverage []Coverage            `json:"coverage"`
@@ -140,8 +179,20 @@ type Report struct {
 	Summary Summary
 }
 
-// Failed reports whether any check failed.
-func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
+// Failed reports whether the run failed: a check failed, the target did not answer, or (with FailOnSkip) a
+// case was skipped.
+func (r *Report) Failed() bool { return r.Summary.Fails() }
+
+// Fails reports whether the totals make a run fail.
+func (s Summary) Fails() bool {
+	return s.Failed > 0 || s.Errors > 0 || (s.FailOnSkip && s.Skipped > 0)
+}
+
+// Refused returns how many requests that carried credentials were refused, out of how many.
+func (s Summary) Refused() (refused, valid int) {
+	c := s.Checks[CheckAuthAccepted]
+	return c.Failed, c.Passed + c.Failed
+}
 
 // CheckError is one failed check of one case.
 type CheckError struct {
@@ -181,6 +232,7 @@ type Reporter interface {
 func summarize(results []*Result, ops []string, documented map[string][]int) Summary {
 	s := Summary{Checks: map[string]CheckCount{}}
 	seen := map[string]map[int]bool{}
+	skips := map[string]int{}
 	for _, r := range results {
 		s.Cases++
 		switch r.Outcome {
@@ -190,6 +242,13 @@ func summarize(results []*Result, ops []string, documented map[string][]int) Sum
 			s.Failed++
 		case Skip:
 			s.Skipped++
+			cat := r.SkipCategory
+			if cat == "" {
+				cat = r.SkipReason
+			}
+			skips[cat]++
+		case Error:
+			s.Errors++
 		}
 		if r.Retries > 0 {
 			s.Retried++
@@ -201,11 +260,17 @@ func summarize(results []*Result, ops []string, documented map[string][]int) Sum
 			} else {
 				cc.Failed++
 			}
+			if c.Warning {
+				cc.Warnings++
+			}
+			if c.NotChecked {
+				cc.NotChecked++
+			}
 			s.Checks[c.Name] = cc
 		}
 		for _, ex := range r.Exchanges {
 			s.Requests += 1 + ex.Retries
-			if ex.Response == nil || r.Case.Steps[ex.Step].expect == expectUnknown {
+			if ex.Response == nil || ex.Step >= len(r.Case.Steps) || r.Case.Steps[ex.Step].expect == expectUnknown || r.Case.Steps[ex.Step].op == nil {
 				continue
 			}
 			op := r.Case.Steps[ex.Step].Operation
@@ -217,6 +282,15 @@ func summarize(results []*Result, ops []string, documented map[string][]int) Sum
 			}
 		}
 	}
+	for reason, n := range skips {
+		s.Skips = append(s.Skips, SkipCount{Reason: reason, Cases: n})
+	}
+	slices.SortFunc(s.Skips, func(a, b SkipCount) int {
+		if a.Cases != b.Cases {
+			return b.Cases - a.Cases
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
 	for _, op := range ops {
 		row := Coverage{Operation: op}
 		for _, st := range documented[op] {

@@ -25,6 +25,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
@@ -51,6 +52,7 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -104,13 +106,28 @@ func (j *JUnitReporter) End(s Summary) error {
 		case Skip:
 			suite.Skipped++
 			c.Skipped = &junitSkipped{Message: r.SkipReason}
+		case Error:
+			suite.Errors++
+			c.Error = &junitFailure{Message: r.SkipReason, Type: "unreachable", Text: r.SkipReason}
 		}
+		var out []string
 		if r.Retries > 0 {
-			c.SystemOut = fmt.Sprintf("retried %d times after 429/449", r.Retries)
+			out = append(out, fmt.Sprintf("retried %d times after 429/449", r.Retries))
 		}
+		for _, ck := range r.Checks {
+			if ck.Warning {
+				out = append(out, fmt.Sprintf("spec gap (%s): want %s; got %s", ck.Name, ck.Want, ck.Got))
+			}
+		}
+		for _, ex := range r.Exchanges {
+			if ex.Redirect != "" {
+				out = append(out, ex.Redirect)
+			}
+		}
+		c.SystemOut = strings.Join(out, "\n")
 		suite.Cases = append(suite.Cases, c)
 	}
-	doc := junitSuites{Name: "standin test " + api, Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+	doc := junitSuites{Name: "standin test " + api, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(j.w, xml.Header); err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func TestLiveProgressLine(t *testing.T) {
 func TestDryRunSendsNothing(t *testing.T) {
 	ps, ts := newPetServer(t, bugs{})
 	var text bytes.Buffer
-	rep, err := Run(t.Context(), Config{API: loadPets(t), Target: ts.URL + "/api", DryRun: true},
+	rep, err := Run(t.Context(), Config{API: loadPets(t), Target: ts.URL + "/api", DryRun: true, Bearer: "secret-token", RunID: "run1"},
 		WithHTTPClient(ts.Client()), WithReporter(NewTextReporter(&text, false)))
 	require.NoError(t, err)
 	require.Empty(t, rep.Results)

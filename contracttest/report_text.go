@@ -57,8 +57,15 @@ func (t *TextReporter) Begin(p *Plan) {
 			w = "  [write]"
 		}
 		t.printf("  %s%s\n", c.ID, w)
+		if c.skip != "" {
+			t.printf("      # skipped: %s\n", c.skip)
+			continue
+		}
 		for _, st := range c.Steps {
-			t.printf("      %-6s %s  %s\n", st.Method, st.Path, st.Note)
+			t.printf("      # %s %s: %s\n", st.Method, st.Path, st.Note)
+			if st.Curl != "" {
+				t.printf("      %s\n", st.Curl)
+			}
 		}
 	}
 }
@@ -76,6 +83,17 @@ func (t *TextReporter) Case(r *Result) {
 	}
 	if r.SkipReason != "" {
 		line += " (" + r.SkipReason + ")"
+	}
+	for _, c := range r.Checks {
+		if c.Warning {
+			line += " [spec gap: " + c.Name + " " + c.Got + "]"
+			break
+		}
+	}
+	for _, ex := range r.Exchanges {
+		if ex.Redirect != "" {
+			line += " [" + ex.Redirect + "]"
+		}
 	}
 	t.printf("%s\n", line)
 }
@@ -106,18 +124,65 @@ func (t *TextReporter) End(s Summary) error {
 			t.failure(r)
 		}
 	}
+	t.gaps()
 	t.printf("\nChecks:\n")
 	for _, name := range CheckNames {
 		c, ok := s.Checks[name]
 		if !ok {
 			continue
 		}
-		t.printf("  %-20s %5d passed %5d failed\n", name, c.Passed, c.Failed)
+		extra := ""
+		if c.Warnings > 0 {
+			extra += fmt.Sprintf(" (%d spec-gap warnings)", c.Warnings)
+		}
+		if c.NotChecked > 0 {
+			extra += fmt.Sprintf(" (%d not checked: not JSON)", c.NotChecked)
+		}
+		t.printf("  %-22s %5d passed %5d failed%s\n", name, c.Passed, c.Failed, extra)
 	}
 	t.coverage(s.Coverage)
-	t.printf("\n%d cases: %d passed, %d failed, %d skipped; %d retried after 429/449; %d requests in %s\n",
-		s.Cases, s.Passed, s.Failed, s.Skipped, s.Retried, s.Requests, s.Duration.Round(1e6))
+	if len(s.Skips) > 0 {
+		t.printf("\nSkipped (%d cases; --fail-on-skip makes them fail):\n", s.Skipped)
+		for _, sk := range s.Skips {
+			t.printf("  %5d  %s\n", sk.Cases, sk.Reason)
+		}
+	}
+	t.printf("\n")
+	if refused, valid := s.Refused(); refused > 0 {
+		t.printf("%d of %d valid requests were refused: check the credentials\n", refused, valid)
+	}
+	if s.Redirects > 0 {
+		t.printf("%d redirects to another host were not followed\n", s.Redirects)
+	}
+	if s.Errors > 0 {
+		t.printf("the target did not answer: nothing was tested\n")
+	}
+	t.printf("%d cases: %d passed, %d failed, %d skipped; %d retried after 429/449 (%s waiting); %d requests in %s\n",
+		s.Cases, s.Passed, s.Failed, s.Skipped, s.Retried, s.Waited.Round(1e6), s.Requests, s.Duration.Round(1e6))
 	return t.err
+}
+
+// gaps prints the spec gaps: findings about the document, not the server, one line per operation and status.
+func (t *TextReporter) gaps() {
+	type gap struct{ op, got, want string }
+	var list []gap
+	seen := map[string]bool{}
+	for _, r := range sortedResults(t.results) {
+		for _, c := range r.Checks {
+			if !c.Warning || seen[r.Case.Operation+c.Got] {
+				continue
+			}
+			seen[r.Case.Operation+c.Got] = true
+			list = append(list, gap{r.Case.Operation, c.Got, c.Want})
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
+	t.printf("\nSpec gaps (warnings about the document, not the server; --strict makes them fail):\n")
+	for _, g := range list {
+		t.printf("  %s: answered %s; want %s\n", g.op, g.got, g.want)
+	}
 }
 
 func (t *TextReporter) failure(r *Result) {

@@ -3,11 +3,14 @@ package contracttest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,12 +25,9 @@ import (
 const (
 	healthPath    = "/__standin/health"
 	sessionHeader = "X-Standin-Session"
-)
-
-// malformed credentials sent by auth cases.
-const (
-	malformedAPIKey = "standin-malformed-key"
-	malformedAuth   = "Basic c3RhbmRpbjptYWxmb3JtZWQ=" // the wrong scheme where Bearer is expected
+	// idsHeader asks the mock to answer an id that was never written with the documented 404 instead of a
+	// generated record, so that reads of unknown ids behave as on a real server.
+	idsHeader = "X-Standin-Ids"
 )
 
 // Runner runs the contract tests of one API against one target. A Runner is used for one run at a time.
@@ -39,9 +39,16 @@ type Runner struct {
 	reporters []Reporter
 
 	standin   bool
+	mounts    []string // the APIs a standin target serves (its /__standin/health)
 	requests  int
 	lastSent  time.Time
 	exhausted bool
+	waited    time.Duration // time spent waiting out 429 and 449 answers
+	failures  int           // failed cases so far
+	secrets   []string      // the user's credentials, masked in reports
+	auths     map[*openapi.Operation]*authPlan
+	twins     map[*openapi.Operation]int // status of an operation's unbroken request (negative cases' twin)
+	redirects int                        // redirects to another host that were not followed
 }
 
 // New validates cfg and returns a Runner. The error is a *ConfigError naming the bad field.
@@ -49,13 +56,19 @@ func New(cfg Config, opts ...Option) (*Runner, error) {
 	if err := cfg.normalize(); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, sleep: sleepCtx, now: time.Now}
+	r := &Runner{cfg: cfg, sleep: sleepCtx, now: time.Now, secrets: userSecrets(&cfg),
+		auths: map[*openapi.Operation]*authPlan{}, twins: map[*openapi.Operation]int{}}
 	for _, o := range opts {
 		o(r)
 	}
 	if r.client == nil {
 		r.client = &http.Client{Timeout: cfg.Timeout}
 	}
+	// Never follow a redirect: the answer is checked as it is, and a Location on another host (a document's
+	// example URL of the vendor) is never visited.
+	c := *r.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	r.client = &c
 	return r, nil
 }
 
@@ -89,7 +102,7 @@ func (r *Runner) Plan() *Plan {
 }
 
 func (r *Runner) planner() *planner {
-	p := &planner{cfg: &r.cfg, api: r.cfg.API, gen: fake.New(fake.Options{Seed: r.cfg.Seed, Now: r.now}), standin: r.standin}
+	p := &planner{cfg: &r.cfg, api: r.cfg.API, gen: fake.New(fake.Options{Seed: r.cfg.Seed, Now: r.now}), standin: r.standin, auths: r.auths}
 	if router, err := r.cfg.API.Router(""); err == nil {
 		p.router = router
 	}
@@ -97,28 +110,41 @@ func (r *Runner) planner() *planner {
 }
 
 // Run probes the target, runs every case of the plan and reports them. The error is non-nil only when the run
-// could not happen (unreachable target: ErrUnreachable; cancelled context); failed checks are in the report.
+// could not happen (unreachable target: ErrUnreachable, after the reporters got a report with one errored case;
+// cancelled context); failed checks are in the report.
 func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	start := r.now()
+	var notes []string
 	if !r.cfg.DryRun {
-		standin, err := r.probe(ctx)
+		standin, mounts, err := r.probe(ctx)
 		if err != nil {
-			return nil, err
+			return nil, r.unreachable(start, err)
 		}
-		r.standin = standin
+		r.standin, r.mounts = standin, mounts
+		if n := r.adjustTarget(); n != "" {
+			notes = append(notes, n)
+		}
 	}
-	adjusted := r.adjustTarget()
 	pl := r.Plan()
-	if adjusted != "" {
-		pl.Notes = append(pl.Notes, adjusted)
+	pl.Notes = append(notes, pl.Notes...)
+	if !r.standin && r.cfg.API.BasePath != "" && !strings.HasSuffix(r.cfg.Target, r.cfg.API.BasePath) {
+		pl.Notes = append(pl.Notes, fmt.Sprintf("the target replaces the server URL %s including its base path %s; did you mean %s%s?",
+			r.cfg.API.ServerURL, r.cfg.API.BasePath, r.cfg.Target, r.cfg.API.BasePath))
 	}
-	if !r.cfg.DryRun && !r.standin && r.cfg.APIKey == "" && r.cfg.Bearer == "" && len(r.cfg.API.Doc.Security) > 0 {
-		pl.Notes = append(pl.Notes, "no credentials given: valid requests will likely be refused; set STANDIN_API_KEY or STANDIN_BEARER")
+	if !r.cfg.DryRun && !r.standin && r.cfg.APIKey == "" && r.cfg.Bearer == "" && r.cfg.Basic == "" && len(r.cfg.Headers) == 0 && len(r.cfg.API.Doc.Security) > 0 {
+		pl.Notes = append(pl.Notes, "no credentials given: cases that need them are skipped; give --api-key, --bearer, --basic or -H (or STANDIN_API_KEY, STANDIN_BEARER, STANDIN_BASIC)")
 	}
 	if !r.cfg.DryRun && !r.cfg.AllowWrites && !loopback(r.cfg.Target) {
 		pl.Notes = append(pl.Notes, "writes skipped: the target is not a loopback address and --allow-writes is not set")
 	}
 	if r.cfg.DryRun {
+		for _, c := range pl.Cases {
+			for _, st := range c.Steps {
+				if _, info, err := r.httpRequest(ctx, st.req); err == nil {
+					st.Curl = info.Curl
+				}
+			}
+		}
 		for _, rep := range r.reporters {
 			rep.Begin(pl)
 		}
@@ -134,6 +160,9 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			return nil, err
 		}
 		res := r.runCase(ctx, c)
+		if res.Outcome == Fail {
+			r.failures++
+		}
 		results = append(results, res)
 		for _, rep := range r.reporters {
 			rep.Case(res)
@@ -143,6 +172,25 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	s.Duration = r.now().Sub(start)
 	rep := &Report{Plan: pl, Results: results, Summary: s}
 	return rep, r.end(s)
+}
+
+// unreachable reports a run that could not start: a plan without cases and one errored case saying why, so a
+// CI job still gets a valid report. It returns err.
+func (r *Runner) unreachable(start time.Time, err error) error {
+	pl := &Plan{API: r.cfg.API.Name, Spec: r.cfg.API.File, Target: r.cfg.Target, Seed: r.cfg.Seed,
+		Notes: []string{"the target did not answer; nothing was tested"}}
+	c := &Case{ID: "target/unreachable", Operation: "target", Kind: KindProbe, Name: "unreachable",
+		Steps: []*Step{{Method: http.MethodGet, Path: healthPath, Note: "probe the target"}}}
+	pl.Cases = []*Case{c}
+	res := &Result{Case: c, Outcome: Error, SkipReason: r.redact(err.Error()),
+		Exchanges: []ExchangeInfo{{Request: RequestInfo{Method: http.MethodGet, URL: r.root() + healthPath}, Error: r.redact(err.Error())}}}
+	for _, rep := range r.reporters {
+		rep.Begin(pl)
+		rep.Case(res)
+	}
+	s := summarize([]*Result{res}, nil, nil)
+	s.Duration = r.now().Sub(start)
+	return errors.Join(err, r.end(s))
 }
 
 func (r *Runner) end(s Summary) error {
@@ -164,19 +212,51 @@ func (r *Runner) summary(results []*Result) Summary {
 			documented[op.ID] = op.Statuses
 		}
 	}
-	return summarize(results, ops, documented)
+	s := summarize(results, ops, documented)
+	s.Waited = r.waited
+	s.Redirects = r.redirects
+	s.FailOnSkip = r.cfg.FailOnSkip
+	return s
 }
 
-// adjustTarget appends the document's base path to a standin target given as the API's mount root
-// (http://127.0.0.1:4010/aelyst becomes http://127.0.0.1:4010/aelyst/v1), the one case where the target rule
-// can be told to be misapplied. It returns a note saying so, or "".
+// adjustTarget completes a standin target given as the server root or as the API's mount root with the mount and
+// the document's base path, from the mounts the target's health endpoint lists. It returns a note saying so, or "".
 func (r *Runner) adjustTarget() string {
 	api := r.cfg.API
-	if !r.standin || api.BasePath == "" || strings.HasSuffix(r.cfg.Target, api.BasePath) || !strings.HasSuffix(r.cfg.Target, "/"+api.Name) {
+	if !r.standin {
 		return ""
 	}
-	r.cfg.Target += api.BasePath
-	return "the target is the standin mount root of " + api.Name + "; the base path " + api.BasePath + " was appended (target " + r.cfg.Target + ")"
+	u, err := url.Parse(r.cfg.Target)
+	if err != nil {
+		return ""
+	}
+	path := strings.TrimSuffix(u.Path, "/")
+	served := slices.Contains(r.mounts, api.Name)
+	var want string
+	switch {
+	case path == "" && len(r.mounts) == 1 && served:
+		want = api.BasePath // a single API is served at the root too
+	case path == "" && served:
+		want = "/" + api.Name + api.BasePath
+	case path == "/"+api.Name && api.BasePath != "":
+		want = path + api.BasePath
+	case path == "" && len(r.mounts) > 0:
+		return "the standin target serves " + strings.Join(r.mounts, ", ") + ", not " + api.Name + "; give the target of the API (" + r.root() + "/<name><base path>)"
+	default:
+		return ""
+	}
+	if want == path {
+		return ""
+	}
+	r.cfg.Target = r.root() + want
+	return "the target is the standin root of " + api.Name + "; using " + r.cfg.Target + " (mount " + api.Name + ", base path " + orNone(api.BasePath) + ")"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // root is the scheme and host of the target.
@@ -186,33 +266,80 @@ func (r *Runner) root() string {
 }
 
 // probe checks that the target answers and whether it is a standin server (its admin health endpoint answers
-// 200 with JSON).
-func (r *Runner) probe(ctx context.Context) (bool, error) {
+// 200 with JSON), and if so which APIs it serves.
+func (r *Runner) probe(ctx context.Context) (bool, []string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.root()+healthPath, nil)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return false, fmt.Errorf("%w: %s: %w (is the server running? start the mock with `standin serve`)", ErrUnreachable, r.cfg.Target, err)
+		return false, nil, fmt.Errorf("%w: %s: %w (is the server running? start the mock with `standin serve`)", ErrUnreachable, r.cfg.Target, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	return resp.StatusCode == http.StatusOK && decodeJSON(body) != nil, nil
+	var health struct {
+		Status string   `json:"status"`
+		APIs   []string `json:"apis"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &health) != nil || health.Status == "" {
+		return false, nil, nil
+	}
+	return true, health.APIs, nil
 }
+
+// authPlan returns op's credentials plan, computed once per run.
+func (r *Runner) authPlan(op *openapi.Operation) *authPlan {
+	if ap, ok := r.auths[op]; ok {
+		return ap
+	}
+	ap := planAuth(&r.cfg, r.cfg.API, op, r.standin)
+	r.auths[op] = ap
+	return ap
+}
+
+// skip ends a result as skipped, with the reason's category and its details.
+func (res *Result) skip(category, detail string) {
+	res.Outcome, res.SkipCategory, res.SkipReason = Skip, category, detail
+}
+
+// Skip categories, as the summary counts them.
+const (
+	skipWrites      = "writes need --allow-writes"
+	skipBudget      = "request budget exhausted"
+	skipThrottled   = "still throttled after the retries"
+	skipWaitBudget  = "Retry-After beyond what --max-wait leaves"
+	skipLink        = "link not followed"
+	skipNoCreds     = "no credentials for the operation's security"
+	skipNoMalformed = "no malformed credential known"
+	skipNotRouted   = "the unbroken request was not routed either"
+	skipMaxFailures = "stopped: --max-failures reached"
+)
 
 // runCase sends the steps of a case in order and checks each response.
 func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 	start := r.now()
 	res := &Result{Case: c, Outcome: Pass}
 	defer func() { res.Duration = r.now().Sub(start) }()
-	if c.Write && !r.cfg.AllowWrites && !loopback(r.cfg.Target) {
-		res.Outcome, res.SkipReason = Skip, "writes to a non-loopback target need --allow-writes"
+	switch {
+	case r.cfg.MaxFailures > 0 && r.failures >= r.cfg.MaxFailures:
+		res.skip(skipMaxFailures, fmt.Sprintf("not run: %d cases failed (--max-failures %d)", r.failures, r.cfg.MaxFailures))
+		return res
+	case c.skip != "":
+		res.skip(skipNoMalformed, c.skip)
+		return res
+	case c.Write && !r.cfg.AllowWrites && !loopback(r.cfg.Target):
+		res.skip(skipWrites, "writes to a non-loopback target need --allow-writes")
+		return res
+	case r.exhausted:
+		res.skip(skipBudget, fmt.Sprintf("request budget of %d exhausted", r.cfg.MaxRequests))
 		return res
 	}
-	if r.exhausted {
-		res.Outcome, res.SkipReason = Skip, fmt.Sprintf("request budget of %d exhausted", r.cfg.MaxRequests)
-		return res
+	for _, st := range c.Steps {
+		if ap := r.authPlan(st.op); st.req.auth == authValid && ap.required && ap.origin == credsNone {
+			res.skip(skipNoCreds, "no credentials for "+ap.schemes+" ("+st.Operation+"): give --api-key, --bearer, --basic or -H")
+			return res
+		}
 	}
 	var prev *exchangeData
 	var written any
@@ -221,7 +348,7 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		req := st.req.clone()
 		if st.link != nil && prev != nil {
 			if err := applyLink(req, st.op, st.link, prev); err != nil {
-				res.Outcome, res.SkipReason = Skip, err.Error()
+				res.skip(skipLink, err.Error())
 				break
 			}
 		}
@@ -231,11 +358,12 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		for _, tr := range throttledResps {
 			ex.Statuses = append(ex.Statuses, tr.status)
 		}
+		var waitErr *waitBudgetError
 		if errors.Is(err, errBudget) {
-			res.Outcome, res.SkipReason = Skip, fmt.Sprintf("request budget of %d exhausted", r.cfg.MaxRequests)
+			res.skip(skipBudget, fmt.Sprintf("request budget of %d exhausted", r.cfg.MaxRequests))
 			break
 		}
-		ck := &checker{doc: r.cfg.API.Doc, budget: r.cfg.ResponseTime, step: i}
+		ck := &checker{doc: r.cfg.API.Doc, opts: r.cfg.API.SchemaOptions(), budget: r.cfg.ResponseTime, step: i}
 		if st.expect != expectUnknown && hreq != nil {
 			// The answers that were retried are part of the contract too (a 429 must carry its headers).
 			for _, tr := range throttledResps {
@@ -244,6 +372,12 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 				ex.Retried = append(ex.Retried, ResponseInfo{Status: tr.status, Header: tr.header, Body: r.redact(truncate(tr.body))})
 			}
 			ck.note = ""
+		}
+		if errors.As(err, &waitErr) {
+			res.Exchanges = append(res.Exchanges, ex)
+			res.Checks = append(res.Checks, ck.out...)
+			res.skip(skipWaitBudget, waitErr.Error())
+			break
 		}
 		if err != nil {
 			ex.Error = r.redact(err.Error())
@@ -255,23 +389,37 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		ex.Statuses = append(ex.Statuses, resp.status)
 		ex.Response = &ResponseInfo{Status: resp.status, Header: resp.header, Body: r.redact(truncate(resp.body))}
 		ex.Duration = resp.duration
+		if loc := resp.header.Get("Location"); resp.status >= 300 && resp.status < 400 && loc != "" {
+			if lu, err := hreq.URL.Parse(loc); err == nil && lu.Host != hreq.URL.Host {
+				ex.Redirect = "not followed: a redirect to another host (" + lu.Host + ")"
+				r.redirects++
+			}
+		}
 		res.Exchanges = append(res.Exchanges, ex)
 		throttled := st.expect != expectForced && (resp.status == http.StatusTooManyRequests || resp.status == 449)
 		if i == 0 {
-			written = req.bodyValue
+			written = withoutKeys(req.bodyValue, req.pathParams)
 			for _, v := range req.pathParams {
 				writtenPath = append(writtenPath, v)
 			}
 		}
-		r.check(ck, st, hreq, resp, written, writtenPath, throttled)
+		r.check(ck, st, req, hreq, resp, written, writtenPath, throttled)
+		if st.expect == expectRejected && resp.status == http.StatusNotFound && !st.unknownID && st.twin != nil {
+			if twin := r.twinStatus(ctx, st); twin == http.StatusNotFound {
+				res.Checks = append(res.Checks, ck.out...)
+				res.skip(skipNotRouted, "the request without the broken value got 404 as well, so the 404 says nothing about the broken constraint (is the operation routed, does the example's id exist?)")
+				res.Checks = dropCheck(res.Checks, CheckNegativeRejected)
+				break
+			}
+		}
 		res.Checks = append(res.Checks, ck.out...)
 		if throttled {
-			res.Outcome, res.SkipReason = Skip, fmt.Sprintf("still answered %d after %d retries", resp.status, retries)
+			res.skip(skipThrottled, fmt.Sprintf("still answered %d after %d retries", resp.status, retries))
 			break
 		}
 		if i < len(c.Steps)-1 && (resp.status < 200 || resp.status > 299) {
 			if i == 0 {
-				res.SkipReason = fmt.Sprintf("%s answered %d, so the link was not followed", st.Operation, resp.status)
+				res.SkipCategory, res.SkipReason = skipLink, fmt.Sprintf("%s answered %d, so the link was not followed", st.Operation, resp.status)
 			}
 			break
 		}
@@ -279,6 +427,7 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 			prev = &exchangeData{req: req, url: info.URL, status: resp.status, header: resp.header, body: decodeJSON(resp.body)}
 		}
 	}
+	res.Checks = slices.DeleteFunc(res.Checks, func(ck CheckResult) bool { return !r.cfg.checkSelected(ck.Name) })
 	for _, ck := range res.Checks {
 		if !ck.Passed {
 			res.Outcome = Fail
@@ -288,6 +437,25 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		res.Outcome = Skip
 	}
 	return res
+}
+
+func dropCheck(cs []CheckResult, name string) []CheckResult {
+	return slices.DeleteFunc(cs, func(c CheckResult) bool { return c.Name == name })
+}
+
+// twinStatus sends, once per operation, the request a negative case broke one value of, and returns its status
+// (0 when it got none).
+func (r *Runner) twinStatus(ctx context.Context, st *Step) int {
+	if s, ok := r.twins[st.op]; ok {
+		return s
+	}
+	_, _, resp, _, _, err := r.send(ctx, st.twin.clone(), true)
+	status := 0
+	if err == nil {
+		status = resp.status
+	}
+	r.twins[st.op] = status
+	return status
 }
 
 // mainCheck is the check a step's expectation is judged by.
@@ -305,9 +473,23 @@ func mainCheck(e expectation) string {
 	return CheckNoServerError
 }
 
+// rejectionStatuses lists the 4xx statuses op documents for input it refuses: every documented 4xx but those
+// about credentials, a missing record, the method, negotiation and rate limits.
+func rejectionStatuses(op *openapi.Operation) []int {
+	var out []int
+	for _, s := range documented4xx(op) {
+		switch s {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotAcceptable, http.StatusTooManyRequests:
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // check applies the common checks and the step's own. A throttled answer (429/449 after every retry) gets only
 // the common checks.
-func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response, written any, writtenPath []string, throttled bool) {
+func (r *Runner) check(ck *checker, st *Step, req *request, hreq *http.Request, resp *response, written any, writtenPath []string, throttled bool) {
 	op := st.op
 	if st.expect != expectUnknown {
 		ck.common(op, hreq, resp)
@@ -318,39 +500,70 @@ func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response
 		return
 	}
 	code := resp.status
+	ap := r.authPlan(op)
+	if req.auth == authValid && ap.required && ap.origin != credsNone {
+		switch st.expect {
+		case expectValid, expectState:
+			ck.add(CheckAuthAccepted, code != http.StatusUnauthorized && code != http.StatusForbidden,
+				"the request with the "+credsWord(ap.origin)+" credentials ("+ap.schemes+") to be accepted", strconv.Itoa(code)+": check the credentials")
+		case expectRejected:
+			ck.add(CheckAuthAccepted, code != http.StatusUnauthorized,
+				"the request with the "+credsWord(ap.origin)+" credentials ("+ap.schemes+") to get past authentication", strconv.Itoa(code)+": the broken constraint was never looked at; check the credentials")
+		}
+	}
+	if code >= 200 && code < 300 && (len(st.predict) > 0 || st.echo) {
+		answer := decodeJSON(resp.body)
+		if len(st.predict) > 0 {
+			want, got := comparePredictions(st.predict, answer)
+			ck.add(CheckBehaviourConsistent, want == "", "the answer the behaviour predicts: "+want, got)
+		}
+		if st.echo {
+			var pathValues []string
+			for _, v := range req.pathParams {
+				pathValues = append(pathValues, v)
+			}
+			diff, _ := reflects(withoutKeys(req.bodyValue, req.pathParams), answer, successSchema(op, code), pathValues...)
+			ck.add(CheckBehaviourConsistent, diff == "", "the answer of "+op.ID+" to show the values written", diff)
+		}
+	}
+	undocumented := code >= 400 && code < 500 && documentedResponse(op, code) == nil
 	switch st.expect {
 	case expectValid:
 		ck.add(CheckNoServerError, code < 500, "no 5xx for a valid request", strconv.Itoa(code))
 	case expectRejected:
 		want := documented4xx(op)
-		ok := code >= 400 && code < 500 && (len(want) == 0 || op.Documents(code))
+		gap := undocumented && len(rejectionStatuses(op)) == 0 && !st.unknownID
+		ok := code >= 400 && code < 500 && (len(want) == 0 || op.Documents(code) || gap)
 		w := "a documented 4xx (" + intsString(want) + ")"
 		if len(want) == 0 {
 			w = "a 4xx"
 		}
 		ck.add(CheckNegativeRejected, ok, w+" for input that breaks the contract", strconv.Itoa(code))
+		if gap {
+			ck.gap(r.cfg.Strict, op, code, "invalid input")
+		}
 	case expectUnknown:
 		ck.add(CheckNegativeRejected, code >= 400 && code < 500, "a 4xx (usually 404) for a path no operation has", strconv.Itoa(code))
 	case expectAuth:
-		want := []int{http.StatusUnauthorized}
-		if !op.Documents(http.StatusUnauthorized) {
-			want = nil
-			for _, s := range documented4xx(op) {
-				if s == http.StatusForbidden || s == http.StatusUnauthorized {
-					want = append(want, s)
-				}
+		var want []int
+		for _, s := range documented4xx(op) {
+			if s == http.StatusForbidden || s == http.StatusUnauthorized {
+				want = append(want, s)
 			}
+		}
+		if op.Documents(http.StatusUnauthorized) {
+			want = []int{http.StatusUnauthorized}
 		}
 		ok := code >= 400 && code < 500
 		w := "a 4xx"
 		if len(want) > 0 {
-			ok = false
-			for _, s := range want {
-				ok = ok || code == s
-			}
+			ok = slices.Contains(want, code)
 			w = intsString(want)
 		}
 		ck.add(CheckAuthEnforced, ok, w+" for a request without valid credentials", strconv.Itoa(code))
+		if ok && undocumented && len(want) == 0 {
+			ck.gap(r.cfg.Strict, op, code, "a request without valid credentials")
+		}
 	case expectForced:
 		if st.status >= 200 && st.status < 300 && (code < 200 || code > 299) {
 			// A success status is a preference, not an order: the request still meets validation and behaviour
@@ -377,6 +590,13 @@ func (r *Runner) check(ck *checker, st *Step, hreq *http.Request, resp *response
 	}
 }
 
+func credsWord(origin string) string {
+	if origin == credsStandin {
+		return "standin test"
+	}
+	return "given"
+}
+
 // successSchema is the JSON schema documented for status.
 func successSchema(op *openapi.Operation, status int) *openapi3.Schema {
 	doc := documentedResponse(op, status)
@@ -384,7 +604,7 @@ func successSchema(op *openapi.Operation, status int) *openapi3.Schema {
 		return nil
 	}
 	for _, ct := range sortedKeys(doc.Content) {
-		if mt := doc.Content[ct]; strings.Contains(ct, "json") && mt.Schema != nil {
+		if mt := doc.Content[ct]; jsonLike(ct) && mt.Schema != nil {
 			return mt.Schema.Value
 		}
 	}
@@ -400,7 +620,18 @@ func truncate(b []byte) string {
 
 var errBudget = errors.New("request budget exhausted")
 
-// send sends req, answering 429 and 449 by waiting Retry-After (capped) and retrying when retry is set.
+// waitBudgetError says a Retry-After was longer than what the wait budget had left.
+type waitBudgetError struct {
+	status     int
+	wait, left time.Duration
+}
+
+func (e *waitBudgetError) Error() string {
+	return fmt.Sprintf("answered %d with Retry-After %s, more than the %s left of --max-wait", e.status, e.wait, e.left)
+}
+
+// send sends req, answering 429 and 449 by waiting Retry-After (within the run's wait budget) and retrying when
+// retry is set.
 func (r *Runner) send(ctx context.Context, req *request, retry bool) (*http.Request, RequestInfo, *response, []*response, int, error) {
 	var statuses []*response
 	retries := 0
@@ -431,20 +662,26 @@ func (r *Runner) send(ctx context.Context, req *request, retry bool) (*http.Requ
 		if !retry || (resp.status != http.StatusTooManyRequests && resp.status != 449) || retries >= r.cfg.Retries {
 			return hreq, info, resp, statuses, retries, nil
 		}
+		wait := r.retryWait(resp.status, resp.header)
+		if left := r.cfg.MaxWait - r.waited; wait > left {
+			statuses = append(statuses, resp)
+			return hreq, info, nil, statuses, retries, &waitBudgetError{status: resp.status, wait: wait, left: max(left, 0)}
+		}
 		retries++
 		statuses = append(statuses, resp)
-		if err := r.sleep(ctx, r.retryWait(resp.status, resp.header)); err != nil {
+		r.waited += wait
+		if err := r.sleep(ctx, wait); err != nil {
 			return hreq, info, nil, statuses, retries, err
 		}
 	}
 }
 
-// retryWait reads Retry-After (seconds or an HTTP date), capped at MaxRetryWait. Without it a 429 waits one
-// second and a 449 ("in queue, try again in a few minutes") the longest wait allowed.
+// retryWait reads Retry-After (seconds or an HTTP date). Without it a 429 waits one second and a 449 ("in
+// queue, try again in a few minutes") ten.
 func (r *Runner) retryWait(status int, h http.Header) time.Duration {
 	wait := time.Second
 	if status == 449 {
-		wait = r.cfg.MaxRetryWait
+		wait = 10 * time.Second
 	}
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
@@ -453,7 +690,7 @@ func (r *Runner) retryWait(status int, h http.Header) time.Duration {
 			wait = t.Sub(r.now())
 		}
 	}
-	return min(max(wait, 0), r.cfg.MaxRetryWait)
+	return max(wait, 0)
 }
 
 // pace waits so requests keep to the configured rate.
@@ -475,23 +712,39 @@ func (r *Runner) pace(ctx context.Context) error {
 	return nil
 }
 
-// httpRequest turns a planned request into an http.Request with the target URL, credentials and session.
+// sessionName is the session of a run on a standin target: the seed and the run id, so reruns and parallel jobs
+// never share one.
+func (r *Runner) sessionName() string {
+	return "contracttest-" + strconv.FormatUint(r.cfg.Seed, 10) + "-" + r.cfg.RunID
+}
+
+// httpRequest turns a planned request into an http.Request with the target URL, the user's headers,
+// credentials and, on a standin target, the session and strict ids.
 func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, RequestInfo, error) {
 	u := r.cfg.Target + req.urlPath()
-	header := req.header.Clone()
-	if header == nil {
-		header = http.Header{}
+	header := http.Header{}
+	for k, v := range r.cfg.Headers {
+		header[http.CanonicalHeaderKey(k)] = slices.Clone(v)
+	}
+	for k, v := range req.header {
+		header[k] = slices.Clone(v)
+	}
+	for _, name := range sortedKeys(req.cookies) {
+		header.Add("Cookie", name+"="+req.cookies[name])
 	}
 	query := url.Values{}
 	for k, v := range req.query {
 		query[k] = v
 	}
-	secret := r.applyAuth(req, header, query)
+	if req.op != nil {
+		r.authPlan(req.op).apply(req.auth, header, query)
+	}
 	if enc := query.Encode(); enc != "" {
 		u += "?" + enc
 	}
 	if r.standin {
-		header.Set(sessionHeader, sessionName(r.cfg.Seed))
+		header.Set(sessionHeader, r.sessionName())
+		header.Set(idsHeader, "strict")
 	}
 	var body io.Reader
 	if req.hasBody || len(req.body) > 0 {
@@ -502,132 +755,37 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 		hreq.Body, hreq.ContentLength = nil, 0
 	}
 	if err != nil {
-		return nil, RequestInfo{Method: req.method, URL: u}, fmt.Errorf("build request %s %s: %w", req.method, u, err)
+		return nil, RequestInfo{Method: req.method, URL: maskURL(u, r.secrets)}, fmt.Errorf("build request %s %s: %w", req.method, maskURL(u, r.secrets), err)
 	}
 	hreq.Header = header
-	info := RequestInfo{Method: req.method, URL: maskURL(u, secret), Header: maskHeader(header, secret), Body: string(req.body)}
+	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(req.body))}
 	info.Curl = curl(info)
 	return hreq, info, nil
 }
 
-// secretNames are the header and query names that carry credentials in this request.
-type secretNames struct {
-	headers []string
-	query   []string
-}
-
-// applyAuth adds credentials as the operation's first security requirement says, or the malformed or missing
-// ones an auth case asks for.
-func (r *Runner) applyAuth(req *request, header http.Header, query url.Values) secretNames {
-	var names secretNames
-	names.headers = append(names.headers, "Authorization", "Cookie")
-	doc := r.cfg.API.Doc
-	op := findOp(r.cfg.API, req)
-	if op == nil {
-		return names
-	}
-	p := &planner{api: r.cfg.API}
-	reqs := p.security(op)
-	if len(reqs) == 0 || doc.Components == nil {
-		return names
-	}
-	for _, schemeName := range sortedKeys(reqs[0]) {
-		ref := doc.Components.SecuritySchemes[schemeName]
-		if ref == nil || ref.Value == nil {
-			continue
-		}
-		s := ref.Value
-		switch {
-		case s.Type == "apiKey":
-			key := r.apiKey()
-			if req.auth == authMalformed {
-				key = malformedAPIKey
-			}
-			switch s.In {
-			case "header":
-				names.headers = append(names.headers, s.Name)
-				if req.auth != authNone && key != "" {
-					header.Set(s.Name, key)
-				}
-			case "query":
-				names.query = append(names.query, s.Name)
-				if req.auth != authNone && key != "" {
-					query.Set(s.Name, key)
-				}
-			case "cookie":
-				if req.auth != authNone && key != "" {
-					header.Add("Cookie", s.Name+"="+key)
-				}
-			}
-		case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
-			switch req.auth {
-			case authValid:
-				if tok := r.bearer(); tok != "" {
-					header.Set("Authorization", "Bearer "+tok)
-				}
-			case authMalformed:
-				header.Set("Authorization", malformedAuth)
-			}
-		case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
-			switch req.auth {
-			case authValid:
-				if key := r.apiKey(); key != "" {
-					header.Set("Authorization", "Basic "+key)
-				}
-			case authMalformed:
-				header.Set("Authorization", "Bearer")
-			}
-		}
-	}
-	return names
-}
-
-func findOp(api *openapi.API, req *request) *openapi.Operation {
-	for _, op := range api.Operations {
-		if op.Path == req.path && op.Method == req.method {
-			return op
-		}
-	}
-	return nil
-}
-
-// apiKey is the configured key, else the bearer token, else (standin targets only) a key the mock accepts.
-func (r *Runner) apiKey() string {
-	switch {
-	case r.cfg.APIKey != "":
-		return r.cfg.APIKey
-	case r.cfg.Bearer != "":
-		return r.cfg.Bearer
-	}
-	return r.standinKey()
-}
-
-func (r *Runner) bearer() string {
-	switch {
-	case r.cfg.Bearer != "":
-		return r.cfg.Bearer
-	case r.cfg.APIKey != "":
-		return r.cfg.APIKey
-	}
-	return r.standinKey()
-}
-
-// standinKey is the credential sent to a standin target when none is configured: the spec's key prefix (the
-// mock's only demand) followed by "standin_contracttest". Other targets get none.
-func (r *Runner) standinKey() string {
-	if !r.standin {
-		return ""
-	}
-	return r.cfg.API.Ext.Auth.Prefix + "standin_contracttest"
-}
-
-// redact masks the configured credentials wherever they appear in text that reaches a report (an error that
-// quotes a URL with a query key, a server that echoes a header back).
+// redact masks the user's credentials wherever they appear in text that reaches a report (an error that quotes
+// a URL with a query key, a server that echoes a header back). Secrets shorter than 4 characters are masked
+// only in headers and URLs.
 func (r *Runner) redact(s string) string {
-	for _, secret := range []string{r.cfg.APIKey, r.cfg.Bearer} {
+	for _, secret := range r.secrets {
 		if len(secret) >= 4 {
 			s = strings.ReplaceAll(s, secret, masked)
 		}
 	}
 	return s
+}
+
+// withoutKeys drops from a written body the fields the path decides: those named like a path parameter, and id
+// when the path names a record. A server keeps the record's key from its path, whatever the body says.
+func withoutKeys(body any, pathParams map[string]string) any {
+	m, ok := body.(map[string]any)
+	if !ok || len(pathParams) == 0 {
+		return body
+	}
+	out := maps.Clone(m)
+	delete(out, "id")
+	for name := range pathParams {
+		delete(out, name)
+	}
+	return out
 }

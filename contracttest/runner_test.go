@@ -13,6 +13,9 @@ func runPets(t *testing.T, b bugs, cfg Config, opts ...Option) *Report {
 	cfg.API = loadPets(t)
 	cfg.Target = ts.URL + "/api"
 	cfg.Bearer = "secret-token"
+	if cfg.RunID == "" {
+		cfg.RunID = "run1" // fresh ids stay the same from run to run of the tests
+	}
 	opts = append([]Option{WithHTTPClient(ts.Client()), WithSleep(noSleep), WithClock(fixedClock)}, opts...)
 	rep, err := Run(t.Context(), cfg, opts...)
 	require.NoError(t, err)

@@ -2,9 +2,11 @@ package contracttest
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,11 +83,12 @@ func TestRateAndRetryAfterWaits(t *testing.T) {
 		cfg        Config
 		retryAfter string
 		want       []time.Duration
+		skip       string
 	}{
-		{"Retry-After honoured", Config{Include: []string{"listPets"}}, "2", []time.Duration{2 * time.Second}},
-		{"Retry-After capped", Config{Include: []string{"listPets"}}, "100", []time.Duration{DefaultMaxRetryWait}},
-		{"Retry-After cap from config", Config{Include: []string{"listPets"}, MaxRetryWait: time.Second}, "100", []time.Duration{time.Second}},
-		{"no retries", Config{Include: []string{"listPets"}, Retries: -1}, "2", nil},
+		{"Retry-After honoured", Config{Include: []string{"listPets"}}, "2", []time.Duration{2 * time.Second}, ""},
+		{"a long Retry-After is waited out within the budget", Config{Include: []string{"listPets"}}, "60", []time.Duration{time.Minute}, ""},
+		{"Retry-After beyond --max-wait", Config{Include: []string{"listPets"}, MaxWait: time.Second}, "100", nil, skipWaitBudget},
+		{"no retries", Config{Include: []string{"listPets"}, Retries: -1}, "2", nil, skipThrottled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,12 +121,19 @@ func TestRateAndRetryAfterWaits(t *testing.T) {
 			log.mu.Lock()
 			defer log.mu.Unlock()
 			require.Equal(t, tt.want, log.waits)
+			var total time.Duration
+			for _, w := range tt.want {
+				total += w
+			}
+			require.Equal(t, total, rep.Summary.Waited, "the report says how long was spent waiting")
 			if tt.want != nil {
 				require.Equal(t, 1, rep.Summary.Retried)
 				require.Equal(t, 1, rep.Results[0].Retries)
 				require.Equal(t, Pass, rep.Results[0].Outcome, "a retried case is not a failure")
 			} else {
 				require.Equal(t, Skip, rep.Results[0].Outcome, "still throttled: skipped, not failed")
+				require.Equal(t, tt.skip, rep.Results[0].SkipCategory)
+				require.Equal(t, []SkipCount{{Reason: tt.skip, Cases: 1}}, rep.Summary.Skips[:1])
 			}
 		})
 	}
@@ -186,7 +196,7 @@ func TestConfigErrors(t *testing.T) {
 func TestIncludeExcludeAndSeed(t *testing.T) {
 	api := loadPets(t)
 	ids := func(cfg Config) []string {
-		cfg.API, cfg.Target, cfg.DryRun = api, "http://127.0.0.1:1/api", true
+		cfg.API, cfg.Target, cfg.DryRun, cfg.RunID = api, "http://127.0.0.1:1/api", true, "run1"
 		r, err := New(cfg)
 		require.NoError(t, err)
 		var out []string
@@ -222,6 +232,7 @@ func TestStandinTargetGetsSessionAndForcedCases(t *testing.T) {
 	var mu sync.Mutex
 	sessions := map[string]bool{}
 	prefers := map[string]bool{}
+	ids := map[string]bool{}
 	api := loadPets(t)
 	_, pets := newPetServer(t, bugs{})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -233,6 +244,7 @@ func TestStandinTargetGetsSessionAndForcedCases(t *testing.T) {
 		mu.Lock()
 		sessions[r.Header.Get(sessionHeader)] = true
 		prefers[r.Header.Get("Prefer")] = true
+		ids[r.Header.Get(idsHeader)] = true
 		mu.Unlock()
 		req := r.Clone(r.Context())
 		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", pets.Listener.Addr().String(), ""
@@ -257,7 +269,10 @@ func TestStandinTargetGetsSessionAndForcedCases(t *testing.T) {
 	require.True(t, rep.Plan.Standin)
 	mu.Lock()
 	defer mu.Unlock()
-	require.Equal(t, map[string]bool{"contracttest-5": true}, sessions)
+	require.Len(t, sessions, 1, "one session for the whole run")
+	require.Equal(t, rep.Plan.Session, slices.Collect(maps.Keys(sessions))[0])
+	require.Regexp(t, `^contracttest-5-[0-9a-f]{8}$`, rep.Plan.Session, "seed plus a random run id")
+	require.Equal(t, map[string]bool{"strict": true}, ids, "every request asks the mock for strict ids")
 	for _, code := range []string{"code=200", "code=400", "code=401", "code=404"} {
 		require.True(t, prefers[code], code)
 	}

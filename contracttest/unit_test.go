@@ -114,8 +114,8 @@ func TestBodyMutationsBreakOneConstraint(t *testing.T) {
 
 func TestCurlMasksCredentials(t *testing.T) {
 	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"cc_s3cret"}, "Accept": {"application/json"}}
-	masked := maskHeader(h, secretNames{headers: []string{"Authorization", "x-api-key"}})
-	info := RequestInfo{Method: "POST", URL: maskURL("http://h/p?api_key=s3cret&q=it's", secretNames{query: []string{"api_key"}}), Header: masked, Body: `{"a":"it's"}`}
+	masked := maskHeader(h, []string{"cc_s3cret", "s3cret"})
+	info := RequestInfo{Method: "POST", URL: maskURL("http://h/p?api_key=s3cret&q=it's", []string{"s3cret"}), Header: masked, Body: `{"a":"it's"}`}
 	line := curl(info)
 	require.NotContains(t, line, "s3cret")
 	require.Contains(t, line, "'Authorization: Bearer ****'")
@@ -138,4 +138,17 @@ func TestEchoedCredentialsAreMasked(t *testing.T) {
 	require.True(t, rep.Failed())
 	require.NotContains(t, js.String(), "s3cret")
 	require.Contains(t, js.String(), "bad token Bearer ****")
+}
+
+// TestIssue11HugeLimitsAreNotBuilt: a maxLength or maxItems of millions (common in generated documents) is not
+// broken by building a value of that size.
+func TestIssue11HugeLimitsAreNotBuilt(t *testing.T) {
+	huge := uint64(1 << 31)
+	s := &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: &huge}
+	require.Empty(t, candidates(s, "abc", "maxLength", false))
+	small := uint64(4)
+	got := candidates(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: &small}, "abc", "maxLength", false)
+	require.Equal(t, []any{"abccc"}, got)
+	arr := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: &huge}
+	require.Empty(t, candidates(arr, []any{"a"}, "maxItems", false))
 }

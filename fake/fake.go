@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	ecma "github.com/standin/standin/openapi/pattern"
 )
 
 // DefaultSeed is the seed used when Options.Seed is 0. A zero seed never means "random".
@@ -76,7 +77,8 @@ type Options struct {
 
 // Generator makes values for kin-openapi schemas. It is safe for concurrent use: its
 // configuration never changes after New, and its only mutable parts are concurrency-safe
-// caches of compiled patterns and of which schemas need the JSON Schema 2020-12 validator.
+// caches of which schemas need the JSON Schema 2020-12 validator (compiled patterns are
+// cached by package pattern).
 //
 // A generated value is built from the types encoding/json produces when it decodes into
 // an any: map[string]any, []any, string, float64 (for integers too), bool and nil. So a
@@ -92,7 +94,6 @@ type Generator struct {
 	loops               sync.Map     // *openapi3.Schema -> bool: whether it contains itself through allOf/anyOf/oneOf/not
 	loopsSeen           atomic.Int64 // schemas looked at by selfComposed, to bound the loops cache
 
-	patterns sync.Map     // pattern source -> *regexp.Regexp (nil when it does not compile)
 	dialect  sync.Map     // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
 	dialects atomic.Int64 // schemas looked at by needs2020, to bound the dialect cache
 }
@@ -185,16 +186,13 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (an
 	return v, fmt.Errorf("generate %s: %w: %w", key, ErrUnsatisfiable, err)
 }
 
-// pattern returns the compiled form of a schema pattern, or nil when Go cannot compile it.
-func (g *Generator) pattern(src string) *regexp.Regexp {
-	if re, ok := g.patterns.Load(src); ok {
-		return re.(*regexp.Regexp)
-	}
-	re, err := regexp.Compile(goPattern(src))
+// pattern returns the compiled form of a schema pattern (an ECMA-262 regular expression), or nil when it does
+// not compile.
+func (g *Generator) pattern(src string) *ecma.Regexp {
+	re, err := ecma.Compile(src)
 	if err != nil {
-		re = nil
+		return nil
 	}
-	g.patterns.Store(src, re)
 	return re
 }
 
@@ -209,10 +207,11 @@ type cursor struct {
 	forceAll bool               // include every optional property (oneOf disambiguation)
 	budget   budget             // what this call may still make (budget.go)
 	wide     bool               // draw numbers from the whole declared range, not the realistic one
+	varied   bool               // inside an array item after the first: schema examples are not reused
 }
 
 func (g *Generator) newCursor(h Hint, js bool) *cursor {
-	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour), budget: g.newBudget()}
+	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour), vopts: SchemaOptions(), budget: g.newBudget()}
 	switch h.Direction {
 	case Request:
 		c.vopts = append(c.vopts, openapi3.VisitAsRequest())

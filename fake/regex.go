@@ -1,10 +1,194 @@
 package fake
 
 import (
+	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
+
+// goPattern turns a schema pattern (ECMA-262) into Go regexp syntax for generating candidates. Patterns RE2
+// accepts keep their meaning (\uXXXX becomes \x{XXXX}, as kin-openapi rewrites it); for the others it is an
+// approximation that RE2 accepts: look-around assertions are dropped, back-references become nothing, repeat
+// counts above RE2's limit of 1000 are lowered to it and identity escapes RE2 does not know lose their backslash.
+// A candidate drawn from the approximation is kept only when the real pattern matches it.
+func goPattern(src string) string {
+	rewritten := codepointRE.ReplaceAllString(src, `\x{$1}`)
+	if _, err := syntax.Parse(rewritten, syntax.Perl); err == nil {
+		return rewritten
+	}
+	return approxRE2(src)
+}
+
+// codepointRE finds ECMA-262 \uXXXX escapes, which Go's regexp spells \x{XXXX}.
+var codepointRE = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+
+// approxRE2 rewrites an ECMA-262 pattern RE2 refuses into one it accepts, matching a superset of it where it
+// can (see goPattern).
+func approxRE2(src string) string {
+	var b strings.Builder
+	rs := []rune(src)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\' && i+1 < len(rs):
+			i++
+			b.WriteString(approxEscape(rs, &i, false))
+		case r == '[':
+			j := i + 1
+			b.WriteByte('[')
+			if j < len(rs) && rs[j] == '^' {
+				b.WriteByte('^')
+				j++
+			}
+			if j < len(rs) && rs[j] == ']' { // ECMA-262's [] matches nothing, [^] anything
+				if strings.HasSuffix(b.String(), "[^") {
+					b.WriteString(`\s\S]`)
+				} else {
+					b.WriteString(`^\s\S]`)
+				}
+				i = j
+				continue
+			}
+			for ; j < len(rs) && rs[j] != ']'; j++ {
+				if rs[j] == '\\' && j+1 < len(rs) {
+					j++
+					b.WriteString(approxEscape(rs, &j, true))
+					continue
+				}
+				if rs[j] == '[' {
+					b.WriteString(`\[`)
+					continue
+				}
+				b.WriteRune(rs[j])
+			}
+			b.WriteByte(']')
+			i = j
+		case r == '(' && i+2 < len(rs) && rs[i+1] == '?' && (rs[i+2] == '=' || rs[i+2] == '!' ||
+			rs[i+2] == '<' && i+3 < len(rs) && (rs[i+3] == '=' || rs[i+3] == '!')):
+			i = groupEnd(rs, i) // a look-around consumes nothing: leave it out
+		case r == '{':
+			if j, text, ok := approxCount(rs, i); ok {
+				b.WriteString(text)
+				i = j
+				continue
+			}
+			b.WriteString(`\{`)
+		case r == '}':
+			b.WriteString(`\}`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// approxEscape rewrites the escape whose letter is at rs[*i] (after the backslash), advancing *i past it.
+func approxEscape(rs []rune, i *int, inClass bool) string {
+	c := rs[*i]
+	switch {
+	case strings.ContainsRune("dDwWsStnrfv", c), !inClass && strings.ContainsRune("bB", c):
+		return `\` + string(c)
+	case c == 'b': // backspace in a class
+		return `\x08`
+	case c == 'u' && *i+1 < len(rs) && rs[*i+1] == '{':
+		end := *i + 1
+		for end < len(rs) && rs[end] != '}' {
+			end++
+		}
+		hex := string(rs[*i+2 : min(end, len(rs))])
+		*i = end
+		return `\x{` + hex + `}`
+	case c == 'u' && *i+4 < len(rs):
+		hex := string(rs[*i+1 : *i+5])
+		*i += 4
+		return `\x{` + hex + `}`
+	case c == 'x' && *i+2 < len(rs):
+		hex := string(rs[*i+1 : *i+3])
+		*i += 2
+		return `\x{` + hex + `}`
+	case c == 'p' || c == 'P':
+		if *i+1 < len(rs) && rs[*i+1] == '{' {
+			end := *i + 1
+			for end < len(rs) && rs[end] != '}' {
+				end++
+			}
+			name := string(rs[*i+2 : min(end, len(rs))])
+			*i = end
+			if _, v, ok := strings.Cut(name, "="); ok { // \p{Script=Latin}
+				name = v
+			}
+			return `\` + string(c) + `{` + name + `}`
+		}
+		return string(c)
+	case c >= '1' && c <= '9' && !inClass: // a back-reference: nothing to draw from
+		for *i+1 < len(rs) && rs[*i+1] >= '0' && rs[*i+1] <= '9' {
+			*i++
+		}
+		return ""
+	case c == '0':
+		return `\x00`
+	case c < utf8.RuneSelf && !isAlnum(c) && c != '_':
+		return `\` + string(c)
+	}
+	return regexp.QuoteMeta(string(c))
+}
+
+// approxCount rewrites a quantifier {n}, {n,} or {n,m} at rs[i] with counts above 1000 lowered to 1000, and
+// returns the index of its closing brace. ok is false when the brace does not open a quantifier.
+func approxCount(rs []rune, i int) (int, string, bool) {
+	end := i + 1
+	for end < len(rs) && rs[end] != '}' {
+		end++
+	}
+	if end >= len(rs) {
+		return i, "", false
+	}
+	lo, hi, comma := strings.Cut(string(rs[i+1:end]), ",")
+	clamp := func(s string) (string, bool) {
+		if s == "" {
+			return "", true
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		return strconv.Itoa(min(n, 1000)), true
+	}
+	l, ok1 := clamp(lo)
+	h, ok2 := clamp(hi)
+	if !ok1 || !ok2 || l == "" {
+		return i, "", false
+	}
+	if !comma {
+		return end, "{" + l + "}", true
+	}
+	return end, "{" + l + "," + h + "}", true
+}
+
+// groupEnd returns the index of the parenthesis closing the group opened at rs[i].
+func groupEnd(rs []rune, i int) int {
+	depth, inClass := 0, false
+	for j := i; j < len(rs); j++ {
+		switch c := rs[j]; {
+		case c == '\\':
+			j++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(rs) - 1
+}
 
 // inf stands for an unbounded length in regex length arithmetic.
 const inf = 1 << 30

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/standin/standin/fault"
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/scenarios"
 )
 
@@ -376,10 +377,16 @@ func (s *Server) putOverrides(ctx context.Context, sess *session, overrides []sc
 		if c == nil {
 			continue
 		}
-		for i, rec := range o.Records {
-			if err := sess.store.Put(ctx, qualify(o.API, o.Collection), text(rec[c.Key]), maps.Clone(rec)); err != nil {
-				return fmt.Errorf("state override %s/%s record %d: %w", o.API, o.Collection, i+1, err)
+		err := sess.state.Update(ctx, func(tx *state.Tx) error {
+			for i, rec := range o.Records {
+				if err := tx.Put(qualify(o.API, o.Collection), text(rec[c.Key]), maps.Clone(rec)); err != nil {
+					return fmt.Errorf("state override %s/%s record %d: %w", o.API, o.Collection, i+1, err)
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

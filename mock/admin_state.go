@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
@@ -28,17 +29,15 @@ import (
 //	POST /__standin/snapshots/NAME/restore           replace the session's state with NAME
 //	DELETE /__standin/snapshots/NAME                 forget NAME
 func (s *Server) stateAdmin(mux *http.ServeMux) {
-	h := s.state
-	// Sessions the state file holds exist from the start, so they are listed and their state is served.
-	for _, name := range h.replayedSessions() {
+	// Sessions the store holds exist from the start, so they are listed and their state is served.
+	stored, err := s.state.hub.Stored(context.Background())
+	if err != nil {
+		s.log.Warn("state: stored sessions not listed", "err", err)
+	}
+	for _, name := range stored {
 		if _, err := s.sessions.get(name); err != nil {
 			s.log.Warn("state file: session not restored", "session", name, "err", err)
 		}
-	}
-	if h.log != nil {
-		h.log.mu.Lock()
-		h.log.compact = s.compactLines
-		h.log.mu.Unlock()
 	}
 	p := AdminPrefix
 	for _, path := range []string{"state", "state/{api}", "state/{api}/{coll}", "state/{api}/{coll}/{key}"} {
@@ -55,7 +54,7 @@ func (s *Server) stateAdmin(mux *http.ServeMux) {
 }
 
 // stateSession returns the session an admin request is about (created on first use).
-func (s *Server) stateSession(r *http.Request) (*session, *sessionStore, error) {
+func (s *Server) stateSession(r *http.Request) (*session, error) {
 	name := r.URL.Query().Get("session")
 	if name == "" {
 		name = r.Header.Get(SessionHeader)
@@ -65,29 +64,25 @@ func (s *Server) stateSession(r *http.Request) (*session, *sessionStore, error) 
 	}
 	sess, err := s.sessions.get(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bad session: %w", err)
+		return nil, fmt.Errorf("bad session: %w", err)
 	}
-	ss, err := storeOf(sess)
-	if err != nil {
-		return nil, nil, err
-	}
-	return sess, ss, nil
+	return sess, nil
 }
 
 // stateTarget reads what a state request addresses and in which session; on a bad API, collection or session
 // name it answers the error itself and reports false.
-func (s *Server) stateTarget(w http.ResponseWriter, r *http.Request) (stateScope, *sessionStore, bool) {
+func (s *Server) stateTarget(w http.ResponseWriter, r *http.Request) (stateScope, *state.Session, bool) {
 	sc, err := s.scope(r)
 	if err != nil {
 		adminError(w, http.StatusNotFound, "%v", err)
 		return sc, nil, false
 	}
-	_, ss, err := s.stateSession(r)
+	sess, err := s.stateSession(r)
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "%v", err)
 		return sc, nil, false
 	}
-	return sc, ss, true
+	return sc, sess.state, true
 }
 
 // stateScope is the part of the state a request addresses.
@@ -135,22 +130,32 @@ func (s *Server) adminStateGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
+	var rec Record
+	var st State
+	err := ss.View(r.Context(), func(tx *state.Tx) error {
+		var err error
+		if sc.key != "" {
+			rec, err = tx.Get(qualify(sc.api, sc.coll), sc.key)
+		} else {
+			st, err = tx.Snapshot()
+		}
+		return err
+	})
 	switch {
 	case sc.key != "":
-		rec, err := ss.Get(ctx, qualify(sc.api, sc.coll), sc.key)
 		if errors.Is(err, ErrNotFound) {
 			adminError(w, http.StatusNotFound, "no record %q in %s/%s", sc.key, sc.api, sc.coll)
 			return
 		}
 		if err != nil {
+			abandoned(r.Context())
 			adminError(w, http.StatusInternalServerError, "%v", err)
 			return
 		}
 		writeJSON(w, http.StatusOK, nil, rec)
 	default:
-		st, err := ss.Snapshot(ctx)
 		if err != nil {
+			abandoned(r.Context())
 			adminError(w, http.StatusInternalServerError, "%v", err)
 			return
 		}
@@ -184,30 +189,27 @@ func (s *Server) adminStatePut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	ss.rmw.Lock()
-	t, status, err := s.replace(r, ss, sc, body)
-	ss.rmw.Unlock()
-	if err == nil {
-		err = ss.durable(t)
-		status = http.StatusInternalServerError
-	}
+	status := http.StatusInternalServerError
+	err = ss.Update(ctx, func(tx *state.Tx) error {
+		var err error
+		status, err = s.replace(tx, sc, body)
+		return err
+	})
 	if err != nil {
+		abandoned(ctx)
 		adminError(w, status, "%v", err)
 		return
 	}
-	if ctxDone(ctx) {
-		return
-	}
-	r2 := r.Clone(ctx)
+	// Applied: answer it even when the client has gone, never with an empty 200.
+	r2 := r.Clone(context.WithoutCancel(ctx))
 	r2.Method = http.MethodGet
 	s.adminStateGet(w, r2)
 }
 
-// replace writes the new records of a PUT; ss.rmw is held. It returns the HTTP status for an error.
-func (s *Server) replace(r *http.Request, ss *sessionStore, sc stateScope, body any) (ticket, int, error) {
-	ctx := r.Context()
-	bad := func(format string, args ...any) (ticket, int, error) {
-		return 0, http.StatusBadRequest, fmt.Errorf(format, args...)
+// replace writes the new records of a PUT in tx. It returns the HTTP status for an error.
+func (s *Server) replace(tx *state.Tx, sc stateScope, body any) (int, error) {
+	bad := func(format string, args ...any) (int, error) {
+		return http.StatusBadRequest, fmt.Errorf(format, args...)
 	}
 	if sc.key != "" {
 		rec, ok := body.(map[string]any)
@@ -223,12 +225,11 @@ func (s *Server) replace(r *http.Request, ss *sessionStore, sc stateScope, body 
 		if err := checkRecord(c, rec); err != nil {
 			return bad("%s/%s/%s: %v", sc.api, sc.coll, sc.key, err)
 		}
-		t, err := ss.put(ctx, qualify(sc.api, sc.coll), sc.key, rec)
-		return t, http.StatusInternalServerError, err
+		return http.StatusInternalServerError, tx.Put(qualify(sc.api, sc.coll), sc.key, rec)
 	}
-	current, err := ss.Snapshot(ctx)
+	current, err := tx.Snapshot()
 	if err != nil {
-		return 0, http.StatusInternalServerError, err
+		return http.StatusInternalServerError, err
 	}
 	next := State{}
 	if sc.api != "" {
@@ -292,11 +293,17 @@ func (s *Server) replace(r *http.Request, ss *sessionStore, sc stateScope, body 
 	}
 	if sc.coll != "" {
 		q := qualify(sc.api, sc.coll)
-		t, err := ss.replaceCollection(ctx, q, next[q])
-		return t, http.StatusInternalServerError, err
+		return http.StatusInternalServerError, tx.ReplaceCollection(q, next[q])
 	}
-	t, err := ss.reset(ctx, next, false)
-	return t, http.StatusInternalServerError, err
+	return http.StatusInternalServerError, tx.Reset(next)
+}
+
+// abandoned ends the answer to a write that was not applied because its client went away: nothing is sent
+// (the connection is closed), rather than an error or an empty 200 the client could take for an answer.
+func abandoned(ctx context.Context) {
+	if ctxDone(ctx) {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // typedKey converts a key from a path to the type of the collection's key field (a number for integer ids).
@@ -316,17 +323,16 @@ func (s *Server) adminStateDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss.rmw.Lock()
-	t, err := ss.delete(r.Context(), qualify(sc.api, sc.coll), sc.key)
-	ss.rmw.Unlock()
+	err := ss.Update(r.Context(), func(tx *state.Tx) error { return tx.Delete(qualify(sc.api, sc.coll), sc.key) })
+	if err != nil {
+		abandoned(r.Context())
+	}
 	if errors.Is(err, ErrNotFound) {
 		adminError(w, http.StatusNotFound, "no record %q in %s/%s", sc.key, sc.api, sc.coll)
 		return
 	}
-	if err == nil {
-		err = ss.durable(t)
-	}
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -346,33 +352,15 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 	} else {
 		targets = s.sessions.all()
 	}
-	seed, err := s.state.seed.Snapshot(r.Context())
-	if err != nil {
+	names := make([]string, len(targets))
+	states := make([]*state.Session, len(targets))
+	for i, sess := range targets {
+		names[i], states[i] = sess.name, sess.state
+	}
+	if err := s.state.hub.ResetAll(r.Context(), states); err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
-	}
-	names := make([]string, 0, len(targets))
-	var tickets []ticket
-	for _, sess := range targets {
-		ss, err := storeOf(sess)
-		if err != nil {
-			continue
-		}
-		ss.rmw.Lock()
-		t, err := ss.reset(r.Context(), copyState(seed), true)
-		ss.rmw.Unlock()
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, "reset %s: %v", sess.name, err)
-			return
-		}
-		tickets = append(tickets, t)
-		names = append(names, sess.name)
-	}
-	if s.state.log != nil && len(tickets) > 0 {
-		if err := s.state.log.wait(slices.Max(tickets)); err != nil {
-			adminError(w, http.StatusInternalServerError, "%v", err)
-			return
-		}
 	}
 	writeJSON(w, http.StatusOK, nil, map[string]any{"reset": names})
 }
@@ -387,24 +375,27 @@ func (s *Server) adminSessions(w http.ResponseWriter, r *http.Request) {
 	out := []sessionInfo{}
 	for _, sess := range s.sessions.all() {
 		info := sessionInfo{Name: sess.name, Records: map[string]int{}}
-		if st, err := sess.store.Snapshot(r.Context()); err == nil {
-			for name, entries := range st {
-				info.Records[name] = len(entries)
+		_ = sess.state.View(r.Context(), func(tx *state.Tx) error {
+			names, err := tx.Collections()
+			for _, name := range names {
+				if n, err := tx.Len(name); err == nil {
+					info.Records[name] = n
+				}
 			}
-		}
+			return err
+		})
 		out = append(out, info)
 	}
 	writeJSON(w, http.StatusOK, nil, out)
 }
 
 func (s *Server) adminSnapshots(w http.ResponseWriter, r *http.Request) {
-	h := s.state
-	h.mu.Lock()
-	out := make([]*snapshot, 0, len(h.snapshots))
-	for _, name := range slices.Sorted(maps.Keys(h.snapshots)) {
-		out = append(out, h.snapshots[name])
+	out, err := s.state.hub.Snapshots(r.Context())
+	if err != nil {
+		abandoned(r.Context())
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
 	}
-	h.mu.Unlock()
 	writeJSON(w, http.StatusOK, nil, out)
 }
 
@@ -414,58 +405,38 @@ func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, "bad snapshot name: %v", strings.Replace(err.Error(), "session", "snapshot", 1))
 		return
 	}
-	sess, ss, err := s.stateSession(r)
+	sess, err := s.stateSession(r)
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	ss.rmw.Lock()
-	st, err := ss.Snapshot(r.Context())
-	ss.rmw.Unlock()
+	snap, err := s.state.hub.SaveSnapshot(r.Context(), name, sess.state, s.clock.Now().UTC())
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
-	}
-	snap := &snapshot{Name: name, Session: sess.name, SavedAt: s.clock.Now().UTC(), State: st}
-	h := s.state
-	h.mu.Lock()
-	h.snapshots[name] = snap
-	h.mu.Unlock()
-	if h.log != nil {
-		t, err := h.log.append(logLine{Op: "snapshot", Name: name, Session: sess.name, SavedAt: snap.SavedAt, State: st})
-		if err == nil {
-			err = h.log.wait(t)
-		}
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, "%v", err)
-			return
-		}
 	}
 	writeJSON(w, http.StatusCreated, nil, snap)
 }
 
 func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	h := s.state
-	h.mu.Lock()
-	snap := h.snapshots[name]
-	h.mu.Unlock()
-	if snap == nil {
+	if _, err := s.state.hub.Snapshot(r.Context(), name); err != nil {
 		adminError(w, http.StatusNotFound, "no snapshot %q; GET %ssnapshots lists them", name, AdminPrefix)
 		return
 	}
-	sess, ss, err := s.stateSession(r)
+	sess, err := s.stateSession(r)
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	ss.rmw.Lock()
-	t, err := ss.reset(r.Context(), copyState(snap.State), false)
-	ss.rmw.Unlock()
-	if err == nil {
-		err = ss.durable(t)
+	err = s.state.hub.RestoreSnapshot(r.Context(), name, sess.state)
+	if errors.Is(err, ErrNotFound) {
+		adminError(w, http.StatusNotFound, "no snapshot %q; GET %ssnapshots lists them", name, AdminPrefix)
+		return
 	}
 	if err != nil {
+		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
@@ -474,50 +445,15 @@ func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminSnapshotDelete(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	h := s.state
-	h.mu.Lock()
-	_, ok := h.snapshots[name]
-	delete(h.snapshots, name)
-	h.mu.Unlock()
-	if !ok {
+	err := s.state.hub.DeleteSnapshot(r.Context(), name)
+	if errors.Is(err, ErrNotFound) {
 		adminError(w, http.StatusNotFound, "no snapshot %q", name)
 		return
 	}
-	if h.log != nil {
-		t, err := h.log.append(logLine{Op: "unsnapshot", Name: name})
-		if err == nil {
-			err = h.log.wait(t)
-		}
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, "%v", err)
-			return
-		}
+	if err != nil {
+		abandoned(r.Context())
+		adminError(w, http.StatusInternalServerError, "%v", err)
+		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// compactLines is the content of a compacted state file: each session's state and each named snapshot.
-func (s *Server) compactLines() []logLine {
-	var lines []logLine
-	ctx := context.Background()
-	for _, sess := range s.sessions.all() {
-		st, err := sess.store.Snapshot(ctx)
-		if err != nil {
-			continue
-		}
-		lines = append(lines, logLine{Op: "state", Session: sess.name, State: st})
-	}
-	h := s.state
-	h.mu.Lock()
-	for name, mem := range h.replayed {
-		if st, err := mem.Snapshot(ctx); err == nil {
-			lines = append(lines, logLine{Op: "state", Session: name, State: st})
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(h.snapshots)) {
-		snap := h.snapshots[name]
-		lines = append(lines, logLine{Op: "snapshot", Name: name, Session: snap.Session, SavedAt: snap.SavedAt, State: snap.State})
-	}
-	h.mu.Unlock()
-	return lines
 }

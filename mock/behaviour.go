@@ -17,6 +17,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
@@ -32,16 +33,13 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 				next.ServeHTTP(w, r)
 				return
 			}
-			ss, err := storeOf(ex.session)
-			if err != nil {
-				next.ServeHTTP(w, r)
-				return
-			}
-			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, ss: ss, now: s.clock.Now()}
+			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
 			if fail := run.do(); fail != nil {
 				if r.Context().Err() != nil {
-					ex.answeredBy = "behaviour" // the client hung up: nobody to answer; the journal says 499
-					return
+					// The client hung up before the change was committed: nothing was applied, and nothing is
+					// answered (no empty 200 to a client that half-closed): the journal says 499.
+					ex.answeredBy = "behaviour"
+					panic(http.ErrAbortHandler)
 				}
 				if fail.kind == "internal" {
 					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
@@ -65,13 +63,14 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 
 // behaviourRun is one execution of a behaviour.
 type behaviourRun struct {
-	s   *Server
-	rt  *apiRuntime
-	ex  *exchange
-	r   *http.Request
-	b   *openapi.Behaviour
-	ss  *sessionStore
-	now time.Time
+	s    *Server
+	rt   *apiRuntime
+	ex   *exchange
+	r    *http.Request
+	b    *openapi.Behaviour
+	sess *state.Session
+	tx   *state.Tx // the transaction the behaviour reads and writes in
+	now  time.Time
 
 	coll   *openapi.Collection
 	qcoll  string // qualified collection name
@@ -85,6 +84,7 @@ type behaviourRun struct {
 	before, after Record
 	list          []any
 	total         int
+	hasMore       bool // a list left records out after its window
 	refs          map[string]any
 	labels        map[string]any
 }
@@ -97,6 +97,9 @@ type bFailure struct {
 }
 
 func internal(err error) *bFailure { return &bFailure{kind: "internal", err: err} }
+
+// errBehaviourFailed ends the transaction of a behaviour that answers an error, so nothing it wrote is kept.
+var errBehaviourFailed = errors.New("behaviour answered an error")
 
 // do runs the behaviour; a nil result means ex.result holds the answer.
 func (br *behaviourRun) do() *bFailure {
@@ -114,20 +117,33 @@ func (br *behaviourRun) do() *bFailure {
 			return f
 		}
 	}
-	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete
-	var t ticket
-	if writes {
-		br.ss.rmw.Lock()
-		f := br.write(&t)
-		br.ss.rmw.Unlock()
+	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete ||
+		b.Action == openapi.ActionInvoke
+	var f *bFailure
+	run := func(tx *state.Tx) error {
+		br.tx = tx
+		defer func() { br.tx = nil }()
+		if writes {
+			f = br.write()
+		} else {
+			f = br.read()
+		}
 		if f != nil {
-			return f
+			return errBehaviourFailed // nothing the transaction wrote is kept
 		}
-		if err := br.ss.durable(t); err != nil {
-			return internal(err)
-		}
-	} else if f := br.read(); f != nil {
+		return nil
+	}
+	var err error
+	if writes || br.materialises() { // a read may store the record it materialises
+		err = br.sess.Update(br.r.Context(), run)
+	} else {
+		err = br.sess.View(br.r.Context(), run)
+	}
+	if f != nil {
 		return f
+	}
+	if err != nil {
+		return internal(err)
 	}
 	status := b.Status
 	if status == 0 {
@@ -135,6 +151,8 @@ func (br *behaviourRun) do() *bFailure {
 	}
 	var body any
 	switch {
+	case b.Inferred && (b.Action == openapi.ActionList && b.ListField != "" || b.AnswerGenerated):
+		body = br.inferredAnswer(status)
 	case b.Respond != nil:
 		body = br.template(b.Respond)
 	case b.Action == openapi.ActionList:
@@ -144,8 +162,8 @@ func (br *behaviourRun) do() *bFailure {
 	default:
 		body = br.after
 	}
-	if status == http.StatusNoContent {
-		body = noBody
+	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
+		body = noBody // the documented answer has no content
 	}
 	br.ex.result = &result{status: status, header: http.Header{}, body: body}
 	return nil
@@ -172,9 +190,8 @@ func (br *behaviourRun) read() *bFailure {
 	return internal(fmt.Errorf("action %q reads nothing", br.b.Action))
 }
 
-// write runs a create, update or delete; ss.rmw is held.
-func (br *behaviourRun) write(t *ticket) *bFailure {
-	ctx := br.r.Context()
+// write runs a create, update or delete in br.tx.
+func (br *behaviourRun) write() *bFailure {
 	b := br.b
 	var err error
 	switch b.Action {
@@ -192,11 +209,16 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		}
 		br.fillRequired(rec)
 		br.after = rec
-		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
+		if f := br.forgetDeleted(); f != nil {
+			return f
+		}
 		if d := br.settleTime(); d > 0 {
-			br.ss.settle(br.qcoll, br.key, br.now.Add(d))
+			if err = br.tx.Settle(br.qcoll, br.key, br.now.Add(d)); err != nil {
+				return internal(err)
+			}
 		}
 	case openapi.ActionUpdate:
 		if f := br.find(); f != nil {
@@ -212,7 +234,7 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		br.apply(rec)
 		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
 		br.after = rec
-		if *t, err = br.ss.put(ctx, br.qcoll, br.key, rec); err != nil {
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
 	case openapi.ActionDelete:
@@ -222,9 +244,14 @@ func (br *behaviourRun) write(t *ticket) *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		if *t, err = br.ss.delete(ctx, br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
+		if err = br.tx.Delete(br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
 			return internal(err)
 		}
+		if f := br.markDeleted(); f != nil {
+			return f
+		}
+	case openapi.ActionInvoke:
+		return br.invoke()
 	}
 	return nil
 }
@@ -257,6 +284,9 @@ func (br *behaviourRun) readBody() error {
 	if len(strings.TrimSpace(string(ex.body))) == 0 {
 		return nil
 	}
+	if ct := br.r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
+		return nil // a body of another type decodes in the validation stage, or is not read as data
+	}
 	var v any
 	if err := json.Unmarshal(ex.body, &v); err != nil {
 		return err
@@ -268,7 +298,6 @@ func (br *behaviourRun) readBody() error {
 
 // find looks the record up by Lookup or Identifier: notFound when absent, queued while it settles.
 func (br *behaviourRun) find() *bFailure {
-	ctx := br.r.Context()
 	b := br.b
 	var match func(Record) bool
 	switch {
@@ -307,8 +336,9 @@ func (br *behaviourRun) find() *bFailure {
 		}
 	}
 	found := false
-	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
-		if match(rec) {
+	prefix := br.scopePrefix()
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+		if strings.HasPrefix(key, prefix) && match(rec) {
 			br.key, br.before, found = key, deepCopyRecord(rec), true
 		}
 		return !found
@@ -323,8 +353,12 @@ func (br *behaviourRun) find() *bFailure {
 }
 
 func (br *behaviourRun) getKey(key string) *bFailure {
-	rec, err := br.ss.Get(br.r.Context(), br.qcoll, key)
+	key = br.scopePrefix() + key
+	rec, err := br.tx.Get(br.qcoll, key)
 	if errors.Is(err, ErrNotFound) {
+		if br.materialises() {
+			return br.materialise(key)
+		}
 		return br.missing()
 	}
 	if err != nil {
@@ -335,7 +369,7 @@ func (br *behaviourRun) getKey(key string) *bFailure {
 }
 
 func (br *behaviourRun) checkSettled() *bFailure {
-	until, ok := br.ss.settlingUntil(br.qcoll, br.key, br.now)
+	until, ok := br.sess.SettlingUntil(br.qcoll, br.key, br.now)
 	if !ok {
 		return nil
 	}
@@ -420,7 +454,7 @@ func (br *behaviourRun) resolveRefs() *bFailure {
 		}
 		var found Record
 		for _, field := range ref.Match {
-			err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
+			err := br.tx.Scan(qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
 				if sameValue(rec[field], v) {
 					found = deepCopyRecord(rec)
 				}
@@ -459,7 +493,7 @@ func (br *behaviourRun) newRecord() (Record, *bFailure) {
 		}
 		typed := br.typed(field, value)
 		inUse := false
-		err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
+		err := br.tx.Scan(br.qcoll, func(_ string, rec Record) bool {
 			inUse = sameValue(rec[field], typed)
 			return !inUse
 		})
@@ -527,17 +561,17 @@ func (br *behaviourRun) recordProps() map[string]bool {
 
 // assignKey gives a created record its key: the one it has, else a new one.
 func (br *behaviourRun) assignKey(rec Record) *bFailure {
-	ctx := br.r.Context()
+	prefix := br.scopePrefix()
 	if v, ok := rec[br.coll.Key]; ok && v != nil {
-		br.key = text(v)
-		if _, err := br.ss.Get(ctx, br.qcoll, br.key); err == nil {
+		br.key = prefix + text(v)
+		if _, err := br.tx.Get(br.qcoll, br.key); err == nil {
 			return &bFailure{kind: "validation", vars: map[string]any{
 				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
 		}
 		return nil
 	}
 	var entries []Entry // keys only: newKey reads nothing else
-	err := br.ss.mem.scan(ctx, br.qcoll, func(key string, rec Record) bool {
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
 		entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
 		return true
 	})
@@ -545,7 +579,13 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 		return internal(err)
 	}
 	v, key := newKey(br.coll, entries, len(entries))
-	rec[br.coll.Key], br.key = v, key
+	if br.coll.IDs != "sequence" {
+		v, key = br.newID(len(entries), func(k string) bool {
+			_, err := br.tx.Get(br.qcoll, prefix+k)
+			return err == nil
+		})
+	}
+	rec[br.coll.Key], br.key = v, prefix+key
 	return nil
 }
 
@@ -573,7 +613,7 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 	raw, _ := br.value(l.From)
 	requested, _ := raw.([]any)
 	exists := map[string]bool{}
-	err := br.ss.mem.scan(br.r.Context(), qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
+	err := br.tx.Scan(qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
 		exists[key] = true
 		return true
 	})
@@ -626,6 +666,9 @@ func (br *behaviourRun) runList() *bFailure {
 				if list, isList := v.([]any); isList && len(list) == 0 {
 					continue
 				}
+				if _, isObject := v.(map[string]any); isObject && name == "equals" {
+					continue // a range object (created[gte]=...) is read by from and to
+				}
 				if name == "from" || name == "to" {
 					v = newOrderKey(v) // parsed once, not once per record
 				}
@@ -637,27 +680,30 @@ func (br *behaviourRun) runList() *bFailure {
 		}
 	}
 	var kept []Record // stored records: copied below, once paged
-	err := br.ss.mem.scan(br.r.Context(), br.qcoll, func(_ string, rec Record) bool {
+	var keys []string // kept's keys, for cursors
+	prefix := br.scopePrefix()
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+		if !strings.HasPrefix(key, prefix) {
+			return true
+		}
 		for _, c := range conds {
 			if !matches(rec[c.f.Field], c.vals) {
 				return true
 			}
 		}
 		kept = append(kept, rec)
+		keys = append(keys, key)
 		return true
 	})
 	if err != nil {
 		return internal(err)
 	}
 	if b.Sort != "" {
-		kept = sortRecords(kept, b.Sort, b.SortDesc)
+		kept, keys = sortRecords(kept, keys, b.Sort, b.SortDesc)
 	}
 	br.total = len(kept)
 	if p := b.Page; p != nil {
-		offset := br.pageValue(p.Offset, 0)
-		limit := br.pageValue(p.Limit, len(kept))
-		offset = min(max(offset, 0), len(kept))
-		kept = kept[offset:min(offset+max(limit, 0), len(kept))]
+		kept = br.page(p, kept, keys)
 	}
 	br.list = make([]any, len(kept))
 	for i, r := range kept {
@@ -746,28 +792,29 @@ func sameValue(a, b any) bool {
 	return text(a) == text(b)
 }
 
-// sortRecords orders records by one field, stably, reading each record's value once (a time is parsed once per
-// record, not once per comparison), with the order compareValues gives.
-func sortRecords(recs []Record, field string, desc bool) []Record {
+// sortRecords orders records (and their keys, in step) by one field, stably, reading each record's value once (a
+// time is parsed once per record, not once per comparison), with the order compareValues gives.
+func sortRecords(recs []Record, keys []string, field string, desc bool) ([]Record, []string) {
 	type keyed struct {
-		rec Record
-		key orderKey
+		rec   Record
+		key   string
+		order orderKey
 	}
 	ks := make([]keyed, len(recs))
 	for i, r := range recs {
-		ks[i] = keyed{r, newOrderKey(r[field])}
+		ks[i] = keyed{r, keys[i], newOrderKey(r[field])}
 	}
 	slices.SortStableFunc(ks, func(x, y keyed) int {
-		c := x.key.compare(y.key)
+		c := x.order.compare(y.order)
 		if desc {
 			return -c
 		}
 		return c
 	})
 	for i := range ks {
-		recs[i] = ks[i].rec
+		recs[i], keys[i] = ks[i].rec, ks[i].key
 	}
-	return recs
+	return recs, keys
 }
 
 // orderKey is a value prepared for ordering: a number, a time (RFC 3339), another string, or nothing comparable.
@@ -831,7 +878,11 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		v, ok := br.ex.params[path[0]]
 		return v, ok
 	case "query":
-		return br.queryValue(path[0])
+		v, ok := br.queryValue(path[0])
+		if ok && len(path) > 1 {
+			return walk(v, path[1:]) // a part of a deepObject parameter (created[gte])
+		}
+		return v, ok
 	case "header":
 		v := br.r.Header.Values(path[0])
 		if len(v) == 0 {
@@ -889,6 +940,9 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 
 // queryValue reads a query parameter typed by its schema: arrays as lists, integers and numbers as float64.
 func (br *behaviourRun) queryValue(name string) (any, bool) {
+	if v, ok := br.ex.paramValues["query:"+name]; ok {
+		return v, true
+	}
 	q := br.r.URL.Query()
 	vals, ok := q[name]
 	if !ok || len(vals) == 0 {

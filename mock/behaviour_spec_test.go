@@ -82,19 +82,23 @@ func TestBehaviourInferredCRUD(t *testing.T) {
 	ts, _ := stateServerFor(t, []*openapi.API{api}, Config{})
 	tests := []struct {
 		method, path, body string
+		headers            []string
 		status             int
 		want               string
 	}{
-		{http.MethodGet, "/petstore/api/pets", "", 200, `[]`},
-		{http.MethodPost, "/petstore/api/pets", `{"name":"Rex","tag":"dog"}`, 201, `{"id":1,"name":"Rex","tag":"dog"}`},
-		{http.MethodPost, "/petstore/api/pets", `{"name":"Tom"}`, 201, `{"id":2,"name":"Tom"}`},
-		{http.MethodGet, "/petstore/api/pets/1", "", 200, `{"id":1,"name":"Rex","tag":"dog"}`},
-		{http.MethodGet, "/petstore/api/pets", "", 200, `[{"id":1,"name":"Rex","tag":"dog"},{"id":2,"name":"Tom"}]`},
-		{http.MethodGet, "/petstore/api/pets/3", "", 404, `"code":"notFound"`},
+		{http.MethodGet, "/petstore/api/pets", "", nil, 200, `[]`},
+		{http.MethodPost, "/petstore/api/pets", `{"name":"Rex","tag":"dog"}`, nil, 201, `{"id":1,"name":"Rex","tag":"dog"}`},
+		{http.MethodPost, "/petstore/api/pets", `{"name":"Tom"}`, nil, 201, `{"id":2,"name":"Tom"}`},
+		{http.MethodGet, "/petstore/api/pets/1", "", nil, 200, `{"id":1,"name":"Rex","tag":"dog"}`},
+		{http.MethodGet, "/petstore/api/pets", "", nil, 200, `[{"id":1,"name":"Rex","tag":"dog"},{"id":2,"name":"Tom"}]`},
+		{http.MethodGet, "/petstore/api/pets/3", "", []string{IDsHeader, "strict"}, 404, `"code":"notFound"`},
+		{http.MethodGet, "/petstore/api/pets/3", "", nil, 200, `"id":3`}, // materialised for the id asked
+		{http.MethodGet, "/petstore/api/pets/3", "", []string{IDsHeader, "strict"}, 200, `"id":3`},
+		{http.MethodGet, "/petstore/api/pets", "", nil, 200, `"name":"Tom"},{"id":3,`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
-			resp := stateDo(t, ts, tt.method, tt.path, tt.body)
+			resp := stateDo(t, ts, tt.method, tt.path, tt.body, tt.headers...)
 			require.Equal(t, tt.status, resp.status, "body %s", resp.body)
 			if strings.HasPrefix(tt.want, "{") || strings.HasPrefix(tt.want, "[") {
 				require.JSONEq(t, tt.want, string(resp.body))

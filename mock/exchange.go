@@ -31,6 +31,9 @@ type exchange struct {
 	// Set by the validation stage: the raw body (at most MaxBody bytes) and its decoded JSON (nil when none).
 	body      []byte
 	bodyValue any
+	// Set by the validation stage: the values of the parameters standin decodes itself, keyed "in:name"
+	// ("query:expand").
+	paramValues map[string]any
 
 	// Set by the behaviour stage when it produced the answer's content; the response stage writes it.
 	result *result
@@ -54,6 +57,8 @@ type exchange struct {
 	rawQuery string
 	// Set by the route stage when no operation matches: routers.ErrPathNotFound or ErrMethodNotAllowed.
 	routeErr error
+	// Set by the route stage: what Accept and Content-Type ask for (negotiate.go).
+	neg negotiation
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.

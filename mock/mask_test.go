@@ -46,12 +46,12 @@ func TestIssue13MaskingByShape(t *testing.T) {
 		{"api_key query", "GET", "/v1/contact/id:1?api_key=sekrit-q1", "", nil, "sekrit-q1"},
 		{"access_token query", "GET", "/v1/contact/id:1?x=1&access_token=sekrit-q2", "", nil, "sekrit-q2"},
 		{"Client-Secret query, any case", "GET", "/v1/contact/id:1?Client-Secret=sekrit-q3", "", nil, "sekrit-q3"},
-		{"password in a JSON body", "PUT", "/v1/contact/id:1/conversation/assignee",
+		{"password in a JSON body", "POST", "/v1/contact/id:1/conversation/assignee",
 			`{"assignee":null,"password":"sekrit-b1","nested":{"refreshToken":"sekrit-b2","n":1}}`, nil, "sekrit-b"},
-		{"apiKey number in a JSON body", "PUT", "/v1/contact/id:1/conversation/assignee", `{"apiKey":12345678987654321}`, nil, "12345678987654321"},
-		{"secret in a body the journal cuts", "PUT", "/v1/contact/id:1/conversation/assignee",
+		{"apiKey number in a JSON body", "POST", "/v1/contact/id:1/conversation/assignee", `{"apiKey":12345678987654321}`, nil, "12345678987654321"},
+		{"secret in a body the journal cuts", "POST", "/v1/contact/id:1/conversation/assignee",
 			`{"pad":"` + long[:4070] + `","secret":"sekrit-b3-` + long + `"}`, nil, "sekrit-b3"},
-		{"password in a form body", "PUT", "/v1/contact/id:1/conversation/assignee", "user=ana&password=sekrit-f1&x=1",
+		{"password in a form body", "POST", "/v1/contact/id:1/conversation/assignee", "user=ana&password=sekrit-f1&x=1",
 			[]string{"Content-Type", "application/x-www-form-urlencoded"}, "sekrit-f1"},
 	}
 	for _, tt := range tests {

@@ -40,6 +40,7 @@ type respPlan struct {
 	media     *openapi3.MediaType // nil when the response has no content
 	examples  []string            // example names in document order
 	headers   []headerPlan
+	noBody    bool // render headers and Content-Type only (headersOnly)
 }
 
 // headerPlan is one documented response header.
@@ -54,6 +55,7 @@ type headerPlan struct {
 type paramPlan struct {
 	messages map[string]string // x-standin-messages: rule -> message template
 	secret   bool              // an auth header: its value is never echoed
+	own      bool              // decoded by standin, not openapi3filter (see ownDecoding)
 }
 
 // lookup finds the response for status: the exact status, else its range ("4XX"), else "default".
@@ -110,7 +112,8 @@ func (s *Server) planAPI(rt *apiRuntime) map[*openapi3.Operation]*opPlan {
 				if ref == nil || ref.Value == nil {
 					continue
 				}
-				pp := &paramPlan{secret: ref.Value.In == openapi3.ParameterInHeader && mask.headers[http.CanonicalHeaderKey(ref.Value.Name)]}
+				pp := &paramPlan{secret: ref.Value.In == openapi3.ParameterInHeader && mask.headers[http.CanonicalHeaderKey(ref.Value.Name)],
+					own: ownDecoding(ref.Value)}
 				if raw, ok := ref.Value.Extensions["x-standin-messages"]; ok {
 					m, err := stringMap(raw)
 					if err != nil {

@@ -151,7 +151,7 @@ func TestServeUserSpecInferredCRUD(t *testing.T) {
 			"/link-example/2.0/repositories/alice/repo/pullrequests/42", // getPullRequestsById documents only 200
 			"/link-example/2.0/users/alice",                             // getUserByName documents only 200
 		} {
-			resp := engineDo(t, ts, http.MethodGet, path, "")
+			resp := engineDo(t, ts, http.MethodGet, path, "", IDsHeader, "strict")
 			require.Equal(t, http.StatusOK, resp.status, "%s: %s", path, resp.body)
 			engineCheckResponse(t, api, "/link-example", resp)
 			require.Contains(t, resp.header.Get(ReasonHeader), "documents no 404", path)
@@ -171,17 +171,21 @@ func TestServeUserSpecInferredCRUD(t *testing.T) {
 		status                   int
 		inferred                 bool // the answer is the fallback of an inferred behaviour (X-Standin-Reason)
 	}{
-		{"read of a missing record, no 404 documented", http.MethodGet, "/gadgets/nope", "", 200, true},
-		{"update of a missing record, no 404 documented", http.MethodPut, "/gadgets/nope", `{"name":"a"}`, 200, true},
-		{"delete of a missing record, no 404 documented", http.MethodDelete, "/gadgets/nope", "", 204, true},
-		{"read of a missing record, 404 documented", http.MethodGet, "/widgets/nope", "", 404, false},
+		{"strict: read of a missing record, no 404 documented", http.MethodGet, "/gadgets/nope", "", 200, true},
+		{"strict: update of a missing record, no 404 documented", http.MethodPut, "/gadgets/nope", `{"name":"a"}`, 200, true},
+		{"strict: delete of a missing record, no 404 documented", http.MethodDelete, "/gadgets/nope", "", 204, true},
+		{"strict: read of a missing record, 404 documented", http.MethodGet, "/widgets/nope", "", 404, false},
 		{"a create answering a list is not inferred", http.MethodPost, "/uploads", `{"name":"a"}`, 200, false},
 		{"create still inferred", http.MethodPost, "/gadgets", `{"id":"g1","name":"one"}`, 201, false},
 		{"and read back", http.MethodGet, "/gadgets/g1", "", 200, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := engineDo(t, ts, tt.method, base+tt.path, tt.body)
+			var headers []string
+			if strings.HasPrefix(tt.name, "strict:") {
+				headers = []string{IDsHeader, "strict"}
+			}
+			resp := engineDo(t, ts, tt.method, base+tt.path, tt.body, headers...)
 			require.Equal(t, tt.status, resp.status, "%s", resp.body)
 			engineCheckResponse(t, api, "/doc-errors", resp)
 			if tt.inferred {
@@ -191,7 +195,7 @@ func TestServeUserSpecInferredCRUD(t *testing.T) {
 	}
 	resp := engineDo(t, ts, http.MethodGet, base+"/gadgets/g1", "")
 	require.JSONEq(t, `{"id":"g1","name":"one"}`, string(resp.body), "the stored record, not generated data")
-	resp = engineDo(t, ts, http.MethodGet, base+"/widgets/nope", "")
+	resp = engineDo(t, ts, http.MethodGet, base+"/widgets/nope", "", IDsHeader, "strict")
 	require.Contains(t, resp.header.Get(ReasonHeader), "Not found")
 	require.Equal(t, "application/problem+json", resp.header.Get("Content-Type"), "the documented 404")
 }

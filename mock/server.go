@@ -40,6 +40,13 @@ type Config struct {
 	Records int
 	// StateFile, when set, makes state durable: every acknowledged write survives a restart.
 	StateFile string
+	// MaxSessions caps the sessions that exist at once; 0 means DefaultMaxSessions. Making one more evicts the
+	// least recently used idle session (never the default one, one serving a request, or one with writes not
+	// yet durable); when none can go, the request is answered 503. Only a request that passes the security
+	// stage (or the admin API) makes a session.
+	MaxSessions int
+	// SessionTTL evicts a session unused for this long; 0 keeps idle sessions until the cap needs room.
+	SessionTTL time.Duration
 	// Settle is how long a newly created record answers "queued" where the spec declares it; 0 means the spec's
 	// default.
 	Settle time.Duration
@@ -55,6 +62,13 @@ type Config struct {
 	// RateLimits turns on the rate limits the specs declare (x-standin rateLimit); off by default so local use is
 	// never throttled.
 	RateLimits bool
+	// StrictIDs makes a read, change or action on an id never created answer 404 (where documented) instead of a
+	// record generated for that id, for behaviour standin infers from paths. A request asks for the same with
+	// the header X-Standin-Ids: strict, and a document with x-standin ids: strict.
+	StrictIDs bool
+	// DisableCORS turns off the CORS answers of the mounted APIs (on by default, as in Prism; see cors.go). The
+	// admin API never answers CORS.
+	DisableCORS bool
 
 	// Security settings (README "Security"). The zero value is the loopback developer setup: the admin API on, no
 	// token, Host and Origin checked, header faults honoured.
@@ -79,6 +93,9 @@ type Config struct {
 	WriteTimeout time.Duration
 }
 
+// DefaultMaxSessions is the cap on sessions when Config.MaxSessions is 0.
+const DefaultMaxSessions = 5000
+
 // Clock tells the time. Tests inject a fake one. A clock that also has an After(time.Duration) <-chan time.Time
 // method is used for fault delays too, so tests of latency faults need not sleep.
 type Clock interface{ Now() time.Time }
@@ -92,6 +109,11 @@ type Option func(*Server)
 
 // WithClock replaces the system clock.
 func WithClock(c Clock) Option { return func(s *Server) { s.clock = c } }
+
+// WithStore keeps state in st instead of the in-memory store (state.NewMemory), for example a store shared
+// by several servers. Config.StateFile must be empty then: the store decides where state is kept. The server
+// opens st with the seeded state and closes it in Close.
+func WithStore(st Store) Option { return func(s *Server) { s.store = st } }
 
 // WithLogger sets the logger for request and lifecycle logs (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
@@ -114,8 +136,10 @@ type Server struct {
 	closeOnce sync.Once
 	closers   []func() error
 
-	// state is the state area: seeded records, state file, named snapshots (state.go). Set by initState.
-	state *stateHub
+	store Store // from WithStore; nil means the in-memory store (with Config.StateFile)
+	// state is the state area: the hub of sessions' records and the served collections (state.go). Set by
+	// initState.
+	state *stateArea
 }
 
 // apiRuntime is one served API with everything precomputed at start.
@@ -141,6 +165,15 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	if cfg.MaxBody < 0 {
 		return nil, fmt.Errorf("mock: MaxBody %d is negative", cfg.MaxBody)
 	}
+	if cfg.MaxSessions < 0 {
+		return nil, fmt.Errorf("mock: MaxSessions %d is negative", cfg.MaxSessions)
+	}
+	if cfg.MaxSessions == 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.SessionTTL < 0 {
+		return nil, fmt.Errorf("mock: SessionTTL %s is negative", cfg.SessionTTL)
+	}
 	if cfg.JournalSize == 0 {
 		cfg.JournalSize = 1000
 	}
@@ -153,6 +186,9 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	s := &Server{cfg: cfg, clock: systemClock{}, log: slog.New(slog.DiscardHandler), byName: map[string]*apiRuntime{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.store != nil && cfg.StateFile != "" {
+		return nil, errors.New("mock: both a Store (WithStore) and a StateFile given: the store decides where state is kept")
 	}
 	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
 	for _, api := range apis {
@@ -178,8 +214,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	if err := s.FaultConfigError(); err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
-	var err error
-	if s.sessions, err = s.newSessions(); err != nil {
+	if _, err := s.newSessions(); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
@@ -196,7 +231,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 }
 
 // pipeline composes the stages of one API in the order of the design: route, session, journal, prefer, faults,
-// security, validation, behaviour, then the response.
+// security, adopt (the session is created only now), validation, behaviour, then the response.
 func (s *Server) pipeline(rt *apiRuntime) http.Handler {
 	return chain(
 		s.recoverStage(rt),
@@ -206,6 +241,7 @@ func (s *Server) pipeline(rt *apiRuntime) http.Handler {
 		s.preferStage(rt),
 		s.faultStage(rt),
 		s.securityStage(rt),
+		s.adoptStage(rt),
 		s.validationStage(rt),
 		s.behaviourStage(rt),
 	)(s.responseHandler(rt))

@@ -3,7 +3,6 @@ package mock
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -12,32 +11,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/standin/standin/fixtures"
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 	"github.com/standin/standin/scenarios"
 )
 
-// stateHub is the server's state area: the seeded records every session starts from, the state file and the
-// named snapshots.
-type stateHub struct {
-	seed  *memStore                      // fixtures plus generated records; never written, forked by every new session
-	log   *stateLog                      // nil without Config.StateFile
+// stateArea is the server's state: the hub of sessions' records over the Store, and the collections of the
+// served APIs.
+type stateArea struct {
+	hub   *state.Hub
 	colls map[string]*openapi.Collection // qualified name ("carecycle/inquiries") -> collection
-
-	mu        sync.Mutex           // guards replayed and snapshots
-	replayed  map[string]*memStore // session -> state read from the state file, taken when the session is made
-	snapshots map[string]*snapshot // named snapshots
-}
-
-// snapshot is a saved copy of one session's state.
-type snapshot struct {
-	Name    string    `json:"name"`
-	Session string    `json:"session"`
-	SavedAt time.Time `json:"savedAt"`
-	State   State     `json:"-"`
 }
 
 // qualify names a collection of an API in the store.
@@ -46,7 +32,7 @@ func qualify(api, coll string) string { return api + "/" + coll }
 // initState loads the fixtures, tops collections up to Config.Records, checks every record against its schema,
 // and opens the state file. It runs once, before the default session is created.
 func (s *Server) initState() error {
-	h := &stateHub{colls: map[string]*openapi.Collection{}, replayed: map[string]*memStore{}, snapshots: map[string]*snapshot{}}
+	h := &stateArea{colls: map[string]*openapi.Collection{}}
 	s.state = h
 	var fsys fs.FS = fixtures.FS
 	if s.cfg.FixturesDir != "" {
@@ -90,16 +76,36 @@ func (s *Server) initState() error {
 		}
 	}
 	applyOverrides(seed, s.faults.startState, s.byName)
-	h.seed = newMemStoreFrom(seed)
-	if s.cfg.StateFile != "" {
-		log, replayed, err := openStateLog(s.cfg.StateFile, h.seed, s.log)
-		if err != nil {
-			return err
-		}
-		h.log = log
-		h.replayed = replayed.sessions
-		h.snapshots = replayed.snapshots
-		s.closers = append(s.closers, log.Close)
+	store := s.store
+	if store == nil {
+		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log, Check: h.checkStored})
+	}
+	hub, err := state.NewHub(context.Background(), store, seed, state.HubOptions{
+		MaxSessions: s.cfg.MaxSessions,
+		IdleTTL:     s.cfg.SessionTTL,
+		Now:         s.clock.Now,
+		Keep:        func(name string) bool { return name == DefaultSession },
+		OnEvict:     func(st *state.Session) { s.sessions.evicted(st) },
+	})
+	if err != nil {
+		return fmt.Errorf("mock: %w", err)
+	}
+	h.hub = hub
+	s.closers = append(s.closers, hub.Close)
+	return nil
+}
+
+// checkStored re-validates a record read back from the state file against the current spec.
+func (h *stateArea) checkStored(coll, key string, rec Record) error {
+	c := h.colls[coll]
+	if c == nil {
+		return fmt.Errorf("the served specs have no collection %s", coll)
+	}
+	if err := checkRecord(c, rec); err != nil {
+		return err
+	}
+	if got := text(rec[c.Key]); got != key {
+		return fmt.Errorf("its %s is %s but it is stored under %s", c.Key, got, key)
 	}
 	return nil
 }
@@ -232,188 +238,4 @@ func newUUID(salt int) string {
 
 func formatUUID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// newStore returns the state of a new session: what the state file recorded for it, else a copy-on-write fork
-// of the seeded state.
-func (s *Server) newStore(session string) (Store, error) {
-	h := s.state
-	h.mu.Lock()
-	mem, ok := h.replayed[session]
-	delete(h.replayed, session)
-	h.mu.Unlock()
-	if !ok {
-		mem = h.seed.fork()
-	}
-	return &sessionStore{name: session, mem: mem, log: h.log, settling: map[string]time.Time{}}, nil
-}
-
-// replayedSessions returns the names of sessions the state file holds that are not created yet.
-func (h *stateHub) replayedSessions() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return slices.Sorted(maps.Keys(h.replayed))
-}
-
-var _ Store = (*sessionStore)(nil)
-
-// Put, Delete and Reset of a sessionStore wait until the change is durable (with a state file) and never run
-// in the middle of a behaviour's read-modify-write.
-
-// sessionStore is the Store of one session: the in-memory records, the state file's log of them, the lock that
-// makes a behaviour's read-modify-write atomic, and the records still settling after their creation.
-type sessionStore struct {
-	name string
-	mem  *memStore
-	log  *stateLog // nil without a state file
-
-	// rmw serialises behaviours and admin writes of this session, so a read-modify-write sees no interleaved
-	// write. It is never held while waiting for the disk.
-	rmw sync.Mutex
-	// order keeps the log in the order writes reach memory; held from the memory write to the log append.
-	order sync.Mutex
-
-	settleMu sync.Mutex           // guards settling
-	settling map[string]time.Time // "collection\x00key" -> end of the settle time
-}
-
-func (ss *sessionStore) Get(ctx context.Context, coll, key string) (Record, error) {
-	return ss.mem.Get(ctx, coll, key)
-}
-
-func (ss *sessionStore) List(ctx context.Context, coll string) ([]Entry, error) {
-	return ss.mem.List(ctx, coll)
-}
-
-func (ss *sessionStore) Snapshot(ctx context.Context) (State, error) { return ss.mem.Snapshot(ctx) }
-
-func (ss *sessionStore) Put(ctx context.Context, coll, key string, rec Record) error {
-	ss.rmw.Lock()
-	t, err := ss.put(ctx, coll, key, rec)
-	ss.rmw.Unlock()
-	if err != nil {
-		return err
-	}
-	return ss.durable(t)
-}
-
-func (ss *sessionStore) Delete(ctx context.Context, coll, key string) error {
-	ss.rmw.Lock()
-	t, err := ss.delete(ctx, coll, key)
-	ss.rmw.Unlock()
-	if err != nil {
-		return err
-	}
-	return ss.durable(t)
-}
-
-func (ss *sessionStore) Reset(ctx context.Context, st State) error {
-	ss.rmw.Lock()
-	t, err := ss.reset(ctx, st, false)
-	ss.rmw.Unlock()
-	if err != nil {
-		return err
-	}
-	return ss.durable(t)
-}
-
-// ticket is a position in the state log; durable waits until the log holds it on disk.
-type ticket uint64
-
-func (ss *sessionStore) durable(t ticket) error {
-	if ss.log == nil || t == 0 {
-		return nil
-	}
-	return ss.log.wait(t)
-}
-
-// put writes to memory and appends to the log without waiting for the disk.
-func (ss *sessionStore) put(ctx context.Context, coll, key string, rec Record) (ticket, error) {
-	ss.order.Lock()
-	defer ss.order.Unlock()
-	if err := ss.mem.Put(ctx, coll, key, rec); err != nil {
-		return 0, err
-	}
-	return ss.append(logLine{Op: "put", Session: ss.name, Coll: coll, Key: key, Record: rec})
-}
-
-func (ss *sessionStore) delete(ctx context.Context, coll, key string) (ticket, error) {
-	ss.order.Lock()
-	defer ss.order.Unlock()
-	if err := ss.mem.Delete(ctx, coll, key); err != nil {
-		return 0, err
-	}
-	ss.forgetSettle(coll, key)
-	return ss.append(logLine{Op: "delete", Session: ss.name, Coll: coll, Key: key})
-}
-
-// reset replaces the session's state; toSeed records it in the log as "back to the seed" instead of the records.
-func (ss *sessionStore) reset(ctx context.Context, st State, toSeed bool) (ticket, error) {
-	ss.order.Lock()
-	defer ss.order.Unlock()
-	if err := ss.mem.Reset(ctx, st); err != nil {
-		return 0, err
-	}
-	ss.settleMu.Lock()
-	clear(ss.settling)
-	ss.settleMu.Unlock()
-	line := logLine{Op: "reset", Session: ss.name, State: st}
-	if toSeed {
-		line = logLine{Op: "seed", Session: ss.name}
-	}
-	return ss.append(line)
-}
-
-// replaceCollection replaces one collection.
-func (ss *sessionStore) replaceCollection(ctx context.Context, coll string, entries []Entry) (ticket, error) {
-	ss.order.Lock()
-	defer ss.order.Unlock()
-	if err := ss.mem.replaceCollection(ctx, coll, entries); err != nil {
-		return 0, err
-	}
-	return ss.append(logLine{Op: "collection", Session: ss.name, Coll: coll, Entries: entries})
-}
-
-func (ss *sessionStore) append(l logLine) (ticket, error) {
-	if ss.log == nil {
-		return 0, nil
-	}
-	return ss.log.append(l)
-}
-
-// settle marks a record as settling until the given time.
-func (ss *sessionStore) settle(coll, key string, until time.Time) {
-	ss.settleMu.Lock()
-	defer ss.settleMu.Unlock()
-	ss.settling[coll+"\x00"+key] = until
-}
-
-// settlingUntil reports whether the record is still settling at now.
-func (ss *sessionStore) settlingUntil(coll, key string, now time.Time) (time.Time, bool) {
-	ss.settleMu.Lock()
-	defer ss.settleMu.Unlock()
-	until, ok := ss.settling[coll+"\x00"+key]
-	if !ok {
-		return time.Time{}, false
-	}
-	if !now.Before(until) {
-		delete(ss.settling, coll+"\x00"+key)
-		return time.Time{}, false
-	}
-	return until, true
-}
-
-func (ss *sessionStore) forgetSettle(coll, key string) {
-	ss.settleMu.Lock()
-	defer ss.settleMu.Unlock()
-	delete(ss.settling, coll+"\x00"+key)
-}
-
-// storeOf returns the session's store as a sessionStore.
-func storeOf(sess *session) (*sessionStore, error) {
-	ss, ok := sess.store.(*sessionStore)
-	if !ok {
-		return nil, errors.New("session has no state store")
-	}
-	return ss, nil
 }

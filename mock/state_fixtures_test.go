@@ -68,10 +68,7 @@ func TestStateRecordsTopUp(t *testing.T) {
 	const n = 40
 	_, srv := stateServer(t, Config{Records: n, Seed: 7}, WithClock(newStateClock()))
 	_, again := stateServer(t, Config{Records: n, Seed: 7}, WithClock(newStateClock()))
-	first, err := srv.state.seed.Snapshot(t.Context())
-	require.NoError(t, err)
-	second, err := again.state.seed.Snapshot(t.Context())
-	require.NoError(t, err)
+	first, second := srv.state.hub.Seed(), again.state.hub.Seed()
 	for name, c := range srv.state.colls {
 		t.Run(name, func(t *testing.T) {
 			entries := first[name]

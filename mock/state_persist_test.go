@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/mock/state"
 )
 
 func TestStatePersistsAcrossRestart(t *testing.T) {
@@ -123,10 +125,7 @@ func TestStateFileTornLastLine(t *testing.T) {
 
 func TestStateFileCompaction(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.jsonl")
-	ts, srv := stateServer(t, Config{StateFile: file})
-	srv.state.log.mu.Lock()
-	srv.state.log.compactAfter = 10
-	srv.state.log.mu.Unlock()
+	ts, srv := stateServer(t, Config{}, WithStore(state.NewMemory(state.MemoryOptions{File: file, CompactEvery: 10})))
 	for i := range 25 {
 		resp := stateDo(t, ts, http.MethodPost, "/aelyst/v1/contact/id:1/conversation/assignee", fmt.Sprintf(`{"assignee":%d}`, []int{1, 7, 12}[i%3]))
 		require.Equal(t, 200, resp.status)

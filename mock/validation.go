@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,15 +10,20 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/standin/standin/fake"
 )
 
 // validationStage reads the request body (at most Config.MaxBody bytes: more answers the API's tooLarge shape),
 // rejects a JSON body that does not parse (malformed shape), then validates the request with openapi3filter,
 // collecting every failure, and answers them in the API's validation shape (see translate.go). On success
-// ex.body and ex.bodyValue hold the raw and decoded body.
+// ex.body and ex.bodyValue hold the raw and decoded body, whatever its media type (JSON, a form, multipart, ...),
+// and ex.paramValues the parameters standin decodes itself (see decode_param.go).
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
-	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		KeepValidatedValue: true, SchemaValidationOptions: fake.SchemaOptions()}
 	tr := newTranslator(rt)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,15 +65,21 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 				r.ContentLength = int64(len(body))
 			}
-			err := openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
+			in := &openapi3filter.RequestValidationInput{
 				Request:    r,
 				PathParams: ex.params,
 				Route:      ex.route,
 				Options:    opts,
-			})
-			if err != nil {
+			}
+			if ex.bodyValue == nil && len(ex.body) > 0 {
+				ex.bodyValue = predecodeBody(r, ex.body, ex.op.Op.RequestBody.Value)
+			}
+			if err := validateRequest(r.Context(), in, ex); err != nil {
 				ex.writeVendorError(w, "validation", "validation", nil, tr.vars(tr.failures(err, ex)))
 				return
+			}
+			if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok && ex.bodyValue == nil {
+				ex.bodyValue = vb.ValidatedValue()
 			}
 			next.ServeHTTP(w, r)
 		})
@@ -84,4 +96,105 @@ func isJSONType(ct string) bool {
 		return false
 	}
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// validateRequest validates a request as openapi3filter.ValidateRequest does (security, the path item's and the
+// operation's parameters, the body, every failure collected), except that the parameters openapi3filter cannot
+// decode (ownDecoding) are decoded by standin and checked against their schema here. Their values are kept in
+// ex.paramValues for the behaviour stage.
+func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationInput, ex *exchange) error {
+	var me openapi3.MultiError
+	route := in.Route
+	op := route.Operation
+	security := op.Security
+	if security == nil {
+		security = &route.Spec.Security
+	}
+	if err := openapi3filter.ValidateSecurityRequirements(ctx, in, *security); err != nil {
+		me = append(me, err)
+	}
+	var pairs []formPair
+	check := func(p *openapi3.Parameter) {
+		if ex.plan == nil || ex.plan.params[p] == nil || !ex.plan.params[p].own {
+			if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
+				me = append(me, err)
+			}
+			return
+		}
+		if pairs == nil {
+			pairs = queryPairs(in.Request.URL.RawQuery)
+		}
+		v, found, err := decodeParam(in.Request, pairs, p)
+		switch {
+		case err != nil:
+			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Reason: err.Error(), Err: err})
+			return
+		case !found && p.Required:
+			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Reason: openapi3filter.ErrInvalidRequired.Error(),
+				Err: openapi3filter.ErrInvalidRequired})
+			return
+		case !found:
+			return
+		}
+		if v == nil {
+			if !p.AllowEmptyValue {
+				me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Reason: openapi3filter.ErrInvalidEmptyValue.Error(),
+					Err: openapi3filter.ErrInvalidEmptyValue})
+			}
+			return
+		}
+		if s, ok := v.(string); ok && s == "" && p.AllowEmptyValue {
+			return
+		}
+		opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
+		if route.Spec.IsOpenAPI31OrLater() {
+			opts = append(opts, openapi3.EnableJSONSchema2020())
+		}
+		if err := p.Schema.Value.VisitJSON(v, opts...); err != nil {
+			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err})
+			return
+		}
+		if ex.paramValues == nil {
+			ex.paramValues = map[string]any{}
+		}
+		ex.paramValues[p.In+":"+p.Name] = v
+	}
+	for _, ref := range route.PathItem.Parameters {
+		if op.Parameters != nil && op.Parameters.GetByInAndName(ref.Value.In, ref.Value.Name) != nil {
+			continue
+		}
+		check(ref.Value)
+	}
+	for _, ref := range op.Parameters {
+		check(ref.Value)
+	}
+	if op.RequestBody != nil {
+		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
+			me = append(me, err)
+		}
+	}
+	if len(me) > 0 {
+		return me
+	}
+	return nil
+}
+
+// predecodeBody decodes a body that is not JSON with the decoder openapi3filter will use, so that a failure can
+// point into it (array indices as numbers); nil when the body's type has no decoder or does not decode.
+func predecodeBody(r *http.Request, body []byte, rb *openapi3.RequestBody) any {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || isJSONType(ct) {
+		return nil
+	}
+	media := rb.Content.Get(ct)
+	dec := openapi3filter.RegisteredBodyDecoder(mt)
+	if media == nil || media.Schema == nil || dec == nil || (mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data") {
+		return nil
+	}
+	v, err := dec(bytes.NewReader(body), r.Header, media.Schema, func(name string) *openapi3.Encoding { return media.Encoding[name] })
+	if err != nil {
+		return nil
+	}
+	return v
 }

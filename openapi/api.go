@@ -18,8 +18,17 @@ type API struct {
 	Name string
 	// File names where the document came from: "openapi/carecycle.yaml" for a bundled spec, else the path given.
 	File string
-	// Source is the document's text as read.
+	// Source is the document's text as read (for a converted Swagger 2.0 document, the Swagger text).
 	Source []byte
+	// Converted says the document was Swagger 2.0, converted to OpenAPI 3 with kin-openapi's openapi2conv.
+	Converted bool
+	// Files lists the local files the document was read from: the file named, then every file its $refs reached.
+	// It is empty for a bundled spec and for a document fetched from a URL. serve watches them for changes.
+	Files []string
+	// Warnings are the problems of the document that break only a SHOULD (see LevelWarning), in the order
+	// found. The document was mended where needed: an example or a default that does not match its schema was
+	// removed, so no consumer serves it.
+	Warnings []*LoadError
 	// Doc is the validated document.
 	Doc *openapi3.T
 	// ServerURL is the first server URL of the document ("" when it has none).

@@ -32,6 +32,8 @@ type Collection struct {
 	Settle time.Duration
 	// Inferred is true when the collection was inferred from paths rather than declared.
 	Inferred bool
+	// Template is the path template of an inferred collection ("/v1/checkout/sessions"); empty when declared.
+	Template string
 
 	// schemaOpts are the options validating a record needs (JSON Schema 2020-12 in an OpenAPI 3.1 document).
 	schemaOpts []openapi3.SchemaValidationOption
@@ -50,6 +52,9 @@ const (
 	ActionCreate Action = "create" // store a new record
 	ActionUpdate Action = "update" // change a found record
 	ActionDelete Action = "delete" // remove a found record
+	// ActionInvoke is an item action (POST /invoices/{id}/void): find the record, set what Set says, answer the
+	// record or the operation's own response. Only inference makes it; x-standin blocks cannot name it.
+	ActionInvoke Action = "invoke"
 )
 
 // Behaviour is an operation's x-standin block, parsed and checked against the document. Values it reads are
@@ -92,6 +97,24 @@ type Behaviour struct {
 	Respond any
 	// Inferred is true when the behaviour was inferred from method and path (the operation has no x-standin).
 	Inferred bool
+
+	// The fields below are set by inference only.
+
+	// Scope lists the path parameters that name the enclosing records (owner and repo in
+	// /repos/{owner}/{repo}/issues/{number}): a record belongs to the records they name, and lookups and lists
+	// see only the records of the request's scope.
+	Scope []string
+	// Materialise makes a lookup of a key never written answer a record generated for that key, stored so that
+	// later reads agree, instead of notFound; a deleted key stays not found. The API's x-standin "ids: strict",
+	// the server's strict-ids setting and the X-Standin-Ids: strict header turn it off.
+	Materialise bool
+	// ListField is the array property of a list response's envelope ("data" in {object, data, has_more}); the
+	// rest of the envelope is the operation's documented response. Empty when the list is the body.
+	ListField string
+	// AnswerGenerated answers the operation's own documented response (example or generated data) with the
+	// record's key copied in, rather than the record: the response is not the record (a deleted marker, an
+	// action's result).
+	AnswerGenerated bool
 }
 
 // Expr is a value source: a string starting with '$' names a value of the request or the state; anything else
@@ -195,6 +218,13 @@ type Filter struct {
 type Page struct {
 	Offset *Expr
 	Limit  *Expr
+	// Number is a page number (page=2), counted from NumberBase (1 unless the parameter allows 0); the window
+	// starts at (Number-NumberBase)*Limit. Set by inference only.
+	Number     *Expr
+	NumberBase int
+	// After and Before are cursors naming a record's key (Stripe's starting_after and ending_before): the list
+	// continues after, or ends before, that record. Set by inference only.
+	After, Before *Expr
 }
 
 // behaviourKeys are the keys an operation-level x-standin block may hold.
@@ -713,26 +743,47 @@ func OperationParam(op *Operation, in, name string) *openapi3.Parameter {
 
 func (bp *behaviourParser) bodySchema() *openapi3.SchemaRef { return RequestSchema(bp.op) }
 
-// RequestSchema returns the JSON request body schema of op, or nil.
+// RequestSchema returns the request body schema of op (JSON, else a form or multipart body), or nil.
 func RequestSchema(op *Operation) *openapi3.SchemaRef {
 	rb := op.Op.RequestBody
 	if rb == nil || rb.Value == nil {
 		return nil
 	}
-	mt := rb.Value.Content.Get("application/json")
+	mt := jsonMedia(rb.Value.Content)
+	if mt == nil {
+		mt = rb.Value.Content.Get("application/x-www-form-urlencoded")
+	}
+	if mt == nil {
+		mt = rb.Value.Content.Get("multipart/form-data")
+	}
 	if mt == nil {
 		return nil
 	}
 	return mt.Schema
 }
 
-// ResponseSchema returns the JSON schema of op's response for status, or nil.
+// jsonMedia returns application/json's media type, else the first other JSON one (application/vnd.x+json) in
+// name order, or nil.
+func jsonMedia(c openapi3.Content) *openapi3.MediaType {
+	if mt := c.Get("application/json"); mt != nil {
+		return mt
+	}
+	for _, name := range slices.Sorted(maps.Keys(c)) {
+		if strings.HasSuffix(name, "+json") || strings.HasSuffix(name, "/json") {
+			return c[name]
+		}
+	}
+	return nil
+}
+
+// ResponseSchema returns the JSON schema of op's response for status (application/json, else another JSON
+// type), or nil.
 func ResponseSchema(op *Operation, status int) *openapi3.SchemaRef {
 	r := op.Response(status)
 	if r == nil {
 		return nil
 	}
-	mt := r.Content.Get("application/json")
+	mt := jsonMedia(r.Content)
 	if mt == nil {
 		return nil
 	}
@@ -752,75 +803,412 @@ func properties(s *openapi3.SchemaRef) map[string]*openapi3.SchemaRef {
 	return out
 }
 
-// inferBehaviours gives operations without x-standin generic CRUD where a collection fits: POST /things
-// creates, GET /things lists, GET /things/{id} reads, PUT or PATCH /things/{id} merges, DELETE /things/{id}
-// deletes. An operation where no record schema with a key can be found keeps no behaviour (generated data).
+// pathShape is a path template as inference reads it: the collection template it belongs to, the item's id
+// parameter, and the verb of an item action.
+type pathShape struct {
+	coll  string   // the collection template ("/v1/customers/{customer}/sources")
+	param string   // the item's id parameter; "" for the collection itself
+	verb  string   // the action after an item ("void" in /v1/invoices/{invoice}/void); "" otherwise
+	scope []string // the path parameters inside coll: the ids of the enclosing records
+}
+
+// shapeOf reads a path template: ".../{id}" is an item, ".../{id}/verb" and ".../{id}:verb" are an item
+// action (or a nested collection: see nestedCollection), anything else is a collection.
+func shapeOf(path string) pathShape {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	n := len(segs)
+	var sh pathShape
+	last := segs[n-1]
+	switch {
+	case paramName(last) != "":
+		sh = pathShape{coll: "/" + strings.Join(segs[:n-1], "/"), param: paramName(last)}
+	case n >= 2 && paramName(segs[n-2]) != "" && !strings.Contains(last, "{"):
+		sh = pathShape{coll: "/" + strings.Join(segs[:n-2], "/"), param: paramName(segs[n-2]), verb: last}
+	case strings.HasPrefix(last, "{") && strings.Contains(last, "}:"):
+		i := strings.Index(last, "}:")
+		sh = pathShape{coll: "/" + strings.Join(segs[:n-1], "/"), param: last[1:i], verb: last[i+2:]}
+	default:
+		sh = pathShape{coll: "/" + strings.Join(segs, "/")}
+	}
+	if sh.coll == "/" {
+		sh.coll = ""
+	}
+	sh.scope = scopeOf(sh.coll)
+	return sh
+}
+
+// scopeOf lists the parameters of a collection template, in order.
+func scopeOf(coll string) []string {
+	var out []string
+	for _, seg := range strings.Split(strings.Trim(coll, "/"), "/") {
+		if name := paramName(seg); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// paramName returns x for a segment that is exactly "{x}", else "".
+func paramName(seg string) string {
+	if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}") {
+		return seg[1 : len(seg)-1]
+	}
+	return ""
+}
+
+// inferBehaviours gives operations without x-standin generic behaviour where a collection fits. A collection is
+// a path template up to an id (/v1/checkout/sessions and /v1/billing_portal/sessions are two collections):
+// POST creates, GET lists (paged and filtered as the parameters say), GET/PUT/PATCH/POST/DELETE on
+// .../{id} read, merge and delete one record, and .../{id}/verb acts on that record. Reads of a key never
+// written materialise a record for it (see Behaviour.Materialise). An operation where no record schema with
+// a key can be found keeps no behaviour (generated data).
 func inferBehaviours(a *API) {
+	type candidate struct {
+		op    *Operation
+		shape pathShape
+		// the collection template the behaviour works on: the shape's, or for a nested collection
+		// (.../{id}/sources) the path itself.
+		coll string
+	}
+	var cands []candidate
+	paths := map[string]bool{}
+	for _, op := range a.Operations {
+		paths[op.Path] = true
+	}
 	for _, op := range a.Operations {
 		if op.Ext != nil {
 			continue
 		}
-		collPath, param := op.Path, ""
-		if i := strings.LastIndex(op.Path, "/"); i >= 0 && strings.HasPrefix(op.Path[i+1:], "{") && strings.HasSuffix(op.Path, "}") {
-			collPath, param = op.Path[:i], op.Path[i+2:len(op.Path)-1]
-		}
-		segs := strings.Split(strings.Trim(collPath, "/"), "/")
-		name := segs[len(segs)-1]
-		if name == "" || strings.Contains(name, "{") {
+		sh := shapeOf(op.Path)
+		if sh.verb != "" && !strings.Contains(op.Path, "}:") && nestedCollection(a, op.Path) {
+			// .../{id}/sources with .../{id}/sources/{x} or a list: a collection inside the record
+			cands = append(cands, candidate{op: op, shape: pathShape{coll: op.Path, scope: scopeOf(op.Path)}, coll: op.Path})
 			continue
 		}
-		schema := inferredRecord(a, collPath)
+		cands = append(cands, candidate{op: op, shape: sh, coll: sh.coll})
+	}
+	names := collectionNames(a, cands, func(c candidate) string { return c.coll })
+	idParam := map[string]string{} // collection template -> the parameter its items are named by
+	for _, c := range cands {
+		if _, seen := idParam[c.coll]; !seen && c.shape.param != "" {
+			idParam[c.coll] = c.shape.param
+		}
+	}
+	for _, c := range cands {
+		op, sh := c.op, c.shape
+		name := names[c.coll]
+		if name == "" {
+			continue
+		}
+		schema := inferredRecord(a, c.coll)
 		if schema == nil {
 			continue
 		}
 		props := properties(schema)
-		key := "id"
-		if _, ok := props[param]; param != "" && ok {
-			key = param
-		}
-		if _, ok := props[key]; !ok {
+		key := keyField(props, idParam[c.coll])
+		if key == "" {
 			continue
 		}
 		var b *Behaviour
 		switch {
-		case param == "" && op.Method == "POST":
+		case sh.verb != "":
+			b = &Behaviour{Action: ActionInvoke, Materialise: true}
+			if st := verbStatus(props, sh.verb); st != nil {
+				b.Set = []Assign{*st}
+			}
+		case sh.param == "" && op.Method == "POST":
 			b = &Behaviour{Action: ActionCreate, Merge: true}
-		case param == "" && op.Method == "GET":
-			b = &Behaviour{Action: ActionList}
-			if inferredListWrap(op) == "" && !isArraySchema(ResponseSchema(op, op.SuccessStatus())) {
+		case sh.param == "" && op.Method == "GET":
+			b = &Behaviour{Action: ActionList, ListField: inferredListWrap(op)}
+			if b.ListField == "" && !isArraySchema(ResponseSchema(op, op.SuccessStatus())) {
 				continue
 			}
-			if w := inferredListWrap(op); w != "" {
-				b.Respond = map[string]any{w: "$list"}
-			}
-		case param != "" && op.Method == "GET":
-			b = &Behaviour{Action: ActionGet}
-		case param != "" && (op.Method == "PUT" || op.Method == "PATCH"):
-			b = &Behaviour{Action: ActionUpdate, Merge: true}
-		case param != "" && op.Method == "DELETE":
-			b = &Behaviour{Action: ActionDelete}
+			b.Page = inferredPage(op)
+			b.Filter = inferredFilters(op, props, b.Page)
+		case sh.param != "" && op.Method == "GET":
+			b = &Behaviour{Action: ActionGet, Materialise: true}
+		case sh.param != "" && (op.Method == "PUT" || op.Method == "PATCH" || op.Method == "POST"):
+			b = &Behaviour{Action: ActionUpdate, Merge: true, Materialise: true}
+		case sh.param != "" && op.Method == "DELETE":
+			b = &Behaviour{Action: ActionDelete, Materialise: true}
 		default:
 			continue
 		}
 		if b.Action != ActionList && answersNonObject(op) {
-			continue // the operation answers something else than the record (an upload answering a list)
+			continue // the operation answers something else than a record (an upload answering a list)
 		}
-		if param != "" {
-			b.Lookup = []Match{{Field: key, Value: Expr{Ref: "$path." + param}}}
+		if b.Action != ActionList && !answersRecord(op, schema) {
+			b.AnswerGenerated = true
 		}
-		c := a.Collections[name]
-		if c == nil {
-			c = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true}
+		if b.Action == ActionCreate && b.AnswerGenerated {
+			continue // a POST answering another thing than the record is not a create (a search, a batch)
+		}
+		if sh.param != "" {
+			b.Lookup = []Match{{Field: key, Value: Expr{Ref: "$path." + sh.param}}}
+		}
+		b.Scope = sh.scope
+		coll := a.Collections[name]
+		if coll == nil {
+			coll = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true, Template: c.coll}
 			if s := props[key]; s.Value != nil && s.Value.Type.Is("integer") {
-				c.IDs = "sequence"
+				coll.IDs = "sequence"
 			}
-			a.Collections[name] = c
-		} else if !c.Inferred {
+			a.Collections[name] = coll
+		} else if !coll.Inferred || coll.Key != key {
 			continue // a declared collection of that name is only used through x-standin
 		}
 		b.Resource, b.Inferred = name, true
 		op.Behaviour = b
 	}
+}
+
+// nestedCollection reports whether path (".../{id}/word") holds records of its own: an operation works on
+// path/{x}, or its GET answers a list.
+func nestedCollection(a *API, path string) bool {
+	for _, op := range a.Operations {
+		if strings.HasPrefix(op.Path, path+"/{") {
+			return true
+		}
+		if op.Path == path && op.Method == "GET" {
+			s := ResponseSchema(op, op.SuccessStatus())
+			if isArraySchema(s) || inferredListWrap(op) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// collectionNames names each collection template readably and uniquely: its last literal segment
+// ("customers"), with as many segments before it as needed to tell it from another ("checkout.sessions",
+// "billing_portal.sessions"), and its parameters when literals do not suffice. A template whose short name is
+// a declared collection gets no name (its operations keep no behaviour, as before templates were told apart).
+func collectionNames[T any](a *API, cands []T, template func(T) string) map[string]string {
+	var templates []string
+	for _, c := range cands {
+		if t := template(c); t != "" && !slices.Contains(templates, t) {
+			templates = append(templates, t)
+		}
+	}
+	slices.Sort(templates)
+	literals := map[string][]string{}
+	for _, t := range templates {
+		for _, seg := range strings.Split(strings.Trim(t, "/"), "/") {
+			if !strings.Contains(seg, "{") && seg != "" {
+				literals[t] = append(literals[t], seg)
+			}
+		}
+	}
+	depth := map[string]int{}
+	name := func(t string) string {
+		lits := literals[t]
+		k := depth[t]
+		if k >= len(lits) {
+			return strings.ReplaceAll(strings.ReplaceAll(strings.Trim(t, "/"), "/", "."), "}", "") // "a.{x.b"
+		}
+		return strings.Join(lits[len(lits)-1-k:], ".")
+	}
+	out := map[string]string{}
+	for _, t := range templates {
+		if len(literals[t]) == 0 {
+			continue
+		}
+		if c, declared := a.Collections[literals[t][len(literals[t])-1]]; declared && !c.Inferred {
+			continue
+		}
+		out[t] = ""
+	}
+	for range 16 {
+		groups := map[string][]string{}
+		for t := range out {
+			groups[name(t)] = append(groups[name(t)], t)
+		}
+		clash := false
+		for _, ts := range groups {
+			if len(ts) < 2 {
+				continue
+			}
+			for _, t := range ts {
+				if depth[t] <= len(literals[t]) {
+					depth[t]++
+					clash = true
+				}
+			}
+		}
+		if !clash {
+			break
+		}
+	}
+	for t := range out {
+		out[t] = name(t)
+	}
+	return out
+}
+
+// keyField chooses the record field an item's path parameter names: the parameter itself when the record has
+// it, "number" for an "issue_number", else "id".
+func keyField(props map[string]*openapi3.SchemaRef, param string) string {
+	if _, ok := props[param]; ok && param != "" {
+		return param
+	}
+	lower := strings.ToLower(param)
+	for _, field := range []string{"number", "name", "key", "slug", "uuid"} {
+		if _, ok := props[field]; ok && strings.HasSuffix(lower, field) && lower != field {
+			return field
+		}
+	}
+	if _, ok := props["id"]; ok {
+		return "id"
+	}
+	return ""
+}
+
+// verbStatus finds the state an item action leaves its record in: the value of the record's status (or state)
+// enum that the verb names ("void" -> void, "cancel" -> canceled, "close" -> closed, "mark_uncollectible" ->
+// uncollectible). nil when none does.
+func verbStatus(props map[string]*openapi3.SchemaRef, verb string) *Assign {
+	words := strings.FieldsFunc(strings.ToLower(verb), func(r rune) bool { return r == '_' || r == '-' })
+	if len(words) == 0 {
+		return nil
+	}
+	stem := words[len(words)-1]
+	forms := []string{verb, stem, stem + "ed", stem + "d", stem + "led", strings.TrimSuffix(stem, "e") + "ed",
+		strings.TrimSuffix(stem, "y") + "ied", strings.TrimSuffix(stem, "ay") + "aid"}
+	for _, field := range []string{"status", "state"} {
+		p := props[field]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		for _, f := range forms {
+			if slices.Contains(p.Value.Enum, any(f)) {
+				return &Assign{Field: field, Value: Expr{Literal: f}}
+			}
+		}
+	}
+	return nil
+}
+
+// answersRecord reports whether the operation's success response is the collection's record: the same schema,
+// or an object with the record's properties.
+func answersRecord(op *Operation, record *openapi3.SchemaRef) bool {
+	s := recordOf(ResponseSchema(op, op.SuccessStatus()))
+	if s == nil {
+		return op.Response(op.SuccessStatus()) == nil || len(op.Response(op.SuccessStatus()).Content) == 0
+	}
+	if s.Value == record.Value {
+		return true
+	}
+	have := properties(s)
+	for name := range properties(record) {
+		if _, ok := have[name]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Names of the query parameters that page a list, as documents commonly call them.
+var (
+	limitParams  = []string{"limit", "per_page", "perPage", "page_size", "pageSize", "size", "max_results", "maxResults", "$top", "top"}
+	offsetParams = []string{"offset", "skip", "$skip", "start"}
+	pageParams   = []string{"page", "page_number", "pageNumber"}
+	afterParams  = []string{"starting_after", "after", "startingAfter"}
+	beforeParams = []string{"ending_before", "before", "endingBefore"}
+)
+
+// inferredPage reads how the list operation pages: a limit (its default applies when absent), an offset or a
+// page number, cursors naming a record. nil when it takes none of them.
+func inferredPage(op *Operation) *Page {
+	find := func(names []string) *Expr {
+		for _, n := range names {
+			if p := OperationParam(op, "query", n); p != nil && p.Schema != nil && p.Schema.Value != nil {
+				return &Expr{Ref: "$query." + n}
+			}
+		}
+		return nil
+	}
+	pg := &Page{Limit: find(limitParams), Offset: find(offsetParams), Number: find(pageParams), After: find(afterParams),
+		Before: find(beforeParams), NumberBase: 1}
+	if pg.Number != nil {
+		if p := OperationParam(op, "query", pg.Number.Path()[0]); p.Schema.Value.Min != nil && *p.Schema.Value.Min == 0 {
+			pg.NumberBase = 0
+		}
+	}
+	if pg.Limit == nil && pg.Offset == nil && pg.Number == nil && pg.After == nil && pg.Before == nil {
+		return nil
+	}
+	return pg
+}
+
+// inferredFilters makes an equality filter of every scalar query parameter that names a record field and is
+// not a paging parameter.
+func inferredFilters(op *Operation, props map[string]*openapi3.SchemaRef, pg *Page) []Filter {
+	paging := map[string]bool{}
+	if pg != nil {
+		for _, e := range []*Expr{pg.Limit, pg.Offset, pg.Number, pg.After, pg.Before} {
+			if e != nil {
+				paging[e.Path()[0]] = true
+			}
+		}
+	}
+	var out []Filter
+	for _, list := range []openapi3.Parameters{op.Op.Parameters, op.Item.Parameters} {
+		for _, ref := range list {
+			p := ref.Value
+			if p == nil || p.In != "query" || paging[p.Name] || p.Schema == nil || p.Schema.Value == nil {
+				continue
+			}
+			field := props[p.Name]
+			if field == nil || field.Value == nil || field.Value.Type.Is("object") || field.Value.Type.Is("array") {
+				continue
+			}
+			if slices.ContainsFunc(out, func(f Filter) bool { return f.Field == p.Name }) {
+				continue
+			}
+			f := Filter{Field: p.Name}
+			for _, alt := range schemaAlternatives(p.Schema) {
+				switch {
+				case alt.Type.Is("object"):
+					// a range: created[gte]=1&created[lt]=9 (bounds read as inclusive)
+					for _, b := range []struct {
+						names []string
+						dst   **Expr
+					}{{[]string{"gte", "gt", "from", "min"}, &f.From}, {[]string{"lte", "lt", "to", "max"}, &f.To}} {
+						for _, n := range b.names {
+							if _, ok := alt.Properties[n]; ok && *b.dst == nil {
+								*b.dst = &Expr{Ref: "$query." + p.Name + "." + n}
+							}
+						}
+					}
+				case !alt.Type.Is("array") && f.Equals == nil:
+					f.Equals = &Expr{Ref: "$query." + p.Name}
+				}
+			}
+			if f.Equals != nil || f.From != nil || f.To != nil {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// schemaAlternatives returns s itself when it has a type, else its anyOf and oneOf members that have one.
+func schemaAlternatives(s *openapi3.SchemaRef) []*openapi3.Schema {
+	if s == nil || s.Value == nil {
+		return nil
+	}
+	if !s.Value.Type.IsEmpty() {
+		return []*openapi3.Schema{s.Value}
+	}
+	var out []*openapi3.Schema
+	for _, list := range []openapi3.SchemaRefs{s.Value.AnyOf, s.Value.OneOf} {
+		for _, alt := range list {
+			if alt != nil && alt.Value != nil && !alt.Value.Type.IsEmpty() {
+				out = append(out, alt.Value)
+			}
+		}
+	}
+	return out
 }
 
 // answersNonObject reports whether the operation's success response declares a JSON schema whose type is not
@@ -833,23 +1221,28 @@ func answersNonObject(op *Operation) bool {
 	return !s.Value.Type.Includes("object")
 }
 
-// inferredRecord finds the record schema of the collection at collPath: the object answered by an item GET,
-// else by a create, else the items of a list.
-func inferredRecord(a *API, collPath string) *openapi3.SchemaRef {
+// inferredRecord finds the record schema of the collection at template coll: the object answered by an item
+// GET, else by a create, else the items of a list.
+func inferredRecord(a *API, coll string) *openapi3.SchemaRef {
 	var fromCreate, fromList *openapi3.SchemaRef
 	for _, op := range a.Operations {
+		sh := shapeOf(op.Path)
 		switch {
-		case strings.HasPrefix(op.Path, collPath+"/{") && strings.Count(op.Path[len(collPath):], "/") == 1 && op.Method == "GET":
-			if s := ResponseSchema(op, op.SuccessStatus()); isObjectSchema(s) {
+		case sh.coll == coll && sh.param != "" && sh.verb == "" && op.Method == "GET":
+			if s := recordOf(ResponseSchema(op, op.SuccessStatus())); s != nil {
 				return s
 			}
-		case op.Path == collPath && op.Method == "POST":
-			if s := ResponseSchema(op, op.SuccessStatus()); isObjectSchema(s) {
+		case op.Path == coll && op.Method == "POST":
+			if s := recordOf(ResponseSchema(op, op.SuccessStatus())); s != nil {
 				fromCreate = s
 			}
-		case op.Path == collPath && op.Method == "GET":
+		case op.Path == coll && op.Method == "GET":
 			if s := ResponseSchema(op, op.SuccessStatus()); isArraySchema(s) && isObjectSchema(s.Value.Items) {
 				fromList = s.Value.Items
+			} else if w := inferredListWrap(op); w != "" {
+				if items := properties(s)[w]; items != nil && items.Value != nil {
+					fromList = recordOf(items.Value.Items)
+				}
 			}
 		}
 	}
@@ -857,6 +1250,25 @@ func inferredRecord(a *API, collPath string) *openapi3.SchemaRef {
 		return fromCreate
 	}
 	return fromList
+}
+
+// recordOf returns the object schema of s: s itself, else its first anyOf/oneOf member that is an object
+// with properties (Stripe answers a customer as anyOf [customer, deleted_customer]).
+func recordOf(s *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if isObjectSchema(s) {
+		return s
+	}
+	if s == nil || s.Value == nil {
+		return nil
+	}
+	for _, list := range []openapi3.SchemaRefs{s.Value.AnyOf, s.Value.OneOf} {
+		for _, alt := range list {
+			if isObjectSchema(alt) && len(properties(alt)) > 0 {
+				return alt
+			}
+		}
+	}
+	return nil
 }
 
 // inferredListWrap returns the one array property of an object list response ("items" in {items: [...]}).

@@ -3,26 +3,51 @@ package openapi
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"net/http"
 	"net/url"
-	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/openapi/pattern"
 )
 
-// LoadError is one problem with a document: where it is and what was wrong.
+// Level says how bad a problem is.
+type Level int
+
+const (
+	// LevelError breaks a MUST of the document's OpenAPI version (an unresolvable $ref, a security requirement
+	// naming no scheme, conflicting path templates, a structural type error) or of x-standin: the document is
+	// refused.
+	LevelError Level = iota
+	// LevelWarning is something a document SHOULD do (examples and defaults that match their schemas, Example
+	// Objects with a value, descriptions, info and its title): the document loads, mended where needed, unless
+	// Options.Strict asks for a lint gate.
+	LevelWarning
+)
+
+func (l Level) String() string {
+	if l == LevelWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+// LoadError is one problem with a document: where it is, how bad it is and what was wrong.
 type LoadError struct {
-	File    string // the file as named by the caller
+	File    string // the file or URL as named by the caller
 	Line    int    // 1-based line, 0 when it cannot be told
 	Pointer string // JSON pointer of the offending node, "" when it cannot be told
+	Level   Level
 	Err     error
 }
 
@@ -35,11 +60,25 @@ func (e *LoadError) Error() string {
 	if e.Pointer != "" {
 		b.WriteString(": at " + e.Pointer)
 	}
+	if e.Level == LevelWarning {
+		b.WriteString(": warning")
+	}
 	b.WriteString(": " + e.Err.Error())
 	return b.String()
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }
+
+// Options tunes how a document is loaded. The zero value loads leniently with the default limits.
+type Options struct {
+	// Strict turns warnings into errors: a document with any warning is refused (a lint gate for CI).
+	Strict bool
+	// Client fetches documents named by URL and the URLs their $refs name; nil means a client with
+	// FetchTimeout.
+	Client *http.Client
+	// MaxBytes is the largest document or referenced file read; 0 means DefaultMaxBytes.
+	MaxBytes int64
+}
 
 // Load loads the bundled spec called name ("carecycle", "aelyst", "cinnox").
 func Load(ctx context.Context, name string) (*API, error) {
@@ -50,84 +89,150 @@ func Load(ctx context.Context, name string) (*API, error) {
 	return LoadData(ctx, "openapi/"+name+".yaml", data)
 }
 
-// LoadFile loads an OpenAPI 3 document from disk. References to other local files are followed; references to
-// URLs are refused.
-func LoadFile(ctx context.Context, path string) (*API, error) {
-	data, err := readRegular(path)
-	if err != nil {
-		return nil, &LoadError{File: path, Err: fmt.Errorf("read: %w", err)}
+// LoadFile loads an OpenAPI 3 or Swagger 2.0 document from a file or an http(s) URL, leniently: warnings do not
+// stop it (they are in API.Warnings). References to other files and URLs are followed.
+func LoadFile(ctx context.Context, location string) (*API, error) {
+	return LoadWith(ctx, location, Options{})
+}
+
+// LoadWith loads a document from a file or an http(s) URL with opts. The error joins every *LoadError that
+// refuses the document.
+func LoadWith(ctx context.Context, location string, opts Options) (*API, error) {
+	api, problems := Inspect(ctx, location, opts)
+	if api != nil {
+		return api, nil
 	}
-	return LoadData(ctx, path, data)
+	return nil, refusal(problems, opts.Strict)
 }
 
 // LoadData loads a document from data; file names it in errors and resolves relative references.
 func LoadData(ctx context.Context, file string, data []byte) (*API, error) {
-	problems, api := load(ctx, file, data)
-	if len(problems) > 0 {
-		errs := make([]error, len(problems))
-		for i, p := range problems {
-			errs[i] = p
-		}
-		return nil, errors.Join(errs...)
+	rd := newReader(ctx, Options{})
+	api, problems := rd.load(file, &url.URL{Path: filepath.ToSlash(file)}, data, false)
+	if api != nil {
+		return api, nil
 	}
-	return api, nil
+	return nil, refusal(problems, false)
 }
 
-// Check loads the document at path and returns every problem found: syntax, structure, examples and x-standin.
-// An empty result means the document is clean.
-func Check(ctx context.Context, path string) []*LoadError {
-	data, err := readRegular(path)
-	if err != nil {
-		return []*LoadError{{File: path, Err: fmt.Errorf("read: %w", err)}}
-	}
-	problems, _ := load(ctx, path, data)
+// Check loads the document at location (a file or a URL) and returns every problem found, errors and warnings:
+// syntax, structure, examples and x-standin. An empty result means the document is clean.
+func Check(ctx context.Context, location string) []*LoadError {
+	_, problems := Inspect(ctx, location, Options{})
 	return problems
 }
 
-func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
-	src := newSourceMap(data)
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = readLocalOnly
-	location := &url.URL{Path: filepath.ToSlash(file)}
-	doc, err := loader.LoadFromDataWithPath(data, location)
+// Inspect loads the document at location and returns it with every problem found, errors first. The API is nil
+// when the document is refused: an error, or with opts.Strict a warning.
+func Inspect(ctx context.Context, location string, opts Options) (*API, []*LoadError) {
+	rd := newReader(ctx, opts)
+	data, base, err := rd.root(location)
 	if err != nil {
-		return []*LoadError{src.locate(file, err, nil)}, nil
+		return nil, []*LoadError{{File: location, Err: &ReadError{Err: err}}}
 	}
-	if doc.OpenAPI == "" || !strings.HasPrefix(doc.OpenAPI, "3.") {
-		what := fmt.Sprintf("openapi is %q", doc.OpenAPI)
-		if bytes.Contains(data, []byte("swagger:")) || bytes.Contains(data, []byte(`"swagger"`)) {
-			what = "it is a Swagger 2.0 document (convert it to OpenAPI 3 first)"
+	return rd.load(location, base, data, opts.Strict)
+}
+
+// refusal joins the problems that refuse a document.
+func refusal(problems []*LoadError, strict bool) error {
+	var errs []error
+	for _, p := range problems {
+		if p.Level == LevelError || strict {
+			errs = append(errs, p)
 		}
-		return []*LoadError{{File: file, Line: src.line("/openapi"), Pointer: "/openapi",
-			Err: fmt.Errorf("not an OpenAPI 3 document: %s; expected openapi: 3.0.x or 3.1.x", what)}}, nil
+	}
+	return errors.Join(errs...)
+}
+
+// swagger2 finds the version field of a Swagger 2.0 document: a top-level YAML key or a JSON member.
+var swagger2 = regexp.MustCompile(`(?m)(^swagger:\s*["']?2\.0|"swagger"\s*:\s*"2\.0")`)
+
+func (rd *reader) load(file string, location *url.URL, data []byte, strict bool) (*API, []*LoadError) {
+	src := newSourceMap(data)
+	isJSON := looksJSON(data)
+	if isJSON {
+		if err := jsonSyntax(data); err != nil {
+			return nil, []*LoadError{{File: file, Line: err.line, Err: err}}
+		}
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = rd.ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = rd.read
+	converted := swagger2.Match(data)
+	var (
+		doc *openapi3.T
+		err error
+	)
+	if converted {
+		doc, err = fromSwagger2(loader, data, location, isJSON)
+		src.v2 = true
+	} else {
+		doc, err = loader.LoadFromDataWithPath(data, location)
+	}
+	if err != nil {
+		if !isJSON {
+			if yerr := yamlSyntax(data); yerr != nil {
+				return nil, []*LoadError{{File: file, Line: yerr.line, Err: yerr}}
+			}
+		}
+		return nil, []*LoadError{src.locate(file, err, nil)}
+	}
+	if !converted && !strings.HasPrefix(doc.OpenAPI, "3.") {
+		return nil, []*LoadError{{File: file, Line: src.line("/openapi"), Pointer: "/openapi",
+			Err: fmt.Errorf("not an OpenAPI document: openapi is %q; expected openapi: 3.0.x or 3.1.x (or swagger: \"2.0\")", doc.OpenAPI)}}
+	}
+
+	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused before anything
+	// checks a value against them: checking against a schema that contains itself through allOf never ends.
+	var explosive []*LoadError
+	for _, p := range fake.CheckDoc(doc, 0) {
+		e := &LoadError{File: file, Level: LevelError, Err: errors.New(p.Msg)}
+		e.Pointer, e.Line = src.place(p.Pointer)
+		explosive = append(explosive, e)
+	}
+	if len(explosive) > 0 {
+		return nil, explosive
+	}
+
+	warnings := lint(doc)
+	for _, w := range warnings {
+		w.File = file
+		w.Pointer, w.Line = src.place(w.Pointer)
 	}
 	var problems []*LoadError
-	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused first: checking
-	// an example against a schema that contains itself through allOf would never end.
-	for _, p := range fake.CheckDoc(doc, 0) {
-		problems = append(problems, &LoadError{File: file, Line: src.line(p.Pointer), Pointer: p.Pointer, Err: errors.New(p.Msg)})
+	opts := []openapi3.ValidationOption{
+		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.EnableMultiError(),
+		openapi3.SetRegexCompiler(pattern.Lenient),
 	}
-	if len(problems) > 0 {
-		return problems, nil
-	}
-	opts := []openapi3.ValidationOption{openapi3.EnableExamplesValidation(), openapi3.EnableMultiError()}
-	if err := doc.Validate(ctx, opts...); err != nil {
+	if err := doc.Validate(rd.ctx, opts...); err != nil {
+		var all []error
 		var multi openapi3.MultiError
 		if errors.As(err, &multi) {
-			for _, e := range flatten(multi) {
-				problems = append(problems, src.locate(file, e, doc))
-			}
+			all = flatten(multi)
 		} else {
-			problems = append(problems, src.locate(file, err, doc))
+			all = []error{err}
 		}
+		for _, e := range all {
+			if msg := shouldLevel(e, doc); msg != "" {
+				le := src.locate(file, e, doc)
+				le.Level, le.Err = LevelWarning, errors.New(msg)
+				warnings = append(warnings, le)
+				continue
+			}
+			problems = append(problems, src.locate(file, e, doc))
+		}
+	}
+	if doc.Info == nil {
+		doc.Info = &openapi3.Info{}
 	}
 	api, err := newAPI(file, data, doc)
 	if err != nil {
 		problems = append(problems, &LoadError{File: file, Err: err})
-		return problems, nil
+		return nil, append(problems, warnings...)
 	}
+	api.Converted = converted
+	api.Files = rd.files
 	ext, extProblems := parseExtension(doc.Extensions[extensionKey])
 	for _, p := range extProblems {
 		problems = append(problems, &LoadError{File: file, Line: src.line(p.pointer), Pointer: p.pointer, Err: p.err})
@@ -140,51 +245,137 @@ func load(ctx context.Context, file string, data []byte) ([]*LoadError, *API) {
 	}
 	api.Name = ext.Name
 	if api.Name == "" {
-		api.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		api.Name = mountName(file)
 	}
-	if len(problems) > 0 {
-		return problems, nil
+	api.Warnings = warnings
+	problems = append(problems, warnings...)
+	if len(problems) > len(warnings) || strict && len(warnings) > 0 {
+		return nil, problems
 	}
-	return nil, api
+	return api, problems
 }
 
-// readLocalOnly lets a document reference other files on disk and nothing on the network.
-func readLocalOnly(_ *openapi3.Loader, location *url.URL) ([]byte, error) {
-	if location.Scheme != "" && location.Scheme != "file" || location.Host != "" {
-		return nil, fmt.Errorf("reference %s: standin never loads from the network; save the document locally and reference it by path", location)
+// mountName is the name an API without x-standin name is mounted at: its file name without extension (for a
+// URL, the last path segment).
+func mountName(location string) string {
+	if IsURL(location) {
+		if u, err := url.Parse(location); err == nil {
+			location = u.Path
+		}
 	}
-	return readRegular(filepath.FromSlash(location.Path))
+	name := strings.TrimSuffix(path.Base(filepath.ToSlash(location)), path.Ext(location))
+	if name == "" || name == "." || name == "/" {
+		return "api"
+	}
+	return name
 }
 
-// maxDocumentSize is the largest document (or referenced file) read: GitHub's description is 13 MB.
-const maxDocumentSize = 64 << 20
+// shouldLevel tells whether a kin-openapi validation error breaks only a SHOULD (or a REQUIRED field standin
+// can do without) and returns the warning's message; "" means it is an error.
+func shouldLevel(err error, doc *openapi3.T) string {
+	var (
+		conflict  *openapi3.ConflictingPathsError
+		noInfo    *openapi3.InfoRequired
+		noTitle   *openapi3.InfoTitleRequired
+		noVersion *openapi3.InfoVersionRequired
+		noLicense *openapi3.LicenseNameRequired
+		noDesc    *openapi3.ResponseDescriptionRequired
+		noValue   *openapi3.ExampleValueOrExternalValueRequired
+		badRegexp *openapi3.SchemaPatternRegexError
+	)
+	switch {
+	case errors.As(err, &conflict):
+		// OpenAPI says equivalent templates MUST NOT both exist, yet large descriptions (GitHub's) have pairs
+		// that share no method: a router still tells them apart by method, so only a shared method is an error.
+		if shared := sharedMethods(doc, conflict.Path1, conflict.Path2); len(shared) == 0 {
+			return fmt.Sprintf("paths %q and %q are the same template with different parameter names (OpenAPI says they must not both exist); they share no method, so standin routes each method to its own path",
+				conflict.Path1, conflict.Path2)
+		}
+		return ""
+	case errors.As(err, &noInfo):
+		return "the document has no info (OpenAPI requires info with title and version); standin names the API after the file"
+	case errors.As(err, &noTitle):
+		return "info.title is missing or empty (OpenAPI requires it); standin names the API after the file"
+	case errors.As(err, &noVersion):
+		return "info.version is missing or empty (OpenAPI requires it)"
+	case errors.As(err, &noLicense):
+		return "info.license.name is missing (OpenAPI requires it)"
+	case errors.As(err, &noDesc):
+		return "the response has no description (OpenAPI requires one; standin does without)"
+	case errors.As(err, &noValue):
+		return "the example has no value (an Example Object needs value or externalValue); it is never served"
+	case errors.As(err, &badRegexp):
+		return fmt.Sprintf("pattern %q is not an ECMA-262 regular expression; it is not enforced", badRegexp.Pattern)
+	}
+	return ""
+}
 
-// readRegular reads a regular file of at most maxDocumentSize bytes: never a FIFO (it would hang), a device
-// (/dev/zero never ends) or a folder.
-func readRegular(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+// sharedMethods lists the methods two path items both define.
+func sharedMethods(doc *openapi3.T, a, b string) []string {
+	if doc.Paths == nil {
+		return nil
 	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+	ia, ib := doc.Paths.Value(a), doc.Paths.Value(b)
+	if ia == nil || ib == nil {
+		return nil
 	}
-	if st.Size() > maxDocumentSize {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %d standin reads", path, st.Size(), maxDocumentSize)
+	var shared []string
+	for m := range ia.Operations() {
+		if ib.GetOperation(m) != nil {
+			shared = append(shared, m)
+		}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	return shared
+}
+
+// looksJSON reports whether data is a JSON text (its first non-blank byte opens an object or an array).
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// syntaxError is a JSON or YAML syntax error at a line.
+type syntaxError struct {
+	lang string
+	line int
+	msg  string
+}
+
+func (e *syntaxError) Error() string { return e.lang + " syntax error: " + e.msg }
+
+func jsonSyntax(data []byte) *syntaxError {
+	if json.Valid(data) {
+		return nil
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxDocumentSize+1))
-	if err != nil {
-		return nil, err
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")) + 1
+		return &syntaxError{lang: "JSON", line: line, msg: se.Error()}
 	}
-	if len(data) > maxDocumentSize {
-		return nil, fmt.Errorf("%s is more than the %d bytes standin reads", path, maxDocumentSize)
+	if err == nil {
+		return nil
 	}
-	return data, nil
+	return &syntaxError{lang: "JSON", msg: err.Error()}
+}
+
+// yamlLine finds the line yaml.v3 names in its messages ("yaml: line 6: did not find expected key").
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func yamlSyntax(data []byte) *syntaxError {
+	var n yaml.Node
+	err := yaml.Unmarshal(data, &n)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	se := &syntaxError{lang: "YAML", msg: strings.TrimPrefix(msg, "yaml: ")}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		se.line, _ = strconv.Atoi(m[1])
+		se.msg = strings.TrimPrefix(msg, m[0])
+	}
+	return se
 }
 
 func flatten(me openapi3.MultiError) []error {
@@ -211,7 +402,19 @@ func (s *sourceMap) locate(file string, err error, doc *openapi3.T) *LoadError {
 		le.Err = fmt.Errorf("value at %q: %s", "/"+strings.Join(se.JSONPointer(), "/"), se.Reason)
 	}
 	steps := pointerSteps(err, doc)
-	le.Pointer, le.Line = s.resolve(steps)
+	if s.v2 {
+		var keys []string
+		for _, st := range steps {
+			if !st.search {
+				keys = append(keys, escapePointer(st.key))
+			}
+		}
+		if len(keys) > 0 {
+			le.Pointer, le.Line = s.place("/" + strings.Join(keys, "/"))
+		}
+	} else {
+		le.Pointer, le.Line = s.resolve(steps)
+	}
 	if le.Line == 0 {
 		if m := lineInMessage.FindStringSubmatch(err.Error()); m != nil {
 			le.Line, _ = strconv.Atoi(m[1])

@@ -7,34 +7,55 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// sourceMap finds the line of a JSON pointer in a YAML (or JSON) document.
+// sourceMap finds the line of a JSON pointer in a YAML (or JSON) document. The text is parsed the first time a
+// line is asked for: a document without problems never pays for it.
 type sourceMap struct {
-	root *yaml.Node // nil when the text does not parse as YAML
+	data   []byte
+	parsed bool
+	root   *yaml.Node // nil when the text does not parse as YAML
+	// v2 says the text is a Swagger 2.0 document: pointers into the converted OpenAPI 3 document are mapped
+	// back to the original's layout first.
+	v2 bool
 }
 
-func newSourceMap(data []byte) *sourceMap {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
-		return &sourceMap{}
+func newSourceMap(data []byte) *sourceMap { return &sourceMap{data: data} }
+
+func (s *sourceMap) node() *yaml.Node {
+	if !s.parsed {
+		s.parsed = true
+		var doc yaml.Node
+		if err := yaml.Unmarshal(s.data, &doc); err == nil && len(doc.Content) > 0 {
+			s.root = doc.Content[0]
+		}
 	}
-	return &sourceMap{root: doc.Content[0]}
+	return s.root
 }
 
 // line returns the line of the node at pointer ("/paths/~1a/get"), or of its deepest existing ancestor.
 func (s *sourceMap) line(pointer string) int {
+	_, line := s.place(pointer)
+	return line
+}
+
+// place maps a pointer into the loaded document to the source text (see v2) and returns the pointer of the
+// deepest node found there and its line.
+func (s *sourceMap) place(pointer string) (string, int) {
+	if s.v2 {
+		pointer = v2Pointer(pointer)
+	}
 	var steps []step
 	for _, p := range splitPointer(pointer) {
 		steps = append(steps, step{key: p})
 	}
-	_, line := s.resolve(steps)
-	return line
+	return s.resolve(steps)
 }
 
 // resolve follows steps as far as the document allows and returns the pointer of the deepest node reached and
 // its line. A step that does not match ends the walk.
 func (s *sourceMap) resolve(steps []step) (pointer string, line int) {
 	var parts []string
-	if s.root == nil {
+	root := s.node()
+	if root == nil {
 		for _, st := range steps {
 			if !st.search {
 				parts = append(parts, escapePointer(st.key))
@@ -45,7 +66,7 @@ func (s *sourceMap) resolve(steps []step) (pointer string, line int) {
 		}
 		return "/" + strings.Join(parts, "/"), 0
 	}
-	node, line := s.root, 0
+	node, line := root, 0
 	for _, st := range steps {
 		if st.search {
 			path, found := searchKey(node, "", st.match)

@@ -23,6 +23,9 @@ type Extension struct {
 	// RateLimit is the vendor's documented limit, nil when none is declared. The mock applies it only when a
 	// scenario, rule or flag turns rate limiting on.
 	RateLimit *RateLimit
+	// StrictIDs ("ids: strict") makes behaviour inferred from paths answer notFound for an id never created,
+	// instead of materialising a record for it ("ids: generate", the default).
+	StrictIDs bool
 }
 
 // ErrorShape is one kind of vendor error: its status and a body template.
@@ -83,7 +86,7 @@ func parseExtension(raw any) (Extension, []extProblem) {
 		return ext, nil
 	}
 	p := &extParser{}
-	root := p.object(raw, "/"+extensionKey, "name", "errors", "auth", "rateLimit")
+	root := p.object(raw, "/"+extensionKey, "name", "errors", "auth", "rateLimit", "ids")
 	if root == nil {
 		return ext, p.problems
 	}
@@ -132,6 +135,15 @@ func parseExtension(raw any) (Extension, []extProblem) {
 	}
 	if rl, ok := root["rateLimit"]; ok {
 		ext.RateLimit = p.rateLimit(rl, "/x-standin/rateLimit")
+	}
+	if ids, ok := root["ids"]; ok {
+		switch v := p.str(ids, "/x-standin/ids"); v {
+		case "strict":
+			ext.StrictIDs = true
+		case "generate":
+		default:
+			p.add("/x-standin/ids", "unknown ids mode %q: expected strict (unknown ids are not found) or generate", v)
+		}
 	}
 	return ext, p.problems
 }

@@ -54,7 +54,8 @@ func (r Result) String() string {
 type Runner struct {
 	// Client sends the requests; it must not be nil.
 	Client *http.Client
-	// Target is the root URL of the standin server ("http://127.0.0.1:4010").
+	// Target is a URL of the standin server: its root ("http://127.0.0.1:4010") or, as `standin test` takes it, an
+	// API's base URL on it ("http://127.0.0.1:4010/aelyst/v1"); only the scheme and host are used.
 	Target string
 	// Session names the session to use; empty means a fresh random one.
 	Session string
@@ -64,7 +65,11 @@ type Runner struct {
 // ErrNotStandin (wrapped) when the target is unreachable or not standin, and an error when activation fails.
 // Failed expectations are results, not errors.
 func (rn *Runner) Run(ctx context.Context, sc *Scenario, report func(Result)) error {
-	base := strings.TrimSuffix(rn.Target, "/")
+	u, err := url.Parse(rn.Target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("target %q: %w: expected an http(s) URL such as http://127.0.0.1:4010", rn.Target, ErrNotStandin)
+	}
+	base := u.Scheme + "://" + u.Host
 	if err := rn.probe(ctx, base); err != nil {
 		return err
 	}

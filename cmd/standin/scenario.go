@@ -36,7 +36,7 @@ not a standin server.`
 func runScenario(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("scenario", "standin scenario list|show NAME|run NAME --target URL [--dir DIR]", scenarioDescription, e)
 	dir := fs.String("dir", "", "folder of user scenario files, searched before the bundled ones")
-	target := fs.String("target", "", "root URL of a running standin server (run)")
+	target := fs.String("target", "", "URL of a running standin server: its root or an API's base URL as `standin test` takes it (run)")
 	session := fs.String("session", "", "session to run in (run; default: a fresh random one)")
 	timeout := fs.Duration("timeout", 30*time.Second, "time limit of each request (run)")
 	if len(args) == 0 {
@@ -44,9 +44,8 @@ func runScenario(ctx context.Context, args []string, e env) error {
 		return usageError("standin scenario: expected a subcommand: list, show or run")
 	}
 	sub, rest := args[0], args[1:]
-	if sub == "-h" || sub == "--help" || sub == "-help" {
-		fs.Usage()
-		return nil
+	if isHelp(sub) {
+		return parseFlags(fs, []string{sub}) // prints the help on stdout
 	}
 	// Flags may come before or after the name.
 	var positional []string

@@ -80,7 +80,7 @@ func TestScenarioCLIUsageErrors(t *testing.T) {
 		{"unknown scenario", []string{"show", "nope"}, `scenario "nope": no such scenario`},
 		{"run without target", []string{"run", "slow-vendor"}, "--target URL is required"},
 		{"list with args", []string{"list", "x"}, "takes no arguments"},
-		{"bad flag", []string{"list", "--colour"}, "flag provided but not defined"},
+		{"bad flag", []string{"list", "--colour"}, "unknown flag --colour"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

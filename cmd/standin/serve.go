@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +37,8 @@ Examples:
   standin serve --api aelyst --addr 127.0.0.1:8080
   standin serve --spec ./my-api.yaml --seed 7 --log-format json
   standin serve --api carecycle --deny-key 'cc_readonly_*' --max-body 256KiB
-  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'`
+  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'
+  standin serve --spec ./my-api.yaml --tls-self-signed        # HTTPS (HTTP/2) on loopback; CORS is on unless --cors=false`
 
 // repeatFlag is a repeatable string flag whose values are kept whole (a fault rule contains commas).
 type repeatFlag []string
@@ -106,7 +108,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	var apiNames listFlag
 	fs.Var(&apiNames, "api", "bundled API `NAME`s to serve, comma-separated or repeated: carecycle, aelyst, cinnox")
 	var specs, denyKeys, faults, scenarioNames repeatFlag
-	fs.Var(&specs, "spec", "serve the OpenAPI 3 document in `FILE` as well (repeatable); mounted at /<x-standin name or file name>")
+	fs.Var(&specs, "spec", "serve the OpenAPI 3.x or Swagger 2.0 document in `FILE` or at an http(s) URL as well (repeatable); mounted at /<x-standin name or file name>")
 	seed := fs.Uint64("seed", 0, "`seed` for generated data; the same seed gives the same answers (0: a fixed default)")
 	logFormat := logFormatFlag("text")
 	fs.Var(&logFormat, "log-format", "request log `format` on stderr: text or json")
@@ -116,11 +118,27 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fixtures := fs.String("fixtures", "", "read seed records from `DIR`/<api>/*.json instead of the bundled fixtures")
 	records := fs.Int("records", 0, "top every collection up to `N` records with generated ones")
 	stateFile := fs.String("state-file", "", "keep state in `FILE` so that acknowledged writes survive a restart")
+	maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "keep at most `N` sessions; one more evicts the least recently used idle one")
+	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "evict a session unused for this long (`duration`; 0: never)")
 	settle := fs.Duration("settle", 0, "how long a new record answers \"queued\" where the spec declares it (`duration`; 0: the spec's default)")
 	fs.Var(&faults, "fault", "activate a fault `RULE` in every session, e.g. 'op=getContact,status=449,times=2' (repeatable)")
 	fs.Var(&scenarioNames, "scenario", "activate a QA scenario by `NAME` or FILE (repeatable)")
 	scenarioDir := fs.String("scenario-dir", "", "folder of your own scenario files, searched before the bundled ones (`DIR`)")
 	rateLimit := fs.Bool("rate-limit", false, "enforce the rate limits the specs declare (off by default)")
+	// Loading documents (issue 9): --strict, --warnings, --watch.
+	var lf loadFlags
+	lf.register(fs, true)
+
+	// Ids never created (issue 10).
+	strictIDs := fs.Bool("strict-ids", false, "answer 404 for ids never created, instead of a record generated for them "+
+		"(inferred behaviour; a request can ask with X-Standin-Ids: strict)")
+
+	// CORS and TLS (issue 10).
+	cors := fs.Bool("cors", true, "answer CORS preflights and add CORS headers for the mounted APIs (never the admin API); --cors=false turns it off")
+	var tlsOpts tlsFlags
+	tlsOpts.register(fs)
+
+	// Security (issue 13): admin access, header faults, latency cap, write timeout.
 	sec := addSecurityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -135,9 +153,21 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return usageError("--settle must not be negative")
 	}
 
-	apis, err := loadServeAPIs(ctx, apiNames, specs)
+	var tlsConfig *tls.Config
+	var tlsInfo string
+	if tlsOpts.enabled() {
+		var err error
+		if tlsConfig, tlsInfo, err = tlsOpts.config(time.Now()); err != nil {
+			return err
+		}
+	}
+
+	apis, err := loadServeAPIs(ctx, apiNames, specs, lf.options())
 	if err != nil {
 		return err
+	}
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
 	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
@@ -160,7 +190,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		_ = ln.Close()
 		return err
 	}
-	baseURL := "http://" + displayAddr(ln.Addr())
+	scheme := "http://"
+	if tlsConfig != nil {
+		scheme = "https://"
+	}
+	baseURL := scheme + displayAddr(ln.Addr())
 	cfg := mock.Config{
 		Seed:          *seed,
 		MaxBody:       int64(maxBody),
@@ -169,11 +203,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 		FixturesDir:   *fixtures,
 		Records:       *records,
 		StateFile:     *stateFile,
+		MaxSessions:   *maxSessions,
+		SessionTTL:    *sessionTTL,
 		Settle:        *settle,
 		Faults:        faults,
 		Scenarios:     scenarioNames,
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
+		StrictIDs:     *strictIDs,
+		DisableCORS:   !*cors,
 	}
 	sec.apply(&cfg)
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
@@ -191,6 +229,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, line)
 	}
 	sec.printExposure(e.stdout, ln.Addr(), baseURL)
+	if tlsInfo != "" {
+		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -199,6 +240,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if tlsConfig != nil {
+		hs.TLSConfig = tlsConfig
+		ln = tls.NewListener(ln, tlsConfig)
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -223,8 +268,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// loadServeAPIs loads the named bundled APIs and the spec files; no name and no file means every bundled API.
-func loadServeAPIs(ctx context.Context, names, specs []string) ([]*openapi.API, error) {
+// loadServeAPIs loads the named bundled APIs and the spec files or URLs; no name and no file means every bundled
+// API.
+func loadServeAPIs(ctx context.Context, names, specs []string, opts openapi.Options) ([]*openapi.API, error) {
 	if len(names) == 0 && len(specs) == 0 {
 		names = openapi.Bundled()
 	}
@@ -237,7 +283,7 @@ func loadServeAPIs(ctx context.Context, names, specs []string) ([]*openapi.API, 
 		apis = append(apis, api)
 	}
 	for _, path := range specs {
-		api, err := openapi.LoadFile(ctx, path)
+		api, err := openapi.LoadWith(ctx, path, opts)
 		if err != nil {
 			return nil, usageError(fmt.Sprintf("--spec %s: %v\n(run 'standin spec check %s' to list every problem)", path, err, path))
 		}

@@ -149,10 +149,10 @@ func TestServeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, stderr, code := runCLI(t, tt.args...)
+			stdout, stderr, code := runCLI(t, tt.args...)
 			require.Equal(t, tt.code, code, stderr)
 			for _, s := range tt.stderr {
-				require.Contains(t, stderr, s)
+				require.Contains(t, stdout+stderr, s) // help goes to stdout, mistakes to stderr
 			}
 		})
 	}

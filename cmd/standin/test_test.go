@@ -98,11 +98,11 @@ func TestTestCommand(t *testing.T) {
 		{name: "both api and spec", args: []string{"--api", "aelyst", "--spec", spec, "--target", goodTS.URL}, code: 2, stderr: []string{"exactly one"}},
 		{name: "no target", args: []string{"--api", "aelyst"}, code: 2, stderr: []string{"--target URL"}},
 		{name: "unknown api", args: []string{"--api", "nope", "--target", goodTS.URL}, code: 2, stderr: []string{"unknown API"}},
-		{name: "bad target", args: []string{"--spec", spec, "--target", "ftp://x"}, code: 2, stderr: []string{"Target"}},
+		{name: "bad target", args: []string{"--spec", spec, "--target", "ftp://x"}, code: 2, stderr: []string{`--target: "ftp://x" is not an absolute http(s) URL`}},
 		{name: "unknown include", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--include", "nosuchop"}, code: 2, stderr: []string{"nosuchop"}},
 		{name: "bad rate", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--rate", "fast"}, code: 2, stderr: []string{"not a rate"}},
 		{name: "unreachable target", args: []string{"--spec", spec, "--target", deadURL + "/v1"}, code: 2, stderr: []string{"unreachable"}},
-		{name: "base path hint", args: []string{"--spec", spec, "--target", goodTS.URL, "--dry-run"}, code: 0, stderr: []string{"did you mean " + goodTS.URL + "/v1"}},
+		{name: "base path hint", args: []string{"--spec", spec, "--target", goodTS.URL, "--dry-run"}, code: 0, stdout: []string{"did you mean " + goodTS.URL + "/v1?"}},
 		{name: "vars file", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--vars", writeVars(t, dir), "--bearer", "tok", "--dry-run"}, code: 0},
 		{name: "json to stdout, text to stderr", args: []string{"--spec", spec, "--target", goodTS.URL + "/v1", "--bearer", "tok", "--json", "-"},
 			code: 0, stdout: []string{`"version": 1`, `"checkNames"`}, stderr: []string{"standin test: contract-ping", "Coverage"}},
@@ -168,6 +168,56 @@ func TestTestCommandReportFiles(t *testing.T) {
 	require.Equal(t, len(report.Cases), suites.Tests)
 	require.Positive(t, suites.Failures)
 	require.NotContains(t, string(x), "s3cret")
+}
+
+// TestIssue11UnreachableTargetKeepsValidReports: an unreachable target writes valid reports with one errored case
+// and exits 2; a report file is replaced whole, never truncated, and no temporary file is left behind.
+func TestIssue11UnreachableTargetKeepsValidReports(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	url := closed.URL
+	closed.Close()
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	require.NoError(t, os.WriteFile(jsonPath, []byte(`{"previous": true}`), 0o600))
+	_, stderr, code := runTestCLI(t, nil, "test", "--spec", filepath.Join("testdata", "contract-ping.yaml"),
+		"--target", url+"/v1", "--json", jsonPath, "--junit", junitPath, "--no-progress")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "unreachable")
+	var report struct {
+		Cases []struct {
+			Outcome    string `json:"outcome"`
+			SkipReason string `json:"skipReason"`
+		} `json:"cases"`
+	}
+	js, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(js, &report))
+	require.Len(t, report.Cases, 1)
+	require.Equal(t, "error", report.Cases[0].Outcome)
+	require.Contains(t, report.Cases[0].SkipReason, "unreachable")
+	x, err := os.ReadFile(junitPath)
+	require.NoError(t, err)
+	var suites struct {
+		Errors int `xml:"errors,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(x, &suites))
+	require.Equal(t, 1, suites.Errors)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "no temporary files left")
+}
+
+// TestIssue11OneURLShape: `standin test` and `standin scenario run` both take the server root, and both take an
+// API's base URL.
+func TestIssue11OneURLShape(t *testing.T) {
+	root := scenarioTarget(t)
+	for _, target := range []string{root, root + "/aelyst/v1"} {
+		out, stderr, code := runTestCLI(t, nil, "test", "--api", "aelyst", "--target", target, "--include", "getContact", "--no-progress")
+		require.Equalf(t, 0, code, "test --target %s\n%s\n%s", target, out, stderr)
+		require.Contains(t, out, "target: "+root+"/aelyst/v1 (standin, session contracttest-1-")
+		out, stderr, code = scenarioCLI(t, "run", "aelyst-queue-449", "--target", target)
+		require.Equalf(t, 0, code, "scenario run --target %s\n%s\n%s", target, out, stderr)
+	}
 }
 
 func TestTestCommandVarsAreSent(t *testing.T) {

@@ -1,0 +1,271 @@
+package mock
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/fnv"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/openapi"
+)
+
+// IDsHeader lets one request choose how standin treats ids never created, for behaviour inferred from paths:
+// "strict" answers notFound (404 where documented), "generate" materialises a record for the id. Without it the
+// server's Config.StrictIDs and the document's x-standin ids decide.
+const IDsHeader = "X-Standin-Ids"
+
+// strictIDs reports whether an unknown id is not found (rather than materialised) for this request.
+func (br *behaviourRun) strictIDs() bool {
+	switch strings.ToLower(strings.TrimSpace(br.r.Header.Get(IDsHeader))) {
+	case "strict":
+		return true
+	case "generate":
+		return false
+	}
+	return br.s.cfg.StrictIDs || br.rt.api.Ext.StrictIDs
+}
+
+// materialises reports whether a lookup of an unknown key makes the record (Behaviour.Materialise, not strict).
+func (br *behaviourRun) materialises() bool { return br.b.Materialise && !br.strictIDs() }
+
+// scopePrefix is the start of the keys of the records the request's enclosing ids name: a record of
+// /customers/{customer}/tax_ids is stored under "<customer>/<id>". Empty for a collection at the top.
+func (br *behaviourRun) scopePrefix() string {
+	if len(br.b.Scope) == 0 {
+		return ""
+	}
+	var sb strings.Builder
+	for _, name := range br.b.Scope {
+		sb.WriteString(url.PathEscape(br.ex.params[name]))
+		sb.WriteByte('/')
+	}
+	return sb.String()
+}
+
+// deletedOf names the hidden collection that remembers the keys deleted from coll, so that a deleted record is
+// not materialised again.
+func deletedOf(coll string) string { return coll + "#deleted" }
+
+// materialise answers a read of key (already scoped) that was never written: a record generated from the
+// collection's schema for that key (the same for the same seed, collection and key), with the key field set to
+// the requested id and the enclosing ids in the fields they name. It is stored so later reads and lists agree.
+// A key that was deleted, or that does not fit the key field's schema, is not found.
+func (br *behaviourRun) materialise(key string) *bFailure {
+	if deleted, err := br.tx.Has(deletedOf(br.qcoll), key); err != nil {
+		return internal(err)
+	} else if deleted {
+		return br.missing()
+	}
+	id := strings.TrimPrefix(key, br.scopePrefix())
+	typed := br.typed(br.coll.Key, id)
+	if ks := br.coll.Schema.Value.Properties[br.coll.Key]; ks != nil && ks.Value != nil &&
+		ks.Value.VisitJSON(typed, br.rt.api.SchemaOptions()...) != nil {
+		return br.missing()
+	}
+	rec, ok := br.s.gen.Value(br.coll.Schema, br.qcoll+"/"+key).(map[string]any)
+	if !ok {
+		return br.missing()
+	}
+	rec[br.coll.Key] = typed
+	br.setScopeFields(rec)
+	if err := br.tx.Put(br.qcoll, key, rec); err != nil {
+		return internal(err)
+	}
+	br.key, br.before = key, deepCopyRecord(rec)
+	return nil
+}
+
+// setScopeFields writes the enclosing ids into the record fields of the same name (a tax id's customer).
+func (br *behaviourRun) setScopeFields(rec Record) {
+	props := br.coll.Schema.Value.Properties
+	for _, name := range br.b.Scope {
+		if p := props[name]; p != nil && p.Value != nil && name != br.coll.Key {
+			if v := br.typed(name, br.ex.params[name]); p.Value.VisitJSON(v, br.rt.api.SchemaOptions()...) == nil {
+				rec[name] = v
+			}
+		}
+	}
+}
+
+// markDeleted remembers a deleted key of a materialising behaviour.
+func (br *behaviourRun) markDeleted() *bFailure {
+	if !br.b.Materialise {
+		return nil
+	}
+	if err := br.tx.Put(deletedOf(br.qcoll), br.key, Record{}); err != nil {
+		return internal(err)
+	}
+	return nil
+}
+
+// forgetDeleted lets a key created again be found again.
+func (br *behaviourRun) forgetDeleted() *bFailure {
+	if !br.b.Inferred {
+		return nil
+	}
+	br.setScopeFields(br.after)
+	if err := br.tx.Delete(deletedOf(br.qcoll), br.key); err != nil && !errors.Is(err, ErrNotFound) {
+		return internal(err)
+	}
+	return nil
+}
+
+// invoke runs an item action (POST /invoices/{id}/void): the record must exist (or materialise); the fields
+// Set names change and are stored.
+func (br *behaviourRun) invoke() *bFailure {
+	if f := br.find(); f != nil {
+		return f
+	}
+	br.after = br.before
+	if len(br.b.Set) == 0 {
+		return nil
+	}
+	rec := deepCopyRecord(br.before)
+	br.apply(rec)
+	rec[br.coll.Key] = br.before[br.coll.Key]
+	br.after = rec
+	if err := br.tx.Put(br.qcoll, br.key, rec); err != nil {
+		return internal(err)
+	}
+	return nil
+}
+
+// maxIDTries bounds the search for an unused generated id.
+const maxIDTries = 1000
+
+// newID makes the key of the n-th record created in a collection: derived from the seed, the API, the
+// collection and n, so the same requests give the same ids in any session and any run. A key the collection
+// already has moves on to n+1. The id fits the key field's schema: a UUID, unless the schema asks for a
+// pattern, another format or a shorter string, which the generator then meets.
+func (br *behaviourRun) newID(n int, taken func(string) bool) (any, string) {
+	var ks *openapi3.Schema
+	if p := br.coll.Schema.Value.Properties[br.coll.Key]; p != nil {
+		ks = p.Value
+	}
+	for i := range maxIDTries {
+		seq := n + i
+		var id string
+		if ks != nil && ks.Type.Is("string") && (ks.Pattern != "" || ks.Format != "" && ks.Format != "uuid" ||
+			ks.MaxLength != nil && *ks.MaxLength < 36) {
+			id = text(br.s.gen.Value(br.coll.Schema.Value.Properties[br.coll.Key], "id/"+br.qcoll+"/"+strconv.Itoa(seq)))
+		} else {
+			id = seededUUID(br.s.cfg.Seed, br.qcoll, seq)
+		}
+		if !taken(id) {
+			return id, id
+		}
+	}
+	id := seededUUID(br.s.cfg.Seed, br.qcoll+"/overflow", n)
+	return id, id
+}
+
+// seededUUID is a version-8 UUID made from the seed, a collection and a sequence number.
+func seededUUID(seed uint64, coll string, seq int) string {
+	h := fnv.New128a()
+	var buf [16]byte
+	binary.BigEndian.PutUint64(buf[:8], seed)
+	binary.BigEndian.PutUint64(buf[8:], uint64(seq))
+	_, _ = h.Write(buf[:])
+	_, _ = h.Write([]byte(coll))
+	var b [16]byte
+	copy(b[:], h.Sum(nil))
+	b[6] = b[6]&0x0f | 0x80
+	b[8] = b[8]&0x3f | 0x80
+	return formatUUID(b)
+}
+
+// page takes the window of a list the request asks for: after or before a cursor record, then an offset or a
+// page number, then a limit (the parameter's default when absent). It sets br.hasMore.
+func (br *behaviourRun) page(p *openapi.Page, recs []Record, keys []string) []Record {
+	prefix := br.scopePrefix()
+	cursor := func(e *openapi.Expr) int {
+		if e == nil {
+			return -1
+		}
+		v, ok := br.value(*e)
+		if !ok || v == nil || text(v) == "" {
+			return -1
+		}
+		for i, k := range keys {
+			if k == prefix+text(v) {
+				return i
+			}
+		}
+		return -2 // a cursor naming no record: nothing comes after it
+	}
+	limit := br.pageValue(p.Limit, len(recs))
+	limit = max(limit, 0)
+	switch after, before := cursor(p.After), cursor(p.Before); {
+	case after == -2 || before == -2:
+		return nil
+	case after >= 0:
+		recs = recs[after+1:]
+	case before >= 0:
+		recs = recs[:before]
+		start := max(len(recs)-limit, 0)
+		br.hasMore = start > 0
+		return recs[start:]
+	}
+	offset := br.pageValue(p.Offset, 0)
+	if p.Number != nil {
+		offset = (br.pageValue(p.Number, p.NumberBase) - p.NumberBase) * limit
+	}
+	offset = min(max(offset, 0), len(recs))
+	end := min(offset+limit, len(recs))
+	br.hasMore = end < len(recs)
+	return recs[offset:end]
+}
+
+// inferredAnswer is the body of an inferred behaviour whose answer is not simply the record: a list inside the
+// operation's documented envelope (its has_more and total fields filled), or the operation's own documented
+// response with the record's key copied in.
+func (br *behaviourRun) inferredAnswer(status int) any {
+	rp := br.ex.plan.lookup(status)
+	var doc any
+	if rp != nil {
+		_, doc = br.rt.render(br.ex, rp)
+	}
+	body, ok := deepCopy(doc).(map[string]any)
+	if !ok {
+		if br.b.Action == openapi.ActionList {
+			return map[string]any{br.b.ListField: br.list}
+		}
+		return doc
+	}
+	var schema *openapi3.SchemaRef
+	if rp != nil && rp.media != nil {
+		schema = rp.media.Schema
+	}
+	props := map[string]*openapi3.SchemaRef{}
+	if schema != nil && schema.Value != nil {
+		props = schema.Value.Properties
+	}
+	if br.b.Action == openapi.ActionList {
+		body[br.b.ListField] = br.list
+		for _, name := range []string{"has_more", "hasMore", "more"} {
+			if p := props[name]; p != nil && p.Value != nil && p.Value.Type.Is("boolean") {
+				body[name] = br.hasMore
+			}
+		}
+		for _, name := range []string{"total_count", "totalCount", "total", "count"} {
+			if p := props[name]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+				body[name] = float64(br.total)
+			}
+		}
+		return body
+	}
+	rec := br.after
+	if rec == nil {
+		rec = br.before
+	}
+	if rec != nil {
+		if p := props[br.coll.Key]; p != nil && p.Value != nil && p.Value.VisitJSON(rec[br.coll.Key], br.rt.api.SchemaOptions()...) == nil {
+			body[br.coll.Key] = rec[br.coll.Key]
+		}
+	}
+	return body
+}

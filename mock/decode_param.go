@@ -1,0 +1,97 @@
+package mock
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// ownDecoding reports whether standin decodes a parameter itself because openapi3filter cannot: a deepObject
+// query parameter (arrays, nested objects, "expand[]=x"), and a cookie holding an array or an object (cookies
+// explode by default). Every other parameter is decoded and validated by openapi3filter.
+func ownDecoding(p *openapi3.Parameter) bool {
+	if p == nil || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
+		return false
+	}
+	sm, err := p.SerializationMethod()
+	if err != nil {
+		return false
+	}
+	switch p.In {
+	case openapi3.ParameterInQuery:
+		return sm.Style == openapi3.SerializationDeepObject
+	case openapi3.ParameterInCookie:
+		s := p.Schema.Value
+		for _, alt := range append([]*openapi3.Schema{s}, alternatives(s)...) {
+			if alt.Type.Is("array") || alt.Type.Is("object") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// queryPairs splits a raw query in order; a pair that does not unescape is skipped, as net/url does.
+func queryPairs(raw string) []formPair {
+	var out []formPair
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		key, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, formPair{key, value})
+	}
+	return out
+}
+
+// decodeParam decodes a parameter ownDecoding selected; found reports whether the request carries it.
+func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any, bool, error) {
+	sm, _ := p.SerializationMethod()
+	d := formDecoder{in: p.In, name: p.Name, style: sm.Style}
+	node := &formNode{}
+	found := false
+	switch p.In {
+	case openapi3.ParameterInQuery:
+		for _, pair := range pairs {
+			name, path := splitKey(pair.key)
+			if name != p.Name {
+				continue
+			}
+			found = true
+			node.add(path, pair.value)
+		}
+	case openapi3.ParameterInCookie:
+		if !sm.Explode {
+			d.delim = ","
+		}
+		var obj *openapi3.Schema
+		for _, alt := range alternatives(p.Schema.Value) {
+			if alt.Type.Is("object") {
+				obj = alt
+				break
+			}
+		}
+		for _, c := range r.Cookies() {
+			switch {
+			case c.Name == p.Name:
+				found = true
+				node.values = append(node.values, c.Value)
+			case sm.Explode && obj != nil && propertySchema(obj, c.Name) != nil:
+				found = true
+				node.kid(c.Name).add(nil, c.Value)
+			}
+		}
+	}
+	if !found {
+		return nil, false, nil
+	}
+	v, err := d.node(node, p.Schema, 0)
+	return v, true, err
+}

@@ -1,0 +1,216 @@
+package state
+
+import (
+	"maps"
+	"slices"
+)
+
+// mem is one version of a session's records. It is immutable once built: a write makes a new mem that shares
+// every collection and tree node it does not change, so a version costs O(log n) per written record, a copy
+// of a session (a fork of the seed, a snapshot, what a reader holds) costs a pointer, and readers need no lock.
+type mem struct {
+	colls map[string]*collection // never modified once the mem is published
+	seq   uint64                 // the next insertion sequence number
+}
+
+// collection is one collection of a version: its records by key and in insertion order.
+type collection struct {
+	byKey *tree[string, *storedEntry] // ordered by keyOrder(key)
+	bySeq *tree[uint64, *storedEntry] // insertion order
+}
+
+type storedEntry struct {
+	seq uint64
+	key string
+	rec Record // never modified once stored
+}
+
+var _ Reader = (*mem)(nil)
+
+var emptyMem = &mem{colls: map[string]*collection{}}
+
+// keyOrder is the order of keys in the byKey tree: integers (without leading zeros, up to 18 digits) by value,
+// then every other key as text.
+func keyOrder(key string) string {
+	if n := len(key); n > 0 && n <= 18 && (key[0] != '0' || n == 1) {
+		digits := true
+		for i := 0; i < n; i++ {
+			if key[i] < '0' || key[i] > '9' {
+				digits = false
+				break
+			}
+		}
+		if digits {
+			return "\x00" + string(rune('a'+n)) + key
+		}
+	}
+	return "\x01" + key
+}
+
+// newMemFrom builds a version holding st; the records are copied when copyRecs is set, else owned by the mem
+// from now on.
+func newMemFrom(st State, copyRecs bool) *mem {
+	b := newBuilder(emptyMem)
+	for _, name := range slices.Sorted(maps.Keys(st)) {
+		b.replace(name, st[name], copyRecs)
+	}
+	return b.done()
+}
+
+// Get returns the stored record (not a copy).
+func (m *mem) Get(coll, key string) (Record, error) {
+	c := m.colls[coll]
+	if c == nil {
+		return nil, ErrNotFound
+	}
+	e, ok := c.byKey.get(keyOrder(key))
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return e.rec, nil
+}
+
+// Scan yields the stored records in insertion order, from the from-th on.
+func (m *mem) Scan(coll string, from int, fn func(key string, rec Record) bool) error {
+	if c := m.colls[coll]; c != nil {
+		c.bySeq.each(max(from, 0), func(_ uint64, e *storedEntry) bool { return fn(e.key, e.rec) })
+	}
+	return nil
+}
+
+func (m *mem) Len(coll string) (int, error) {
+	if c := m.colls[coll]; c != nil {
+		return c.bySeq.len(), nil
+	}
+	return 0, nil
+}
+
+func (m *mem) Collections() ([]string, error) {
+	return slices.Sorted(maps.Keys(m.colls)), nil
+}
+
+func (m *mem) MaxKey(coll string) (string, bool, error) {
+	if c := m.colls[coll]; c != nil {
+		if _, e, ok := c.byKey.last(); ok {
+			return e.key, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// state returns a deep copy of everything stored.
+func (m *mem) state() State {
+	st := make(State, len(m.colls))
+	for name, c := range m.colls {
+		out := make([]Entry, 0, c.bySeq.len())
+		c.bySeq.each(0, func(_ uint64, e *storedEntry) bool {
+			out = append(out, Entry{Key: e.key, Record: DeepCopyRecord(e.rec)})
+			return true
+		})
+		st[name] = out
+	}
+	return st
+}
+
+// apply returns the version after ops; the records in ops are owned by the new version from now on. seed is
+// what OpSeed returns to.
+func (m *mem) apply(ops []Op, seed *mem) *mem {
+	b := newBuilder(m)
+	for _, op := range ops {
+		switch op.Kind {
+		case OpPut:
+			b.put(op.Coll, op.Key, op.Record)
+		case OpDelete:
+			b.delete(op.Coll, op.Key)
+		case OpReset:
+			seq := b.seq // sequence numbers keep rising, so a record never takes the place of a seed record by chance
+			b = newBuilder(emptyMem)
+			b.seq = seq
+			for _, name := range slices.Sorted(maps.Keys(op.State)) {
+				b.replace(name, op.State[name], false)
+			}
+		case OpSeed:
+			b = newBuilder(seed) // the seed's own records and places; new records go after them
+		case OpCollection:
+			b.replace(op.Coll, op.Entries, false)
+		}
+	}
+	return b.done()
+}
+
+// builder makes a new version from an old one.
+type builder struct {
+	base  *mem
+	colls map[string]*collection // nil until the first write
+	seq   uint64
+}
+
+func newBuilder(base *mem) *builder { return &builder{base: base, seq: base.seq} }
+
+func (b *builder) coll(name string) *collection {
+	if b.colls == nil {
+		b.colls = maps.Clone(b.base.colls)
+	}
+	c := b.colls[name]
+	if c == nil {
+		return &collection{}
+	}
+	cp := *c
+	return &cp
+}
+
+func (b *builder) put(coll, key string, rec Record) {
+	c := b.coll(coll)
+	ko := keyOrder(key)
+	seq := b.seq
+	if old, ok := c.byKey.get(ko); ok {
+		seq = old.seq
+	} else {
+		b.seq++
+	}
+	e := &storedEntry{seq: seq, key: key, rec: rec}
+	c.byKey = c.byKey.set(ko, e, strPri(key))
+	c.bySeq = c.bySeq.set(seq, e, mix(seq))
+	b.colls[coll] = c
+}
+
+func (b *builder) delete(coll, key string) {
+	c := b.coll(coll)
+	ko := keyOrder(key)
+	old, ok := c.byKey.get(ko)
+	if !ok {
+		return
+	}
+	c.byKey, _ = c.byKey.del(ko)
+	c.bySeq, _ = c.bySeq.del(old.seq)
+	b.colls[coll] = c
+}
+
+// replace makes a collection hold entries in their order (a repeated key keeps its first place and its last
+// record).
+func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
+	if b.colls == nil {
+		b.colls = maps.Clone(b.base.colls)
+	}
+	b.colls[coll] = &collection{}
+	for _, e := range entries {
+		rec := e.Record
+		if copyRecs {
+			rec = DeepCopyRecord(rec)
+		}
+		if rec == nil {
+			rec = Record{}
+		}
+		b.put(coll, e.Key, rec)
+	}
+}
+
+func (b *builder) done() *mem {
+	if b.colls == nil {
+		if b.seq == b.base.seq {
+			return b.base
+		}
+		return &mem{colls: b.base.colls, seq: b.seq}
+	}
+	return &mem{colls: b.colls, seq: b.seq}
+}

@@ -1,0 +1,342 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+)
+
+// Tx is one transaction on one session, handed to the function of Session.View (read-only) or Session.Update.
+// Reads see the session as committed plus the transaction's own writes. Writes are buffered: they become
+// visible to others only when the function returns nil, all at once, and not at all when it returns an error.
+// A Tx is valid only during the call that handed it out and is not safe for concurrent use.
+type Tx struct {
+	ctx      context.Context
+	base     Reader // the committed records, or what a Reset in this transaction replaced them with
+	seed     Reader
+	writable bool
+	colls    map[string]*txColl // collections written in this transaction
+	ops      []Op
+	settles  []settleMark
+	clear    bool // the settle marks of the session are dropped (reset)
+}
+
+// txColl is the transaction's writes to one collection, over the base's records.
+type txColl struct {
+	replaced bool              // the base's records of this collection are ignored
+	recs     map[string]*txRec // keys written
+	order    []string          // keys placed after the base's records, in insertion order
+}
+
+type txRec struct {
+	rec      Record
+	deleted  bool
+	appended bool // in order (a new key, or one deleted and put again) rather than at the base's place
+}
+
+// settleMark records that a record answers "queued" until a time.
+type settleMark struct {
+	coll, key string
+	until     time.Time
+	forget    bool
+}
+
+// ErrReadOnly reports a write in the transaction of Session.View.
+var ErrReadOnly = errors.New("state: write in a read-only transaction")
+
+func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
+	return &Tx{ctx: ctx, base: base, seed: seed, writable: writable, colls: map[string]*txColl{}}
+}
+
+// Context is the context the transaction runs under.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Get returns a copy of the record stored under key, or ErrNotFound.
+func (tx *Tx) Get(coll, key string) (Record, error) {
+	rec, err := tx.get(coll, key)
+	if err != nil {
+		return nil, err
+	}
+	return DeepCopyRecord(rec), nil
+}
+
+// Has reports whether a record is stored under key.
+func (tx *Tx) Has(coll, key string) (bool, error) {
+	_, err := tx.get(coll, key)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (tx *Tx) get(coll, key string) (Record, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if c := tx.colls[coll]; c != nil {
+		if r, ok := c.recs[key]; ok {
+			if r.deleted {
+				return nil, ErrNotFound
+			}
+			return r.rec, nil
+		}
+		if c.replaced {
+			return nil, ErrNotFound
+		}
+	}
+	return tx.base.Get(coll, key)
+}
+
+// Scan calls fn with each record of the collection in insertion order until fn returns false. The records are
+// the stored ones, not copies: fn must not modify or keep them (copy what it keeps with DeepCopyRecord).
+func (tx *Tx) Scan(coll string, fn func(key string, rec Record) bool) error {
+	return tx.ScanFrom(coll, 0, fn)
+}
+
+// ScanFrom is Scan starting at the from-th record (counting from 0): a page of a list costs O(log n + page),
+// not the whole collection, when the transaction has not written the collection.
+func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bool) error {
+	if err := tx.ctx.Err(); err != nil {
+		return err
+	}
+	c := tx.colls[coll]
+	if c == nil {
+		return tx.base.Scan(coll, from, fn)
+	}
+	if from > 0 {
+		skip := from
+		inner := fn
+		fn = func(key string, rec Record) bool {
+			if skip > 0 {
+				skip--
+				return true
+			}
+			return inner(key, rec)
+		}
+	}
+	stopped := false
+	if !c.replaced {
+		err := tx.base.Scan(coll, 0, func(key string, rec Record) bool {
+			if r, ok := c.recs[key]; ok {
+				if r.deleted || r.appended {
+					return true
+				}
+				rec = r.rec
+			}
+			if !fn(key, rec) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+		if err != nil || stopped {
+			return err
+		}
+	}
+	for _, key := range c.order {
+		if r := c.recs[key]; !r.deleted && !fn(key, r.rec) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Len is the number of records in the collection.
+func (tx *Tx) Len(coll string) (int, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if tx.colls[coll] == nil {
+		return tx.base.Len(coll)
+	}
+	n := 0
+	err := tx.Scan(coll, func(string, Record) bool { n++; return true })
+	return n, err
+}
+
+// MaxKey returns the greatest key of the collection, integer keys ordered by value and before any other (ok
+// is false for an empty collection): O(log n) when the transaction has not written the collection.
+func (tx *Tx) MaxKey(coll string) (string, bool, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return "", false, err
+	}
+	if tx.colls[coll] == nil {
+		return tx.base.MaxKey(coll)
+	}
+	best, found := "", false
+	err := tx.Scan(coll, func(key string, _ Record) bool {
+		if !found || keyOrder(key) > keyOrder(best) {
+			best, found = key, true
+		}
+		return true
+	})
+	return best, found, err
+}
+
+// Collections names the collections that exist, sorted.
+func (tx *Tx) Collections() ([]string, error) {
+	names, err := tx.base.Collections()
+	if err != nil {
+		return nil, err
+	}
+	for name := range tx.colls {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// Snapshot returns a copy of the whole session.
+func (tx *Tx) Snapshot() (State, error) {
+	names, err := tx.Collections()
+	if err != nil {
+		return nil, err
+	}
+	st := make(State, len(names))
+	for _, name := range names {
+		entries := []Entry{}
+		err := tx.Scan(name, func(key string, rec Record) bool {
+			entries = append(entries, Entry{Key: key, Record: DeepCopyRecord(rec)})
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		st[name] = entries
+	}
+	return st, nil
+}
+
+func (tx *Tx) check() error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	return tx.ctx.Err()
+}
+
+func (tx *Tx) coll(name string) *txColl {
+	c := tx.colls[name]
+	if c == nil {
+		c = &txColl{recs: map[string]*txRec{}}
+		tx.colls[name] = c
+	}
+	return c
+}
+
+// Put stores a copy of rec under key, replacing any record with that key (which keeps its place in the order).
+func (tx *Tx) Put(coll, key string, rec Record) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	cp := DeepCopyRecord(rec)
+	if cp == nil {
+		cp = Record{}
+	}
+	c := tx.coll(coll)
+	if r, ok := c.recs[key]; ok {
+		if r.deleted {
+			r.deleted = false
+			if r.appended {
+				c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == key })
+			}
+			r.appended = true
+			c.order = append(c.order, key)
+		}
+		r.rec = cp
+	} else {
+		inBase := false
+		if !c.replaced {
+			_, err := tx.base.Get(coll, key)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			inBase = err == nil
+		}
+		c.recs[key] = &txRec{rec: cp, appended: !inBase}
+		if !inBase {
+			c.order = append(c.order, key)
+		}
+	}
+	tx.ops = append(tx.ops, Op{Kind: OpPut, Coll: coll, Key: key, Record: cp})
+	return nil
+}
+
+// Delete removes the record under key, or returns ErrNotFound.
+func (tx *Tx) Delete(coll, key string) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	if _, err := tx.get(coll, key); err != nil {
+		return err
+	}
+	c := tx.coll(coll)
+	if r, ok := c.recs[key]; ok {
+		r.deleted, r.rec = true, nil
+	} else {
+		c.recs[key] = &txRec{deleted: true}
+	}
+	tx.ops = append(tx.ops, Op{Kind: OpDelete, Coll: coll, Key: key})
+	tx.settles = append(tx.settles, settleMark{coll: coll, key: key, forget: true})
+	return nil
+}
+
+// Reset replaces the whole session with a copy of st; a collection absent from st becomes empty.
+func (tx *Tx) Reset(st State) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	cp := CopyState(st)
+	tx.base, tx.colls = newMemFrom(cp, false), map[string]*txColl{}
+	tx.ops = append(tx.ops, Op{Kind: OpReset, State: cp})
+	tx.settles, tx.clear = nil, true
+	return nil
+}
+
+// ResetToSeed puts the session back to the seeded state.
+func (tx *Tx) ResetToSeed() error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	tx.base, tx.colls = tx.seed, map[string]*txColl{}
+	tx.ops = append(tx.ops, Op{Kind: OpSeed})
+	tx.settles, tx.clear = nil, true
+	return nil
+}
+
+// ReplaceCollection replaces one collection with copies of entries, in their order.
+func (tx *Tx) ReplaceCollection(coll string, entries []Entry) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	c := &txColl{replaced: true, recs: make(map[string]*txRec, len(entries))}
+	cp := make([]Entry, 0, len(entries))
+	for _, e := range entries {
+		rec := DeepCopyRecord(e.Record)
+		if r, dup := c.recs[e.Key]; dup {
+			r.rec = rec
+			continue
+		}
+		c.recs[e.Key] = &txRec{rec: rec, appended: true}
+		c.order = append(c.order, e.Key)
+		cp = append(cp, Entry{Key: e.Key, Record: rec})
+	}
+	for i, e := range cp { // a repeated key keeps its first place and its last record
+		cp[i].Record = c.recs[e.Key].rec
+	}
+	tx.colls[coll] = c
+	tx.ops = append(tx.ops, Op{Kind: OpCollection, Coll: coll, Entries: cp})
+	return nil
+}
+
+// Settle makes a record answer "queued" until the given time once the transaction commits. Settle marks live in
+// memory only: they are not journalled and a restart forgets them.
+func (tx *Tx) Settle(coll, key string, until time.Time) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	tx.settles = append(tx.settles, settleMark{coll: coll, key: key, until: until})
+	return nil
+}

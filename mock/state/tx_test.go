@@ -1,0 +1,190 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestTx(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s *Session)
+	}{
+		{"put then get", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1", "n": 1.0})
+			got, err := get(t, s, "a/x", "1")
+			require.NoError(t, err)
+			require.Equal(t, Record{"id": "1", "n": 1.0}, got)
+		}},
+		{"missing", func(t *testing.T, s *Session) {
+			_, err := get(t, s, "a/x", "nope")
+			require.ErrorIs(t, err, ErrNotFound)
+			err = s.Update(ctx, func(tx *Tx) error { return tx.Delete("a/x", "nope") })
+			require.ErrorIs(t, err, ErrNotFound)
+			require.Empty(t, listColl(t, s, "a/unknown"))
+		}},
+		{"scan keeps insertion order and replacing keeps the place", func(t *testing.T, s *Session) {
+			for _, k := range []string{"c", "a", "b"} {
+				put(t, s, "a/x", k, Record{"id": k})
+			}
+			put(t, s, "a/x", "c", Record{"id": "c", "v": 2.0})
+			require.Equal(t, []Entry{{"c", Record{"id": "c", "v": 2.0}}, {"a", Record{"id": "a"}}, {"b", Record{"id": "b"}}},
+				listColl(t, s, "a/x"))
+		}},
+		{"a deleted key put again goes last", func(t *testing.T, s *Session) {
+			for _, k := range []string{"a", "b"} {
+				put(t, s, "a/x", k, Record{"id": k})
+			}
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+				if err := tx.Delete("a/x", "a"); err != nil {
+					return err
+				}
+				return tx.Put("a/x", "a", Record{"id": "a", "v": 1.0})
+			}))
+			require.Equal(t, []Entry{{"b", Record{"id": "b"}}, {"a", Record{"id": "a", "v": 1.0}}}, listColl(t, s, "a/x"))
+		}},
+		{"copies in", func(t *testing.T, s *Session) {
+			rec := Record{"id": "1", "tags": []any{"x"}, "o": map[string]any{"k": "v"}}
+			put(t, s, "a/x", "1", rec)
+			rec["tags"].([]any)[0] = "changed"
+			rec["o"].(map[string]any)["k"] = "changed"
+			got, _ := get(t, s, "a/x", "1")
+			require.Equal(t, []any{"x"}, got["tags"])
+			require.Equal(t, "v", got["o"].(map[string]any)["k"])
+		}},
+		{"copies out", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1", "tags": []any{"x"}})
+			got, _ := get(t, s, "a/x", "1")
+			got["tags"].([]any)[0] = "changed"
+			st := snapshot(t, s)
+			st["a/x"][0].Record["tags"] = nil
+			again, _ := get(t, s, "a/x", "1")
+			require.Equal(t, Record{"id": "1", "tags": []any{"x"}}, again)
+		}},
+		{"delete", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1"})
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error { return tx.Delete("a/x", "1") }))
+			_, err := get(t, s, "a/x", "1")
+			require.ErrorIs(t, err, ErrNotFound)
+		}},
+		{"reset replaces everything", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1"})
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+				return tx.Reset(State{"a/y": {{Key: "2", Record: Record{"id": "2"}}}})
+			}))
+			require.Equal(t, State{"a/y": {{Key: "2", Record: Record{"id": "2"}}}}, snapshot(t, s))
+		}},
+		{"replace collection", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1"})
+			put(t, s, "a/y", "9", Record{"id": "9"})
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+				return tx.ReplaceCollection("a/x", []Entry{{Key: "3", Record: Record{"id": "3"}}, {Key: "2", Record: Record{"id": "2"}}})
+			}))
+			require.Equal(t, State{
+				"a/x": {{Key: "3", Record: Record{"id": "3"}}, {Key: "2", Record: Record{"id": "2"}}},
+				"a/y": {{Key: "9", Record: Record{"id": "9"}}},
+			}, snapshot(t, s))
+		}},
+		{"a transaction reads its own writes", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "1", Record{"id": "1"})
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+				require.NoError(t, tx.Put("a/x", "2", Record{"id": "2"}))
+				require.NoError(t, tx.Delete("a/x", "1"))
+				has, err := tx.Has("a/x", "1")
+				require.NoError(t, err)
+				require.False(t, has)
+				n, err := tx.Len("a/x")
+				require.NoError(t, err)
+				require.Equal(t, 2, n, "the seed's record and the new one")
+				require.NoError(t, tx.ResetToSeed())
+				n, err = tx.Len("a/x")
+				require.NoError(t, err)
+				require.Equal(t, 1, n, "the seed holds one record")
+				_, err = tx.Get("a/x", "seed")
+				return err
+			}))
+			require.Equal(t, []Entry{{"seed", Record{"id": "seed"}}}, listColl(t, s, "a/x"))
+		}},
+		{"a failed transaction leaves nothing visible", func(t *testing.T, s *Session) {
+			before := snapshot(t, s)
+			boom := errors.New("boom")
+			err := s.Update(ctx, func(tx *Tx) error {
+				require.NoError(t, tx.Put("a/x", "new", Record{"id": "new"}))
+				require.NoError(t, tx.Delete("a/x", "seed"))
+				require.NoError(t, tx.Reset(State{}))
+				return boom
+			})
+			require.ErrorIs(t, err, boom)
+			require.Equal(t, before, snapshot(t, s))
+		}},
+		{"a view cannot write", func(t *testing.T, s *Session) {
+			err := s.View(ctx, func(tx *Tx) error { return tx.Put("a/x", "1", Record{}) })
+			require.ErrorIs(t, err, ErrReadOnly)
+		}},
+		{"a cancelled context is refused", func(t *testing.T, s *Session) {
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			err := s.Update(cctx, func(tx *Tx) error { return tx.Put("a/x", "1", Record{}) })
+			require.ErrorIs(t, err, context.Canceled)
+			err = s.View(cctx, func(tx *Tx) error { _, err := tx.Get("a/x", "1"); return err })
+			require.ErrorIs(t, err, context.Canceled)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newTestHub(t, State{"a/x": {{Key: "seed", Record: Record{"id": "seed"}}}}, MemoryOptions{})
+			s := session(t, h, "s")
+			if tt.name != "a failed transaction leaves nothing visible" && tt.name != "a transaction reads its own writes" {
+				require.NoError(t, s.Update(ctx, func(tx *Tx) error { return tx.Reset(State{}) }))
+			}
+			tt.run(t, s)
+		})
+	}
+}
+
+func TestVersionsShareWhatTheyDoNotChange(t *testing.T) {
+	seed := newMemFrom(State{
+		"a/x": {{Key: "1", Record: Record{"id": "1", "v": "seed"}}},
+		"a/y": {{Key: "9", Record: Record{"id": "9"}}},
+	}, true)
+	one := seed.apply([]Op{{Kind: OpPut, Coll: "a/x", Key: "1", Record: Record{"id": "1", "v": "one"}},
+		{Kind: OpPut, Coll: "a/x", Key: "2", Record: Record{"id": "2"}}}, seed)
+	two := seed.apply([]Op{{Kind: OpDelete, Coll: "a/x", Key: "1"}}, seed)
+	back := one.apply([]Op{{Kind: OpSeed}}, seed)
+
+	tests := []struct {
+		name  string
+		store *mem
+		want  []Entry
+	}{
+		{"seed untouched", seed, []Entry{{"1", Record{"id": "1", "v": "seed"}}}},
+		{"first version", one, []Entry{{"1", Record{"id": "1", "v": "one"}}, {"2", Record{"id": "2"}}}},
+		{"second version", two, []Entry{}},
+		{"back to the seed", back, []Entry{{"1", Record{"id": "1", "v": "seed"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := []Entry{}
+			require.NoError(t, tt.store.Scan("a/x", 0, func(key string, rec Record) bool {
+				got = append(got, Entry{Key: key, Record: rec})
+				return true
+			}))
+			require.Equal(t, tt.want, got)
+			require.Same(t, seed.colls["a/y"], tt.store.colls["a/y"], "an unwritten collection is shared")
+		})
+	}
+}
+
+func TestMaxKeyOrdersIntegersByValue(t *testing.T) {
+	m := newMemFrom(State{"a/x": {{Key: "9"}, {Key: "10"}, {Key: "2"}}, "a/y": {{Key: "9"}, {Key: "abc"}, {Key: "10"}}}, true)
+	for coll, want := range map[string]string{"a/x": "10", "a/y": "abc", "a/z": ""} {
+		got, ok, err := m.MaxKey(coll)
+		require.NoError(t, err)
+		require.Equal(t, want != "", ok)
+		require.Equal(t, want, got, coll)
+	}
+}

@@ -1,0 +1,121 @@
+package openapi
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestShapeOf(t *testing.T) {
+	tests := []struct {
+		path string
+		want pathShape
+	}{
+		{"/v1/customers", pathShape{coll: "/v1/customers"}},
+		{"/v1/customers/{customer}", pathShape{coll: "/v1/customers", param: "customer"}},
+		{"/v1/invoices/{invoice}/void", pathShape{coll: "/v1/invoices", param: "invoice", verb: "void"}},
+		{"/v1/things/{name}:cancel", pathShape{coll: "/v1/things", param: "name", verb: "cancel"}},
+		{"/repos/{owner}/{repo}/issues/{issue_number}",
+			pathShape{coll: "/repos/{owner}/{repo}/issues", param: "issue_number", scope: []string{"owner", "repo"}}},
+		{"/repos/{owner}/{repo}/issues/{issue_number}/lock",
+			pathShape{coll: "/repos/{owner}/{repo}/issues", param: "issue_number", verb: "lock", scope: []string{"owner", "repo"}}},
+		{"/{id}", pathShape{coll: "", param: "id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			require.Equal(t, tt.want, shapeOf(tt.path))
+		})
+	}
+}
+
+// TestInferStripeStyle: collections are path templates (two "sessions" collections), nested collections are
+// scoped by their parent's id, item actions act on their parent record, and a list pages and filters as its
+// parameters say.
+func TestInferStripeStyle(t *testing.T) {
+	api, err := LoadFile(t.Context(), "../mock/testdata/stripe-style.yaml")
+	require.NoError(t, err)
+	tests := []struct {
+		method, path string
+		action       Action
+		resource     string
+		scope        []string
+		generated    bool
+		listField    string
+		set          []Assign
+	}{
+		{"GET", "/v1/customers", ActionList, "customers", nil, false, "data", nil},
+		{"POST", "/v1/customers", ActionCreate, "customers", nil, false, "", nil},
+		{"GET", "/v1/customers/{customer}", ActionGet, "customers", nil, false, "", nil},
+		{"POST", "/v1/customers/{customer}", ActionUpdate, "customers", nil, false, "", nil},
+		{"DELETE", "/v1/customers/{customer}", ActionDelete, "customers", nil, true, "", nil},
+		{"GET", "/v1/customers/{customer}/tax_ids", ActionList, "tax_ids", []string{"customer"}, false, "data", nil},
+		{"POST", "/v1/customers/{customer}/tax_ids", ActionCreate, "tax_ids", []string{"customer"}, false, "", nil},
+		{"GET", "/v1/customers/{customer}/tax_ids/{id}", ActionGet, "tax_ids", []string{"customer"}, false, "", nil},
+		{"POST", "/v1/invoices", ActionCreate, "invoices", nil, false, "", nil},
+		{"POST", "/v1/invoices/{invoice}/void", ActionInvoke, "invoices", nil, false, "",
+			[]Assign{{Field: "status", Value: Expr{Literal: "void"}}}},
+		{"GET", "/v1/checkout/sessions/{session}", ActionGet, "checkout.sessions", nil, false, "", nil},
+		{"GET", "/v1/billing_portal/sessions/{session}", ActionGet, "billing_portal.sessions", nil, false, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			var op *Operation
+			for _, o := range api.Operations {
+				if o.Method == tt.method && o.Path == tt.path {
+					op = o
+				}
+			}
+			require.NotNil(t, op)
+			b := op.Behaviour
+			require.NotNil(t, b, "inferred")
+			require.True(t, b.Inferred)
+			require.Equal(t, tt.action, b.Action)
+			require.Equal(t, tt.resource, b.Resource)
+			require.Equal(t, tt.scope, b.Scope)
+			require.Equal(t, tt.generated, b.AnswerGenerated)
+			require.Equal(t, tt.listField, b.ListField)
+			require.Equal(t, tt.set, b.Set)
+			require.Equal(t, tt.action != ActionCreate && tt.action != ActionList, b.Materialise)
+		})
+	}
+	c := api.Collections["checkout.sessions"]
+	require.NotNil(t, c)
+	require.Equal(t, "/v1/checkout/sessions", c.Template)
+	require.NotSame(t, c, api.Collections["billing_portal.sessions"])
+
+	list := api.Operation("GetCustomers").Behaviour
+	require.Equal(t, &Page{Limit: &Expr{Ref: "$query.limit"}, After: &Expr{Ref: "$query.starting_after"},
+		Before: &Expr{Ref: "$query.ending_before"}, NumberBase: 1}, list.Page)
+	require.Equal(t, []Filter{
+		{Field: "email", Equals: &Expr{Ref: "$query.email"}},
+		{Field: "created", Equals: &Expr{Ref: "$query.created"}, From: &Expr{Ref: "$query.created.gte"},
+			To: &Expr{Ref: "$query.created.lte"}},
+	}, list.Filter, "email and created name record fields (created also as a range); expand does not")
+}
+
+func TestVerbStatus(t *testing.T) {
+	api, err := LoadFile(t.Context(), "../mock/testdata/stripe-style.yaml")
+	require.NoError(t, err)
+	props := properties(api.Doc.Components.Schemas["invoice"])
+	tests := []struct {
+		verb string
+		want any // nil: no status
+	}{
+		{"void", "void"},
+		{"pay", "paid"},
+		{"mark_uncollectible", "uncollectible"},
+		{"finalize", nil},
+		{"send", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.verb, func(t *testing.T) {
+			got := verbStatus(props, tt.verb)
+			if tt.want == nil {
+				require.Nil(t, got)
+				return
+			}
+			require.NotNil(t, got)
+			require.Equal(t, Assign{Field: "status", Value: Expr{Literal: tt.want}}, *got)
+		})
+	}
+}
