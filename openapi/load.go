@@ -201,14 +201,16 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 			Err: fmt.Errorf("not an OpenAPI document: openapi is %q; expected openapi: 3.0.x or 3.1.x (or swagger: \"2.0\")", doc.OpenAPI)}}
 	}
 
-	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused first: checking
-	// an example against a schema that contains itself through allOf would never end.
-	var refused []*LoadError
+	// Schemas that would make the generator or a validator explode (fake.CheckDoc) are refused before anything
+	// checks a value against them: checking against a schema that contains itself through allOf never ends.
+	var explosive []*LoadError
 	for _, p := range fake.CheckDoc(doc, 0) {
-		refused = append(refused, &LoadError{File: file, Line: src.line(p.Pointer), Pointer: p.Pointer, Err: errors.New(p.Msg)})
+		e := &LoadError{File: file, Level: LevelError, Err: errors.New(p.Msg)}
+		e.Pointer, e.Line = src.place(p.Pointer)
+		explosive = append(explosive, e)
 	}
-	if len(refused) > 0 {
-		return nil, refused
+	if len(explosive) > 0 {
+		return nil, explosive
 	}
 
 	warnings := lint(doc)

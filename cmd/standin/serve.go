@@ -138,7 +138,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	var tlsOpts tlsFlags
 	tlsOpts.register(fs)
 
-	// Who may reach the admin API and what a client may ask for (issue 13).
+	// Security (issue 13): admin access, header faults, latency cap, write timeout.
 	sec := addSecurityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
