@@ -185,12 +185,11 @@ type cursor struct {
 	stack    []*openapi3.Schema // schemas on the path from the root, for the recursion guard
 	forceAll bool               // include every optional property (oneOf disambiguation)
 	wide     bool               // draw numbers from the whole declared range, not the realistic one
+	varied   bool               // inside an array item after the first: schema examples are not reused
 }
 
 func (g *Generator) newCursor(h Hint, js bool) *cursor {
-	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour)}
-	// Patterns are ECMA-262: checked with the same engine as the loader and the mock use.
-	c.vopts = append(c.vopts, openapi3.SetSchemaRegexCompiler(ecma.Lenient))
+	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour), vopts: SchemaOptions()}
 	switch h.Direction {
 	case Request:
 		c.vopts = append(c.vopts, openapi3.VisitAsRequest())

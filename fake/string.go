@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -51,6 +52,80 @@ var formats = map[string]formatGen{
 	},
 	"password": func(_ *cursor, p pos) string { return p.f.Password(true, true, true, false, false, 16) },
 	"phone":    func(_ *cursor, p pos) string { return phone(p) },
+	// Numbers written as strings: 64-bit integers as Google's and Stripe's documents declare them (JSON numbers
+	// lose precision past 2^53), and decimals (amounts such as "12.3456").
+	"int64":   func(_ *cursor, p pos) string { return strconv.Itoa(p.f.IntRange(1, 999_999_999)) },
+	"uint64":  func(_ *cursor, p pos) string { return strconv.Itoa(p.f.IntRange(1, 999_999_999)) },
+	"int32":   func(_ *cursor, p pos) string { return strconv.Itoa(p.f.IntRange(1, 99_999)) },
+	"uint32":  func(_ *cursor, p pos) string { return strconv.Itoa(p.f.IntRange(1, 99_999)) },
+	"decimal": func(_ *cursor, p pos) string { return decimal(p) },
+	"double":  func(_ *cursor, p pos) string { return decimal(p) },
+	"float":   func(_ *cursor, p pos) string { return decimal(p) },
+	"number":  func(_ *cursor, p pos) string { return decimal(p) },
+	// Durations: ISO 8601 (JSON Schema "duration") and Google's "3.5s".
+	"duration":        func(_ *cursor, p pos) string { return "PT" + strconv.Itoa(p.f.IntRange(1, 59)) + "M" },
+	"google-duration": func(_ *cursor, p pos) string { return strconv.Itoa(p.f.IntRange(1, 3600)) + "s" },
+	"google-datetime": func(c *cursor, p pos) string { return c.timestamp(p).Format(time.RFC3339) },
+}
+
+// decimal is a realistic amount with two decimals, such as "412.07".
+func decimal(p pos) string {
+	return strconv.FormatFloat(float64(p.f.IntRange(1, 99_999))/100, 'f', 2, 64)
+}
+
+var (
+	decimalRE  = regexp.MustCompile(`^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$`)
+	durationRE = regexp.MustCompile(`^P(?:[0-9]+(?:[.,][0-9]+)?[YMWD])*(?:T(?:[0-9]+(?:[.,][0-9]+)?[HMS])+)?$`)
+	gDurRE     = regexp.MustCompile(`^-?[0-9]+(?:\.[0-9]{1,9})?s$`)
+	uuidAnyRE  = regexp.MustCompile(openapi3.FormatOfStringForUUIDOfRFC9562)
+)
+
+// stringFormatChecks are the string formats whose validation standin adds to kin-openapi's (which checks only
+// byte, date and date-time by default). Each accepts what the format's definition accepts, not only what this
+// package generates: uuid any RFC 9562 UUID (with the nil and max UUIDs), email one @ and no spaces,
+// uri any absolute URI.
+var stringFormatChecks = map[string]func(string) bool{
+	"uuid":            uuidAnyRE.MatchString,
+	"email":           regexp.MustCompile(`^[^@\s]+@[^@<>",\s]+$`).MatchString,
+	"uri":             func(v string) bool { u, err := url.Parse(v); return err == nil && u.Scheme != "" },
+	"uri-reference":   func(v string) bool { _, err := url.Parse(v); return err == nil },
+	"hostname":        func(v string) bool { return len(v) <= 253 && hostRE.MatchString(v) },
+	"ipv4":            func(v string) bool { a, err := netip.ParseAddr(v); return err == nil && a.Is4() },
+	"ipv6":            func(v string) bool { a, err := netip.ParseAddr(v); return err == nil && a.Is6() },
+	"int64":           func(v string) bool { _, err := strconv.ParseInt(v, 10, 64); return err == nil },
+	"int32":           func(v string) bool { _, err := strconv.ParseInt(v, 10, 32); return err == nil },
+	"uint64":          func(v string) bool { _, err := strconv.ParseUint(v, 10, 64); return err == nil },
+	"uint32":          func(v string) bool { _, err := strconv.ParseUint(v, 10, 32); return err == nil },
+	"decimal":         decimalRE.MatchString,
+	"duration":        func(v string) bool { return v != "P" && v != "PT" && durationRE.MatchString(v) },
+	"google-duration": gDurRE.MatchString,
+	"google-datetime": func(v string) bool { return dateTimeRE.MatchString(v) },
+}
+
+// formatValidators are stringFormatChecks as kin-openapi validators. Read-only after package initialisation.
+var formatValidators = func() map[string]openapi3.StringFormatValidator {
+	m := make(map[string]openapi3.StringFormatValidator, len(stringFormatChecks))
+	for name, ok := range stringFormatChecks {
+		m[name] = openapi3.NewCallbackValidator(func(v string) error {
+			if !ok(v) {
+				return fmt.Errorf("not a valid %s", name)
+			}
+			return nil
+		})
+	}
+	return m
+}()
+
+// SchemaOptions returns the schema validation options that check the string formats kin-openapi leaves
+// unchecked by default (uuid, email, uri, uri-reference, hostname, ipv4, ipv6, numbers written as strings:
+// int32, int64, uint32, uint64, decimal; duration, google-duration, google-datetime), as the generator's own
+// checks do. Pass them to openapi3filter.Options.SchemaValidationOptions or to VisitJSON so that validation and
+// generation agree. They are scoped to the calls given them: kin-openapi's global format registry is not
+// touched, so loading a document (whose examples kin-openapi checks) is unaffected. Patterns are compiled as
+// ECMA-262 regular expressions with the loader's engine (openapi/pattern), with its match timeout.
+func SchemaOptions() []openapi3.SchemaValidationOption {
+	return []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formatValidators),
+		openapi3.SetSchemaRegexCompiler(ecma.Lenient)}
 }
 
 // formatOK checks the formats this package knows strictly, so values also pass
@@ -85,6 +160,11 @@ func formatOK(format, v string) bool {
 	case "byte":
 		_, err := base64.StdEncoding.DecodeString(v)
 		return err == nil
+	case "double", "float", "number":
+		return decimalRE.MatchString(v)
+	}
+	if check := stringFormatChecks[format]; check != nil {
+		return check(v)
 	}
 	return true
 }
@@ -191,17 +271,6 @@ func (c *cursor) str(p pos, s *openapi3.Schema) string {
 	if gen := formats[s.Format]; gen != nil {
 		for range 3 {
 			if try(gen(c, p), false) {
-				return last
-			}
-		}
-	}
-	if p.f.IntN(2) == 0 {
-		samples := []any{s.Example, s.Default}
-		if len(s.Examples) > 0 {
-			samples = []any{s.Example, s.Examples[p.f.IntN(len(s.Examples))], s.Default}
-		}
-		for _, sample := range samples {
-			if v, ok := sample.(string); ok && try(v, false) {
 				return last
 			}
 		}

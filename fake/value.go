@@ -38,6 +38,9 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	if onlyNull(s) || (minimal && c.permitsNull(s)) {
 		return nil
 	}
+	if v, ok := c.sample(s); ok {
+		return v
+	}
 	switch {
 	case s.If != nil && (s.Then != nil || s.Else != nil):
 		return c.conditional(p, s, minimal)
@@ -334,9 +337,10 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 	if s.UniqueItems {
 		seen = make(map[string]bool, n)
 	}
-	saved := c.wide
-	defer func() { c.wide = saved }()
+	saved, savedVaried := c.wide, c.varied
+	defer func() { c.wide, c.varied = saved, savedVaried }()
 	for i := 0; len(out) < n && i < 10*n+10; i++ {
+		c.varied = savedVaried || i > 0
 		if seen != nil && i >= 2*n+2 {
 			c.wide = true // too few distinct realistic values: draw from the whole range
 		}

@@ -57,6 +57,8 @@ type exchange struct {
 	rawQuery string
 	// Set by the route stage when no operation matches: routers.ErrPathNotFound or ErrMethodNotAllowed.
 	routeErr error
+	// Set by the route stage: what Accept and Content-Type ask for (negotiate.go).
+	neg negotiation
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.

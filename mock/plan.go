@@ -40,6 +40,7 @@ type respPlan struct {
 	media     *openapi3.MediaType // nil when the response has no content
 	examples  []string            // example names in document order
 	headers   []headerPlan
+	noBody    bool // render headers and Content-Type only (headersOnly)
 }
 
 // headerPlan is one documented response header.

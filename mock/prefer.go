@@ -3,6 +3,7 @@ package mock
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,29 +45,71 @@ func parsePrefer(values []string) (preference, error) {
 	return p, nil
 }
 
-// preferStage honours Prefer. A documented non-2xx code is answered at once (the named or first example of that
-// response, else a body generated from its schema, with its documented headers); a 2xx code, an example or
-// dynamic=true is remembered for the response stage, so the request still meets faults, security, validation
-// and behaviour. A code the operation does not document or an unknown example is refused by standin with 400
-// naming what the operation documents.
+// prismParams are Prism's query parameters that stand for Prefer preferences: __code=NNN, __example=NAME and
+// __dynamic=true.
+var prismParams = map[string]string{"__code": "code", "__example": "example", "__dynamic": "dynamic"}
+
+// takePrismParams removes Prism's preference parameters from a raw query, keeping the others as sent, and
+// returns them as Prefer header values ("code=404").
+func takePrismParams(rawQuery string) (rest string, prefs []string) {
+	if !strings.Contains(rawQuery, "__") {
+		return rawQuery, nil
+	}
+	var kept []string
+	for _, part := range strings.Split(rawQuery, "&") {
+		key, val, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if pref, ok := prismParams[key]; ok {
+			if v, err := url.QueryUnescape(val); err == nil {
+				val = v
+			}
+			prefs = append(prefs, pref+"="+val)
+			continue
+		}
+		kept = append(kept, part)
+	}
+	return strings.Join(kept, "&"), prefs
+}
+
+// preferStage honours Prefer, and Prism's __code, __example and __dynamic query parameters as the same
+// preferences (the Prefer header wins when both give one; the parameters are removed from the query before
+// validation). A non-2xx code the operation documents (exactly, by a range such as 5XX, or by default) is
+// answered at once (the named or first example of that response, else a body generated from its schema, with
+// its documented headers); a 2xx code, an example or dynamic=true is remembered for the response stage, so the
+// request still meets faults, security, validation and behaviour. A code the operation does not document or an
+// unknown example is refused by standin with 400 naming what the operation documents.
 func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			if failure := ex.negotiationFailure(); failure != "" {
+				ex.writeVendorError(w, "negotiate", failure, nil, ex.negotiationVars())
+				return
+			}
+			rest, fromQuery := takePrismParams(r.URL.RawQuery)
+			if fromQuery != nil {
+				r = r.WithContext(r.Context())
+				u := *r.URL
+				u.RawQuery = rest
+				r.URL = &u
+				ex.rawQuery = rest
+			}
 			values := r.Header.Values("Prefer")
-			if len(values) == 0 {
+			if len(values) == 0 && len(fromQuery) == 0 {
 				next.ServeHTTP(w, r)
 				return
 			}
-			ex := exchangeFrom(r.Context())
-			p, err := parsePrefer(values)
+			p, err := parsePrefer(append(fromQuery, values...))
 			if err != nil {
 				ex.standinError(w, "prefer", http.StatusBadRequest, err.Error())
 				return
 			}
-			if p.code != 0 && !ex.op.Documents(p.code) {
+			if p.code != 0 && ex.plan.lookup(p.code) == nil {
 				ex.standinError(w, "prefer", http.StatusBadRequest, fmt.Sprintf(
 					"Prefer: code=%d: operation %s does not document status %d; it documents %s",
-					p.code, ex.op.ID, p.code, statusList(ex.op.Statuses)))
+					p.code, ex.op.ID, p.code, ex.plan.documented()))
 				return
 			}
 			if p.example != "" {
@@ -80,7 +123,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				p.code = code
 			}
 			if p.code != 0 && (p.code < 200 || p.code > 299) {
-				rp := ex.plan.responses[p.code]
+				rp := ex.plan.lookup(p.code).as(p.code)
 				header, body := s.render(ex, rp, p.example, p.dynamic)
 				ex.send(w, "prefer", p.code, header, body)
 				return
@@ -95,7 +138,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 // status's, else the lowest documented status that has it.
 func (p *opPlan) exampleStatus(code int, name string) (int, bool) {
 	if code != 0 {
-		rp := p.responses[code]
+		rp := p.lookup(code)
 		return code, rp != nil && slices.Contains(rp.examples, name)
 	}
 	statuses := p.exampleStatuses[name]
@@ -128,6 +171,26 @@ func (p *opPlan) exampleList() string {
 		return "none"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// documented lists the statuses, ranges and default the operation documents: "200, 404, 5XX, default".
+func (p *opPlan) documented() string {
+	var parts []string
+	if len(p.op.Statuses) > 0 {
+		parts = append(parts, statusList(p.op.Statuses))
+	}
+	for digit := 1; digit <= 5; digit++ {
+		if p.ranges[digit] != nil {
+			parts = append(parts, strconv.Itoa(digit)+"XX")
+		}
+	}
+	if p.fallback != nil {
+		parts = append(parts, "default")
+	}
+	if len(parts) == 0 {
+		return "no status"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func statusList(statuses []int) string {

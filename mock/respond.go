@@ -44,11 +44,21 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// answer writes a response for the exchange and records which stage answered.
+// answer writes a response for the exchange and records which stage answered. A status that carries no body
+// (1xx, 204, 304) gets none.
 func (ex *exchange) answer(w http.ResponseWriter, stage string, status int, header http.Header, body any) {
+	if bodiless(status) {
+		ex.send(w, stage, status, header, noBody)
+		return
+	}
 	ex.answeredBy = stage
 	ex.status = status
 	writeJSON(w, status, header, body)
+}
+
+// bodiless reports whether HTTP forbids a body for status.
+func bodiless(status int) bool {
+	return status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
 }
 
 // fallbackShapes are used when a spec declares no shape for an error kind (a user's spec without x-standin).
@@ -56,17 +66,19 @@ var fallbackShapes = map[string]struct {
 	status  int
 	message string
 }{
-	"validation":       {http.StatusBadRequest, "Request validation failed"},
-	"malformed":        {http.StatusBadRequest, "Malformed JSON in request body"},
-	"unauthorized":     {http.StatusUnauthorized, "Missing or invalid credentials"},
-	"forbidden":        {http.StatusForbidden, "Credentials lack permission"},
-	"notFound":         {http.StatusNotFound, "Not found"},
-	"routeNotFound":    {http.StatusNotFound, "No operation matches this path"},
-	"methodNotAllowed": {http.StatusMethodNotAllowed, "Method not allowed on this path"},
-	"tooLarge":         {http.StatusRequestEntityTooLarge, "Request body too large"},
-	"rateLimited":      {http.StatusTooManyRequests, "Too many requests"},
-	"queued":           {449, "The request is queued; retry later"},
-	"internal":         {http.StatusInternalServerError, "Internal server error"},
+	"validation":           {http.StatusBadRequest, "Request validation failed"},
+	"malformed":            {http.StatusBadRequest, "Malformed JSON in request body"},
+	"unauthorized":         {http.StatusUnauthorized, "Missing or invalid credentials"},
+	"forbidden":            {http.StatusForbidden, "Credentials lack permission"},
+	"notFound":             {http.StatusNotFound, "Not found"},
+	"routeNotFound":        {http.StatusNotFound, "No operation matches this path"},
+	"methodNotAllowed":     {http.StatusMethodNotAllowed, "Method not allowed on this path"},
+	"tooLarge":             {http.StatusRequestEntityTooLarge, "Request body too large"},
+	"rateLimited":          {http.StatusTooManyRequests, "Too many requests"},
+	"queued":               {449, "The request is queued; retry later"},
+	"internal":             {http.StatusInternalServerError, "Internal server error"},
+	"notAcceptable":        {http.StatusNotAcceptable, "None of the media types Accept asks for is offered"},
+	"unsupportedMediaType": {http.StatusUnsupportedMediaType, "The request body's media type is not accepted"},
 }
 
 // vendorError renders the API's error shape for kind. vars fills the template's placeholders; "message"
@@ -190,7 +202,8 @@ func text(v any) string {
 // documents no fitting status does standin's plain shape answer with the kind's usual status.
 func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, header http.Header, vars map[string]any) {
 	if status, rp := ex.errorStatus(kind); rp != nil && ex.api.render != nil {
-		h, body := ex.api.render(ex, rp)
+		h, body := ex.api.render(ex, rp.as(status))
+		body = reasonFields(body, rp.as(status), ex, status, reason(kind, vars))
 		if _, empty := body.(emptyBody); empty {
 			// The response documents no body (or a media type without schema or example): any body is
 			// valid, so the plain shape keeps the details in it, under the documented type if there is one.
@@ -215,17 +228,19 @@ const ReasonHeader = "X-Standin-Reason"
 // errorPreference lists, per error kind, the statuses an answer for a spec without a shape for that kind may
 // use, best first. The first is also the status of the plain fallback shape.
 var errorPreference = map[string][]int{
-	"validation":       {http.StatusBadRequest, http.StatusUnprocessableEntity},
-	"malformed":        {http.StatusBadRequest, http.StatusUnprocessableEntity},
-	"unauthorized":     {http.StatusUnauthorized, http.StatusForbidden},
-	"forbidden":        {http.StatusForbidden},
-	"notFound":         {http.StatusNotFound},
-	"routeNotFound":    {http.StatusNotFound},
-	"methodNotAllowed": {http.StatusMethodNotAllowed},
-	"tooLarge":         {http.StatusRequestEntityTooLarge},
-	"rateLimited":      {http.StatusTooManyRequests},
-	"queued":           {449},
-	"internal":         {http.StatusInternalServerError},
+	"validation":           {http.StatusBadRequest, http.StatusUnprocessableEntity},
+	"malformed":            {http.StatusBadRequest, http.StatusUnprocessableEntity},
+	"unauthorized":         {http.StatusUnauthorized, http.StatusForbidden},
+	"forbidden":            {http.StatusForbidden},
+	"notFound":             {http.StatusNotFound},
+	"routeNotFound":        {http.StatusNotFound},
+	"methodNotAllowed":     {http.StatusMethodNotAllowed},
+	"tooLarge":             {http.StatusRequestEntityTooLarge},
+	"rateLimited":          {http.StatusTooManyRequests},
+	"queued":               {449},
+	"internal":             {http.StatusInternalServerError},
+	"notAcceptable":        {http.StatusNotAcceptable},
+	"unsupportedMediaType": {http.StatusUnsupportedMediaType},
 }
 
 // errorStatus chooses the status of an error answer for kind. When the API declares a shape for kind (root

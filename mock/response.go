@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"fmt"
 	"hash/fnv"
 	"maps"
 	"net/http"
@@ -38,8 +39,17 @@ func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool
 		return http.Header{}, noBody
 	}
 	header := make(http.Header, len(rp.headers)+1)
-	if rp.mediaType != "" {
-		header.Set("Content-Type", rp.mediaType)
+	mt, media, _ := ex.neg.negotiate(rp)
+	if rp.noBody {
+		media = nil
+	}
+	if mt != "" {
+		header.Set("Content-Type", mt)
+		if m := rp.resp.Content[mt]; isXMLMedia(baseType(mt)) && m != nil {
+			ex.neg.xmlSchema = m.Schema
+		} else if isXMLMedia(baseType(mt)) && media != nil {
+			ex.neg.xmlSchema = media.Schema
+		}
 	}
 	var key string
 	genKey := func() string {
@@ -55,33 +65,42 @@ func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool
 		}
 		header[h.name] = []string{v}
 	}
-	if rp.media == nil {
+	if media == nil {
 		return header, noBody
 	}
 	if !dynamic {
 		if example != "" {
-			if ref := rp.media.Examples[example]; ref != nil && ref.Value != nil {
+			if ref := media.Examples[example]; ref != nil && ref.Value != nil {
 				return header, ref.Value.Value
 			}
 		}
-		if len(rp.examples) > 0 {
-			if ref := rp.media.Examples[rp.examples[0]]; ref != nil && ref.Value != nil {
+		for _, name := range rp.examples {
+			if ref := media.Examples[name]; ref != nil && ref.Value != nil {
 				return header, ref.Value.Value
 			}
 		}
-		if rp.media.Example != nil {
-			return header, rp.media.Example
+		if media.Example != nil {
+			return header, media.Example
 		}
 	}
-	if rp.media.Schema == nil {
+	if media.Schema == nil {
 		return header, noBody
 	}
-	v, err := s.gen.Generate(rp.media.Schema, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
+	v, err := s.gen.Generate(media.Schema, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
 	if err != nil {
 		s.log.Warn("generated body does not satisfy its schema", "api", ex.api.api.Name, "operation", ex.op.ID,
 			"status", rp.status, "error", err)
 	}
+	if rp.status >= 400 {
+		v = statusFields(v, media.Schema, rp.status, ex.api.api)
+	}
 	return header, v
+}
+
+// baseType is a Content-Type's media type without parameters, lower case.
+func baseType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
 }
 
 // generationKey names what a generated value is for: the API, operation and status, and a hash of the request
@@ -96,9 +115,12 @@ func (s *Server) generationKey(ex *exchange, status int) string {
 	return ex.api.api.Name + "/" + ex.op.ID + "/" + strconv.Itoa(status) + "/" + strconv.FormatUint(h.Sum64(), 16)
 }
 
-// send writes a response: nothing for noBody, the text itself for a string body of a non-JSON content type,
-// else JSON.
+// send writes a response: nothing for noBody or a status that carries no body (204, 304), the text itself for a
+// string body of a non-JSON content type, XML for an XML content type (negotiate_xml.go), else JSON.
 func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header http.Header, body any) {
+	if bodiless(status) {
+		body = noBody
+	}
 	if _, empty := body.(emptyBody); empty {
 		ex.answeredBy, ex.status = stage, status
 		h := w.Header()
@@ -111,6 +133,11 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 		return
 	}
 	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
+		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
+			if data, err := encodeXML(body, ex.neg.xmlSchema); err == nil {
+				body = string(data)
+			}
+		}
 		if text, ok := body.(string); ok {
 			ex.answeredBy, ex.status = stage, status
 			h := w.Header()
@@ -133,7 +160,7 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 		ex := exchangeFrom(r.Context())
 		preferred := ex.preferExample != "" || ex.preferDynamic
 		if res := ex.result; res != nil && !preferred && (ex.preferStatus == 0 || ex.preferStatus == res.status) {
-			rp := ex.plan.lookup(res.status)
+			rp := ex.plan.lookup(res.status).as(res.status)
 			header, _ := s.render(ex, headersOnly(rp), "", false)
 			maps.Copy(header, res.header)
 			body := res.body
@@ -145,19 +172,70 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 		}
 		status := ex.preferStatus
 		if status == 0 {
-			status = ex.op.SuccessStatus()
+			status = ex.plan.successStatus()
 		}
-		header, body := s.render(ex, ex.plan.lookup(status), ex.preferExample, ex.preferDynamic)
+		if status == 0 {
+			ex.standinError(w, "response", http.StatusNotImplemented, fmt.Sprintf(
+				"operation %s documents no response (responses: {}), so standin has nothing to answer with", ex.op.ID))
+			return
+		}
+		header, body := s.render(ex, ex.plan.lookup(status).as(status), ex.preferExample, ex.preferDynamic)
+		if status >= 400 {
+			header.Set(ReasonHeader, fmt.Sprintf("operation %s documents no success response; its first documented status answers", ex.op.ID))
+		}
 		ex.send(w, "response", status, header, body)
 	})
 }
 
-// headersOnly is rp without its content, for rendering documented headers around a body made elsewhere.
+// headersOnly is rp without its body, for rendering documented headers (and the negotiated Content-Type)
+// around a body made elsewhere.
 func headersOnly(rp *respPlan) *respPlan {
 	if rp == nil {
 		return nil
 	}
 	cp := *rp
-	cp.media = nil
+	cp.noBody = true
+	return &cp
+}
+
+// successStatus is the status an operation answers a request that passed every stage with, when nothing chose
+// another. Only documented statuses are sent: the lowest documented 2xx; else 200 when a 2XX range or default
+// documents it; else the lowest documented 3xx (a redirect endpoint); else, for an operation that documents
+// only error statuses, the lowest of them (with X-Standin-Reason saying why); 0 for an operation that documents
+// no response at all (responses: {}), which standin answers 501 with X-Standin-Error. Operations in the last two
+// cases are named in a warning when the server starts.
+func (p *opPlan) successStatus() int {
+	for _, st := range p.op.Statuses {
+		if st >= 200 && st < 300 {
+			return st
+		}
+	}
+	if p.ranges[2] != nil || p.fallback != nil {
+		return http.StatusOK
+	}
+	for _, st := range p.op.Statuses {
+		if st >= 300 && st < 400 {
+			return st
+		}
+	}
+	if len(p.op.Statuses) > 0 {
+		return p.op.Statuses[0]
+	}
+	for digit := 3; digit <= 5; digit++ {
+		if p.ranges[digit] != nil {
+			return digit * 100
+		}
+	}
+	return 0
+}
+
+// as is rp answering status: a range ("4XX") or default response has no status of its own, and the status
+// decides the generated body's key and its status fields.
+func (rp *respPlan) as(status int) *respPlan {
+	if rp == nil || rp.status == status {
+		return rp
+	}
+	cp := *rp
+	cp.status = status
 	return &cp
 }

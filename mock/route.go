@@ -1,26 +1,37 @@
 package mock
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/standin/standin/openapi"
 )
 
 // routeStage matches the request to one operation of the API, once: later stages read ex.op, ex.plan, ex.route
 // and ex.params and never match again. An unknown path answers the API's routeNotFound shape (404), a known
-// path with another method its methodNotAllowed shape (405) with an Allow header; both are journalled.
+// path with another method its methodNotAllowed shape (405) with an Allow header; both are journalled. A CORS
+// preflight is answered here (cors.go), and every answer of a cross-origin request carries the CORS headers.
 func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	plans := s.planAPI(rt)
+	router := newPathRouter(rt.api)
+	if msg := openapi.ResponsesWarning(rt.api); msg != "" {
+		s.log.Warn(msg, "api", rt.api.Name)
+	}
+	cors := s.corsFor(rt, router)
 	// A request that matches no operation still passes the session and journal stages, so that a wrong base
 	// URL shows up in the journal.
 	unmatched := s.sessionStage(rt)(s.journalStage(rt)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex := exchangeFrom(r.Context())
 		if errors.Is(ex.routeErr, routers.ErrMethodNotAllowed) {
 			h := http.Header{}
-			if allow := allowedMethods(rt, routeProbe(r, ex.path)); allow != "" {
+			if allow := strings.Join(router.allowed(routeProbe(r, ex.path), true), ", "); allow != "" {
 				h.Set("Allow", allow)
 			}
 			ex.writeVendorError(w, "route", "methodNotAllowed", h, nil)
@@ -31,7 +42,11 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			route, params, err := rt.router.FindRoute(routeProbe(r, ex.path))
+			probe := routeProbe(r, ex.path)
+			if cors != nil && cors.handle(w, r, probe) {
+				return
+			}
+			route, params, err := router.FindRoute(probe)
 			if err == nil {
 				ex.op = rt.ops[route.Operation]
 				ex.plan = plans[route.Operation]
@@ -47,6 +62,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			ex.route = route
 			ex.params = unescapeParams(params)
 			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
+			ex.neg.check(r, ex)
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -72,25 +88,6 @@ func routeProbe(r *http.Request, below string) *http.Request {
 	return &probe
 }
 
-// allowMethods are the methods tried to build a 405's Allow header.
-var allowMethods = []string{
-	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
-	http.MethodOptions,
-}
-
-// allowedMethods lists the methods the path of probe has an operation for. Only 405 answers pay for it.
-func allowedMethods(rt *apiRuntime, probe *http.Request) string {
-	var allowed []string
-	for _, m := range allowMethods {
-		try := *probe
-		try.Method = m
-		if _, _, err := rt.router.FindRoute(&try); err == nil {
-			allowed = append(allowed, m)
-		}
-	}
-	return strings.Join(allowed, ", ")
-}
-
 // unescapeParams decodes percent-encoded path parameters: the router matches the encoded path (so an encoded
 // "/" stays inside its parameter), but validation and lookups need the value the client meant, as a vendor's
 // server would see it ("email%3Aabdc%40gmail.com" is "email:abdc@gmail.com"). A value that is not a valid
@@ -105,4 +102,350 @@ func unescapeParams(params map[string]string) map[string]string {
 		}
 	}
 	return params
+}
+
+// pathRouter matches requests to the document's path templates. Unlike a plain template router it knows:
+//
+//   - parameters with literal text around them inside one segment, such as Google's "/v1/{name}:cancel";
+//   - keys with a "#fragment" or a "?query" part, as AWS and other documents write one path several times
+//     ("/#X-Amz-Target=DynamoDB_20120810.GetItem", "/#Action=DescribeInstances", "/items?type={type}"): each
+//     NAME=VALUE pair must be met by the header or query parameter NAME (a "{...}" value: present with any value);
+//   - the most specific template wins: more matched conditions first, then, segment by segment, a literal
+//     segment over one mixing text and parameters over a bare parameter, then more literal text;
+//   - in a Google-style document (one with a "{param}:verb" key), when no template matches segment by segment, a
+//     parameter may span several segments: resource names such as "projects/p/topics/t" are sent unescaped
+//     ("/v1/projects/p/topics/t:publish" for "/v1/{topic}:publish"). Other documents never do this, so an
+//     unknown path below a parameter stays unknown.
+//
+// It is built once per API and read-only afterwards, so it is safe for concurrent use.
+type pathRouter struct {
+	doc    *openapi3.T
+	base   string // the server URL's base path ("/v1"), "" for none
+	routes []*pathRoute
+	// spanning allows the second, segment-spanning pass (a Google-style document).
+	spanning bool
+}
+
+var _ routers.Router = (*pathRouter)(nil)
+
+// pathRoute is one key of the document's paths.
+type pathRoute struct {
+	key      string // as written in the document
+	item     *openapi3.PathItem
+	parts    []tmplPart // the path template without base, fragment and query
+	prefix   string     // the literal text before the first parameter
+	segments int        // how many "/" the template has
+	conds    []routeCond
+	rank     []int // per segment: 2 literal, 1 text and parameters, 0 a bare parameter
+	literal  int   // literal characters in the template
+}
+
+// tmplPart is literal text, or a parameter when param is set.
+type tmplPart struct {
+	lit   string
+	param string
+}
+
+// routeCond is one NAME=VALUE pair of a key's fragment or query part.
+type routeCond struct {
+	name  string
+	value string
+	any   bool   // the value was a template: only presence counts
+	in    string // where the operations declare NAME: "header", "query", or "" (either)
+}
+
+func newPathRouter(api *openapi.API) *pathRouter {
+	pr := &pathRouter{doc: api.Doc, base: api.BasePath}
+	if api.Doc == nil || api.Doc.Paths == nil {
+		return pr
+	}
+	for key, item := range api.Doc.Paths.Map() {
+		if item == nil {
+			continue
+		}
+		pr.routes = append(pr.routes, newPathRoute(key, item))
+		if strings.Contains(key, "}:") {
+			pr.spanning = true
+		}
+	}
+	slices.SortFunc(pr.routes, compareSpecificity)
+	return pr
+}
+
+func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
+	path, extra := key, ""
+	if i := strings.IndexAny(key, "#?"); i >= 0 {
+		path, extra = key[:i], key[i+1:]
+	}
+	r := &pathRoute{key: key, item: item, parts: parseTemplate(path), segments: strings.Count(path, "/")}
+	for _, p := range r.parts {
+		if p.param != "" {
+			break
+		}
+		r.prefix += p.lit
+	}
+	for _, seg := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+		open := strings.Count(seg, "{")
+		switch {
+		case open == 0:
+			r.rank = append(r.rank, 2)
+		case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && open == 1:
+			r.rank = append(r.rank, 0)
+		default:
+			r.rank = append(r.rank, 1)
+		}
+	}
+	for _, p := range r.parts {
+		r.literal += len(p.lit)
+	}
+	for _, pair := range strings.FieldsFunc(extra, func(c rune) bool { return c == '&' || c == '#' }) {
+		name, value, _ := strings.Cut(pair, "=")
+		if name == "" {
+			continue
+		}
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if v, err := url.QueryUnescape(value); err == nil {
+			value = v
+		}
+		c := routeCond{name: name, value: value, in: declaredIn(item, name)}
+		c.any = strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}")
+		r.conds = append(r.conds, c)
+	}
+	return r
+}
+
+// declaredIn says where the path item's parameters (or its operations') put name: "header" or "query".
+func declaredIn(item *openapi3.PathItem, name string) string {
+	lists := []openapi3.Parameters{item.Parameters}
+	for _, op := range item.Operations() {
+		lists = append(lists, op.Parameters)
+	}
+	for _, params := range lists {
+		for _, ref := range params {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			p := ref.Value
+			switch {
+			case p.In == openapi3.ParameterInHeader && strings.EqualFold(p.Name, name):
+				return openapi3.ParameterInHeader
+			case p.In == openapi3.ParameterInQuery && p.Name == name:
+				return openapi3.ParameterInQuery
+			}
+		}
+	}
+	return ""
+}
+
+// parseTemplate splits a path template into literal text and parameters. "{+name}" (reserved expansion, as
+// APIs.guru keeps from Google's discovery documents) is the parameter "name"; an unclosed brace is text.
+func parseTemplate(path string) []tmplPart {
+	var parts []tmplPart
+	for path != "" {
+		i := strings.IndexByte(path, '{')
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(path[i:], '}')
+		}
+		if i < 0 || j < 0 {
+			parts = append(parts, tmplPart{lit: path})
+			break
+		}
+		if i > 0 {
+			parts = append(parts, tmplPart{lit: path[:i]})
+		}
+		name := strings.TrimLeft(path[i+1:i+j], "+")
+		if name == "" {
+			parts = append(parts, tmplPart{lit: path[i : i+j+1]})
+		} else {
+			parts = append(parts, tmplPart{param: name})
+		}
+		path = path[i+j+1:]
+	}
+	return parts
+}
+
+// compareSpecificity orders the most specific route first.
+func compareSpecificity(a, b *pathRoute) int {
+	if c := cmp.Compare(len(b.conds), len(a.conds)); c != 0 {
+		return c
+	}
+	for i := range min(len(a.rank), len(b.rank)) {
+		if c := cmp.Compare(b.rank[i], a.rank[i]); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(b.literal, a.literal); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.key, b.key)
+}
+
+// FindRoute returns the operation for req (whose URL path is the path below the mount prefix), its route and its
+// raw (still escaped) path parameters; routers.ErrPathNotFound or routers.ErrMethodNotAllowed when none.
+func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	matches := pr.match(req)
+	if len(matches) == 0 {
+		return nil, nil, routers.ErrPathNotFound
+	}
+	for _, m := range matches {
+		if op := m.route.item.GetOperation(req.Method); op != nil {
+			return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: req.Method,
+				Operation: op}, m.params, nil
+		}
+	}
+	return nil, nil, routers.ErrMethodNotAllowed
+}
+
+// allowed lists the methods of every route that matches req's path, in the usual order.
+func (pr *pathRouter) allowed(req *http.Request, conds bool) []string {
+	var out []string
+	for _, m := range pr.matchConds(req, conds) {
+		for method := range m.route.item.Operations() {
+			if !slices.Contains(out, method) {
+				out = append(out, method)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
+	return out
+}
+
+// methodRank orders methods as documents usually list them.
+func methodRank(m string) int {
+	if i := slices.Index([]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodTrace}, m); i >= 0 {
+		return i
+	}
+	return 100
+}
+
+type routeMatch struct {
+	route  *pathRoute
+	params map[string]string
+}
+
+// match lists the routes whose path and conditions req meets, most specific first: those matching segment by
+// segment, else those where a parameter spans segments. The escaped path is tried first, then the decoded one.
+func (pr *pathRouter) match(req *http.Request) []routeMatch {
+	return pr.matchConds(req, true)
+}
+
+// matchConds is match; with conds false the fragment and query conditions of keys are not looked at (a CORS
+// preflight does not carry the values).
+func (pr *pathRouter) matchConds(req *http.Request, conds bool) []routeMatch {
+	var query url.Values
+	paths := []string{req.URL.EscapedPath()}
+	if req.URL.Path != paths[0] {
+		paths = append(paths, req.URL.Path)
+	}
+	for _, spanning := range []bool{false, true} {
+		if spanning && !pr.spanning {
+			break
+		}
+		for _, full := range paths {
+			path, ok := strings.CutPrefix(full, pr.base)
+			if !ok || (path != "" && path[0] != '/') {
+				continue
+			}
+			var out []routeMatch
+			for _, r := range pr.routes {
+				if !strings.HasPrefix(path, r.prefix) || (!spanning && strings.Count(path, "/") != r.segments) {
+					continue
+				}
+				params := map[string]string{}
+				if !matchParts(r.parts, path, spanning, params) {
+					continue
+				}
+				if conds && len(r.conds) > 0 {
+					if query == nil {
+						query = req.URL.Query()
+					}
+					if !r.condsMet(req.Header, query, params) {
+						continue
+					}
+				}
+				out = append(out, routeMatch{route: r, params: params})
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
+	}
+	return nil
+}
+
+// matchParts reports whether s matches the template parts, filling params. A parameter takes at least one
+// character and no "/" unless spanning is set; literal text after it is searched for, backtracking as needed.
+func matchParts(parts []tmplPart, s string, spanning bool, params map[string]string) bool {
+	if len(parts) == 0 {
+		return s == ""
+	}
+	p := parts[0]
+	if p.param == "" {
+		rest, ok := strings.CutPrefix(s, p.lit)
+		return ok && matchParts(parts[1:], rest, spanning, params)
+	}
+	valid := func(v string) bool { return v != "" && (spanning || !strings.Contains(v, "/")) }
+	if len(parts) == 1 {
+		if !valid(s) {
+			return false
+		}
+		params[p.param] = s
+		return true
+	}
+	next := parts[1]
+	if next.param != "" { // two parameters in a row: the first takes one character at a time
+		for i := 1; i < len(s); i++ {
+			if !valid(s[:i]) {
+				break
+			}
+			if matchParts(parts[1:], s[i:], spanning, params) {
+				params[p.param] = s[:i]
+				return true
+			}
+		}
+		return false
+	}
+	for i := 1; i < len(s); {
+		j := strings.Index(s[i:], next.lit)
+		if j < 0 {
+			return false
+		}
+		v := s[:i+j]
+		if !valid(v) {
+			return false
+		}
+		if matchParts(parts[1:], s[i+j:], spanning, params) {
+			params[p.param] = v
+			return true
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// condsMet reports whether a request with header and query meets every NAME=VALUE condition of the route. The
+// value met by a "{param}" condition is put in params: documents with such keys declare the parameter in the
+// path (the weatherbit.io document of APIs.guru does).
+func (r *pathRoute) condsMet(header http.Header, query url.Values, params map[string]string) bool {
+	for _, c := range r.conds {
+		var values []string
+		if c.in != openapi3.ParameterInQuery {
+			values = header.Values(c.name)
+		}
+		if c.in != openapi3.ParameterInHeader {
+			values = append(values, query[c.name]...)
+		}
+		i := slices.IndexFunc(values, func(v string) bool { return c.any || v == c.value })
+		if i < 0 {
+			return false
+		}
+		if c.any {
+			params[c.value[1:len(c.value)-1]] = values[i]
+		}
+	}
+	return true
 }

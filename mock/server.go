@@ -66,6 +66,9 @@ type Config struct {
 	// record generated for that id, for behaviour standin infers from paths. A request asks for the same with
 	// the header X-Standin-Ids: strict, and a document with x-standin ids: strict.
 	StrictIDs bool
+	// DisableCORS turns off the CORS answers of the mounted APIs (on by default, as in Prism; see cors.go). The
+	// admin API never answers CORS.
+	DisableCORS bool
 }
 
 // DefaultMaxSessions is the cap on sessions when Config.MaxSessions is 0.

@@ -75,7 +75,21 @@ func (t *translator) failures(err error, ex *exchange) []validationFailure {
 	if len(out) == 0 {
 		out = append(out, validationFailure{path: []any{}, rule: "invalid", message: "the request is not valid"})
 	}
-	return out
+	return dropFormatTwins(out)
+}
+
+// dropFormatTwins removes a format failure reported at the same place as a pattern failure: a schema whose
+// pattern spells out its format (careCycle's uuid) fails both for one bad value, and the client needs one item.
+func dropFormatTwins(fs []validationFailure) []validationFailure {
+	all := slices.Clone(fs)
+	return slices.DeleteFunc(fs, func(f validationFailure) bool {
+		if f.rule != "format" {
+			return false
+		}
+		return slices.ContainsFunc(all, func(o validationFailure) bool {
+			return o.rule == "pattern" && slices.Equal(o.path, f.path)
+		})
+	})
 }
 
 func (t *translator) requestFailures(re *openapi3filter.RequestError, ex *exchange) []validationFailure {
@@ -229,6 +243,7 @@ func schemaFailure(se *openapi3.SchemaError, _ *openapi3.Schema, root any) valid
 	case "format":
 		if s != nil {
 			f.expected = s.Format
+			f.message = "must be a valid " + s.Format
 		}
 		f.received = text(se.Value)
 	case "minimum", "exclusiveMinimum":

@@ -12,6 +12,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/standin/standin/fake"
 )
 
 // validationStage reads the request body (at most Config.MaxBody bytes: more answers the API's tooLarge shape),
@@ -21,7 +23,7 @@ import (
 // and ex.paramValues the parameters standin decodes itself (see decode_param.go).
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		KeepValidatedValue: true}
+		KeepValidatedValue: true, SchemaValidationOptions: fake.SchemaOptions()}
 	tr := newTranslator(rt)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +37,8 @@ Examples:
   standin serve --api aelyst --addr 127.0.0.1:8080
   standin serve --spec ./my-api.yaml --seed 7 --log-format json
   standin serve --api carecycle --deny-key 'cc_readonly_*' --max-body 256KiB
-  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'`
+  standin serve --scenario aelyst-queue-449 --fault 'op=getContact,status=500,times=1'
+  standin serve --spec ./my-api.yaml --tls-self-signed        # HTTPS (HTTP/2) on loopback; CORS is on unless --cors=false`
 
 // repeatFlag is a repeatable string flag whose values are kept whole (a fault rule contains commas).
 type repeatFlag []string
@@ -131,6 +133,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	strictIDs := fs.Bool("strict-ids", false, "answer 404 for ids never created, instead of a record generated for them "+
 		"(inferred behaviour; a request can ask with X-Standin-Ids: strict)")
 
+	// CORS and TLS (issue 10).
+	cors := fs.Bool("cors", true, "answer CORS preflights and add CORS headers for the mounted APIs (never the admin API); --cors=false turns it off")
+	var tlsOpts tlsFlags
+	tlsOpts.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -142,6 +148,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *settle < 0 {
 		return usageError("--settle must not be negative")
+	}
+
+	var tlsConfig *tls.Config
+	var tlsInfo string
+	if tlsOpts.enabled() {
+		var err error
+		if tlsConfig, tlsInfo, err = tlsOpts.config(time.Now()); err != nil {
+			return err
+		}
 	}
 
 	apis, err := loadServeAPIs(ctx, apiNames, specs, lf.options())
@@ -162,7 +177,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return &exitError{code: 2, msg: listenMessage(*addr, err)}
 	}
-	baseURL := "http://" + displayAddr(ln.Addr())
+	scheme := "http://"
+	if tlsConfig != nil {
+		scheme = "https://"
+	}
+	baseURL := scheme + displayAddr(ln.Addr())
 	cfg := mock.Config{
 		Seed:          *seed,
 		MaxBody:       int64(maxBody),
@@ -179,6 +198,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		ScenarioDir:   *scenarioDir,
 		RateLimits:    *rateLimit,
 		StrictIDs:     *strictIDs,
+		DisableCORS:   !*cors,
 	}
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
@@ -195,6 +215,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, line)
 	}
 	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+	if tlsInfo != "" {
+		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -203,6 +226,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if tlsConfig != nil {
+		hs.TLSConfig = tlsConfig
+		ln = tls.NewListener(ln, tlsConfig)
 	}
 	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
