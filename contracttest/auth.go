@@ -212,12 +212,40 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		ap.malformedWhy = "no credentials for " + ap.schemes
 		return ap
 	}
-	ap.malformed, ap.malformedWhy = malformedFor(cfg, api, alts[chosen][0].s, ap.valid)
-	for _, sc := range alts[chosen][1:] {
-		if ap.malformed != nil {
+	// A value is malformed only if no alternative takes any value at its place: an apiKey scheme without a
+	// declared shape named "Authorization" accepts "Bearer x" as well as anything else.
+	// Likewise "Basic x" is a valid credential of any http basic alternative, "Bearer x" of any token one.
+	open := map[string]bool{}
+	words := map[string]bool{}
+	for _, alt := range alts {
+		for _, sc := range alt {
+			switch {
+			case sc.s == nil:
+			case sc.s.Type == "apiKey" && api.Ext.Auth.Prefix == "" && cfg.InvalidCredential == "":
+				p := placeOf(sc.s)
+				open[p.in+"\x00"+strings.ToLower(p.name)] = true
+			case sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "basic"):
+				words["basic"] = true
+			case sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "bearer") && !strings.EqualFold(sc.s.BearerFormat, "JWT"), sc.s.Type == "oauth2", sc.s.Type == "openIdConnect":
+				words["bearer"] = true
+			}
+		}
+	}
+	for _, sc := range alts[chosen] {
+		m, why := malformedFor(cfg, api, sc.s, ap.valid)
+		word, _, _ := strings.Cut(strings.ToLower(m0value(m)), " ")
+		switch {
+		case m != nil && open[m[0].in+"\x00"+strings.ToLower(m[0].name)]:
+			m, why = nil, "another security scheme of the operation accepts any value in "+m[0].in+" "+m[0].name
+		case m != nil && cfg.InvalidCredential == "" && strings.EqualFold(m[0].name, "Authorization") && words[word] && m[0].value != "Bearer "+malformedJWT:
+			m, why = nil, "another security scheme of the operation accepts any "+m[0].value[:len(word)]+" credential"
+		}
+		if ap.malformedWhy == "" || m != nil {
+			ap.malformed, ap.malformedWhy = m, why
+		}
+		if m != nil {
 			break
 		}
-		ap.malformed, ap.malformedWhy = malformedFor(cfg, api, sc.s, ap.valid)
 	}
 	return ap
 }
@@ -357,4 +385,11 @@ func userSecrets(cfg *Config) []string {
 	// Longest first, so a secret that contains another is masked whole.
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
+}
+
+func m0value(m []credential) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return m[0].value
 }

@@ -80,14 +80,18 @@ const (
 
 // Plan lists every case of a run in the order they are sent.
 type Plan struct {
-	API     string  `json:"api"`
-	Spec    string  `json:"spec"`
-	Target  string  `json:"target"`
-	Standin bool    `json:"standin"`
-	Session string  `json:"session,omitempty"`
-	Seed    uint64  `json:"seed"`
-	DryRun  bool    `json:"dryRun,omitempty"`
-	Cases   []*Case `json:"cases"`
+	API     string `json:"api"`
+	Spec    string `json:"spec"`
+	Target  string `json:"target"`
+	Standin bool   `json:"standin"`
+	Session string `json:"session,omitempty"`
+	Seed    uint64 `json:"seed"`
+	DryRun  bool   `json:"dryRun,omitempty"`
+	// Operations counts the selected operations. Cases lists the planned cases: all of them on a dry run and
+	// once a run ended; during a run it grows one operation at a time, as cases are planned right before they
+	// are sent.
+	Operations int     `json:"operations"`
+	Cases      []*Case `json:"cases"`
 	// Notes are remarks about the plan as a whole ("forced cases need a standin target").
 	Notes []string `json:"notes,omitempty"`
 }
@@ -157,9 +161,10 @@ func (r *request) setPath(name, v string) {
 	delete(r.pathEnc, name)
 }
 
-// urlPath fills the path template.
+// urlPath fills the path template. What follows a '#' in the template itself (AWS documents in APIs.guru write
+// "/#X-Amz-Target=..." to tell operations on one path apart) is a fragment, which HTTP never sends: it is left out.
 func (r *request) urlPath() string {
-	p := r.path
+	p, _, _ := strings.Cut(r.path, "#")
 	for name, v := range r.pathParams {
 		seg, ok := r.pathEnc[name]
 		if !ok {

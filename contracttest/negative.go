@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // A breaker produces, for one schema node and its current valid value, a value that breaks exactly one
@@ -300,11 +302,4 @@ func setAt(root any, ptr []string, v any, drop bool) any {
 	return root
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return jsonvalue.SortedKeys(m) }

@@ -241,6 +241,10 @@ func TestStandinTargetGetsSessionAndForcedCases(t *testing.T) {
 			w.Write([]byte(`{"status":"ok"}`))
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/__standin/") {
+			http.NotFound(w, r) // an older standin without /__standin/apis
+			return
+		}
 		mu.Lock()
 		sessions[r.Header.Get(sessionHeader)] = true
 		prefers[r.Header.Get("Prefer")] = true

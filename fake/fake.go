@@ -69,6 +69,10 @@ type Options struct {
 	// MaxDepth is the nesting depth (objects and arrays) after which only minimal values are
 	// made: no optional properties, minItems items, null where allowed. 0 means DefaultMaxDepth.
 	MaxDepth int
+	// MaxValues and MaxBytes bound one generated value: how many values (scalars, objects, arrays) and how many
+	// bytes of strings it may hold. Generation stops when either is spent and Generate reports ErrBudget.
+	// 0 means DefaultMaxValues and DefaultMaxBytes.
+	MaxValues, MaxBytes int
 }
 
 // Generator makes values for kin-openapi schemas. It is safe for concurrent use: its
@@ -85,6 +89,10 @@ type Generator struct {
 	now      func() time.Time
 	optional float64
 	maxDepth int
+	// maxValues and maxBytes are the per-value budget (budget.go).
+	maxValues, maxBytes int
+	loops               sync.Map     // *openapi3.Schema -> bool: whether it contains itself through allOf/anyOf/oneOf/not
+	loopsSeen           atomic.Int64 // schemas looked at by selfComposed, to bound the loops cache
 
 	dialect  sync.Map     // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
 	dialects atomic.Int64 // schemas looked at by needs2020, to bound the dialect cache
@@ -112,6 +120,13 @@ func New(opts Options) *Generator {
 	}
 	if g.maxDepth <= 0 {
 		g.maxDepth = DefaultMaxDepth
+	}
+	g.maxValues, g.maxBytes = opts.MaxValues, opts.MaxBytes
+	if g.maxValues <= 0 {
+		g.maxValues = DefaultMaxValues
+	}
+	if g.maxBytes <= 0 {
+		g.maxBytes = DefaultMaxBytes
 	}
 	return g
 }
@@ -158,6 +173,12 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, key string, h Hint) (an
 		// The last attempt asks for the minimal value: no optional parts that might be
 		// unsatisfiable on their own (an array whose items cannot be made may be empty).
 		v = c.value(p, schema.Value, attempt == 2)
+		if c.budget.loop {
+			return nil, fmt.Errorf("generate %s: %w: a schema contains itself through allOf, anyOf, oneOf or not", key, ErrUnsatisfiable)
+		}
+		if c.budget.over {
+			return nil, fmt.Errorf("generate %s: %w (%d values, %d bytes)", key, ErrBudget, g.maxValues, g.maxBytes)
+		}
 		if err = schema.Value.VisitJSON(v, c.vopts...); err == nil {
 			return v, nil
 		}
@@ -184,12 +205,13 @@ type cursor struct {
 	day      time.Time          // start of Now's UTC day
 	stack    []*openapi3.Schema // schemas on the path from the root, for the recursion guard
 	forceAll bool               // include every optional property (oneOf disambiguation)
+	budget   budget             // what this call may still make (budget.go)
 	wide     bool               // draw numbers from the whole declared range, not the realistic one
 	varied   bool               // inside an array item after the first: schema examples are not reused
 }
 
 func (g *Generator) newCursor(h Hint, js bool) *cursor {
-	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour), vopts: SchemaOptions()}
+	c := &cursor{g: g, dir: h.Direction, js: js, day: g.now().UTC().Truncate(24 * time.Hour), vopts: SchemaOptions(), budget: g.newBudget()}
 	switch h.Direction {
 	case Request:
 		c.vopts = append(c.vopts, openapi3.VisitAsRequest())

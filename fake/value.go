@@ -25,11 +25,14 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	if isFalse(s) {
 		return nil // the false schema: no value is valid; Generate reports it
 	}
+	if c.budget.spend() || c.selfComposed(s) {
+		return nil // the budget is spent, or no validator could check s: Generate reports it
+	}
 	depth := len(c.stack)
 	if depth > c.g.maxDepth+hardDepth {
 		return nil
 	}
-	if depth >= c.g.maxDepth || c.repeats(s) >= 2 {
+	if depth >= c.g.maxDepth || c.repeats(s) >= 2 || c.budget.lean() {
 		minimal = true
 	}
 	c.stack = append(c.stack, s)
@@ -169,7 +172,7 @@ func (c *cursor) plain(p pos, s *openapi3.Schema, minimal bool) any {
 	case openapi3.TypeNull:
 		return nil
 	}
-	return c.str(p, s)
+	return c.budget.charge(c.str(p, s))
 }
 
 // enum picks one of the schema's enum values, starting at a seeded index and preferring
@@ -235,7 +238,7 @@ func (c *cursor) object(p pos, s *openapi3.Schema, minimal bool) map[string]any 
 			c.addPatterned(p, s, out, pat)
 		}
 	}
-	for i := 0; uint64(len(out)) < s.MinProps && i < int(s.MinProps)+len(skipped)+8; i++ {
+	for i := 0; uint64(len(out)) < s.MinProps && i < int(min(s.MinProps, 1<<30))+len(skipped)+8 && !c.budget.over; i++ {
 		if len(skipped) > 0 {
 			name := skipped[0]
 			skipped = skipped[1:]
@@ -339,7 +342,7 @@ func (c *cursor) array(p pos, s *openapi3.Schema, minimal bool) []any {
 	}
 	saved, savedVaried := c.wide, c.varied
 	defer func() { c.wide, c.varied = saved, savedVaried }()
-	for i := 0; len(out) < n && i < 10*n+10; i++ {
+	for i := 0; len(out) < n && i < 10*n+10 && !c.budget.over; i++ {
 		c.varied = savedVaried || i > 0
 		if seen != nil && i >= 2*n+2 {
 			c.wide = true // too few distinct realistic values: draw from the whole range

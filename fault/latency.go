@@ -29,3 +29,21 @@ func (l Latency) Sample(rng *rand.Rand) time.Duration {
 	}
 	return l.Fixed
 }
+
+// Longest is the longest delay the distribution can draw: the fixed value, the top of a uniform range, or a
+// tail's Max (20 × P95 when none is given).
+func (l Latency) Longest() time.Duration {
+	switch l.Kind {
+	case LatencyUniform:
+		return max(l.Max, l.Min)
+	case LatencyTail:
+		if l.Max > 0 {
+			return l.Max
+		}
+		if l.P95 > math.MaxInt64/20 {
+			return math.MaxInt64
+		}
+		return 20 * l.P95
+	}
+	return l.Fixed
+}

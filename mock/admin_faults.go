@@ -146,6 +146,9 @@ func (s *Server) adminFaultsAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rules, err := readRules(r)
+	if err == nil {
+		err = s.checkRulesBounds(rules)
+	}
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "%v", err)
 		return
@@ -239,11 +242,19 @@ func (s *Server) adminScenarioActivate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sc, err := scenarios.Load(r.PathValue("name"), s.cfg.ScenarioDir)
+	// A name, never a path: only bundled scenarios and those directly in --scenario-dir can be activated.
+	sc, err := scenarios.LoadName(r.PathValue("name"), s.cfg.ScenarioDir)
 	if err != nil {
 		status := http.StatusBadRequest
 		if errors.Is(err, scenarios.ErrNotFound) {
 			status = http.StatusNotFound
+		}
+		var se *scenarios.Error
+		if errors.As(err, &se) {
+			// Never echo what the file says: only where the problem is.
+			adminError(w, http.StatusUnprocessableEntity, "scenario %q (%s) is not a valid scenario; run `standin scenario show %s` on the server's host for the details",
+				r.PathValue("name"), se.Location(), r.PathValue("name"))
+			return
 		}
 		adminError(w, status, "%v", err)
 		return
@@ -268,6 +279,9 @@ func (s *Server) adminScenarioActivate(w http.ResponseWriter, r *http.Request) {
 // rules and applies its state overrides.
 func (s *Server) activateScenario(r *http.Request, sess *session, sc *scenarios.Scenario) ([]string, error) {
 	if err := s.checkOverrides(sc.State); err != nil {
+		return nil, fmt.Errorf("scenario %s (%s): %w: %w", sc.Name, sc.File, errBadState, err)
+	}
+	if err := s.checkRulesBounds(sc.Rules); err != nil {
 		return nil, fmt.Errorf("scenario %s (%s): %w: %w", sc.Name, sc.File, errBadState, err)
 	}
 	now := s.clock.Now()

@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"net/url"
 	"strconv"
@@ -64,7 +65,11 @@ func (br *behaviourRun) materialise(key string) *bFailure {
 	typed := br.typed(br.coll.Key, id)
 	if ks := br.coll.Schema.Value.Properties[br.coll.Key]; ks != nil && ks.Value != nil &&
 		ks.Value.VisitJSON(typed, br.rt.api.SchemaOptions()...) != nil {
-		return br.missing()
+		// The path names records by something the record's key field cannot hold (GitHub's /users/{username}
+		// against an integer id): answer the documented response rather than a 404 the vendor would not give.
+		return &bFailure{kind: "notFound", generate: true, reason: fmt.Sprintf(
+			"%s %q does not fit the %s field of collection %s, so the documented response answers",
+			br.ex.op.Path, id, br.coll.Key, br.coll.Name)}
 	}
 	rec, ok := br.s.gen.Value(br.coll.Schema, br.qcoll+"/"+key).(map[string]any)
 	if !ok {

@@ -218,7 +218,7 @@ func TestFaultLatency(t *testing.T) {
 func TestFaultLatencyClientHangsUp(t *testing.T) {
 	srvClock := newFaultClock()
 	srvClock.hang = true
-	srv, err := New(faultAPIs(t), Config{}, WithClock(srvClock))
+	srv, err := New(faultAPIs(t), Config{MaxLatency: 2 * time.Hour}, WithClock(srvClock))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	ts := httptest.NewServer(srv)
@@ -234,7 +234,7 @@ func TestFaultLatencyClientHangsUp(t *testing.T) {
 
 	// The journal records the hang-up as 499, not as an answer nobody received.
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__standin/journal?api=carecycle", nil))
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost/__standin/journal?api=carecycle", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	var j struct {
 		Entries []struct {

@@ -75,6 +75,9 @@ func (s *Server) newFaultRegistry() *faultRegistry {
 	}
 	for i, text := range s.cfg.Faults {
 		r, err := fault.Parse(text)
+		if err == nil {
+			err = s.checkRuleBounds(r)
+		}
 		if err != nil {
 			reg.initErr = fmt.Errorf("fault rule %d %q: %w", i+1, text, err)
 			return reg
@@ -88,6 +91,10 @@ func (s *Server) newFaultRegistry() *faultRegistry {
 		sc, err := scenarios.Load(name, s.cfg.ScenarioDir)
 		if err != nil {
 			reg.initErr = err // scenarios.Load names the scenario and the file
+			return reg
+		}
+		if err := s.checkRulesBounds(sc.Rules); err != nil {
+			reg.initErr = fmt.Errorf("scenario %s (%s): %w", sc.Name, sc.File, err)
 			return reg
 		}
 		for _, r := range sc.Rules {

@@ -132,10 +132,11 @@ func (j *journal) clear() int {
 type masker struct {
 	headers map[string]bool // canonical header names
 	query   map[string]bool
+	body    *bodyMasker
 }
 
 func newMasker(doc *openapi3.T) *masker {
-	m := &masker{headers: map[string]bool{}, query: map[string]bool{}}
+	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc))}
 	for _, h := range []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie"} {
 		m.headers[h] = true
 	}
@@ -163,7 +164,7 @@ func (m *masker) header(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
-		if m.headers[http.CanonicalHeaderKey(k)] && v != "" {
+		if (m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)) && v != "" {
 			v = maskCredential(k, v)
 		}
 		out[k] = v
@@ -180,9 +181,10 @@ func maskCredential(name, v string) string {
 	return maskedValue
 }
 
-// rawQuery returns q with the values of secret parameters masked.
+// rawQuery returns q with the values of secret parameters masked: those the spec names and those whose name
+// looks like a credential.
 func (m *masker) rawQuery(q string) string {
-	if q == "" || len(m.query) == 0 {
+	if q == "" {
 		return q
 	}
 	values, err := url.ParseQuery(q)
@@ -190,8 +192,8 @@ func (m *masker) rawQuery(q string) string {
 		return maskedValue // cannot tell the secrets apart: hide it all
 	}
 	changed := false
-	for name := range m.query {
-		if vs, ok := values[name]; ok {
+	for name, vs := range values {
+		if m.query[name] || looksLikeCredential(name) {
 			for i := range vs {
 				vs[i] = maskedValue
 			}
@@ -244,8 +246,8 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				if rec.status == 0 && r.Context().Err() != nil {
 					e.Status = StatusClientClosed
 				}
-				e.Request.Body, e.Request.Truncated = journalBody(ex.body)
-				e.Response.Body, _ = journalBody(rec.body)
+				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
+				e.Response.Body, _ = mask.journalBody(rec.body)
 				e = ex.session.journal.add(e)
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -260,22 +262,6 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			next.ServeHTTP(rec, r)
 		})
 	}
-}
-
-// journalBody keeps at most journalBodyLimit bytes of b: as JSON when it is JSON, else as a JSON string.
-func journalBody(b []byte) (json.RawMessage, bool) {
-	if len(b) == 0 {
-		return nil, false
-	}
-	truncated := len(b) > journalBodyLimit
-	if truncated {
-		b = b[:journalBodyLimit]
-	}
-	if !truncated && json.Valid(b) {
-		return bytes.Clone(b), false
-	}
-	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
-	return s, truncated
 }
 
 // StatusClientClosed is the status the journal records for a request whose client hung up before it was

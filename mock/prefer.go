@@ -97,7 +97,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				ex.rawQuery = rest
 			}
 			values := r.Header.Values("Prefer")
-			if len(values) == 0 && len(fromQuery) == 0 {
+			if len(values) == 0 && len(fromQuery) == 0 || s.cfg.IgnoreFaultHeaders {
 				next.ServeHTTP(w, r)
 				return
 			}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -69,6 +70,28 @@ type Config struct {
 	// DisableCORS turns off the CORS answers of the mounted APIs (on by default, as in Prism; see cors.go). The
 	// admin API never answers CORS.
 	DisableCORS bool
+
+	// Security settings (README "Security"). The zero value is the loopback developer setup: the admin API on, no
+	// token, Host and Origin checked, header faults honoured.
+
+	// AdminToken, when set, must be sent to every admin endpoint as "Authorization: Bearer <token>".
+	AdminToken string
+	// AdminOff serves the APIs without the admin API: every path under AdminPrefix answers 404.
+	AdminOff bool
+	// AllowHosts are extra Host names the admin API answers to, besides localhost and loopback addresses.
+	AllowHosts []string
+	// AllowOrigins are browser origins ("http://localhost:3000", or "*") allowed to call the admin API, besides
+	// the server's own.
+	AllowOrigins []string
+	// IgnoreFaultHeaders makes the X-Standin-Fault and Prefer request headers plain headers: a client can no
+	// longer choose its own answer. `standin serve` sets it beyond loopback unless --header-faults=on.
+	IgnoreFaultHeaders bool
+	// MaxLatency caps the delay faults may add to one request; a rule asking for more is refused. 0 means
+	// DefaultMaxLatency.
+	MaxLatency time.Duration
+	// WriteTimeout is how long one API answer may take to send, after any fault delay; a client reading slower is
+	// dropped. 0 means DefaultWriteTimeout.
+	WriteTimeout time.Duration
 }
 
 // DefaultMaxSessions is the cap on sessions when Config.MaxSessions is 0.
@@ -107,6 +130,9 @@ type Server struct {
 	apis   []*apiRuntime // in the order given
 	byName map[string]*apiRuntime
 	admin  http.Handler
+
+	// live is what requests are routed to after a Reload (reload.go); nil means apis.
+	live atomic.Pointer[[]*apiRuntime]
 
 	sessions *sessions
 	faults   *faultRegistry // server-wide fault rules, built before the sessions
@@ -157,6 +183,12 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	if cfg.JournalSize == 0 {
 		cfg.JournalSize = 1000
 	}
+	if cfg.MaxLatency <= 0 {
+		cfg.MaxLatency = DefaultMaxLatency
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	s := &Server{cfg: cfg, clock: systemClock{}, log: slog.New(slog.DiscardHandler), byName: map[string]*apiRuntime{}}
 	for _, o := range opts {
 		o(s)
@@ -196,7 +228,12 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	for _, rt := range s.apis {
 		rt.h = s.pipeline(rt)
 	}
-	s.admin = s.adminHandler()
+	s.admin = s.adminAccess(s.adminHandler())
+	if cfg.AdminOff {
+		s.admin = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			adminError(w, http.StatusNotFound, "the admin API is off on this server (--admin=off)")
+		})
+	}
 	return s, nil
 }
 
@@ -246,7 +283,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, rest := s.mountFor(path)
 	if rt == nil {
 		names := make([]string, len(s.apis))
-		for i, a := range s.apis {
+		for i, a := range s.mounted() {
 			names[i] = "/" + a.api.Name
 		}
 		writeJSON(w, http.StatusNotFound, nil, map[string]any{
@@ -256,18 +293,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := newExchange(rt, s.clock.Now())
 	ex.path = rest
+	s.setWriteDeadline(w)
 	rt.h.ServeHTTP(w, r.WithContext(withExchange(r.Context(), ex)))
 }
 
 // mountFor finds the API for a request path and the path below its mount prefix.
 func (s *Server) mountFor(path string) (*apiRuntime, string) {
-	for _, rt := range s.apis {
+	apis := s.mounted()
+	for _, rt := range apis {
 		if path == rt.prefix || strings.HasPrefix(path, rt.prefix+"/") {
 			return rt, strings.TrimPrefix(path, rt.prefix)
 		}
 	}
-	if len(s.apis) == 1 {
-		return s.apis[0], path
+	if len(apis) == 1 {
+		return apis[0], path
 	}
 	return nil, ""
 }

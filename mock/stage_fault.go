@@ -29,8 +29,11 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				return
 			}
 			var rules []*activeRule
-			if h := r.Header.Values(FaultHeader); len(h) > 0 {
+			if h := r.Header.Values(FaultHeader); len(h) > 0 && !s.cfg.IgnoreFaultHeaders {
 				rule, err := fault.Parse(strings.Join(h, ","))
+				if err == nil {
+					err = s.checkRuleBounds(rule)
+				}
 				if err != nil {
 					ex.standinError(w, "fault", http.StatusBadRequest, "header "+FaultHeader+": "+err.Error())
 					return
@@ -55,9 +58,12 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				return
 			}
 			ex.faultRule = strings.Join(p.ids, ",")
-			if p.latency > 0 && !s.sleep(r.Context(), p.latency) {
-				ex.answeredBy = "fault" // the client hung up while we waited
-				return
+			if p.latency > 0 {
+				if !s.sleep(r.Context(), min(p.latency, s.cfg.MaxLatency)) {
+					ex.answeredBy = "fault" // the client hung up while we waited
+					return
+				}
+				s.setWriteDeadline(w) // the time to send starts after the delay
 			}
 			if p.verdict != nil && p.verdict.Allowed {
 				rateHeaders(ex, w.Header(), *p.verdict)
@@ -298,11 +304,13 @@ func (s *Server) breakConn(ex *exchange, w http.ResponseWriter, ctx context.Cont
 		copyHeader(w.Header(), header)
 		w.WriteHeader(cw.status)
 		rc := http.NewResponseController(w)
-		step := max((len(body)+19)/20, 1)
+		step := max((len(body)+dripSteps-1)/dripSteps, 1)
 		interval := act.Interval
 		if interval <= 0 {
 			interval = 100 * time.Millisecond
 		}
+		interval = min(interval, s.cfg.MaxLatency/dripSteps)
+		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + dripSteps*interval))
 		for i := 0; i < len(body); i += step {
 			if i > 0 && !s.sleep(ctx, interval) {
 				return

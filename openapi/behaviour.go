@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1004,7 +1005,7 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 		lits := literals[t]
 		k := depth[t]
 		if k >= len(lits) {
-			return strings.ReplaceAll(strings.ReplaceAll(strings.Trim(t, "/"), "/", "."), "}", "") // "a.{x.b"
+			return strings.NewReplacer("/", ".", "{", "", "}", "").Replace(strings.Trim(t, "/")) // "repos.owner.repo.issues"
 		}
 		return strings.Join(lits[len(lits)-1-k:], ".")
 	}
@@ -1039,8 +1040,16 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 			break
 		}
 	}
-	for t := range out {
-		out[t] = name(t)
+	used := map[string]int{}
+	for _, t := range templates { // sorted: a name still shared gets a number, in template order
+		if _, ok := out[t]; !ok {
+			continue
+		}
+		n := name(t)
+		if used[n]++; used[n] > 1 {
+			n += "." + strconv.Itoa(used[n])
+		}
+		out[t] = n
 	}
 	return out
 }
@@ -1063,26 +1072,42 @@ func keyField(props map[string]*openapi3.SchemaRef, param string) string {
 	return ""
 }
 
-// verbStatus finds the state an item action leaves its record in: the value of the record's status (or state)
-// enum that the verb names ("void" -> void, "cancel" -> canceled, "close" -> closed, "mark_uncollectible" ->
-// uncollectible). nil when none does.
+// verbStatus finds what an item action changes in its record: the value of the record's status (or state) enum
+// that the verb names ("void" -> void, "cancel" -> canceled, "close" -> closed, "mark_uncollectible" ->
+// uncollectible), else a boolean field the verb names ("lock" -> locked: true, "unlock" -> locked: false,
+// "pin" -> pinned: true). nil when none does.
 func verbStatus(props map[string]*openapi3.SchemaRef, verb string) *Assign {
 	words := strings.FieldsFunc(strings.ToLower(verb), func(r rune) bool { return r == '_' || r == '-' })
 	if len(words) == 0 {
 		return nil
 	}
 	stem := words[len(words)-1]
-	forms := []string{verb, stem, stem + "ed", stem + "d", stem + "led", strings.TrimSuffix(stem, "e") + "ed",
-		strings.TrimSuffix(stem, "y") + "ied", strings.TrimSuffix(stem, "ay") + "aid"}
+	forms := func(stem string) []string {
+		out := []string{stem, stem + "ed", stem + "d", strings.TrimSuffix(stem, "e") + "ed",
+			strings.TrimSuffix(stem, "y") + "ied", strings.TrimSuffix(stem, "ay") + "aid"}
+		if n := len(stem); n > 0 {
+			out = append(out, stem+stem[n-1:]+"ed") // cancel -> cancelled, pin -> pinned
+		}
+		return out
+	}
 	for _, field := range []string{"status", "state"} {
 		p := props[field]
 		if p == nil || p.Value == nil {
 			continue
 		}
-		for _, f := range forms {
+		for _, f := range append([]string{verb}, forms(stem)...) {
 			if slices.Contains(p.Value.Enum, any(f)) {
 				return &Assign{Field: field, Value: Expr{Literal: f}}
 			}
+		}
+	}
+	value := true
+	if rest, ok := strings.CutPrefix(stem, "un"); ok && len(rest) > 2 {
+		stem, value = rest, false
+	}
+	for _, f := range forms(stem)[1:] {
+		if p := props[f]; p != nil && p.Value != nil && p.Value.Type.Is("boolean") {
+			return &Assign{Field: f, Value: Expr{Literal: value}}
 		}
 	}
 	return nil

@@ -115,21 +115,50 @@ func (e *Error) Unwrap() error { return e.Err }
 // ErrNotFound is returned by Load for a scenario name that is neither bundled nor in the user folder.
 var ErrNotFound = errors.New("no such scenario")
 
+// MaxFileSize is the largest scenario file read.
+const MaxFileSize = 1 << 20
+
+// ErrNotAName is returned by LoadName for a name that is not a scenario name (a path, "..", a file name).
+var ErrNotAName = errors.New("not a scenario name")
+
 // Load finds a scenario by name (in dir first, then bundled) or reads it from a file path (a name ending in
-// .yaml or .yml, or containing a path separator).
+// .yaml or .yml, or containing a path separator). Only the command line uses it: a name that comes from a
+// client goes through LoadName, which never reads a path.
 func Load(name, dir string) (*Scenario, error) {
 	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, '/') ||
 		strings.ContainsRune(name, filepath.Separator) {
-		data, err := os.ReadFile(name)
+		data, err := readFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("read scenario %s: %w", name, err)
 		}
 		return Parse(name, data)
 	}
+	return LoadName(name, dir)
+}
+
+// LoadName finds a scenario by name only: NAME.yaml or NAME.yml directly inside dir (when set), else the
+// bundled one. A name is lower-case letters, digits and '-' (at most 64); anything else, a path or ".." above
+// all, is refused with ErrNotAName before any file is touched. The file must be a regular file of at most
+// MaxFileSize bytes inside dir (a symbolic link leading out of dir is refused).
+func LoadName(name, dir string) (*Scenario, error) {
+	if !validName(name) {
+		return nil, fmt.Errorf("scenario %q: %w: expected lower-case letters, digits and '-' (GET /__standin/scenarios lists them)",
+			printable(name), ErrNotAName)
+	}
 	if dir != "" {
+		root, err := os.OpenRoot(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open scenario folder %s: %w", dir, err)
+		}
+		if root != nil {
+			defer root.Close()
+		}
 		for _, ext := range []string{".yaml", ".yml"} {
+			if root == nil {
+				break
+			}
 			file := filepath.Join(dir, name+ext)
-			data, err := os.ReadFile(file)
+			data, err := readIn(root, name+ext)
 			if err == nil {
 				return Parse(file, data)
 			}
@@ -145,9 +174,84 @@ func Load(name, dir string) (*Scenario, error) {
 		for i, s := range all {
 			names[i] = s.Name
 		}
-		return nil, fmt.Errorf("scenario %q: %w; known: %s (or give a file path)", name, ErrNotFound, strings.Join(names, ", "))
+		return nil, fmt.Errorf("scenario %q: %w; known: %s", name, ErrNotFound, strings.Join(names, ", "))
 	}
 	return Parse("scenarios/"+name+".yaml", data)
+}
+
+// readFile reads a regular file of at most MaxFileSize bytes (never a FIFO, a device or a folder).
+func readFile(name string) ([]byte, error) {
+	if err := regular(os.Stat(name)); err != nil {
+		return nil, err // before opening: opening a FIFO would block
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readRegular(f)
+}
+
+// readIn is readFile for a name inside root.
+func readIn(root *os.Root, name string) ([]byte, error) {
+	if err := regular(root.Stat(name)); err != nil {
+		return nil, err
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readRegular(f)
+}
+
+// regular checks a Stat result: a regular file of at most MaxFileSize bytes.
+func regular(st fs.FileInfo, err error) error {
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("not a regular file (%s)", st.Mode().Type())
+	}
+	if st.Size() > MaxFileSize {
+		return fmt.Errorf("%d bytes, more than the %d a scenario may have", st.Size(), MaxFileSize)
+	}
+	return nil
+}
+
+func readRegular(f *os.File) ([]byte, error) {
+	if err := regular(f.Stat()); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("more than the %d bytes a scenario may have", MaxFileSize)
+	}
+	return data, nil
+}
+
+// printable shortens s and replaces control characters, for quoting a client's name in an error.
+func printable(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+// Location is where the problem is, "FILE:LINE", without what the file says there.
+func (e *Error) Location() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	return e.File
 }
 
 // List loads every bundled scenario and every *.yaml/*.yml file in dir (when set); a file in dir replaces a
@@ -174,12 +278,17 @@ func List(dir string) ([]*Scenario, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list scenarios in %s: %w", dir, err)
 		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, fmt.Errorf("list scenarios in %s: %w", dir, err)
+		}
+		defer root.Close()
 		for _, f := range files {
 			if f.IsDir() || !(strings.HasSuffix(f.Name(), ".yaml") || strings.HasSuffix(f.Name(), ".yml")) {
 				continue
 			}
 			file := filepath.Join(dir, f.Name())
-			data, err := os.ReadFile(file)
+			data, err := readIn(root, f.Name())
 			if err != nil {
 				return nil, fmt.Errorf("read scenario %s: %w", file, err)
 			}

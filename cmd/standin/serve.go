@@ -137,6 +137,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	cors := fs.Bool("cors", true, "answer CORS preflights and add CORS headers for the mounted APIs (never the admin API); --cors=false turns it off")
 	var tlsOpts tlsFlags
 	tlsOpts.register(fs)
+
+	// Who may reach the admin API and what a client may ask for (issue 13).
+	sec := addSecurityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -163,9 +166,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	for _, api := range apis {
-		loadNotes(e.stdout, api, lf.warnings)
-	}
 
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
 	if logFormat == "json" {
@@ -173,9 +173,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	logger := slog.New(handler)
 
+	if err := sec.resolve(e.getenv); err != nil {
+		return err
+	}
+	if err := sec.checkBind(*addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 2, msg: listenMessage(*addr, err)}
+	}
+	if err := sec.checkBind(ln.Addr().String()); err != nil { // a name such as "myhost:4010" resolved to an outside address
+		_ = ln.Close()
+		return err
 	}
 	scheme := "http://"
 	if tlsConfig != nil {
@@ -200,6 +210,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		StrictIDs:     *strictIDs,
 		DisableCORS:   !*cors,
 	}
+	sec.apply(&cfg)
 	srv, err := mock.New(apis, cfg, mock.WithLogger(logger))
 	if err != nil {
 		_ = ln.Close()
@@ -214,15 +225,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintln(e.stdout, line)
 	}
-	fmt.Fprintf(e.stdout, "%-10s %s%s\n", "admin", baseURL, mock.AdminPrefix)
+	sec.printExposure(e.stdout, ln.Addr(), baseURL)
 	if tlsInfo != "" {
 		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
+	}
+	// What to know about the documents (issue 9): converted from Swagger 2.0, their warnings.
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
 	}
 
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadTimeout:       60 * time.Second, // the write side is bounded per request by the mock (--write-timeout)
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -231,6 +246,20 @@ func runServe(ctx context.Context, args []string, e env) error {
 		hs.TLSConfig = tlsConfig
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	// Reload (issue 9): watch the local --spec files and take SIGHUP.
+	if len(specs) > 0 {
+		var fromSpecs []*openapi.API
+		for _, api := range apis {
+			if len(api.Files) > 0 || openapi.IsURL(api.File) {
+				fromSpecs = append(fromSpecs, api)
+			}
+		}
+		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go w.run(wctx, time.Second, lf.watch && w.watches())
+	}
+
 	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

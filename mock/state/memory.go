@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // MemoryOptions configures NewMemory. The zero value keeps state in memory only.
@@ -163,7 +165,10 @@ func (m *Memory) Update(ctx context.Context, session string, fn func(cur, seed R
 
 // update runs one transaction; s.wmu is held.
 func (m *Memory) update(s *memSession, seed *mem, fn func(cur, seed Reader) ([]Op, error)) (Pending, error) {
-	base, epoch := s.latest.Load(), s.epoch.Load()
+	// The epoch first: a rollback stores latest before bumping the epoch, so a base read after a rollback began
+	// is either the rolled-back version or caught by the epoch check when the line is queued.
+	epoch := s.epoch.Load()
+	base := s.latest.Load()
 	ops, err := fn(base, seed)
 	if err != nil {
 		return nil, err
@@ -355,7 +360,7 @@ func (m *Memory) cut() func(w *lineWriter) error {
 // in their place, and the records it holds that the seed does not (changed in place, or added, in order).
 func delta(session string, seed, v *mem) logLine {
 	l := logLine{Op: "state", Session: session, Base: "seed"}
-	for _, coll := range sortedKeys(seed.colls) {
+	for _, coll := range jsonvalue.SortedKeys(seed.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue
@@ -378,7 +383,7 @@ func delta(session string, seed, v *mem) logLine {
 			l.Deletes[coll] = dels
 		}
 	}
-	for _, coll := range sortedKeys(v.colls) {
+	for _, coll := range jsonvalue.SortedKeys(v.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue

@@ -1,0 +1,111 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// credentialWords are the parts of a name that make it look like a credential: any header, query parameter,
+// cookie or body field whose name contains one (case-insensitively) has its value masked in the journal and the
+// logs, whether the spec names it or not (X-Auth-Token, X-Amz-Security-Token, ?api_key=, ?access_token=, a
+// "password" in a body).
+var credentialWords = []string{"token", "secret", "passw", "key", "authorization", "cookie", "credential", "signature"}
+
+// looksLikeCredential reports whether a header, parameter or field name looks like it holds a credential.
+func looksLikeCredential(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range credentialWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyMasker hides the values of credential-like fields in a request or response body as the journal keeps it:
+// JSON (also when cut short, so it works on the journal's first 4 KiB) and form-encoded bodies. It rewrites
+// values in place, leaving the rest of the text, key order included, as it was.
+type bodyMasker struct {
+	jsonField *regexp.Regexp
+	formField *regexp.Regexp
+}
+
+// newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
+// (properties with format: password).
+func newBodyMasker(extra []string) *bodyMasker {
+	alts := make([]string, 0, len(credentialWords)+len(extra))
+	for _, w := range credentialWords {
+		alts = append(alts, regexp.QuoteMeta(w))
+	}
+	for _, e := range extra {
+		alts = append(alts, regexp.QuoteMeta(e))
+	}
+	names := "(?:" + strings.Join(alts, "|") + ")"
+	return &bodyMasker{
+		// "name": "value" | number | true | false | null
+		jsonField: regexp.MustCompile(`(?i)("[^"\\]*` + names + `[^"\\]*"\s*:\s*)("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*|true|false|null)`),
+		formField: regexp.MustCompile(`(?i)((?:^|&)[^=&]*` + names + `[^=&]*=)([^&]*)`),
+	}
+}
+
+// mask returns b with credential-like values replaced by maskedValue; b itself is not changed.
+func (m *bodyMasker) mask(b []byte) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	t := strings.TrimLeft(string(b), " \t\r\n")
+	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		return m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))
+	}
+	if strings.Contains(t, "=") && !strings.ContainsAny(t, " \n{") {
+		return m.formField.ReplaceAll(b, []byte("${1}"+maskedValue))
+	}
+	return b
+}
+
+// secretFieldNames lists the names of properties the spec marks as secret (format: password), in the
+// components and in every operation's request body, one level deep.
+func secretFieldNames(doc *openapi3.T) []string {
+	seen := map[string]bool{}
+	var out []string
+	visit := func(s *openapi3.SchemaRef) {
+		if s == nil || s.Value == nil {
+			return
+		}
+		for name, p := range s.Value.Properties {
+			if p != nil && p.Value != nil && p.Value.Format == "password" && !seen[name] && !looksLikeCredential(name) {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	if doc != nil && doc.Components != nil {
+		for _, s := range doc.Components.Schemas {
+			visit(s)
+		}
+	}
+	return out
+}
+
+// journalBody keeps at most journalBodyLimit bytes of b with credential-like values masked: as JSON when it is
+// JSON, else as a JSON string. It reports whether b was cut. Masking looks at the kept bytes only, so it costs
+// the same whatever the body's size.
+func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	truncated := len(b) > journalBodyLimit
+	if truncated {
+		b = b[:journalBodyLimit]
+	}
+	b = m.body.mask(b)
+	if !truncated && json.Valid(b) {
+		return bytes.Clone(b), false
+	}
+	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
+	return s, truncated
+}
