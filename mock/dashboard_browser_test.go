@@ -366,10 +366,11 @@ func adminGuard(next http.Handler, token string) http.Handler {
 	})
 }
 
-// dashboardServer serves the three bundled APIs behind adminGuard.
+// dashboardServer serves the three bundled APIs with the admin token (Config.AdminToken, the server's own
+// access rules) behind adminGuard, which also insists on a JSON content type for every admin write.
 func dashboardServer(t *testing.T, token string) (*httptest.Server, *Server) {
 	t.Helper()
-	srv, err := New(engineAPIs(t, "aelyst", "carecycle", "cinnox"), Config{})
+	srv, err := New(engineAPIs(t, "aelyst", "carecycle", "cinnox"), Config{AdminToken: token})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	ts := httptest.NewServer(adminGuard(srv, token))
