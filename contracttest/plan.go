@@ -180,7 +180,7 @@ func (p *planner) build(op *openapi.Operation, v variant) *request {
 	}
 	if v.hasBody {
 		ct, mt, _ := requestMedia(op)
-		r.setBody(ct, mt, v.body)
+		r.setBody(ct, mt, deepCopy(v.body))
 	}
 	return r
 }
@@ -191,12 +191,11 @@ func skippedHeader(name string) bool {
 	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
-// setBody encodes v as a body of the document's media type ct.
+// setBody makes v (which the request then owns) the body, encoded in the document's media type ct when sent.
 func (r *request) setBody(ct string, mt *openapi3.MediaType, v any) {
-	r.hasBody = true
-	r.mediaType = ct
-	r.bodyValue = deepCopy(v)
-	r.body = encodeBody(ct, mt, v)
+	r.hasBody, r.encode = true, true
+	r.mediaType, r.mt = ct, mt
+	r.bodyValue, r.body = v, nil
 	r.header.Set("Content-Type", wireType(ct))
 }
 
@@ -449,13 +448,13 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 	if mt != nil {
 		if required {
 			r := base.clone()
-			r.body, r.bodyValue, r.hasBody = nil, nil, true
+			r.body, r.bodyValue, r.hasBody, r.encode = nil, nil, true, false
 			r.header.Del("Content-Type")
 			add("body-required", "send no body although it is required", r, expectRejected)
 		}
 		if jsonLike(ct) {
 			r := base.clone()
-			r.body, r.bodyValue, r.hasBody = []byte(`{"standin": `), nil, true
+			r.body, r.bodyValue, r.hasBody, r.encode = []byte(`{"standin": `), nil, true, false
 			add("body-malformed", "send malformed JSON", r, expectRejected)
 		}
 		if mt.Schema != nil && mt.Schema.Value != nil {
@@ -465,8 +464,8 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			}
 			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
 				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
-					mutated := setAt(deepCopy(bodyValue), m.ptr, m.value, m.drop)
-					r := base.clone()
+					mutated := m.body
+					r := base.cloneBare()
 					r.setBody(ct, mt, mutated)
 					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts) {
 						continue

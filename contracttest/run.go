@@ -363,6 +363,7 @@ const (
 	skipWaitBudget  = "Retry-After beyond what --max-wait leaves"
 	skipLink        = "link not followed"
 	skipNoCreds     = "no credentials for the operation's security"
+	skipClash       = "security requirements no request can meet"
 	skipNoMalformed = "no malformed credential known"
 	skipNotRouted   = "the unbroken request was not routed either"
 	skipMaxFailures = "stopped: --max-failures reached"
@@ -389,6 +390,10 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 	}
 	for _, st := range c.Steps {
 		if ap := r.authPlan(st.op); st.req.auth == authValid && ap.required && ap.origin == credsNone {
+			if ap.clash != "" {
+				res.skip(skipClash, "no request can meet the security requirements of "+st.Operation+": "+ap.clash+" (a gap in the document)")
+				return res
+			}
 			res.skip(skipNoCreds, "no credentials for "+ap.schemes+" ("+st.Operation+"): give --api-key, --bearer, --basic or -H")
 			return res
 		}
@@ -801,19 +806,20 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 		header.Set(sessionHeader, r.sessionName())
 		header.Set(idsHeader, "strict")
 	}
+	data := req.payload()
 	var body io.Reader
-	if req.hasBody || len(req.body) > 0 {
-		body = bytes.NewReader(req.body)
+	if req.hasBody || len(data) > 0 {
+		body = bytes.NewReader(data)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, u, body)
-	if err == nil && !req.hasBody && len(req.body) == 0 {
+	if err == nil && !req.hasBody && len(data) == 0 {
 		hreq.Body, hreq.ContentLength = nil, 0
 	}
 	if err != nil {
 		return nil, RequestInfo{Method: req.method, URL: maskURL(u, r.secrets)}, fmt.Errorf("build request %s %s: %w", req.method, maskURL(u, r.secrets), err)
 	}
 	hreq.Header = header
-	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(req.body))}
+	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(data))}
 	info.Curl = curl(info)
 	return hreq, info, nil
 }

@@ -223,7 +223,7 @@ func TestIncludeExcludeAndSeed(t *testing.T) {
 func stepURLs(c *Case) []string {
 	var out []string
 	for _, st := range c.Steps {
-		out = append(out, st.req.urlPath()+"?"+st.req.query.Encode()+" "+string(st.req.body))
+		out = append(out, st.req.urlPath()+"?"+st.req.query.Encode()+" "+string(st.req.payload()))
 	}
 	return out
 }

@@ -496,6 +496,8 @@ components:
 		{"an open apiKey named Authorization takes anything", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
 			"[{b: []}, {a: []}]", Config{Basic: "u:p"}, "", "accepts any value in header Authorization"},
 		{"no credentials", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{}, "", "no credentials for b"},
+		{"two schemes of one alternative in one header", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
+			"[{b: [], a: []}]", Config{Basic: "u:p", APIKey: "k"}, "", "a and b both need header Authorization"},
 		{"a basic alternative takes the wrong scheme word", "    o: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    b: {type: http, scheme: basic}\n",
 			"[{o: []}, {b: []}]", Config{Bearer: "tok"}, "", "accepts any Basic credential"},
 	}
@@ -562,4 +564,62 @@ func TestIssue11PlanningStreams(t *testing.T) {
 	require.Equal(t, 4, rep.Plan.Operations)
 	require.Len(t, rep.Plan.Cases, len(rep.Results), "the report's plan holds every case once the run ended")
 	require.Less(t, rec.seen[0], len(rep.Plan.Cases), "the first case ran before the last operation was planned")
+}
+
+// TestIssue11ReadAfterWriteKeepsParentPathParameters: after POST /orgs/{org}/groups the read is
+// GET /orgs/{org}/groups/{group_id} with the org of the write and the id of the answer.
+func TestIssue11ReadAfterWriteKeepsParentPathParameters(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /orgs/{org}/groups:
+    post:
+      operationId: createGroup
+      parameters: [{name: org, in: path, required: true, schema: {type: string}, example: acme}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {name: {type: string}}}, example: {name: ops}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+  /orgs/{org}/groups/{group_id}:
+    get:
+      operationId: getGroup
+      parameters:
+        - {name: org, in: path, required: true, schema: {type: string}, example: acme}
+        - {name: group_id, in: path, required: true, schema: {type: integer}, example: 1}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+        "404": {description: gone}
+components:
+  schemas:
+    Group: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+`
+	api, err := openapi.LoadData(t.Context(), "groups.yaml", []byte(src))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var reads []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/orgs/acme/groups":
+			writeJSON(w, http.StatusCreated, map[string]any{"id": 7, "name": "ops"})
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/orgs/"):
+			mu.Lock()
+			reads = append(reads, r.URL.Path)
+			mu.Unlock()
+			if r.URL.Path == "/orgs/acme/groups/7" {
+				writeJSON(w, http.StatusOK, map[string]any{"id": 7, "name": "ops"})
+				return
+			}
+			writeJSON(w, http.StatusNotFound, map[string]any{})
+		default:
+			writeJSON(w, http.StatusNotFound, map[string]any{})
+		}
+	}))
+	t.Cleanup(ts.Close)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, RunID: "run1"}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+	require.NoError(t, err)
+	require.Equal(t, Pass, outcomes(rep)["createGroup/stateful/read-after-write"], failedChecks(rep))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Contains(t, reads, "/orgs/acme/groups/7")
 }

@@ -221,7 +221,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.EnableMultiError(),
 		openapi3.SetRegexCompiler(pattern.Lenient),
 	}
-	if err := doc.Validate(rd.ctx, opts...); err != nil {
+	if err := validateDoc(rd.ctx, doc, opts...); err != nil {
 		var all []error
 		var multi openapi3.MultiError
 		if errors.As(err, &multi) {

@@ -113,7 +113,7 @@ func TestCheckMissingFile(t *testing.T) {
 }
 
 func FuzzLoadData(f *testing.F) {
-	for _, name := range []string{"petstore", "bad_example", "bad_xstandin", "bad_yaml"} {
+	for _, name := range []string{"petstore", "bad_example", "bad_xstandin", "bad_yaml", "swagger2_petstore"} {
 		data, err := readTestdata(name + ".yaml")
 		require.NoError(f, err)
 		f.Add(data)

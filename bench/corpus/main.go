@@ -161,7 +161,7 @@ func main() {
 		if r.v2 {
 			converted++
 		}
-		if len(r.warnings) > 0 {
+		if r.loaded && len(r.warnings) > 0 {
 			withWarnings++
 		}
 		count(errKinds, r.errors, r.file)

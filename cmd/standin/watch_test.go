@@ -146,3 +146,36 @@ func doJSON(t *testing.T, c *http.Client, method, url, body string) (int, string
 	require.NoError(t, err)
 	return resp.StatusCode, string(data)
 }
+
+// TestReloadWatchesReferencedFiles pins that a change to a file a $ref reaches reloads the document too.
+func TestReloadWatchesReferencedFiles(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "root.yaml")
+	schemas := filepath.Join(dir, "schemas.yaml")
+	writeSpec(t, spec, `openapi: 3.0.3
+info: {title: Root, version: "1"}
+paths:
+  /thing:
+    get:
+      responses:
+        "200": {description: a thing, content: {application/json: {schema: {$ref: "schemas.yaml#/Thing"}}}}
+`)
+	writeSpec(t, schemas, "Thing: {type: object, required: [a], properties: {a: {type: string, enum: [one]}}}\n")
+	api, err := openapi.LoadFile(t.Context(), spec)
+	require.NoError(t, err)
+	require.Equal(t, []string{spec, schemas}, api.Files)
+	srv, err := mock.New([]*openapi.API{api}, mock.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	var logs bytes.Buffer
+	w := newSpecWatcher(srv, []string{spec}, []*openapi.API{api}, openapi.Options{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	_, body := doJSON(t, ts.Client(), http.MethodGet, ts.URL+"/thing", "")
+	require.JSONEq(t, `{"a":"one"}`, body)
+
+	writeSpec(t, schemas, "Thing: {type: object, required: [b], properties: {b: {type: string, enum: [two]}}}\n")
+	require.True(t, w.poll(t.Context()), logs.String())
+	_, body = doJSON(t, ts.Client(), http.MethodGet, ts.URL+"/thing", "")
+	require.JSONEq(t, `{"b":"two"}`, body)
+}

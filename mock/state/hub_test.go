@@ -134,3 +134,14 @@ func TestHubConcurrentUse(t *testing.T) {
 	n, _ := h.Stats()
 	require.LessOrEqual(t, n, 8)
 }
+
+func TestHubResetAllSkipsEvicted(t *testing.T) {
+	h, _ := boundedHub(t, HubOptions{})
+	a, b := session(t, h, "a"), session(t, h, "b")
+	put(t, a, "a/x", "w", Record{"id": "w"})
+	put(t, b, "a/x", "w", Record{"id": "w"})
+	require.NoError(t, h.Drop(context.Background(), "a"))
+	require.NoError(t, h.ResetAll(context.Background(), []*Session{a, b}))
+	_, err := get(t, b, "a/x", "w")
+	require.ErrorIs(t, err, ErrNotFound, "b is back to the seed")
+}
