@@ -131,6 +131,9 @@ func (br *behaviourRun) do() *bFailure {
 	run := func(tx *state.Tx) error {
 		br.tx = tx
 		defer func() { br.tx = nil }()
+		if f = br.checkParent(); f != nil {
+			return errBehaviourFailed
+		}
 		if writes {
 			f = br.write()
 		} else {

@@ -314,3 +314,26 @@ func mergeValue(base, patch any) any {
 	}
 	return out
 }
+
+// checkParent answers notFound, with strict ids, for a request under a parent record that does not exist
+// (POST /repos/o/r/issues/99/labels when issue 99 was never created).
+func (br *behaviourRun) checkParent() *bFailure {
+	p := br.b.Parent
+	if p == nil || !br.strictIDs() {
+		return nil
+	}
+	var key strings.Builder
+	for _, name := range p.Scope {
+		key.WriteString(url.PathEscape(br.ex.params[name]))
+		key.WriteByte('/')
+	}
+	key.WriteString(br.ex.params[p.Param])
+	found, err := br.tx.Has(qualify(br.rt.api.Name, p.Resource), key.String())
+	if err != nil {
+		return internal(err)
+	}
+	if !found {
+		return br.missing()
+	}
+	return nil
+}

@@ -58,6 +58,15 @@ func TestInferNested(t *testing.T) {
 	resp = do(http.MethodPut, "/repos/a/b/issues/9/lock", "", IDsHeader, "strict")
 	require.Equal(t, http.StatusNotFound, resp.status, "an action needs its record")
 
+	resp = do(http.MethodPost, "/repos/a/b/issues/2/comments", `{"body":"hi"}`, IDsHeader, "strict")
+	require.Equal(t, http.StatusCreated, resp.status, "a comment on an issue that exists")
+	resp = do(http.MethodPost, "/repos/a/b/issues/99/comments", `{"body":"hi"}`, IDsHeader, "strict")
+	require.Equal(t, http.StatusNotFound, resp.status, "strict ids: the parent issue must exist")
+	resp = do(http.MethodGet, "/repos/a/b/issues/99/comments", "", IDsHeader, "strict")
+	require.Equal(t, http.StatusNotFound, resp.status)
+	resp = do(http.MethodPost, "/repos/a/b/issues/99/comments", `{"body":"hi"}`)
+	require.Equal(t, http.StatusCreated, resp.status, "ids not strict: no parent check")
+
 	resp = do(http.MethodGet, "/users/octocat", "")
 	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
 	require.Contains(t, resp.header.Get(ReasonHeader), "does not fit the id field")

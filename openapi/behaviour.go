@@ -112,10 +112,21 @@ type Behaviour struct {
 	// ListField is the array property of a list response's envelope ("data" in {object, data, has_more}); the
 	// rest of the envelope is the operation's documented response. Empty when the list is the body.
 	ListField string
+	// Parent is the record the Scope's last parameter names (the issue of /issues/{issue_number}/labels), when
+	// standin keeps that record too: with strict ids, a request under a parent that does not exist is not found.
+	Parent *Parent
 	// AnswerGenerated answers the operation's own documented response (example or generated data) with the
 	// record's key copied in, rather than the record: the response is not the record (a deleted marker, an
 	// action's result).
 	AnswerGenerated bool
+}
+
+// Parent locates the record a nested collection belongs to: its collection, the path parameter holding its
+// key, and the parameters of its own scope.
+type Parent struct {
+	Resource string
+	Param    string
+	Scope    []string
 }
 
 // Expr is a value source: a string starting with '$' names a value of the request or the state; anything else
@@ -895,6 +906,11 @@ func inferBehaviours(a *API) {
 			idParam[c.coll] = c.shape.param
 		}
 	}
+	type pending struct {
+		b    *Behaviour
+		item string
+	}
+	var parents []pending
 	for _, c := range cands {
 		op, sh := c.op, c.shape
 		name := names[c.coll]
@@ -960,7 +976,28 @@ func inferBehaviours(a *API) {
 		}
 		b.Resource, b.Inferred = name, true
 		op.Behaviour = b
+		if len(sh.scope) > 0 {
+			parents = append(parents, pending{b, parentItem(c.coll)})
+		}
 	}
+	for _, pb := range parents { // once every collection exists
+		psh := shapeOf(pb.item)
+		if pc := a.Collections[names[psh.coll]]; pc != nil && pc.Inferred && names[psh.coll] != "" {
+			pb.b.Parent = &Parent{Resource: pc.Name, Param: psh.param, Scope: psh.scope}
+		}
+	}
+}
+
+// parentItem is the item template a nested collection template lives in: "/repos/{owner}/{repo}/issues/{n}" for
+// "/repos/{owner}/{repo}/issues/{n}/labels".
+func parentItem(coll string) string {
+	segs := strings.Split(strings.Trim(coll, "/"), "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if paramName(segs[i]) != "" {
+			return "/" + strings.Join(segs[:i+1], "/")
+		}
+	}
+	return ""
 }
 
 // nestedCollection reports whether path (".../{id}/word") holds records of its own: an operation works on
