@@ -35,7 +35,14 @@ type errBody struct {
 	marks [][]string         // where reasonMark stands in tmpl
 	limit []*openapi3.Schema // per mark: the field's plain string schema (only its length limits apply)
 	check bool               // a message field has other constraints a reason may break: validate each answer
+
+	mu      sync.Mutex
+	verdict map[string]bool // reason -> the body with it validates (the body depends on nothing else)
 }
+
+// verdictLimit bounds the reasons whose verdict an error body remembers (404s repeat one reason; validation
+// failures name the request's values).
+const verdictLimit = 256
 
 type errBodyCache struct {
 	s  *Server
@@ -79,13 +86,32 @@ func (ex *exchange) documentedError(rp *respPlan, status int, reason string) (ht
 			}
 		}
 	}
-	if check {
-		opts := ex.api.api.SchemaOptions(append(fake.SchemaOptions(), openapi3.VisitAsResponse())...)
-		if media.Schema.Value.VisitJSON(body, opts...) != nil {
-			body = fillFields(deepCopy(e.base), media.Schema, status, reason, false, ex.api.api)
-		}
+	if check && !e.valid(reason, body, media.Schema.Value, ex) {
+		body = fillFields(deepCopy(e.base), media.Schema, status, reason, false, ex.api.api)
 	}
 	return header, body
+}
+
+// valid tells whether body (the template with reason at its marks) validates against schema, remembering the
+// verdict per reason.
+func (e *errBody) valid(reason string, body any, schema *openapi3.Schema, ex *exchange) bool {
+	e.mu.Lock()
+	ok, known := e.verdict[reason]
+	e.mu.Unlock()
+	if known {
+		return ok
+	}
+	opts := ex.api.api.SchemaOptions(append(fake.SchemaOptions(), openapi3.VisitAsResponse())...)
+	ok = schema.VisitJSON(body, opts...) == nil
+	e.mu.Lock()
+	if e.verdict == nil {
+		e.verdict = map[string]bool{}
+	}
+	if len(e.verdict) < verdictLimit {
+		e.verdict[reason] = ok
+	}
+	e.mu.Unlock()
+	return ok
 }
 
 func (c *errBodyCache) get(ex *exchange, key errBodyKey, media *openapi3.MediaType) *errBody {

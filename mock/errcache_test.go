@@ -109,10 +109,18 @@ func TestErrorBodyLengthLimit(t *testing.T) {
 	require.NoError(t, err)
 	ts, _ := engineServer(t, Config{Seed: 3}, []*openapi.API{api})
 	for _, tt := range []struct {
-		path   string
-		reason bool
-	}{{"/short", false}, {"/long", true}, {"/short", false}} {
+		path           string
+		reason, nested bool
+	}{{"/short", false, false}, {"/long", true, false}, {"/short", false, false}, {"/nested", false, true}, {"/nested", false, true}} {
 		resp := engineDo(t, ts, http.MethodPost, "/errcache/v1"+tt.path, `{"name":""}`)
+		if tt.nested {
+			require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+			engineCheckResponse(t, api, "/errcache", resp)
+			var body struct{ Info map[string]any }
+			require.NoError(t, json.Unmarshal(resp.body, &body))
+			require.NotEqual(t, resp.header.Get(ReasonHeader), body.Info["detail"], "too long for the field")
+			continue
+		}
 		require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
 		engineCheckResponse(t, api, "/errcache", resp)
 		var body map[string]any
