@@ -250,11 +250,14 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				e.Response.Body, _ = mask.journalBody(rec.body)
 				e = ex.session.journal.add(e)
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
-				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-					slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
-					slog.String("query", e.Query), slog.String("operation", e.Operation),
-					slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
-					slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				// The request line is at info: --log-level error skips it before building anything.
+				if s.log.Enabled(r.Context(), slog.LevelInfo) {
+					s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
+						slog.String("query", e.Query), slog.String("operation", e.Operation),
+						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
+						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				}
 				if p != nil {
 					panic(p)
 				}

@@ -57,6 +57,7 @@ func (s *Server) remount(api *openapi.API) (*apiRuntime, error) {
 	}
 	rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
 	rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
+	rt.errBodies = newErrBodyCache(s)
 	for _, op := range api.Operations {
 		rt.ops[op.Op] = op
 	}

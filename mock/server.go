@@ -158,6 +158,8 @@ type apiRuntime struct {
 	// render builds the documented response rp for the exchange (example, else generated from its schema, plus
 	// documented headers): the body of an error answer for a kind the API declares no shape for.
 	render func(ex *exchange, rp *respPlan) (http.Header, any)
+	// errBodies holds generated error bodies per operation and status (errcache.go).
+	errBodies *errBodyCache
 }
 
 // New builds a server for apis. Names must be unique.
@@ -211,6 +213,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		}
 		rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
 		rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
+		rt.errBodies = newErrBodyCache(s)
 		for _, op := range api.Operations {
 			rt.ops[op.Op] = op
 		}

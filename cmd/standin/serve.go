@@ -65,6 +65,23 @@ func (l *logFormatFlag) Set(v string) error {
 	return fmt.Errorf("%q is not a log format: expected text or json", v)
 }
 
+// logLevelFlag is the least slog level logged: debug, info, warn or error.
+type logLevelFlag slog.Level
+
+func (l *logLevelFlag) String() string { return strings.ToLower(slog.Level(*l).String()) }
+func (l *logLevelFlag) Set(v string) error {
+	switch strings.ToLower(v) {
+	case "debug", "info", "warn", "error":
+		var lv slog.Level
+		if err := lv.UnmarshalText([]byte(v)); err != nil {
+			return err
+		}
+		*l = logLevelFlag(lv)
+		return nil
+	}
+	return fmt.Errorf("%q is not a log level: expected debug, info, warn or error", v)
+}
+
 // sizeFlag is a byte count written as 1048576, 512KiB, 1MiB, 2MB or 1G.
 type sizeFlag int64
 
@@ -112,6 +129,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	seed := fs.Uint64("seed", 0, "`seed` for generated data; the same seed gives the same answers (0: a fixed default)")
 	logFormat := logFormatFlag("text")
 	fs.Var(&logFormat, "log-format", "request log `format` on stderr: text or json")
+	// --log-level: error silences the per-request lines (logged at info) and keeps failures.
+	logLevel := logLevelFlag(slog.LevelInfo)
+	fs.Var(&logLevel, "log-level", "least `level` logged on stderr: debug, info, warn or error (error silences the per-request lines)")
 	maxBody := sizeFlag(1 << 20)
 	fs.Var(&maxBody, "max-body", "largest request body accepted (`size`, e.g. 1MiB); larger bodies get 413 in the vendor's shape")
 	fs.Var(&denyKeys, "deny-key", "credentials matching this `GLOB` lack permission: 403 where documented, else 401 (repeatable)")
@@ -167,9 +187,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 
-	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	logOpts := &slog.HandlerOptions{Level: slog.Level(logLevel)}
+	var handler slog.Handler = slog.NewTextHandler(e.stderr, logOpts)
 	if logFormat == "json" {
-		handler = slog.NewJSONHandler(e.stderr, nil)
+		handler = slog.NewJSONHandler(e.stderr, logOpts)
 	}
 	logger := slog.New(handler)
 
