@@ -113,19 +113,18 @@ func (s *Server) adminAPIs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, nil, out)
 }
 
-// journalSessions picks the sessions a journal request is about: ?session=, else the X-Standin-Session
-// header, else every session. A named session that does not exist yet has an empty journal.
+// journalSessions picks the sessions a journal request is about: the caller's (X-Standin-Session or ?session=,
+// else the default session), or every session with ?all=true. A named session that does not exist yet has an
+// empty journal.
 func (s *Server) journalSessions(r *http.Request) ([]*session, error) {
-	name := r.URL.Query().Get("session")
-	if name == "" {
-		name = r.Header.Get(SessionHeader)
+	sc, err := scopeOf(r)
+	if err != nil {
+		return nil, err
 	}
-	if name == "" {
+	if sc.all {
 		return s.sessions.all(), nil
 	}
-	if err := validSessionName(name); err != nil {
-		return nil, fmt.Errorf("bad session: %w", err)
-	}
+	name := sc.session
 	if sess, ok := s.sessions.lookup(name); ok {
 		return []*session{sess}, nil
 	}

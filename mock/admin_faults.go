@@ -53,13 +53,17 @@ func viewOf(a *activeRule, scope string, now time.Time) faultView {
 	return v
 }
 
-// adminSession returns the session named by ?session=, nil for the global scope.
+// adminSession returns the session named by X-Standin-Session or ?session= (not both disagreeing), nil for the
+// server-wide scope when neither names one.
 func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*session, bool) {
-	name := r.URL.Query().Get("session")
-	if name == "" {
+	sc, ok := scopeOrFail(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !sc.named {
 		return nil, true
 	}
-	sess, err := s.sessions.get(name)
+	sess, err := s.sessions.get(sc.session)
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "session: %v", err)
 		return nil, false

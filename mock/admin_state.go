@@ -16,13 +16,14 @@ import (
 	"github.com/standin/standin/openapi"
 )
 
-// stateAdmin registers the state endpoints of the admin API. Every endpoint takes ?session=NAME (else the
-// X-Standin-Session header, else the default session):
+// stateAdmin registers the state endpoints of the admin API. Every endpoint acts on the caller's session: the
+// X-Standin-Session header or ?session=NAME (not both disagreeing), else the default session; cross-session
+// operations need ?all=true (admin_scope.go):
 //
 //	GET  /__standin/state[/API[/COLLECTION[/KEY]]]   read records
 //	PUT  /__standin/state[/API[/COLLECTION[/KEY]]]   replace them (checked against the record schema)
 //	DELETE /__standin/state/API/COLLECTION/KEY       remove one record
-//	POST /__standin/reset                            back to the seeded state (every session, or ?session=)
+//	POST /__standin/reset                            back to the seeded state (the caller's session, or ?all=true)
 //	GET  /__standin/sessions                         the sessions and their record counts
 //	GET  /__standin/snapshots                        the named snapshots
 //	POST /__standin/snapshots/NAME                   save the session's state as NAME
@@ -53,16 +54,17 @@ func (s *Server) stateAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE "+p+"snapshots/{name}", s.adminSnapshotDelete)
 }
 
-// stateSession returns the session an admin request is about (created on first use).
+// stateSession returns the session an admin request is about (created on first use): the caller's, never every
+// session.
 func (s *Server) stateSession(r *http.Request) (*session, error) {
-	name := r.URL.Query().Get("session")
-	if name == "" {
-		name = r.Header.Get(SessionHeader)
+	sc, err := scopeOf(r)
+	if err != nil {
+		return nil, err
 	}
-	if name == "" {
-		name = DefaultSession
+	if sc.all {
+		return nil, &errScope{"?all=true: this endpoint acts on one session; name it with " + SessionHeader + " or ?session="}
 	}
-	sess, err := s.sessions.get(name)
+	sess, err := s.sessions.get(sc.session)
 	if err != nil {
 		return nil, fmt.Errorf("bad session: %w", err)
 	}
@@ -339,18 +341,22 @@ func (s *Server) adminStateDelete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// adminReset puts one session (?session=) or every session back to the seeded state.
+// adminReset puts the caller's session (or, with ?all=true, every session) back to the seeded state.
 func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
+	sc, ok := scopeOrFail(w, r)
+	if !ok {
+		return
+	}
 	var targets []*session
-	if name := r.URL.Query().Get("session"); name != "" {
-		sess, err := s.sessions.get(name)
+	if sc.all {
+		targets = s.sessions.all()
+	} else {
+		sess, err := s.sessions.get(sc.session)
 		if err != nil {
 			adminError(w, http.StatusBadRequest, "bad session: %v", err)
 			return
 		}
 		targets = []*session{sess}
-	} else {
-		targets = s.sessions.all()
 	}
 	names := make([]string, len(targets))
 	states := make([]*state.Session, len(targets))
@@ -389,14 +395,40 @@ func (s *Server) adminSessions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, nil, out)
 }
 
+// adminSnapshots lists the snapshots the caller's session saved (every session's with ?all=true).
 func (s *Server) adminSnapshots(w http.ResponseWriter, r *http.Request) {
-	out, err := s.state.hub.Snapshots(r.Context())
+	sc, ok := scopeOrFail(w, r)
+	if !ok {
+		return
+	}
+	all, err := s.state.hub.Snapshots(r.Context())
 	if err != nil {
 		abandoned(r.Context())
 		adminError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
+	out := all[:0:0]
+	for _, snap := range all {
+		if sc.all || snap.Session == sc.session {
+			out = append(out, snap)
+		}
+	}
 	writeJSON(w, http.StatusOK, nil, out)
+}
+
+// otherSession refuses, unless the request says ?all=true, to act on a snapshot another session saved: restoring
+// it copies that session's state. It answers 403 itself and reports false.
+func otherSession(w http.ResponseWriter, r *http.Request, snapSession string) bool {
+	sc, ok := scopeOrFail(w, r)
+	if !ok {
+		return false
+	}
+	if !sc.all && snapSession != sc.session {
+		adminError(w, http.StatusForbidden, "snapshot %q belongs to another session; acting on it crosses sessions: add ?all=true (and no session)",
+			r.PathValue("name"))
+		return false
+	}
+	return true
 }
 
 func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
@@ -404,6 +436,9 @@ func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
 	if err := validSessionName(name); err != nil {
 		adminError(w, http.StatusBadRequest, "bad snapshot name: %v", strings.Replace(err.Error(), "session", "snapshot", 1))
 		return
+	}
+	if prev, err := s.state.hub.Snapshot(r.Context(), name); err == nil && !otherSession(w, r, prev.Session) {
+		return // replacing another session's snapshot crosses sessions too
 	}
 	sess, err := s.stateSession(r)
 	if err != nil {
@@ -421,12 +456,28 @@ func (s *Server) adminSnapshotSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if _, err := s.state.hub.Snapshot(r.Context(), name); err != nil {
+	snap, err := s.state.hub.Snapshot(r.Context(), name)
+	if err != nil {
 		adminError(w, http.StatusNotFound, "no snapshot %q; GET %ssnapshots lists them", name, AdminPrefix)
 		return
 	}
-	sess, err := s.stateSession(r)
-	if err != nil {
+	var sess *session
+	if sc, ok := scopeOrFail(w, r); !ok {
+		return
+	} else if sc.all {
+		// Copying between sessions: ?all=true names no target, so the snapshot goes back into its own session
+		// unless the target is given as ?into=.
+		target := r.URL.Query().Get("into")
+		if target == "" {
+			target = snap.Session
+		}
+		if sess, err = s.sessions.get(target); err != nil {
+			adminError(w, http.StatusBadRequest, "bad session: %v", err)
+			return
+		}
+	} else if !otherSession(w, r, snap.Session) {
+		return
+	} else if sess, err = s.stateSession(r); err != nil {
 		adminError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
@@ -445,6 +496,9 @@ func (s *Server) adminSnapshotRestore(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminSnapshotDelete(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
+	if snap, err := s.state.hub.Snapshot(r.Context(), name); err == nil && !otherSession(w, r, snap.Session) {
+		return
+	}
 	err := s.state.hub.DeleteSnapshot(r.Context(), name)
 	if errors.Is(err, ErrNotFound) {
 		adminError(w, http.StatusNotFound, "no snapshot %q", name)

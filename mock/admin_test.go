@@ -88,9 +88,9 @@ func TestAdminJournal(t *testing.T) {
 	require.Equal(t, 200, do("/aelyst/v1/contact/id:2", "Authorization", "Bearer other-secret", SessionHeader, "job-2").status)
 	require.Equal(t, 404, do("/aelyst/contact/id:2", "Authorization", "Bearer other-secret", SessionHeader, "job-2").status)
 
-	all := adminJournalGet(t, do, "")
+	all := adminJournalGet(t, do, "?all=true")
 	require.Equal(t, 5, all.Count)
-	raw := do(AdminPrefix + "journal").body
+	raw := do(AdminPrefix + "journal?all=true").body
 	for _, secret := range []string{"cc_secret_value_1", "very-secret-token", "other-secret", "sid=abc"} {
 		require.NotContains(t, string(raw), secret)
 	}
@@ -110,12 +110,13 @@ func TestAdminJournal(t *testing.T) {
 		headers     []string
 		want        []string // paths, oldest first
 	}{
-		{"by api", "?api=aelyst", nil, []string{"/aelyst/v1/contact/id:1", "/aelyst/v1/contact/id:2", "/aelyst/contact/id:2"}},
+		{"by api, every session", "?all=true&api=aelyst", nil, []string{"/aelyst/v1/contact/id:1", "/aelyst/v1/contact/id:2", "/aelyst/contact/id:2"}},
 		{"by status", "?status=401", nil, []string{"/aelyst/v1/contact/id:1"}},
 		{"by operation", "?operation=getLabelList", nil, []string{"/cinnox/v1/api/apps/a/labels"}},
 		{"by session", "?session=job-2", nil, []string{"/aelyst/v1/contact/id:2", "/aelyst/contact/id:2"}},
 		{"session from the header", "?status=404", []string{SessionHeader, "job-2"}, []string{"/aelyst/contact/id:2"}},
 		{"unknown session is empty", "?session=nobody", nil, nil},
+		{"no session named: the default session only", "?api=aelyst", nil, []string{"/aelyst/v1/contact/id:1"}},
 		{"limit keeps the most recent", "?session=default&limit=2", nil, []string{"/aelyst/v1/contact/id:1", "/cinnox/v1/api/apps/a/labels"}},
 	}
 	for _, tt := range tests {
@@ -129,7 +130,7 @@ func TestAdminJournal(t *testing.T) {
 		})
 	}
 	t.Run("unmatched routes", func(t *testing.T) {
-		e := adminJournalGet(t, do, "?status=404").Entries[0]
+		e := adminJournalGet(t, do, "?all=true&status=404").Entries[0]
 		require.Equal(t, "route", e.AnsweredBy)
 		require.Empty(t, e.Operation)
 		require.Equal(t, "job-2", e.Session)

@@ -44,9 +44,34 @@ func (s *Server) checkRulesBounds(rules []fault.Rule) error {
 	return nil
 }
 
-// setWriteDeadline gives the answer to w Config.WriteTimeout from now to be sent, so a client that reads slowly
-// (or not at all) is dropped instead of holding the answer and its goroutine. Writers that cannot take a
-// deadline (httptest.ResponseRecorder) are left alone.
-func (s *Server) setWriteDeadline(w http.ResponseWriter) {
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+// deadlineWriter gives an answer Config.WriteTimeout to be sent, counted from its first byte (so generating a
+// large body or waiting out a fault delay does not eat into it): a client that reads slowly, or not at all, is
+// dropped instead of holding the answer and its goroutine. Writers that cannot take a deadline
+// (httptest.ResponseRecorder) are left alone. It unwraps to the writer it wraps, so http.ResponseController
+// reaches the connection.
+type deadlineWriter struct {
+	http.ResponseWriter
+	timeout time.Duration
+	started bool
 }
+
+func (d *deadlineWriter) start() {
+	if !d.started {
+		d.started = true
+		_ = http.NewResponseController(d.ResponseWriter).SetWriteDeadline(time.Now().Add(d.timeout))
+	}
+}
+
+func (d *deadlineWriter) WriteHeader(code int) {
+	if code >= 200 {
+		d.start()
+	}
+	d.ResponseWriter.WriteHeader(code)
+}
+
+func (d *deadlineWriter) Write(b []byte) (int, error) {
+	d.start()
+	return d.ResponseWriter.Write(b)
+}
+
+func (d *deadlineWriter) Unwrap() http.ResponseWriter { return d.ResponseWriter }

@@ -89,8 +89,8 @@ type Config struct {
 	// MaxLatency caps the delay faults may add to one request; a rule asking for more is refused. 0 means
 	// DefaultMaxLatency.
 	MaxLatency time.Duration
-	// WriteTimeout is how long one API answer may take to send, after any fault delay; a client reading slower is
-	// dropped. 0 means DefaultWriteTimeout.
+	// WriteTimeout is how long one API answer may take to send, counted from its first byte; a client reading
+	// slower is dropped. 0 means DefaultWriteTimeout.
 	WriteTimeout time.Duration
 }
 
@@ -296,7 +296,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := newExchange(rt, s.clock.Now())
 	ex.path = rest
-	s.setWriteDeadline(w)
+	w = &deadlineWriter{ResponseWriter: w, timeout: s.cfg.WriteTimeout}
 	rt.h.ServeHTTP(w, r.WithContext(withExchange(r.Context(), ex)))
 }
 

@@ -63,7 +63,6 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					ex.answeredBy = "fault" // the client hung up while we waited
 					return
 				}
-				s.setWriteDeadline(w) // the time to send starts after the delay
 			}
 			if p.verdict != nil && p.verdict.Allowed {
 				rateHeaders(ex, w.Header(), *p.verdict)

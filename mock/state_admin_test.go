@@ -120,7 +120,8 @@ func TestStateAdminSnapshots(t *testing.T) {
 		check              func(t *testing.T)
 	}{
 		{"restore", http.MethodPost, "/__standin/snapshots/clean/restore", 200, func(t *testing.T) { require.Equal(t, "open", contactStatus("default")) }},
-		{"restore into another session", http.MethodPost, "/__standin/snapshots/clean/restore?session=qa", 200, func(t *testing.T) {
+		{"restore another session's snapshot needs ?all=true", http.MethodPost, "/__standin/snapshots/clean/restore?session=qa", 403, nil},
+		{"restore into another session", http.MethodPost, "/__standin/snapshots/clean/restore?all=true&into=qa", 200, func(t *testing.T) {
 			closeContact("qa")
 			require.Equal(t, "closed", contactStatus("qa"))
 			require.Equal(t, "open", contactStatus("default"))

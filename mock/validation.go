@@ -24,6 +24,9 @@ import (
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		KeepValidatedValue: true, SchemaValidationOptions: fake.SchemaOptions()}
+	firstError := &openapi3filter.Options{}
+	*firstError = *opts
+	firstError.MultiError = false
 	tr := newTranslator(rt)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +62,10 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 						ex.writeVendorError(w, "validation", "malformed", nil, nil)
 						return
 					}
+					if fs := jsonBodyFailures(body); len(fs) > 0 { // invalid UTF-8, a key given twice (body_checks.go)
+						ex.writeVendorError(w, "validation", "validation", nil, tr.vars(fs))
+						return
+					}
 					ex.bodyValue = v
 				}
 				r.Body = io.NopCloser(bytes.NewReader(body))
@@ -71,11 +78,14 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				Route:      ex.route,
 				Options:    opts,
 			}
+			if len(ex.body) > multiErrorBodyLimit {
+				in.Options = firstError // a huge invalid body costs one failure, not one per item (body_checks.go)
+			}
 			if ex.bodyValue == nil && len(ex.body) > 0 {
 				ex.bodyValue = predecodeBody(r, ex.body, ex.op.Op.RequestBody.Value)
 			}
 			if err := validateRequest(r.Context(), in, ex); err != nil {
-				ex.writeVendorError(w, "validation", "validation", nil, tr.vars(tr.failures(err, ex)))
+				ex.writeVendorError(w, "validation", "validation", nil, tr.vars(capFailures(tr.failures(err, ex))))
 				return
 			}
 			if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok && ex.bodyValue == nil {

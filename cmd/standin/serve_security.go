@@ -33,7 +33,7 @@ func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
 	fs.Var(&sf.allowOrigins, "allow-origin", "let browser pages from this `ORIGIN` (http://localhost:3000, or *) call the admin API (repeatable)")
 	fs.Var(&sf.headerFaults, "header-faults", "honour the X-Standin-Fault and Prefer request headers: auto (on on loopback, off beyond), on or off (`auto|on|off`)")
 	fs.DurationVar(&sf.maxLatency, "max-latency", mock.DefaultMaxLatency, "longest delay a fault may add (`duration`); longer latencies are refused")
-	fs.DurationVar(&sf.writeTimeout, "write-timeout", mock.DefaultWriteTimeout, "time allowed to send one answer, after any fault delay (`duration`); slower readers are dropped")
+	fs.DurationVar(&sf.writeTimeout, "write-timeout", mock.DefaultWriteTimeout, "time allowed to send one answer, from its first byte (`duration`); slower readers are dropped")
 	return sf
 }
 

@@ -1,0 +1,110 @@
+package mock
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
+)
+
+// TestIssue13SlowReaders: 200 clients that ask for a large answer and never read it are dropped after the write
+// timeout; meanwhile other clients are served, and the memory the readers held is given back.
+func TestIssue13SlowReaders(t *testing.T) {
+	// A large documented example: the answer costs no generation, so the test measures the writes only.
+	item := `{"a":"` + strings.Repeat("x", 60) + `","b":1}`
+	example := "[" + strings.TrimSuffix(strings.Repeat(item+",", 1500), ",") + "]"
+	doc := `{"openapi":"3.0.3","info":{"title":"slow","version":"1"},"paths":{"/thing":{"get":{"operationId":"getThing",` +
+		`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"object"}},` +
+		`"example":` + example + `}}}}}}}}`
+	api, err := openapi.LoadData(context.Background(), "slow.json", []byte(doc))
+	require.NoError(t, err)
+	srv, err := New([]*openapi.API{api}, Config{WriteTimeout: 2 * time.Second, JournalSize: 1000})
+	require.NoError(t, err)
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Listener = smallBuffers{ts.Listener} // so that the kernel cannot absorb a whole answer for a reader
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+
+	full := engineDo(t, ts, "GET", "/thing", "")
+	require.Equal(t, 200, full.status)
+	require.Greater(t, len(full.body), 50_000, "an answer larger than the socket buffers")
+
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	const readers = 200
+	conns := make([]net.Conn, 0, readers)
+	t.Cleanup(func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	for range readers {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_ = c.(*net.TCPConn).SetReadBuffer(4096)
+		_, err = io.WriteString(c, "GET /thing HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
+		require.NoError(t, err)
+		conns = append(conns, c)
+	}
+
+	// Others are served while the readers hang.
+	for range 10 {
+		require.Equal(t, 200, engineDo(t, ts, "GET", AdminPrefix+"health", "").status)
+		require.Equal(t, 200, engineDo(t, ts, "GET", "/thing", "").status)
+	}
+
+	// Every slow reader's handler ends (the journal records it once its write failed): bounded wait.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp := engineDo(t, ts, "GET", AdminPrefix+"journal?limit=1000", "")
+		if n := strings.Count(string(resp.body), `"path":"/thing"`); n >= readers+11 || time.Now().After(deadline) {
+			require.GreaterOrEqual(t, n, readers+11, "every slow reader's handler returned")
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Each slow reader got less than the whole answer: the server gave up on it.
+	got := make([]int64, len(conns))
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			got[i], _ = io.Copy(io.Discard, bufio.NewReader(c))
+		})
+	}
+	wg.Wait()
+	for _, n := range got {
+		require.Less(t, n, int64(len(full.body)), "a slow reader is dropped, not served forever")
+	}
+
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapInuse) - int64(before.HeapInuse)
+	t.Logf("heap in use: %d KiB before, %d KiB after 200 slow readers (answer %d KiB)", before.HeapInuse>>10, after.HeapInuse>>10, len(full.body)>>10)
+	require.Less(t, grown, int64(32<<20), "memory held by slow readers is given back")
+}
+
+// smallBuffers gives every accepted connection a small send buffer.
+type smallBuffers struct{ net.Listener }
+
+func (l smallBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetWriteBuffer(4096)
+	}
+	return c, err
+}
