@@ -294,6 +294,47 @@ done
 	echo "so compare the mean bytes read per response, which wrk measures over the whole run.)"
 } >"$OUT/results.md"
 
+# ---- instructions per request and Stripe's document (optional parts) -------------------------------------------
+# INSTR=1 (default when valgrind, hey and the shared instr-per-req.sh are present): CPU instructions per request
+# of the patch case, standin (default logging, and --log-level error) against the bare baseline, under callgrind.
+# STRIPE=1 (default when Stripe's description is in the Go module cache): bench/stripe.sh on the standin built
+# here (start to first answer, start CPU, CPU per 2xx and per documented 404, peak RSS).
+INSTR_TOOL=${INSTR_TOOL:-$ROOT/../shared/tools/instr-per-req.sh}
+INSTR=${INSTR:-auto}
+STRIPE=${STRIPE:-auto}
+if [[ $INSTR != 0 ]] && [[ -x $INSTR_TOOL ]] && command -v valgrind >/dev/null && command -v hey >/dev/null; then
+	say "instructions per request (callgrind; about a minute per server)"
+	printf '%s' "$BODY_OK" >"$OUT/patch.json"
+	{
+		echo
+		echo "Instructions per request, careCycle PATCH $STATUS_PATH (callgrind, 500 requests after 100; same run):"
+		echo
+		echo '| server | instructions/request |'
+		echo '| --- | ---: |'
+		for srv in "baseline:$OUT/baseline --items 50" "standin:$OUT/standin serve --api carecycle --seed 1" \
+			"standin --log-level error:$OUT/standin serve --api carecycle --seed 1 --log-level error"; do
+			name=${srv%%:*}
+			line=$(PEER_DIR="$OUT/instr" "$INSTR_TOOL" -n "${name// /_}" -m PATCH -u "$STATUS_PATH" -b "$OUT/patch.json" \
+				-H 'x-api-key: cc_bench' -w 100 -N 500 -- "${srv#*:} --addr 127.0.0.1:{PORT}" 2>/dev/null | tail -n 1)
+			echo "| $name | $(sed -n 's/.*ir_per_req=\([0-9]*\).*/\1/p' <<<"$line") |"
+		done
+	} >>"$OUT/results.md"
+elif [[ $INSTR == 1 ]]; then
+	die "INSTR=1 needs valgrind, hey and $INSTR_TOOL"
+fi
+STRIPE_SPEC=${STRIPE_SPEC:-$(go env GOMODCACHE)/github.com/stripe/stripe-mock@v0.203.0/embedded/openapi/spec3.json}
+if [[ $STRIPE != 0 ]] && [[ -f $STRIPE_SPEC ]] && command -v hey >/dev/null; then
+	say "Stripe's description (bench/stripe.sh)"
+	{
+		echo
+		echo "Stripe's description (7.7 MB, 594 operations), bench/stripe.sh:"
+		echo
+		SPEC=$STRIPE_SPEC PORT=$((PORT_BASE + 5)) bash "$ROOT/bench/stripe.sh" "$OUT/standin"
+	} >>"$OUT/results.md"
+elif [[ $STRIPE == 1 ]]; then
+	die "STRIPE=1 needs hey and $STRIPE_SPEC (go mod download github.com/stripe/stripe-mock@v0.203.0)"
+fi
+
 cat "$OUT/results.md"
 echo
 say "raw wrk output and results in $OUT"

@@ -41,6 +41,9 @@ type authPlan struct {
 	places []credential
 	// schemes names the requirements, for messages ("basicAuth or bearerAuth").
 	schemes string
+	// clash says why no request can meet the requirements (two schemes of one alternative need the same header),
+	// or "".
+	clash string
 }
 
 // Shapes of credentials that are wrong by what the document declares.
@@ -182,12 +185,32 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		}
 		return nil, true // mutualTLS and unknown types cannot be given over plain HTTP
 	}
+	// An alternative whose schemes need the same place (basic and an apiKey named Authorization, both required)
+	// cannot be met by any request.
+	clashes := make([]string, len(alts))
+	for i, alt := range alts {
+		seen := map[string]string{}
+		for _, sc := range alt {
+			if sc.s == nil || (sc.s.Type != "apiKey" && sc.s.Type != "http" && sc.s.Type != "oauth2" && sc.s.Type != "openIdConnect") {
+				continue
+			}
+			p := placeOf(sc.s)
+			key := p.in + " " + strings.ToLower(p.name)
+			if other, ok := seen[key]; ok {
+				clashes[i] = other + " and " + sc.name + " both need " + p.in + " " + p.name
+			}
+			seen[key] = sc.name
+		}
+	}
 	chosen := -1
 	for level := 0; level <= 2 && chosen < 0; level++ {
 		if level == 2 && !standin {
 			break
 		}
 		for i, alt := range alts {
+			if clashes[i] != "" {
+				continue
+			}
 			var all []credential
 			ok := true
 			for _, sc := range alt {
@@ -210,14 +233,46 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 	}
 	if chosen < 0 {
 		ap.malformedWhy = "no credentials for " + ap.schemes
+		if !slices.Contains(clashes, "") {
+			ap.clash = strings.Join(slices.Compact(slices.Sorted(slices.Values(clashes))), "; ")
+			ap.malformedWhy = "no request can meet the security requirements: " + ap.clash
+		}
 		return ap
 	}
-	ap.malformed, ap.malformedWhy = malformedFor(cfg, api, alts[chosen][0].s, ap.valid)
-	for _, sc := range alts[chosen][1:] {
-		if ap.malformed != nil {
+	// A value is malformed only if no alternative takes any value at its place: an apiKey scheme without a
+	// declared shape named "Authorization" accepts "Bearer x" as well as anything else.
+	// Likewise "Basic x" is a valid credential of any http basic alternative, "Bearer x" of any token one.
+	open := map[string]bool{}
+	words := map[string]bool{}
+	for _, alt := range alts {
+		for _, sc := range alt {
+			switch {
+			case sc.s == nil:
+			case sc.s.Type == "apiKey" && api.Ext.Auth.Prefix == "" && cfg.InvalidCredential == "":
+				p := placeOf(sc.s)
+				open[p.in+"\x00"+strings.ToLower(p.name)] = true
+			case sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "basic"):
+				words["basic"] = true
+			case sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "bearer") && !strings.EqualFold(sc.s.BearerFormat, "JWT"), sc.s.Type == "oauth2", sc.s.Type == "openIdConnect":
+				words["bearer"] = true
+			}
+		}
+	}
+	for _, sc := range alts[chosen] {
+		m, why := malformedFor(cfg, api, sc.s, ap.valid)
+		word, _, _ := strings.Cut(strings.ToLower(m0value(m)), " ")
+		switch {
+		case m != nil && open[m[0].in+"\x00"+strings.ToLower(m[0].name)]:
+			m, why = nil, "another security scheme of the operation accepts any value in "+m[0].in+" "+m[0].name
+		case m != nil && cfg.InvalidCredential == "" && strings.EqualFold(m[0].name, "Authorization") && words[word] && m[0].value != "Bearer "+malformedJWT:
+			m, why = nil, "another security scheme of the operation accepts any "+m[0].value[:len(word)]+" credential"
+		}
+		if ap.malformedWhy == "" || m != nil {
+			ap.malformed, ap.malformedWhy = m, why
+		}
+		if m != nil {
 			break
 		}
-		ap.malformed, ap.malformedWhy = malformedFor(cfg, api, sc.s, ap.valid)
 	}
 	return ap
 }
@@ -357,4 +412,11 @@ func userSecrets(cfg *Config) []string {
 	// Longest first, so a secret that contains another is masked whole.
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
+}
+
+func m0value(m []credential) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return m[0].value
 }

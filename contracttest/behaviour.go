@@ -224,12 +224,18 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 	if read == nil || !p.cfg.selected(read) || linksTo(op, read.ID) {
 		return out
 	}
+	// The read's last path parameter names the record: after a POST it comes from the answer; every other path
+	// parameter (a parent such as /orgs/{org}) is the write's own.
+	item := ""
+	if i := strings.LastIndex(read.Path, "/{"); i >= 0 {
+		item = strings.TrimSuffix(read.Path[i+2:], "}")
+	}
 	params := map[string]any{}
 	for _, pr := range parameters(read) {
 		if pr.In != openapi3.ParameterInPath {
 			continue
 		}
-		if op.Method == http.MethodPost {
+		if op.Method == http.MethodPost && pr.Name == item {
 			field := idField(op, pr.Name)
 			if field == "" {
 				return out

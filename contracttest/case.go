@@ -2,6 +2,8 @@ package contracttest
 
 import (
 	"maps"
+
+	"github.com/getkin/kin-openapi/openapi3"
 	"net/http"
 	"net/url"
 	"slices"
@@ -80,14 +82,18 @@ const (
 
 // Plan lists every case of a run in the order they are sent.
 type Plan struct {
-	API     string  `json:"api"`
-	Spec    string  `json:"spec"`
-	Target  string  `json:"target"`
-	Standin bool    `json:"standin"`
-	Session string  `json:"session,omitempty"`
-	Seed    uint64  `json:"seed"`
-	DryRun  bool    `json:"dryRun,omitempty"`
-	Cases   []*Case `json:"cases"`
+	API     string `json:"api"`
+	Spec    string `json:"spec"`
+	Target  string `json:"target"`
+	Standin bool   `json:"standin"`
+	Session string `json:"session,omitempty"`
+	Seed    uint64 `json:"seed"`
+	DryRun  bool   `json:"dryRun,omitempty"`
+	// Operations counts the selected operations. Cases lists the planned cases: all of them on a dry run and
+	// once a run ended; during a run it grows one operation at a time, as cases are planned right before they
+	// are sent.
+	Operations int     `json:"operations"`
+	Cases      []*Case `json:"cases"`
 	// Notes are remarks about the plan as a whole ("forced cases need a standin target").
 	Notes []string `json:"notes,omitempty"`
 }
@@ -112,8 +118,10 @@ type request struct {
 	query      url.Values
 	qkeys      map[string][]string // query keys each parameter wrote (deepObject and exploded objects write several)
 	header     http.Header
-	cookies    map[string]string // cookie parameters, serialised
-	mediaType  string            // the document's media type of the body
+	cookies    map[string]string   // cookie parameters, serialised
+	mediaType  string              // the document's media type of the body
+	mt         *openapi3.MediaType // its media type object (encoding), for encoding at send time
+	encode     bool                // body is bodyValue encoded at send time; else body is sent as is
 	body       []byte
 	bodyValue  any  // the decoded body, for links and read-back checks
 	hasBody    bool // send body even when empty
@@ -151,15 +159,33 @@ func (r *request) clone() *request {
 	return &c
 }
 
+// cloneBare copies r without its body, for a request whose body is set right after.
+func (r *request) cloneBare() *request {
+	body, value := r.body, r.bodyValue
+	r.body, r.bodyValue = nil, nil
+	c := r.clone()
+	r.body, r.bodyValue = body, value
+	return c
+}
+
+// payload is the body to send: the value encoded in the media type, or the raw bytes set.
+func (r *request) payload() []byte {
+	if r.encode {
+		return encodeBody(r.mediaType, r.mt, r.bodyValue)
+	}
+	return r.body
+}
+
 // setPath sets a path parameter to a plain value (links, fresh ids).
 func (r *request) setPath(name, v string) {
 	r.pathParams[name] = v
 	delete(r.pathEnc, name)
 }
 
-// urlPath fills the path template.
+// urlPath fills the path template. What follows a '#' in the template itself (AWS documents in APIs.guru write
+// "/#X-Amz-Target=..." to tell operations on one path apart) is a fragment, which HTTP never sends: it is left out.
 func (r *request) urlPath() string {
-	p := r.path
+	p, _, _ := strings.Cut(r.path, "#")
 	for name, v := range r.pathParams {
 		seg, ok := r.pathEnc[name]
 		if !ok {

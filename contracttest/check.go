@@ -76,8 +76,12 @@ func documentedResponse(op *openapi.Operation, status int) *openapi3.Response {
 // nothing else for it. It replaces the status_documented failure of the same answer: the document is incomplete,
 // the server is not at fault. It fails only when strict.
 func (c *checker) gap(strict bool, op *openapi.Operation, status int, what string) {
+	name := CheckUndocumentedRejection
+	if status < 400 {
+		name = CheckUndocumentedSuccess
+	}
 	c.out = slices.DeleteFunc(c.out, func(cr CheckResult) bool { return cr.Name == CheckStatusDocumented && !cr.Passed })
-	cr := CheckResult{Name: CheckUndocumentedRejection, Passed: !strict, Warning: true, Step: c.step,
+	cr := CheckResult{Name: name, Passed: !strict, Warning: true, Step: c.step,
 		Want: fmt.Sprintf("%s %s (%s) to document the status it answers %s (it documents %s)", op.Method, op.Path, op.ID, what, statusList(op)),
 		Got:  strconv.Itoa(status) + c.note}
 	c.out = append(c.out, cr)
@@ -271,6 +275,21 @@ func (c *checker) headers(doc *openapi3.Response, resp *response) {
 
 func headerValue(raw string, s *openapi3.Schema) any {
 	switch {
+	case s.Type.Is(openapi3.TypeArray):
+		// Simple style: comma-separated items.
+		var items []any
+		var item *openapi3.Schema
+		if s.Items != nil {
+			item = s.Items.Value
+		}
+		for _, part := range strings.Split(raw, ",") {
+			if item != nil {
+				items = append(items, headerValue(strings.TrimSpace(part), item))
+			} else {
+				items = append(items, strings.TrimSpace(part))
+			}
+		}
+		return items
 	case s.Type.Is(openapi3.TypeInteger), s.Type.Is(openapi3.TypeNumber):
 		if f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64); err == nil {
 			return f
@@ -320,4 +339,23 @@ func intsString(xs []int) string {
 		parts[i] = strconv.Itoa(x)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// documentsSuccess reports whether op documents any answer a valid request may get: a 2xx or 3xx, a range of
+// them, or a default.
+func documentsSuccess(op *openapi.Operation) bool {
+	for _, s := range op.Statuses {
+		if s >= 200 && s < 400 {
+			return true
+		}
+	}
+	if op.Op.Responses == nil {
+		return false
+	}
+	for _, k := range []string{"default", "2XX", "3XX", "2xx", "3xx"} {
+		if op.Op.Responses.Value(k) != nil {
+			return true
+		}
+	}
+	return false
 }

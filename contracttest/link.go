@@ -124,7 +124,7 @@ func applyLink(r *request, target *openapi.Operation, l *linkUse, prev *exchange
 		if ct == "" {
 			ct = mediaJSON
 		}
-		r.setBody(ct, mt, v)
+		r.setBody(ct, mt, deepCopy(v))
 	}
 	return nil
 }

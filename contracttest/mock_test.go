@@ -53,6 +53,7 @@ var mockVars = map[string]map[string]string{
 
 // TestBundledSpecsAgainstMock runs every bundled spec against the in-process mock: no check may fail and every
 // documented status of every operation must be exercised.
+// The run id is fixed so that the fresh ids of creates are the same on every run of the test.
 func TestBundledSpecsAgainstMock(t *testing.T) {
 	for _, name := range openapi.Bundled() {
 		t.Run(name, func(t *testing.T) {
@@ -60,7 +61,7 @@ func TestBundledSpecsAgainstMock(t *testing.T) {
 			require.NoError(t, err)
 			clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 			ts := mockTarget(t, api, clock)
-			rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath, Vars: mockVars[name]},
+			rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath, Vars: mockVars[name], RunID: "run1"},
 				WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
 			require.NoError(t, err)
 			require.True(t, rep.Plan.Standin, "the mock answers /__standin/health")
@@ -97,7 +98,7 @@ func TestStandinMountRootGetsBasePath(t *testing.T) {
 	require.NoError(t, err)
 	clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	ts := mockTarget(t, api, clock)
-	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/aelyst", Include: []string{"getContact"}},
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/aelyst", Include: []string{"getContact"}, RunID: "run1"},
 		WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
 	require.NoError(t, err)
 	require.Equal(t, ts.URL+"/aelyst/v1", rep.Plan.Target)
@@ -116,7 +117,7 @@ func TestThirdPartySpecsAgainstMock(t *testing.T) {
 			require.NoError(t, err)
 			clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 			ts := mockTarget(t, api, clock)
-			rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath},
+			rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath, RunID: "run1"},
 				WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
 			require.NoError(t, err)
 			require.NotEmpty(t, rep.Results)
@@ -127,4 +128,30 @@ func TestThirdPartySpecsAgainstMock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIssue11RootTargetWhenTheBasePathStartsWithTheMountName: a document served at https://host/aaharjh/v3 is
+// mounted as "aaharjh"; from the server root the runner must use the base URL the mock reports
+// (/aaharjh/aaharjh/v3), not the root plus the base path, which the mock reads as its mount.
+func TestIssue11RootTargetWhenTheBasePathStartsWithTheMountName(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://apisetu.example/aaharjh/v3"}]
+paths:
+  /certificate:
+    get:
+      operationId: getCertificate
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
+`
+	api, err := openapi.LoadData(t.Context(), "aaharjh.yaml", []byte(src))
+	require.NoError(t, err)
+	clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ts := mockTarget(t, api, clock)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, RunID: "run1"},
+		WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+	require.NoError(t, err)
+	require.Empty(t, failedChecks(rep))
+	require.Equal(t, Pass, rep.Results[0].Outcome)
+	require.Equal(t, 200, rep.Results[0].Exchanges[0].Response.Status)
 }

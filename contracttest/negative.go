@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // A breaker produces, for one schema node and its current valid value, a value that breaks exactly one
@@ -24,6 +26,7 @@ type mutation struct {
 	value any    // the replacement value (unused for required)
 	drop  bool   // remove the value (required)
 	ptr   []string
+	body  any // the whole body with the mutation applied (body mutations only)
 }
 
 func (m mutation) name() string {
@@ -213,7 +216,7 @@ func bodyMutations(root *openapi3.Schema, body any, opts []openapi3.SchemaValida
 			for _, c := range candidates(s, v, rule, false) {
 				mutated := setAt(deepCopy(body), ptr, c, false)
 				if breaksOnly(root.VisitJSON(mutated, opts...), rule) {
-					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr)})
+					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr), body: mutated})
 					break
 				}
 			}
@@ -227,7 +230,7 @@ func bodyMutations(root *openapi3.Schema, body any, opts []openapi3.SchemaValida
 				p := append(slices.Clone(ptr), name)
 				mutated := setAt(deepCopy(body), p, nil, true)
 				if breaksOnly(root.VisitJSON(mutated, opts...), "required") {
-					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p})
+					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p, body: mutated})
 				}
 			}
 			for _, name := range sortedKeys(t) {
@@ -300,11 +303,4 @@ func setAt(root any, ptr []string, v any, drop bool) any {
 	return root
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return jsonvalue.SortedKeys(m) }

@@ -30,7 +30,8 @@ type planner struct {
 	auths   map[*openapi.Operation]*authPlan
 }
 
-func (p *planner) plan() *Plan {
+// header returns the plan without its cases.
+func (p *planner) header() *Plan {
 	pl := &Plan{API: p.api.Name, Spec: p.api.File, Target: p.cfg.Target, Seed: p.cfg.Seed, DryRun: p.cfg.DryRun, Standin: p.standin}
 	if p.standin {
 		pl.Session = "contracttest-" + strconv.FormatUint(p.cfg.Seed, 10) + "-" + p.cfg.RunID
@@ -39,38 +40,55 @@ func (p *planner) plan() *Plan {
 		pl.Notes = append(pl.Notes, "dry run: nothing is sent; the target is not probed, so the forced cases a standin target gets are not listed")
 	}
 	for _, op := range p.api.Operations {
-		if !p.cfg.selected(op) {
-			continue
-		}
-		// Stateful cases go first: their write must create what the document's example names (a create at a
-		// path id such as Aelyst's POST /contact/{identifier} fails once the positive case made the record).
-		var cases []*Case
-		cases = append(cases, p.stateful(op)...)
-		cases = append(cases, p.behaviour(op)...)
-		cases = append(cases, p.positive(op)...)
-		cases = append(cases, p.negative(op)...)
-		cases = append(cases, p.auth(op)...)
-		if p.standin {
-			cases = append(cases, p.forced(op)...)
-		}
-		seen := map[string]int{}
-		for _, c := range cases {
-			c.Operation = op.ID
-			c.ID = op.ID + "/" + string(c.Kind) + "/" + c.Name
-			if n := seen[c.ID]; n > 0 {
-				c.ID += "#" + strconv.Itoa(n+1)
-			}
-			seen[c.ID]++
-			for _, st := range c.Steps {
-				if isWrite(st.Method) {
-					c.Write = true
-				}
-			}
-			c.order = len(pl.Cases)
-			pl.Cases = append(pl.Cases, c)
+		if p.cfg.selected(op) {
+			pl.Operations++
 		}
 	}
 	return pl
+}
+
+// plan builds every case of the run.
+func (p *planner) plan() *Plan {
+	pl := p.header()
+	for _, op := range p.api.Operations {
+		if p.cfg.selected(op) {
+			pl.Cases = append(pl.Cases, p.cases(op, len(pl.Cases))...)
+		}
+	}
+	return pl
+}
+
+// cases builds the cases of one operation; first is the position of its first case in the plan. A run plans one
+// operation at a time, right before sending its cases, so the first request does not wait for the whole plan.
+func (p *planner) cases(op *openapi.Operation, first int) []*Case {
+	// Stateful cases go first: their write must create what the document's example names (a create at a path id
+	// such as Aelyst's POST /contact/{identifier} fails once the positive case made the record).
+	var cases []*Case
+	cases = append(cases, p.stateful(op)...)
+	cases = append(cases, p.behaviour(op)...)
+	cases = append(cases, p.positive(op)...)
+	cases = append(cases, p.negative(op)...)
+	cases = append(cases, p.auth(op)...)
+	if p.standin {
+		cases = append(cases, p.forced(op)...)
+	}
+	seen := map[string]int{}
+	for i, c := range cases {
+		c.Operation = op.ID
+		c.ID = op.ID + "/" + string(c.Kind) + "/" + c.Name
+		if n := seen[c.ID]; n > 0 {
+			c.ID += "#" + strconv.Itoa(n+1)
+		}
+		seen[c.ID]++
+		for _, st := range c.Steps {
+			if isWrite(st.Method) {
+				c.Write = true
+			}
+		}
+		c.order = first + i
+	}
+	delete(p.bases, op) // the operation's base request is not needed any more
+	return cases
 }
 
 func newStep(op *openapi.Operation, req *request, e expectation, note string) *Step {
@@ -162,7 +180,7 @@ func (p *planner) build(op *openapi.Operation, v variant) *request {
 	}
 	if v.hasBody {
 		ct, mt, _ := requestMedia(op)
-		r.setBody(ct, mt, v.body)
+		r.setBody(ct, mt, deepCopy(v.body))
 	}
 	return r
 }
@@ -173,12 +191,11 @@ func skippedHeader(name string) bool {
 	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
-// setBody encodes v as a body of the document's media type ct.
+// setBody makes v (which the request then owns) the body, encoded in the document's media type ct when sent.
 func (r *request) setBody(ct string, mt *openapi3.MediaType, v any) {
-	r.hasBody = true
-	r.mediaType = ct
-	r.bodyValue = deepCopy(v)
-	r.body = encodeBody(ct, mt, v)
+	r.hasBody, r.encode = true, true
+	r.mediaType, r.mt = ct, mt
+	r.bodyValue, r.body = v, nil
 	r.header.Set("Content-Type", wireType(ct))
 }
 
@@ -431,13 +448,13 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 	if mt != nil {
 		if required {
 			r := base.clone()
-			r.body, r.bodyValue, r.hasBody = nil, nil, true
+			r.body, r.bodyValue, r.hasBody, r.encode = nil, nil, true, false
 			r.header.Del("Content-Type")
 			add("body-required", "send no body although it is required", r, expectRejected)
 		}
 		if jsonLike(ct) {
 			r := base.clone()
-			r.body, r.bodyValue, r.hasBody = []byte(`{"standin": `), nil, true
+			r.body, r.bodyValue, r.hasBody, r.encode = []byte(`{"standin": `), nil, true, false
 			add("body-malformed", "send malformed JSON", r, expectRejected)
 		}
 		if mt.Schema != nil && mt.Schema.Value != nil {
@@ -447,8 +464,8 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			}
 			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
 				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
-					mutated := setAt(deepCopy(bodyValue), m.ptr, m.value, m.drop)
-					r := base.clone()
+					mutated := m.body
+					r := base.cloneBare()
 					r.setBody(ct, mt, mutated)
 					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts) {
 						continue
@@ -565,6 +582,9 @@ func (p *planner) authPlan(op *openapi.Operation) *authPlan {
 func (p *planner) forced(op *openapi.Operation) []*Case {
 	var out []*Case
 	for _, status := range op.Statuses {
+		if status < 200 {
+			continue // an informational status is never a final answer
+		}
 		r := p.base(op)
 		r.header.Set("Prefer", "code="+strconv.Itoa(status))
 		st := newStep(op, r, expectForced, "force "+strconv.Itoa(status)+" with Prefer: code="+strconv.Itoa(status))

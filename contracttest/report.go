@@ -32,13 +32,16 @@ const (
 	// CheckUndocumentedRejection is a spec gap: the target refused invalid or unauthenticated input with a 4xx
 	// the operation does not document, and the operation documents none for it. A warning unless Strict.
 	CheckUndocumentedRejection = "undocumented_rejection"
+	// CheckUndocumentedSuccess is a spec gap too: a valid request was answered with a 2xx or 3xx the operation does
+	// not document, and the operation documents no success at all (only errors, or no response).
+	CheckUndocumentedSuccess = "undocumented_success"
 )
 
 // CheckNames lists every check in report order.
 var CheckNames = []string{
 	CheckStatusDocumented, CheckContentType, CheckBodySchema, CheckHeadersDocumented, CheckNoServerError,
 	CheckNegativeRejected, CheckAuthEnforced, CheckAuthAccepted, CheckStateConsistent, CheckBehaviourConsistent,
-	CheckResponseTime, CheckForcedStatus, CheckUndocumentedRejection,
+	CheckResponseTime, CheckForcedStatus, CheckUndocumentedRejection, CheckUndocumentedSuccess,
 }
 
 // Outcome is how a case ended.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -42,7 +41,11 @@ func (t *TextReporter) Begin(p *Plan) {
 		kind = "not probed"
 	}
 	t.printf("target: %s (%s)\n", p.Target, kind)
-	t.printf("seed %d, %d cases\n", p.Seed, len(p.Cases))
+	if p.DryRun {
+		t.printf("seed %d, %d cases\n", p.Seed, len(p.Cases))
+	} else {
+		t.printf("seed %d, %d operations\n", p.Seed, p.Operations)
+	}
 	for _, n := range p.Notes {
 		t.printf("note: %s\n", n)
 	}
@@ -74,7 +77,7 @@ func (t *TextReporter) Begin(p *Plan) {
 func (t *TextReporter) Case(r *Result) {
 	t.results = append(t.results, r)
 	if t.live {
-		t.printf("\r\033[K[%*d/%d] %d failed  %s", len(strconv.Itoa(len(t.plan.Cases))), len(t.results), len(t.plan.Cases), t.failed(), r.Case.ID)
+		t.printf("\r\033[K[%d cases] %d failed  %s", len(t.results), t.failed(), r.Case.ID)
 		return
 	}
 	line := strings.ToUpper(string(r.Outcome)) + " " + r.Case.ID

@@ -39,7 +39,8 @@ type Runner struct {
 	reporters []Reporter
 
 	standin   bool
-	mounts    []string // the APIs a standin target serves (its /__standin/health)
+	mounts    []string          // the APIs a standin target serves (its /__standin/health)
+	bases     map[string]string // the path each API is served under (its /__standin/apis baseUrl)
 	requests  int
 	lastSent  time.Time
 	exhausted bool
@@ -125,7 +126,13 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			notes = append(notes, n)
 		}
 	}
-	pl := r.Plan()
+	var pl *Plan
+	p := r.planner()
+	if r.cfg.DryRun {
+		pl = p.plan()
+	} else {
+		pl = p.header()
+	}
 	pl.Notes = append(notes, pl.Notes...)
 	if !r.standin && r.cfg.API.BasePath != "" && !strings.HasSuffix(r.cfg.Target, r.cfg.API.BasePath) {
 		pl.Notes = append(pl.Notes, fmt.Sprintf("the target replaces the server URL %s including its base path %s; did you mean %s%s?",
@@ -155,17 +162,31 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		rep.Begin(pl)
 	}
 	var results []*Result
-	for _, c := range pl.Cases {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, op := range r.cfg.API.Operations {
+		if !r.cfg.selected(op) {
+			continue
 		}
-		res := r.runCase(ctx, c)
-		if res.Outcome == Fail {
-			r.failures++
+		cases := p.cases(op, len(pl.Cases))
+		pl.Cases = append(pl.Cases, cases...)
+		for _, c := range cases {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			res := r.runCase(ctx, c)
+			if res.Outcome == Fail {
+				r.failures++
+			}
+			results = append(results, res)
+			for _, rep := range r.reporters {
+				rep.Case(res)
+			}
 		}
-		results = append(results, res)
-		for _, rep := range r.reporters {
-			rep.Case(res)
+		// The requests as planned are in the exchanges now; let the planned values go (large bodies add up
+		// over thousands of cases).
+		for _, c := range cases {
+			for _, st := range c.Steps {
+				st.req, st.twin, st.predict = nil, nil, nil
+			}
 		}
 	}
 	s := r.summary(results)
@@ -233,7 +254,9 @@ func (r *Runner) adjustTarget() string {
 	path := strings.TrimSuffix(u.Path, "/")
 	served := slices.Contains(r.mounts, api.Name)
 	var want string
-	switch {
+	switch base, known := r.bases[api.Name]; {
+	case known && (path == "" || path == "/"+api.Name):
+		want = base // what the server itself says it serves the API under
 	case path == "" && len(r.mounts) == 1 && served:
 		want = api.BasePath // a single API is served at the root too
 	case path == "" && served:
@@ -285,7 +308,36 @@ func (r *Runner) probe(ctx context.Context) (bool, []string, error) {
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &health) != nil || health.Status == "" {
 		return false, nil, nil
 	}
+	r.bases = r.mountBases(ctx)
 	return true, health.APIs, nil
+}
+
+// mountBases reads GET /__standin/apis for the path each API is served under (its baseUrl: the mount plus the
+// base path). An older standin without that endpoint gives none.
+func (r *Runner) mountBases(ctx context.Context) map[string]string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.root()+"/__standin/apis", nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	var apis []struct {
+		Name    string `json:"name"`
+		BaseURL string `json:"baseUrl"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&apis) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, a := range apis {
+		if u, err := url.Parse(a.BaseURL); err == nil && a.Name != "" {
+			out[a.Name] = strings.TrimSuffix(u.Path, "/")
+		}
+	}
+	return out
 }
 
 // authPlan returns op's credentials plan, computed once per run.
@@ -311,6 +363,7 @@ const (
 	skipWaitBudget  = "Retry-After beyond what --max-wait leaves"
 	skipLink        = "link not followed"
 	skipNoCreds     = "no credentials for the operation's security"
+	skipClash       = "security requirements no request can meet"
 	skipNoMalformed = "no malformed credential known"
 	skipNotRouted   = "the unbroken request was not routed either"
 	skipMaxFailures = "stopped: --max-failures reached"
@@ -337,6 +390,10 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 	}
 	for _, st := range c.Steps {
 		if ap := r.authPlan(st.op); st.req.auth == authValid && ap.required && ap.origin == credsNone {
+			if ap.clash != "" {
+				res.skip(skipClash, "no request can meet the security requirements of "+st.Operation+": "+ap.clash+" (a gap in the document)")
+				return res
+			}
 			res.skip(skipNoCreds, "no credentials for "+ap.schemes+" ("+st.Operation+"): give --api-key, --bearer, --basic or -H")
 			return res
 		}
@@ -530,10 +587,13 @@ func (r *Runner) check(ck *checker, st *Step, req *request, hreq *http.Request, 
 	switch st.expect {
 	case expectValid:
 		ck.add(CheckNoServerError, code < 500, "no 5xx for a valid request", strconv.Itoa(code))
+		if code >= 200 && code < 400 && documentedResponse(op, code) == nil && !documentsSuccess(op) {
+			ck.gap(r.cfg.Strict, op, code, "a valid request")
+		}
 	case expectRejected:
 		want := documented4xx(op)
 		gap := undocumented && len(rejectionStatuses(op)) == 0 && !st.unknownID
-		ok := code >= 400 && code < 500 && (len(want) == 0 || op.Documents(code) || gap)
+		ok := code >= 400 && code < 500 && (len(want) == 0 || documentedResponse(op, code) != nil || gap)
 		w := "a documented 4xx (" + intsString(want) + ")"
 		if len(want) == 0 {
 			w = "a 4xx"
@@ -746,19 +806,20 @@ func (r *Runner) httpRequest(ctx context.Context, req *request) (*http.Request, 
 		header.Set(sessionHeader, r.sessionName())
 		header.Set(idsHeader, "strict")
 	}
+	data := req.payload()
 	var body io.Reader
-	if req.hasBody || len(req.body) > 0 {
-		body = bytes.NewReader(req.body)
+	if req.hasBody || len(data) > 0 {
+		body = bytes.NewReader(data)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, u, body)
-	if err == nil && !req.hasBody && len(req.body) == 0 {
+	if err == nil && !req.hasBody && len(data) == 0 {
 		hreq.Body, hreq.ContentLength = nil, 0
 	}
 	if err != nil {
 		return nil, RequestInfo{Method: req.method, URL: maskURL(u, r.secrets)}, fmt.Errorf("build request %s %s: %w", req.method, maskURL(u, r.secrets), err)
 	}
 	hreq.Header = header
-	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(req.body))}
+	info := RequestInfo{Method: req.method, URL: maskURL(u, r.secrets), Header: maskHeader(header, r.secrets), Body: r.redact(string(data))}
 	info.Curl = curl(info)
 	return hreq, info, nil
 }

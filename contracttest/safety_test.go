@@ -223,7 +223,7 @@ func TestIncludeExcludeAndSeed(t *testing.T) {
 func stepURLs(c *Case) []string {
 	var out []string
 	for _, st := range c.Steps {
-		out = append(out, st.req.urlPath()+"?"+st.req.query.Encode()+" "+string(st.req.body))
+		out = append(out, st.req.urlPath()+"?"+st.req.query.Encode()+" "+string(st.req.payload()))
 	}
 	return out
 }
@@ -239,6 +239,10 @@ func TestStandinTargetGetsSessionAndForcedCases(t *testing.T) {
 		if r.URL.Path == healthPath {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"status":"ok"}`))
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/__standin/") {
+			http.NotFound(w, r) // an older standin without /__standin/apis
 			return
 		}
 		mu.Lock()

@@ -323,10 +323,16 @@ func TestIssue11CredentialsFollowTheSchemes(t *testing.T) {
 		})
 	}
 	t.Run("the malformed credential is shown", func(t *testing.T) {
-		_, ts := formServer(t)
+		_, ts := ticketServer(t, ticketBugs{})
 		var js bytes.Buffer
-		runAgainst(t, ts, "testdata/forms.yaml", Config{Basic: "admin:s3cret"}, WithReporter(NewJSONReporter(&js)))
-		require.Contains(t, js.String(), wrongBearer, "a test-generated wrong credential is not a secret")
+		runAgainst(t, ts, "testdata/tickets.yaml", Config{APIKey: "tk_s3cret"}, WithReporter(NewJSONReporter(&js)))
+		require.True(t, strings.Contains(js.String(), malformedKey), "a test-generated wrong credential is not a secret")
+		require.False(t, strings.Contains(js.String(), "tk_s3cret"), "the user's key is masked")
+	})
+	t.Run("a wrong scheme word another alternative accepts is not sent as malformed", func(t *testing.T) {
+		_, ts := formServer(t)
+		rep := runAgainst(t, ts, "testdata/forms.yaml", Config{Basic: "admin:s3cret"})
+		require.Equal(t, Skip, outcomes(rep)["createCustomer/auth/malformed"], "the oauth2 alternative takes any Bearer token")
 	})
 }
 
@@ -399,11 +405,9 @@ func TestIssue11RedirectToAnotherHostIsNotFollowed(t *testing.T) {
 }
 
 func TestIssue11UnreachableTargetStillReports(t *testing.T) {
-	ts := httptest.NewServer(http.NotFoundHandler())
-	url := ts.URL
-	ts.Close()
+	// Port 1 is privileged and never listened on here: the connection is refused, whatever else the tests run.
 	var js, junit bytes.Buffer
-	_, err := Run(t.Context(), Config{API: loadPets(t), Target: url + "/api"}, WithSleep(noSleep),
+	_, err := Run(t.Context(), Config{API: loadPets(t), Target: "http://127.0.0.1:1/api"}, WithSleep(noSleep),
 		WithReporter(NewJSONReporter(&js), NewJUnitReporter(&junit)))
 	require.ErrorIs(t, err, ErrUnreachable)
 	var rep struct {
@@ -457,4 +461,165 @@ func TestIssue11MaxFailuresAndCheckSelection(t *testing.T) {
 	for name := range rep.Summary.Checks {
 		require.Equal(t, CheckBodySchema, name)
 	}
+}
+
+// TestIssue11MalformedOnlyWhereTheDocumentSaysSo: which auth/malformed case each scheme gets, and when none.
+func TestIssue11MalformedOnlyWhereTheDocumentSaysSo(t *testing.T) {
+	doc := func(schemes, security string) *openapi.API {
+		src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      security: ` + security + `
+      responses: {"200": {description: ok}, "401": {description: no}}
+components:
+  securitySchemes:
+` + schemes
+		api, err := openapi.LoadData(t.Context(), "auth.yaml", []byte(src))
+		require.NoError(t, err)
+		return api
+	}
+	tests := []struct {
+		name      string
+		schemes   string
+		security  string
+		cfg       Config
+		malformed string // the Authorization or key value sent; "" when there is no malformed case
+		why       string
+	}{
+		{"apiKey without a declared shape", "    k: {type: apiKey, in: header, name: X-Key}\n", "[{k: []}]", Config{APIKey: "key"}, "", "does not say what a valid X-Key key looks like"},
+		{"apiKey with a known-bad one", "    k: {type: apiKey, in: header, name: X-Key}\n", "[{k: []}]", Config{APIKey: "key", InvalidCredential: "revoked"}, "revoked", "known-bad"},
+		{"JWT bearer", "    j: {type: http, scheme: bearer, bearerFormat: JWT}\n", "[{j: []}]", Config{Bearer: "tok"}, "Bearer " + malformedJWT, "not a JWT"},
+		{"basic", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{Basic: "u:p"}, wrongBearer, "declares Basic"},
+		{"an open apiKey named Authorization takes anything", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
+			"[{b: []}, {a: []}]", Config{Basic: "u:p"}, "", "accepts any value in header Authorization"},
+		{"no credentials", "    b: {type: http, scheme: basic}\n", "[{b: []}]", Config{}, "", "no credentials for b"},
+		{"two schemes of one alternative in one header", "    b: {type: http, scheme: basic}\n    a: {type: apiKey, in: header, name: Authorization}\n",
+			"[{b: [], a: []}]", Config{Basic: "u:p", APIKey: "k"}, "", "a and b both need header Authorization"},
+		{"a basic alternative takes the wrong scheme word", "    o: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    b: {type: http, scheme: basic}\n",
+			"[{o: []}, {b: []}]", Config{Bearer: "tok"}, "", "accepts any Basic credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := doc(tt.schemes, tt.security)
+			ap := planAuth(&tt.cfg, api, api.Operation("getX"), false)
+			require.True(t, ap.required)
+			require.Contains(t, ap.malformedWhy, tt.why)
+			if tt.malformed == "" {
+				require.Nil(t, ap.malformed)
+				return
+			}
+			require.NotEmpty(t, ap.malformed)
+			require.Equal(t, tt.malformed, ap.malformed[0].value)
+		})
+	}
+}
+
+// TestIssue11NoDocumentedSuccessIsASpecGap: an operation that documents only errors (or nothing) and answers a
+// valid request with 200 is incomplete, not wrong.
+func TestIssue11NoDocumentedSuccessIsASpecGap(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /only-errors:
+    get:
+      operationId: onlyErrors
+      responses: {"400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "gap.yaml", []byte(src))
+	require.NoError(t, err)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/only-errors" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	for _, strict := range []bool{false, true} {
+		rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, Strict: strict}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+		require.NoError(t, err)
+		require.Positive(t, rep.Summary.Checks[CheckUndocumentedSuccess].Warnings)
+		require.Equal(t, strict, rep.Failed(), failedChecks(rep))
+	}
+}
+
+// planSeen records how many cases were planned when each result arrived.
+type planSeen struct {
+	recorder
+	seen []int
+}
+
+func (p *planSeen) Case(r *Result) {
+	p.seen = append(p.seen, len(p.plan.Cases))
+	p.recorder.Case(r)
+}
+
+// TestIssue11PlanningStreams: a run plans one operation at a time, right before sending its cases.
+func TestIssue11PlanningStreams(t *testing.T) {
+	rec := &planSeen{}
+	rep := runPets(t, bugs{}, Config{}, WithReporter(rec))
+	require.Equal(t, 4, rep.Plan.Operations)
+	require.Len(t, rep.Plan.Cases, len(rep.Results), "the report's plan holds every case once the run ended")
+	require.Less(t, rec.seen[0], len(rep.Plan.Cases), "the first case ran before the last operation was planned")
+}
+
+// TestIssue11ReadAfterWriteKeepsParentPathParameters: after POST /orgs/{org}/groups the read is
+// GET /orgs/{org}/groups/{group_id} with the org of the write and the id of the answer.
+func TestIssue11ReadAfterWriteKeepsParentPathParameters(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /orgs/{org}/groups:
+    post:
+      operationId: createGroup
+      parameters: [{name: org, in: path, required: true, schema: {type: string}, example: acme}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {name: {type: string}}}, example: {name: ops}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+  /orgs/{org}/groups/{group_id}:
+    get:
+      operationId: getGroup
+      parameters:
+        - {name: org, in: path, required: true, schema: {type: string}, example: acme}
+        - {name: group_id, in: path, required: true, schema: {type: integer}, example: 1}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+        "404": {description: gone}
+components:
+  schemas:
+    Group: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+`
+	api, err := openapi.LoadData(t.Context(), "groups.yaml", []byte(src))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var reads []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/orgs/acme/groups":
+			writeJSON(w, http.StatusCreated, map[string]any{"id": 7, "name": "ops"})
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/orgs/"):
+			mu.Lock()
+			reads = append(reads, r.URL.Path)
+			mu.Unlock()
+			if r.URL.Path == "/orgs/acme/groups/7" {
+				writeJSON(w, http.StatusOK, map[string]any{"id": 7, "name": "ops"})
+				return
+			}
+			writeJSON(w, http.StatusNotFound, map[string]any{})
+		default:
+			writeJSON(w, http.StatusNotFound, map[string]any{})
+		}
+	}))
+	t.Cleanup(ts.Close)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, RunID: "run1"}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+	require.NoError(t, err)
+	require.Equal(t, Pass, outcomes(rep)["createGroup/stateful/read-after-write"], failedChecks(rep))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Contains(t, reads, "/orgs/acme/groups/7")
 }

@@ -25,16 +25,25 @@ const (
 var ErrBudget = errors.New("value exceeds the generator's budget")
 
 // budget is what one Generate call may still spend. The zero value is spent.
+//
+// Past the soft part of the budget (a tenth of the values) the generator makes only what the schema requires
+// (no optional properties, the fewest array items, null where allowed), so a wide schema whose optional
+// properties nest deep (a 2.9 MB body for one record of a public document) ends in a smaller valid value instead
+// of running out and making none.
 type budget struct {
 	values int  // values (scalars, objects, arrays) left
+	soft   int  // when values falls below this, only required values are made
 	bytes  int  // bytes of string content left
 	over   bool // values or bytes are spent
 	loop   bool // a schema containing itself through composition was met
 }
 
 func (g *Generator) newBudget() budget {
-	return budget{values: g.maxValues, bytes: g.maxBytes}
+	return budget{values: g.maxValues, soft: g.maxValues - g.maxValues/10, bytes: g.maxBytes}
 }
+
+// lean reports whether the soft part of the budget is spent: from then on only required values are made.
+func (b *budget) lean() bool { return b.values < b.soft }
 
 // spend counts one value and reports whether the budget is spent; then the caller makes nothing more.
 func (b *budget) spend() bool {

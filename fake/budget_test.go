@@ -61,7 +61,26 @@ func TestIssue13GenerateWithinBudget(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
+			require.NotNil(t, v)
 			require.NoError(t, ref.Value.VisitJSON(v, openapi3.VisitAsResponse()))
 		})
 	}
+}
+
+// TestLeanPastSoftBudget: a schema whose optional properties nest wide and deep (Wide0: eight optional arrays of
+// Wide1, and so on for six levels, millions of values in all) gets a valid value within the budget: past its
+// soft part only required values are made, instead of running out and answering nothing.
+func TestLeanPastSoftBudget(t *testing.T) {
+	doc := loadExplosive(t)
+	ref := doc.Components.Schemas["Wide0"]
+	g := New(Options{MaxValues: 5000})
+	v, err := g.Generate(ref, "explosive/Wide0", Hint{Direction: Response})
+	require.NoError(t, err)
+	obj, ok := v.(map[string]any)
+	require.True(t, ok, "an object, got %T", v)
+	require.NotEmpty(t, obj["p0"], "the first optional properties are made in full")
+	require.NoError(t, ref.Value.VisitJSON(v, openapi3.VisitAsResponse()))
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	require.Less(t, len(data), 5000*64, "bounded output")
 }

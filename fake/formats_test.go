@@ -79,6 +79,18 @@ func TestFormatsWinOverNames(t *testing.T) {
 	}
 }
 
+// TestUnixTime: Stripe's integer "format: unix-time" and fields named created/updated are recent Unix times.
+func TestUnixTime(t *testing.T) {
+	g := fake.New(fake.Options{Now: clock})
+	for _, tt := range []struct{ name, format string }{{"x", "unix-time"}, {"created", ""}, {"updated", "int64"}} {
+		s := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"integer"}, Format: tt.format}}
+		v, err := g.Generate(s, "unix/"+tt.name, fake.Hint{Name: tt.name})
+		require.NoError(t, err)
+		require.InDelta(t, float64(now.Unix()), v, 31*24*3600, "%s (%s): %v", tt.name, tt.format, v)
+		require.Less(t, v.(float64), float64(now.Unix()))
+	}
+}
+
 // TestSchemaSamples: a schema's example, else the first of its examples, else its default, is what the
 // generator gives (as Prism does) when the schema accepts it; an invalid one is ignored; in an array only the
 // first item reuses it, so list items differ.

@@ -130,7 +130,8 @@ var nameRules = []nameRule{
 		str: func(c *cursor, p pos, _ *openapi3.Schema) string {
 			return c.day.AddDate(-18-p.f.IntN(50), -p.f.IntN(12), -p.f.IntN(28)).Format("2006-01-02")
 		}},
-	{exact: []string{"createdon", "updatedon", "modifiedon", "deletedon", "timestamp", "datetime"},
+	{exact: []string{"createdon", "updatedon", "modifiedon", "deletedon", "timestamp", "datetime", "created", "updated",
+		"modified", "deleted"},
 		last: []string{"at", "time", "timestamp", "datetime"},
 		str: func(c *cursor, p pos, _ *openapi3.Schema) string {
 			return c.timestamp(p).Format("2006-01-02T15:04:05Z07:00")

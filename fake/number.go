@@ -10,6 +10,9 @@ import (
 // the JavaScript safe-integer range) still give small, exact, realistic values.
 const maxSpan = 1e6
 
+// unixFormats are the number formats that mean Unix time in seconds.
+var unixFormats = map[string]bool{"unix-time": true, "unixtime": true, "unix-timestamp": true, "epoch": true}
+
 // bounds is a numeric range with inclusive or exclusive ends.
 type bounds struct {
 	lo, hi     float64
@@ -100,6 +103,10 @@ func (c *cursor) number(p pos, s *openapi3.Schema, integer bool) float64 {
 	}
 	if lo, hi, f, ok := c.numberHint(p); ok {
 		plo, phi, frac = lo, hi, f
+	}
+	if unixFormats[s.Format] {
+		plo, phi = unixRange(c, p) // Stripe's "format: unix-time": a recent Unix time in seconds
+		frac = false
 	}
 	// startHour below endHour, minPrice below maxPrice: earlier/lower names take the
 	// lower half of the realistic range, later/higher ones the upper half.

@@ -32,7 +32,7 @@ func (c *cursor) value(p pos, s *openapi3.Schema, minimal bool) any {
 	if depth > c.g.maxDepth+hardDepth {
 		return nil
 	}
-	if depth >= c.g.maxDepth || c.repeats(s) >= 2 {
+	if depth >= c.g.maxDepth || c.repeats(s) >= 2 || c.budget.lean() {
 		minimal = true
 	}
 	c.stack = append(c.stack, s)

@@ -57,7 +57,7 @@ func TestAdminErrors(t *testing.T) {
 		contains           string
 	}{
 		{"unknown endpoint", http.MethodGet, AdminPrefix + "nothing", 404, "no admin endpoint at /__standin/nothing"},
-		{"admin root", http.MethodGet, AdminPrefix, 404, "try GET /__standin/health"},
+		{"admin root is the dashboard page", http.MethodPost, AdminPrefix, 405, "accepts GET"},
 		{"wrong method", http.MethodPost, AdminPrefix + "health", 405, "accepts GET"},
 		{"bad status", http.MethodGet, AdminPrefix + "journal?status=abc", 400, `bad status \"abc\"`},
 		{"status out of range", http.MethodGet, AdminPrefix + "journal?status=999", 400, "bad status"},

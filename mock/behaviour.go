@@ -43,6 +43,10 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 				}
 				if fail.kind == "internal" {
 					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
+				} else if fail.generate {
+					w.Header().Set(ReasonHeader, printable(fail.reason, reasonLimit))
+					next.ServeHTTP(w, r)
+					return
 				} else if run.b.Inferred {
 					// A behaviour standin inferred from the path never answers a status the operation does not
 					// document: the response stage answers (example or generated data); the header says why.
@@ -94,6 +98,10 @@ type bFailure struct {
 	kind string
 	vars map[string]any
 	err  error
+	// generate hands the request to the response stage (documented example or generated data) instead of
+	// answering the error: an id the record's key field cannot hold, with ids not strict. reason says why.
+	generate bool
+	reason   string
 }
 
 func internal(err error) *bFailure { return &bFailure{kind: "internal", err: err} }
@@ -123,6 +131,9 @@ func (br *behaviourRun) do() *bFailure {
 	run := func(tx *state.Tx) error {
 		br.tx = tx
 		defer func() { br.tx = nil }()
+		if f = br.checkParent(); f != nil {
+			return errBehaviourFailed
+		}
 		if writes {
 			f = br.write()
 		} else {
@@ -533,6 +544,12 @@ func (br *behaviourRun) apply(rec Record) {
 			props := br.recordProps()
 			for k, v := range obj {
 				if _, known := props[k]; known && k != br.coll.Key || known && br.b.Action == openapi.ActionCreate {
+					if br.b.Inferred {
+						if merged, ok := br.mergeField(k, rec[k], v); ok {
+							rec[k] = merged
+						}
+						continue
+					}
 					rec[k] = deepCopy(v)
 				}
 			}
@@ -570,16 +587,21 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 		}
 		return nil
 	}
-	var entries []Entry // keys only: newKey reads nothing else
+	var entries []Entry // keys only, of the request's scope (issue numbers count per repository)
 	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
+		if strings.HasPrefix(key, prefix) {
+			entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
+		}
 		return true
 	})
 	if err != nil {
 		return internal(err)
 	}
-	v, key := newKey(br.coll, entries, len(entries))
-	if br.coll.IDs != "sequence" {
+	var v any
+	var key string
+	if br.coll.IDs == "sequence" {
+		v, key = newKey(br.coll, entries, len(entries))
+	} else {
 		v, key = br.newID(len(entries), func(k string) bool {
 			_, err := br.tx.Get(br.qcoll, prefix+k)
 			return err == nil

@@ -73,6 +73,8 @@ func TestCORS(t *testing.T) {
 			"Origin", origin, "Access-Control-Request-Method", "GET")
 		require.Empty(t, resp.header.Get("Access-Control-Allow-Origin"))
 		require.NotEqual(t, http.StatusNoContent, resp.status)
+		// A page of another origin does not reach the admin API at all (admin_access.go), and gets no CORS
+		// header that would let it read the refusal.
 		resp = engineDo(t, ts, http.MethodGet, "/__standin/health", "", "Origin", origin)
 		require.Equal(t, http.StatusForbidden, resp.status, "a cross-origin page never reaches the admin API (issue 13)")
 		require.Empty(t, resp.header.Get("Access-Control-Allow-Origin"))

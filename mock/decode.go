@@ -32,7 +32,11 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s parameter %q (style %s): %s", e.In, e.Name, e.Style, e.Reason)
+	what := "parameter"
+	if e.In == "body" || e.In == "multipart" {
+		what = "property"
+	}
+	return fmt.Sprintf("%s %s %q (style %s): %s", e.In, what, e.Name, e.Style, e.Reason)
 }
 
 // formNode is one level of a bracketed form: the values given for it directly and its children by key.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/require"
 
 	"github.com/standin/standin/openapi"
@@ -89,7 +91,7 @@ func TestDecodeStyles(t *testing.T) {
 		{name: "form: a wrong type is validated", method: "POST", path: "/form", contentType: form,
 			body: "amount=lots", status: 400, reason: "amount"},
 		{name: "form: an index above the limit names the property and style", method: "POST", path: "/form",
-			contentType: form, body: "features[100001]=a", status: 400, reason: `body parameter "features" (style form): array index 100001 is above the limit`},
+			contentType: form, body: "features[100001]=a", status: 400, reason: `body property "features" (style form): array index 100001 is above the limit`},
 		{name: "form: too deep names the property", method: "POST", path: "/form", contentType: form,
 			body: "address" + strings.Repeat("[a]", 20) + "=x", status: 400, reason: `"address" (style deepObject): nested deeper than 16 levels`},
 
@@ -182,4 +184,41 @@ func TestDecodeStyles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzDecodeBody feeds random bytes to the form, multipart and XML decoders with the schemas of
+// testdata/styles.yaml: they never panic, and what they decode is an object.
+func FuzzDecodeBody(f *testing.F) {
+	for _, seed := range []string{
+		"name=a&metadata[k]=v&line_items[0][price]=p&line_items[0][quantity]=2&expand[]=x",
+		"features[3]=a&features[1]=b&address[lines][0]=x&created[gte]=1&tags=a,b&pipes=1|2&color=R,1",
+		"a[][b]=1&a[][b]=2&a[][c]=3", "x[=1&%zz=2", "address" + strings.Repeat("[a]", 20) + "=x",
+		"--XyZ\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--XyZ--\r\n",
+		`<pet id="1"><name>a</name><tags><tag>x</tag></tags></pet>`, `<a><b><c/></b></a>`, `<<`,
+	} {
+		f.Add(seed)
+	}
+	api, err := openapi.LoadFile(f.Context(), "testdata/styles.yaml")
+	require.NoError(f, err)
+	form := api.Operation("postForm").Op.RequestBody.Value.Content["application/x-www-form-urlencoded"]
+	mp := api.Operation("postMultipart").Op.RequestBody.Value.Content["multipart/form-data"]
+	xm := api.Operation("postXML").Op.RequestBody.Value.Content["application/xml"]
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, c := range []struct {
+			ct    string
+			media *openapi3.MediaType
+			dec   openapi3filter.BodyDecoder
+		}{
+			{"application/x-www-form-urlencoded", form, decodeFormBody},
+			{"multipart/form-data; boundary=XyZ", mp, decodeMultipartBody},
+			{"application/xml", xm, decodeXMLBody},
+		} {
+			h := http.Header{"Content-Type": {c.ct}}
+			v, err := c.dec(strings.NewReader(body), h, c.media.Schema, func(name string) *openapi3.Encoding { return c.media.Encoding[name] })
+			if err == nil {
+				_, isObject := v.(map[string]any)
+				require.True(t, isObject, "%s decoded %T", c.ct, v)
+			}
+		}
+	})
 }

@@ -23,6 +23,9 @@ const maskedValue = "****"
 // journalEntry is one request as the journal keeps it. Secrets are masked before an entry is built; entries
 // are never changed after they are added.
 type journalEntry struct {
+	// Seq numbers the session's entries from 1 in the order they were added; a live subscriber uses it to skip
+	// what a backlog already showed.
+	Seq        uint64         `json:"seq"`
 	Time       time.Time      `json:"time"`
 	Session    string         `json:"session"`
 	API        string         `json:"api"`
@@ -68,10 +71,11 @@ func (f journalFilter) match(e *journalEntry) bool {
 
 // journal is a fixed-size ring of the most recent requests of one session. It is safe for concurrent use.
 type journal struct {
-	mu      sync.Mutex // guards entries, next and count
+	mu      sync.Mutex // guards entries, next, count and seq
 	entries []journalEntry
-	next    int // where the next entry goes
-	count   int // how many slots hold an entry
+	next    int    // where the next entry goes
+	count   int    // how many slots hold an entry
+	seq     uint64 // the Seq of the last entry added
 }
 
 func newJournal(size int) *journal {
@@ -81,14 +85,18 @@ func newJournal(size int) *journal {
 	return &journal{entries: make([]journalEntry, size)}
 }
 
-func (j *journal) add(e journalEntry) {
+// add stores e under the next sequence number and returns it as stored.
+func (j *journal) add(e journalEntry) journalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.seq++
+	e.Seq = j.seq
 	j.entries[j.next] = e
 	j.next = (j.next + 1) % len(j.entries)
 	if j.count < len(j.entries) {
 		j.count++
 	}
+	return e
 }
 
 // list returns copies of the entries matching f, oldest first.
@@ -240,12 +248,16 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				}
 				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
 				e.Response.Body, _ = mask.journalBody(rec.body)
-				ex.session.journal.add(e)
-				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-					slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
-					slog.String("query", e.Query), slog.String("operation", e.Operation),
-					slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
-					slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				e = ex.session.journal.add(e)
+				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
+				// The request line is at info: --log-level error skips it before building anything.
+				if s.log.Enabled(r.Context(), slog.LevelInfo) {
+					s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
+						slog.String("query", e.Query), slog.String("operation", e.Operation),
+						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
+						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				}
 				if p != nil {
 					panic(p)
 				}

@@ -32,6 +32,7 @@ func looksLikeCredential(name string) bool {
 type bodyMasker struct {
 	jsonField *regexp.Regexp
 	formField *regexp.Regexp
+	names     []string // lower case: an ASCII body naming none of them has nothing to mask (see mentions)
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -45,7 +46,12 @@ func newBodyMasker(extra []string) *bodyMasker {
 		alts = append(alts, regexp.QuoteMeta(e))
 	}
 	names := "(?:" + strings.Join(alts, "|") + ")"
+	lower := make([]string, 0, len(credentialWords)+len(extra))
+	for _, w := range append(append([]string{}, credentialWords...), extra...) {
+		lower = append(lower, strings.ToLower(w))
+	}
 	return &bodyMasker{
+		names: lower,
 		// "name": "value" | number | true | false | null
 		jsonField: regexp.MustCompile(`(?i)("[^"\\]*` + names + `[^"\\]*"\s*:\s*)("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*|true|false|null)`),
 		formField: regexp.MustCompile(`(?i)((?:^|&)[^=&]*` + names + `[^=&]*=)([^&]*)`),
@@ -57,6 +63,9 @@ func (m *bodyMasker) mask(b []byte) []byte {
 	if len(b) == 0 {
 		return b
 	}
+	if !m.mentions(b) {
+		return b // the regular expressions cost millions of instructions on a body with nothing to mask
+	}
 	t := strings.TrimLeft(string(b), " \t\r\n")
 	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		return m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))
@@ -65,6 +74,23 @@ func (m *bodyMasker) mask(b []byte) []byte {
 		return m.formField.ReplaceAll(b, []byte("${1}"+maskedValue))
 	}
 	return b
+}
+
+// mentions tells whether b may hold a credential-like field: it names one of the words, or it is not ASCII
+// (case folding beyond ASCII is left to the regular expressions).
+func (m *bodyMasker) mentions(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	lower := bytes.ToLower(b)
+	for _, n := range m.names {
+		if bytes.Contains(lower, []byte(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretFieldNames lists the names of properties the spec marks as secret (format: password), in the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/openapi"
 )
 
@@ -180,20 +181,8 @@ func interpolate(s string, vars map[string]any) string {
 	}
 }
 
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case nil:
-		return "null"
-	}
-	if data, err := json.Marshal(v); err == nil {
-		return string(data)
-	}
-	return fmt.Sprint(v)
-}
+// text renders a value for comparison and messages (jsonvalue.Text).
+func text(v any) string { return jsonvalue.Text(v) }
 
 // writeVendorError answers the exchange with the API's error shape for kind. When the API declares no shape for
 // kind, the answer follows what the operation documents instead (see errorStatus): the documented response of
@@ -202,8 +191,7 @@ func text(v any) string {
 // documents no fitting status does standin's plain shape answer with the kind's usual status.
 func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, header http.Header, vars map[string]any) {
 	if status, rp := ex.errorStatus(kind); rp != nil && ex.api.render != nil {
-		h, body := ex.api.render(ex, rp.as(status))
-		body = reasonFields(body, rp.as(status), ex, status, reason(kind, vars))
+		h, body := ex.documentedError(rp.as(status), status, reason(kind, vars)) // errcache.go
 		if _, empty := body.(emptyBody); empty {
 			// The response documents no body (or a media type without schema or example): any body is
 			// valid, so the plain shape keeps the details in it, under the documented type if there is one.

@@ -1,7 +1,9 @@
 package mock
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +21,26 @@ import (
 // failure's message in the message fields (or the reason phrase when the answer was asked for with Prefer or a fault).
 // A field keeps its value whenever the changed body would not validate against the schema (an enum, a pattern,
 // a length limit), so the answer stays valid.
+
+// prune leaves out of a generated error body the optional properties that hold objects (at the top level and
+// one level down), as long as the body stays valid: an error says what went wrong, it does not embed whole
+// resources (Stripe's error object documents payment_intent, source, ... which made 40 KB error bodies).
+func prune(obj map[string]any, valid func() bool, depth int) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		sub, ok := obj[name].(map[string]any)
+		if !ok {
+			continue
+		}
+		delete(obj, name)
+		if valid() {
+			continue
+		}
+		obj[name] = sub
+		if depth < 1 {
+			prune(sub, valid, depth+1)
+		}
+	}
+}
 
 // messageFields are property names (lower case, without "_" and "-") that carry a human message.
 var messageFields = map[string]bool{
@@ -68,6 +90,9 @@ func fillFields(v any, schema *openapi3.SchemaRef, status int, message string, t
 	valid := func() bool { return schema.Value.VisitJSON(root, opts...) == nil }
 	if !valid() {
 		return v // a body that does not validate as generated is left as it is
+	}
+	if titles {
+		prune(root, valid, 0)
 	}
 	var walk func(obj map[string]any, depth int)
 	walk = func(obj map[string]any, depth int) {

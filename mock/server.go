@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -130,11 +131,16 @@ type Server struct {
 	byName map[string]*apiRuntime
 	admin  http.Handler
 
+	// live is what requests are routed to after a Reload (reload.go); nil means apis.
+	live atomic.Pointer[[]*apiRuntime]
+
 	sessions *sessions
 	faults   *faultRegistry // server-wide fault rules, built before the sessions
 
 	closeOnce sync.Once
 	closers   []func() error
+
+	dash *dashboard // live journal streams and coverage (dashboard.go)
 
 	store Store // from WithStore; nil means the in-memory store (with Config.StateFile)
 	// state is the state area: the hub of sessions' records and the served collections (state.go). Set by
@@ -152,6 +158,8 @@ type apiRuntime struct {
 	// render builds the documented response rp for the exchange (example, else generated from its schema, plus
 	// documented headers): the body of an error answer for a kind the API declares no shape for.
 	render func(ex *exchange, rp *respPlan) (http.Header, any)
+	// errBodies holds generated error bodies per operation and status (errcache.go).
+	errBodies *errBodyCache
 }
 
 // New builds a server for apis. Names must be unique.
@@ -191,6 +199,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		return nil, errors.New("mock: both a Store (WithStore) and a StateFile given: the store decides where state is kept")
 	}
 	s.gen = fake.New(fake.Options{Seed: cfg.Seed, Now: s.clock.Now})
+	s.dash = newDashboard(s)
 	for _, api := range apis {
 		if _, dup := s.byName[api.Name]; dup {
 			return nil, fmt.Errorf("mock: two APIs are named %q (%s); rename one with x-standin.name", api.Name, api.File)
@@ -204,6 +213,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		}
 		rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
 		rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
+		rt.errBodies = newErrBodyCache(s)
 		for _, op := range api.Operations {
 			rt.ops[op.Op] = op
 		}
@@ -276,7 +286,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, rest := s.mountFor(path)
 	if rt == nil {
 		names := make([]string, len(s.apis))
-		for i, a := range s.apis {
+		for i, a := range s.mounted() {
 			names[i] = "/" + a.api.Name
 		}
 		writeJSON(w, http.StatusNotFound, nil, map[string]any{
@@ -292,13 +302,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // mountFor finds the API for a request path and the path below its mount prefix.
 func (s *Server) mountFor(path string) (*apiRuntime, string) {
-	for _, rt := range s.apis {
+	apis := s.mounted()
+	for _, rt := range apis {
 		if path == rt.prefix || strings.HasPrefix(path, rt.prefix+"/") {
 			return rt, strings.TrimPrefix(path, rt.prefix)
 		}
 	}
-	if len(s.apis) == 1 {
-		return s.apis[0], path
+	if len(apis) == 1 {
+		return apis[0], path
 	}
 	return nil, ""
 }

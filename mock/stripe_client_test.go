@@ -187,3 +187,16 @@ func TestStripeListPaging(t *testing.T) {
 		require.Equal(t, tt.more, more, tt.query)
 	}
 }
+
+// TestStripeCreateKeepsRecordShape: a create whose body writes a field in the request's shape, not the record's
+// (Stripe sets capabilities by {requested: true}, the record holds a status; "" unsets an array), stores a record
+// that still matches its schema; a nested object from the body is merged into one that does.
+func TestStripeCreateKeepsRecordShape(t *testing.T) {
+	ts, api := stripeServer(t, "testdata/stripe-style.yaml", Config{})
+	c := stripeCall{t: t, client: ts.Client(), base: ts.URL,
+		check: func(resp engineResponse) { engineCheckResponse(t, api, "", resp) }}
+	status, cus := c.do(http.MethodPost, "/v1/customers", url.Values{"address": {""}, "metadata[k]": {"v"}})
+	require.Equal(t, http.StatusOK, status, "%v", cus)
+	require.NotContains(t, cus, "address", "the empty string unsets; the record's address is an object")
+	require.Equal(t, map[string]any{"k": "v"}, cus["metadata"])
+}

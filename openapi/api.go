@@ -10,6 +10,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/standin/standin/internal/jsonvalue"
+	"github.com/standin/standin/openapi/pattern"
 )
 
 // API is one loaded OpenAPI document. It is read-only after loading and safe for concurrent use.
@@ -91,10 +94,11 @@ func (a *API) Router(prefix string) (routers.Router, error) {
 	return gorillamux.NewRouter(&doc)
 }
 
-// SchemaOptions returns opts plus what validating a value against one of the document's schemas needs: JSON
-// Schema 2020-12 rules for an OpenAPI 3.1 document (kin-openapi applies 3.0 rules unless told). openapi3filter
-// does this itself; direct VisitJSON calls go through here.
+// SchemaOptions returns opts plus what validating a value against one of the document's schemas needs: ECMA-262
+// patterns (package pattern) and JSON Schema 2020-12 rules for an OpenAPI 3.1 document (kin-openapi applies 3.0
+// rules unless told). openapi3filter does the latter itself; direct VisitJSON calls go through here.
 func (a *API) SchemaOptions(opts ...openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
+	opts = append(opts, openapi3.SetSchemaRegexCompiler(pattern.Lenient))
 	if a.Doc != nil && a.Doc.IsOpenAPI31OrLater() {
 		return append(opts, openapi3.EnableJSONSchema2020())
 	}
@@ -197,14 +201,7 @@ func basePath(s *openapi3.Server) string {
 	return strings.TrimSuffix(path, "/")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return jsonvalue.SortedKeys(m) }
 
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,10 +112,21 @@ type Behaviour struct {
 	// ListField is the array property of a list response's envelope ("data" in {object, data, has_more}); the
 	// rest of the envelope is the operation's documented response. Empty when the list is the body.
 	ListField string
+	// Parent is the record the Scope's last parameter names (the issue of /issues/{issue_number}/labels), when
+	// standin keeps that record too: with strict ids, a request under a parent that does not exist is not found.
+	Parent *Parent
 	// AnswerGenerated answers the operation's own documented response (example or generated data) with the
 	// record's key copied in, rather than the record: the response is not the record (a deleted marker, an
 	// action's result).
 	AnswerGenerated bool
+}
+
+// Parent locates the record a nested collection belongs to: its collection, the path parameter holding its
+// key, and the parameters of its own scope.
+type Parent struct {
+	Resource string
+	Param    string
+	Scope    []string
 }
 
 // Expr is a value source: a string starting with '$' names a value of the request or the state; anything else
@@ -894,6 +906,11 @@ func inferBehaviours(a *API) {
 			idParam[c.coll] = c.shape.param
 		}
 	}
+	type pending struct {
+		b    *Behaviour
+		item string
+	}
+	var parents []pending
 	for _, c := range cands {
 		op, sh := c.op, c.shape
 		name := names[c.coll]
@@ -959,7 +976,28 @@ func inferBehaviours(a *API) {
 		}
 		b.Resource, b.Inferred = name, true
 		op.Behaviour = b
+		if len(sh.scope) > 0 {
+			parents = append(parents, pending{b, parentItem(c.coll)})
+		}
 	}
+	for _, pb := range parents { // once every collection exists
+		psh := shapeOf(pb.item)
+		if pc := a.Collections[names[psh.coll]]; pc != nil && pc.Inferred && names[psh.coll] != "" {
+			pb.b.Parent = &Parent{Resource: pc.Name, Param: psh.param, Scope: psh.scope}
+		}
+	}
+}
+
+// parentItem is the item template a nested collection template lives in: "/repos/{owner}/{repo}/issues/{n}" for
+// "/repos/{owner}/{repo}/issues/{n}/labels".
+func parentItem(coll string) string {
+	segs := strings.Split(strings.Trim(coll, "/"), "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if paramName(segs[i]) != "" {
+			return "/" + strings.Join(segs[:i+1], "/")
+		}
+	}
+	return ""
 }
 
 // nestedCollection reports whether path (".../{id}/word") holds records of its own: an operation works on
@@ -1004,7 +1042,7 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 		lits := literals[t]
 		k := depth[t]
 		if k >= len(lits) {
-			return strings.ReplaceAll(strings.ReplaceAll(strings.Trim(t, "/"), "/", "."), "}", "") // "a.{x.b"
+			return strings.NewReplacer("/", ".", "{", "", "}", "").Replace(strings.Trim(t, "/")) // "repos.owner.repo.issues"
 		}
 		return strings.Join(lits[len(lits)-1-k:], ".")
 	}
@@ -1039,8 +1077,16 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 			break
 		}
 	}
-	for t := range out {
-		out[t] = name(t)
+	used := map[string]int{}
+	for _, t := range templates { // sorted: a name still shared gets a number, in template order
+		if _, ok := out[t]; !ok {
+			continue
+		}
+		n := name(t)
+		if used[n]++; used[n] > 1 {
+			n += "." + strconv.Itoa(used[n])
+		}
+		out[t] = n
 	}
 	return out
 }
@@ -1063,26 +1109,42 @@ func keyField(props map[string]*openapi3.SchemaRef, param string) string {
 	return ""
 }
 
-// verbStatus finds the state an item action leaves its record in: the value of the record's status (or state)
-// enum that the verb names ("void" -> void, "cancel" -> canceled, "close" -> closed, "mark_uncollectible" ->
-// uncollectible). nil when none does.
+// verbStatus finds what an item action changes in its record: the value of the record's status (or state) enum
+// that the verb names ("void" -> void, "cancel" -> canceled, "close" -> closed, "mark_uncollectible" ->
+// uncollectible), else a boolean field the verb names ("lock" -> locked: true, "unlock" -> locked: false,
+// "pin" -> pinned: true). nil when none does.
 func verbStatus(props map[string]*openapi3.SchemaRef, verb string) *Assign {
 	words := strings.FieldsFunc(strings.ToLower(verb), func(r rune) bool { return r == '_' || r == '-' })
 	if len(words) == 0 {
 		return nil
 	}
 	stem := words[len(words)-1]
-	forms := []string{verb, stem, stem + "ed", stem + "d", stem + "led", strings.TrimSuffix(stem, "e") + "ed",
-		strings.TrimSuffix(stem, "y") + "ied", strings.TrimSuffix(stem, "ay") + "aid"}
+	forms := func(stem string) []string {
+		out := []string{stem, stem + "ed", stem + "d", strings.TrimSuffix(stem, "e") + "ed",
+			strings.TrimSuffix(stem, "y") + "ied", strings.TrimSuffix(stem, "ay") + "aid"}
+		if n := len(stem); n > 0 {
+			out = append(out, stem+stem[n-1:]+"ed") // cancel -> cancelled, pin -> pinned
+		}
+		return out
+	}
 	for _, field := range []string{"status", "state"} {
 		p := props[field]
 		if p == nil || p.Value == nil {
 			continue
 		}
-		for _, f := range forms {
+		for _, f := range append([]string{verb}, forms(stem)...) {
 			if slices.Contains(p.Value.Enum, any(f)) {
 				return &Assign{Field: field, Value: Expr{Literal: f}}
 			}
+		}
+	}
+	value := true
+	if rest, ok := strings.CutPrefix(stem, "un"); ok && len(rest) > 2 {
+		stem, value = rest, false
+	}
+	for _, f := range forms(stem)[1:] {
+		if p := props[f]; p != nil && p.Value != nil && p.Value.Type.Is("boolean") {
+			return &Assign{Field: f, Value: Expr{Literal: value}}
 		}
 	}
 	return nil

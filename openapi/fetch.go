@@ -114,7 +114,7 @@ func (rd *reader) file(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: not a regular file (%s); expected an OpenAPI document", path, st.Mode().Type())
 	}
 	if st.Size() > rd.max {
-		return nil, fmt.Errorf("read %s: %d bytes, more than the limit of %d", path, st.Size(), rd.max)
+		return nil, fmt.Errorf("read %s: %d bytes, more than the limit of %d bytes", path, st.Size(), rd.max)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, rd.max+1))
 	if err != nil {
@@ -150,7 +150,7 @@ func (rd *reader) fetch(u *url.URL) ([]byte, error) {
 		return nil, fmt.Errorf("fetch %s: the server answered %s; expected 200 with the document", where, resp.Status)
 	}
 	if resp.ContentLength > rd.max {
-		return nil, fmt.Errorf("fetch %s: %d bytes, more than the limit of %d", where, resp.ContentLength, rd.max)
+		return nil, fmt.Errorf("fetch %s: %d bytes, more than the limit of %d bytes", where, resp.ContentLength, rd.max)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, rd.max+1))
 	if err != nil {

@@ -3,6 +3,7 @@ package openapi
 import (
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -104,6 +105,7 @@ func TestVerbStatus(t *testing.T) {
 		{"void", "void"},
 		{"pay", "paid"},
 		{"mark_uncollectible", "uncollectible"},
+		{"cancel", nil}, // invoice has no canceled status
 		{"finalize", nil},
 		{"send", nil},
 	}
@@ -118,4 +120,31 @@ func TestVerbStatus(t *testing.T) {
 			require.Equal(t, Assign{Field: "status", Value: Expr{Literal: tt.want}}, *got)
 		})
 	}
+	issue := map[string]*openapi3.SchemaRef{
+		"locked": {Value: openapi3.NewBoolSchema()},
+		"pinned": {Value: openapi3.NewBoolSchema()},
+		"state":  {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"open", "closed", "canceled", "cancelled"}}},
+	}
+	require.Equal(t, &Assign{Field: "locked", Value: Expr{Literal: true}}, verbStatus(issue, "lock"))
+	require.Equal(t, &Assign{Field: "locked", Value: Expr{Literal: false}}, verbStatus(issue, "unlock"))
+	require.Equal(t, &Assign{Field: "pinned", Value: Expr{Literal: true}}, verbStatus(issue, "pin"))
+	require.Equal(t, &Assign{Field: "state", Value: Expr{Literal: "closed"}}, verbStatus(issue, "close"))
+	require.Equal(t, &Assign{Field: "state", Value: Expr{Literal: "canceled"}}, verbStatus(issue, "cancel"))
+}
+
+func TestCollectionNames(t *testing.T) {
+	templates := []string{"/v1/customers", "/v1/checkout/sessions", "/v1/billing_portal/sessions",
+		"/repos/{owner}/{repo}/issues/comments", "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+		"/repos/{owner}/{repo}/pulls/comments", "/repos/{owner}", "/orgs/{org}/repos/{owner}"}
+	got := collectionNames(&API{Collections: map[string]*Collection{}}, templates, func(s string) string { return s })
+	require.Equal(t, map[string]string{
+		"/v1/customers":                                        "customers",
+		"/v1/checkout/sessions":                                "checkout.sessions",
+		"/v1/billing_portal/sessions":                          "billing_portal.sessions",
+		"/repos/{owner}/{repo}/pulls/comments":                 "pulls.comments",
+		"/repos/{owner}/{repo}/issues/comments":                "repos.owner.repo.issues.comments",
+		"/repos/{owner}/{repo}/issues/{issue_number}/comments": "repos.owner.repo.issues.issue_number.comments",
+		"/repos/{owner}":                                       "repos.owner",
+		"/orgs/{org}/repos/{owner}":                            "orgs.repos",
+	}, got)
 }

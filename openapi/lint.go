@@ -91,9 +91,7 @@ func (l *linter) pathItem(ptr string, item *openapi3.PathItem) {
 	if item == nil || !l.first(item) {
 		return
 	}
-	for i, p := range item.Parameters {
-		l.parameter(ptr+"/parameters/"+strconv.Itoa(i), p)
-	}
+	item.Parameters = l.parameters(ptr, item.Parameters)
 	ops := item.Operations()
 	for _, method := range sortedKeys(ops) {
 		l.operation(ptr+"/"+strings.ToLower(method), ops[method])
@@ -104,9 +102,7 @@ func (l *linter) operation(ptr string, op *openapi3.Operation) {
 	if op == nil {
 		return
 	}
-	for i, p := range op.Parameters {
-		l.parameter(ptr+"/parameters/"+strconv.Itoa(i), p)
-	}
+	op.Parameters = l.parameters(ptr, op.Parameters)
 	if op.RequestBody != nil {
 		l.requestBody(ptr+"/requestBody", op.RequestBody)
 	}
@@ -127,6 +123,24 @@ func (l *linter) callback(ptr string, ref *openapi3.CallbackRef) {
 	for _, expr := range sortedKeys(ref.Value.Map()) {
 		l.pathItem(ptr+"/"+escapePointer(expr), ref.Value.Value(expr))
 	}
+}
+
+// parameters checks a list of parameters and leaves out those without a name (nothing can send them).
+func (l *linter) parameters(ptr string, ps openapi3.Parameters) openapi3.Parameters {
+	kept := ps[:0:0]
+	for i, p := range ps {
+		at := ptr + "/parameters/" + strconv.Itoa(i)
+		if p != nil && p.Value != nil && p.Value.Name == "" {
+			l.warn(at, "the parameter has no name (OpenAPI requires one); standin leaves it out")
+			continue
+		}
+		l.parameter(at, p)
+		kept = append(kept, p)
+	}
+	if len(kept) == len(ps) {
+		return ps
+	}
+	return kept
 }
 
 func (l *linter) parameter(ptr string, ref *openapi3.ParameterRef) {
@@ -338,6 +352,14 @@ func mismatchDefault(err error) string {
 func schemaReason(err error) string {
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		// allOf, anyOf and oneOf wrap the failure that tells what is wrong.
+		for depth := 0; se.Origin != nil && depth < 8; depth++ {
+			var inner *openapi3.SchemaError
+			if !errors.As(se.Origin, &inner) {
+				break
+			}
+			se = inner
+		}
 		return fmt.Sprintf("value at %q: %s", "/"+strings.Join(se.JSONPointer(), "/"), strings.Join(strings.Fields(se.Reason), " "))
 	}
 	msg := err.Error()

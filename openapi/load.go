@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,6 +162,14 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = rd.read
 	converted := swagger2.Match(data)
+	if converted && isJSON {
+		// The member may sit in an example; only a top-level swagger without openapi is Swagger 2.0.
+		var top struct {
+			Swagger string `json:"swagger"`
+			OpenAPI string `json:"openapi"`
+		}
+		converted = json.Unmarshal(data, &top) == nil && top.Swagger == "2.0" && top.OpenAPI == ""
+	}
 	var (
 		doc *openapi3.T
 		err error
@@ -176,7 +186,15 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 				return nil, []*LoadError{{File: file, Line: yerr.line, Err: yerr}}
 			}
 		}
-		return nil, []*LoadError{src.locate(file, err, nil)}
+		if strings.HasSuffix(err.Error(), "not found") {
+			if ptr, line, ref, ok := src.brokenRef(); ok {
+				return nil, []*LoadError{{File: file, Line: line, Pointer: ptr,
+					Err: fmt.Errorf("unresolvable $ref %q: the document has no such node (%v)", ref, err)}}
+			}
+		}
+		le := src.locate(file, err, nil)
+		le.Err = unmarshalReason(err, isJSON)
+		return nil, []*LoadError{le}
 	}
 	if !converted && !strings.HasPrefix(doc.OpenAPI, "3.") {
 		return nil, []*LoadError{{File: file, Line: src.line("/openapi"), Pointer: "/openapi",
@@ -205,7 +223,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.EnableMultiError(),
 		openapi3.SetRegexCompiler(pattern.Lenient),
 	}
-	if err := doc.Validate(rd.ctx, opts...); err != nil {
+	if err := validateDoc(rd.ctx, doc, opts...); err != nil {
 		var all []error
 		var multi openapi3.MultiError
 		if errors.As(err, &multi) {
@@ -247,6 +265,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	if api.Name == "" {
 		api.Name = mountName(file)
 	}
+	slices.SortStableFunc(warnings, func(a, b *LoadError) int { return cmp.Compare(a.Line, b.Line) })
 	api.Warnings = warnings
 	problems = append(problems, warnings...)
 	if len(problems) > len(warnings) || strict && len(warnings) > 0 {
@@ -282,6 +301,10 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		noDesc    *openapi3.ResponseDescriptionRequired
 		noValue   *openapi3.ExampleValueOrExternalValueRequired
 		badRegexp *openapi3.SchemaPatternRegexError
+		version   *openapi3.FieldVersionMismatchError
+		extra     *openapi3.ExtraSiblingFieldsError
+		noURL     *openapi3.ServerURLRequired
+		noDocsURL *openapi3.ExternalDocsURLRequired
 	)
 	switch {
 	case errors.As(err, &conflict):
@@ -304,6 +327,19 @@ func shouldLevel(err error, doc *openapi3.T) string {
 		return "the response has no description (OpenAPI requires one; standin does without)"
 	case errors.As(err, &noValue):
 		return "the example has no value (an Example Object needs value or externalValue); it is never served"
+	case errors.As(err, &version):
+		// A keyword of the other OpenAPI version (a 3.0 boolean exclusiveMinimum in a 3.1 document, a 3.1
+		// keyword in a 3.0 one): the official 3.1 schema does not look inside schemas, and kin-openapi's
+		// validation reads both forms.
+		return fmt.Sprintf("%s (it belongs to another OpenAPI version than this document's %s); standin reads it as written",
+			strings.TrimPrefix(version.Error(), "invalid "), doc.OpenAPI)
+	case errors.As(err, &extra):
+		return fmt.Sprintf("unknown fields %s (not OpenAPI fields and not x- extensions); standin ignores them",
+			strings.Join(extra.Fields, ", "))
+	case errors.As(err, &noURL):
+		return "a server has an empty url (OpenAPI requires one); standin serves it at the mount root"
+	case errors.As(err, &noDocsURL):
+		return "externalDocs has no url (OpenAPI requires one)"
 	case errors.As(err, &badRegexp):
 		return fmt.Sprintf("pattern %q is not an ECMA-262 regular expression; it is not enforced", badRegexp.Pattern)
 	}
@@ -326,6 +362,27 @@ func sharedMethods(doc *openapi3.T, a, b string) []string {
 		}
 	}
 	return shared
+}
+
+// unmarshalReason shortens kin-openapi's "failed to unmarshal data: json error: X, yaml error: Y" to the part
+// that speaks about the document's own language, with Go's type names in plain words.
+func unmarshalReason(err error, isJSON bool) error {
+	msg := err.Error()
+	rest, ok := strings.CutPrefix(msg, "failed to unmarshal data: json error: ")
+	if !ok {
+		return err
+	}
+	jsonPart, yamlPart, _ := strings.Cut(rest, ", yaml error: ")
+	rest = jsonPart
+	if !isJSON && yamlPart != "" {
+		rest = yamlPart
+		for _, p := range []string{"error unmarshaling JSON: ", "while decoding JSON: "} {
+			rest = strings.TrimPrefix(rest, p)
+		}
+	}
+	rest = strings.TrimPrefix(rest, "json: ")
+	rest = strings.NewReplacer("[]interface {}", "array", "map[string]interface {}", "object", " Go struct", "", " Go value", "").Replace(rest)
+	return fmt.Errorf("wrong type: %s", rest)
 }
 
 // looksJSON reports whether data is a JSON text (its first non-blank byte opens an object or an array).

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -156,4 +157,57 @@ func splitPointer(p string) []string {
 		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
 	}
 	return parts
+}
+
+// brokenRef finds the first local $ref ("#/...") of the document that names no node, and returns where it is
+// written (the pointer of the object holding it and its line) and the reference. kin-openapi's loader reports
+// such a reference as "map key X not found" without saying which one.
+func (s *sourceMap) brokenRef() (pointer string, line int, ref string, ok bool) {
+	root := s.node()
+	if root == nil {
+		return "", 0, "", false
+	}
+	var walk func(n *yaml.Node, parts []string) bool
+	walk = func(n *yaml.Node, parts []string) bool {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if k.Value == "$ref" && v.Kind == yaml.ScalarNode && strings.HasPrefix(v.Value, "#/") && !s.resolves(v.Value) {
+					pointer, line, ref = "/"+strings.Join(parts, "/"), k.Line, v.Value
+					return true
+				}
+				if walk(v, append(parts, escapePointer(k.Value))) {
+					return true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				if walk(c, append(parts, strconv.Itoa(i))) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if walk(root, nil) {
+		return pointer, line, ref, true
+	}
+	return "", 0, "", false
+}
+
+// resolves reports whether a local reference names a node of the document.
+func (s *sourceMap) resolves(ref string) bool {
+	node := s.node()
+	for _, key := range splitPointer(strings.TrimPrefix(ref, "#")) {
+		if unescaped, err := url.PathUnescape(key); err == nil {
+			key = unescaped
+		}
+		next, _, ok := child(node, key)
+		if !ok {
+			return false
+		}
+		node = next
+	}
+	return true
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -38,8 +39,23 @@ func main() {
 	workers := flag.Int("workers", 2, "documents loaded at once")
 	top := flag.Int("top", 25, "how many kinds of problem to list")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit per document")
+	progress := flag.Bool("progress", false, "print each document on stderr as it is loaded")
+	cpuProfile := flag.String("cpuprofile", "", "with -time: write a CPU profile of the load to `file`")
+	maxBytes := flag.Int64("max-bytes", 16<<20, "skip documents larger than this many `bytes` (kin-openapi needs about 50 times a document's size in memory; 0: the loader's default)")
 	flag.Parse()
 	if *timeOne != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "corpus:", err)
+				os.Exit(2)
+			}
+			_ = pprof.StartCPUProfile(f)
+			code := timeLoad(*timeOne, *strict)
+			pprof.StopCPUProfile()
+			_ = f.Close()
+			os.Exit(code)
+		}
 		os.Exit(timeLoad(*timeOne, *strict))
 	}
 	roots := flag.Args()
@@ -80,10 +96,21 @@ func main() {
 		wg.Go(func() {
 			for i := range next {
 				ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+				if *progress {
+					fmt.Fprintf(os.Stderr, "%d/%d %s\n", i+1, len(files), files[i])
+				}
 				start := time.Now()
-				api, problems := openapi.Inspect(ctx, files[i], openapi.Options{Strict: *strict})
+				api, problems := openapi.Inspect(ctx, files[i], openapi.Options{Strict: *strict, MaxBytes: *maxBytes})
 				cancel()
 				r := result{file: files[i], loaded: api != nil, dur: time.Since(start)}
+				if *progress {
+					fmt.Fprintf(os.Stderr, "done %s loaded=%v problems=%d %s\n", files[i], api != nil, len(problems), r.dur.Round(time.Millisecond))
+					for _, p := range problems {
+						if p.Level == openapi.LevelError {
+							fmt.Fprintln(os.Stderr, "    ", clip(p.Error(), 300))
+						}
+					}
+				}
 				if api != nil {
 					r.v2 = api.Converted
 				}
@@ -134,7 +161,7 @@ func main() {
 		if r.v2 {
 			converted++
 		}
-		if len(r.warnings) > 0 {
+		if r.loaded && len(r.warnings) > 0 {
 			withWarnings++
 		}
 		count(errKinds, r.errors, r.file)

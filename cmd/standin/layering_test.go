@@ -22,7 +22,9 @@ func TestLayering(t *testing.T) {
 		"github.com/standin/standin/contracttest": {"github.com/standin/standin/mock"},
 		"github.com/standin/standin/fault":        {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest", "github.com/standin/standin/scenarios"},
 		"github.com/standin/standin/scenarios":    {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
-		// state is the standard library only: no HTTP, no spec, no server.
+		// the JSON-value helpers and state are the standard library only: no HTTP, no spec, no server.
+		"github.com/standin/standin/internal/jsonvalue": {"github.com/standin/standin/mock", "github.com/standin/standin/openapi",
+			"github.com/standin/standin/contracttest", "net/http"},
 		"github.com/standin/standin/mock/state": {"github.com/standin/standin/mock", "github.com/standin/standin/openapi",
 			"net/http", "github.com/getkin/kin-openapi/openapi3"},
 	}

@@ -65,6 +65,23 @@ func (l *logFormatFlag) Set(v string) error {
 	return fmt.Errorf("%q is not a log format: expected text or json", v)
 }
 
+// logLevelFlag is the least slog level logged: debug, info, warn or error.
+type logLevelFlag slog.Level
+
+func (l *logLevelFlag) String() string { return strings.ToLower(slog.Level(*l).String()) }
+func (l *logLevelFlag) Set(v string) error {
+	switch strings.ToLower(v) {
+	case "debug", "info", "warn", "error":
+		var lv slog.Level
+		if err := lv.UnmarshalText([]byte(v)); err != nil {
+			return err
+		}
+		*l = logLevelFlag(lv)
+		return nil
+	}
+	return fmt.Errorf("%q is not a log level: expected debug, info, warn or error", v)
+}
+
 // sizeFlag is a byte count written as 1048576, 512KiB, 1MiB, 2MB or 1G.
 type sizeFlag int64
 
@@ -112,6 +129,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	seed := fs.Uint64("seed", 0, "`seed` for generated data; the same seed gives the same answers (0: a fixed default)")
 	logFormat := logFormatFlag("text")
 	fs.Var(&logFormat, "log-format", "request log `format` on stderr: text or json")
+	// --log-level: error silences the per-request lines (logged at info) and keeps failures.
+	logLevel := logLevelFlag(slog.LevelInfo)
+	fs.Var(&logLevel, "log-level", "least `level` logged on stderr: debug, info, warn or error (error silences the per-request lines)")
 	maxBody := sizeFlag(1 << 20)
 	fs.Var(&maxBody, "max-body", "largest request body accepted (`size`, e.g. 1MiB); larger bodies get 413 in the vendor's shape")
 	fs.Var(&denyKeys, "deny-key", "credentials matching this `GLOB` lack permission: 403 where documented, else 401 (repeatable)")
@@ -166,13 +186,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	for _, api := range apis {
-		loadNotes(e.stdout, api, lf.warnings)
-	}
 
-	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	logOpts := &slog.HandlerOptions{Level: slog.Level(logLevel)}
+	var handler slog.Handler = slog.NewTextHandler(e.stderr, logOpts)
 	if logFormat == "json" {
-		handler = slog.NewJSONHandler(e.stderr, nil)
+		handler = slog.NewJSONHandler(e.stderr, logOpts)
 	}
 	logger := slog.New(handler)
 
@@ -232,6 +250,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if tlsInfo != "" {
 		fmt.Fprintf(e.stdout, "%-10s %s\n", "tls", tlsInfo)
 	}
+	// What to know about the documents (issue 9): converted from Swagger 2.0, their warnings.
+	for _, api := range apis {
+		loadNotes(e.stdout, api, lf.warnings)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -245,6 +267,21 @@ func runServe(ctx context.Context, args []string, e env) error {
 		hs.TLSConfig = tlsConfig
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	// Reload (issue 9): watch the local --spec files and take SIGHUP.
+	if len(specs) > 0 {
+		var fromSpecs []*openapi.API
+		for _, api := range apis {
+			if len(api.Files) > 0 || openapi.IsURL(api.File) {
+				fromSpecs = append(fromSpecs, api)
+			}
+		}
+		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go w.run(wctx, time.Second, lf.watch && w.watches())
+	}
+
+	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {

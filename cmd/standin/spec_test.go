@@ -106,3 +106,12 @@ func TestSpecShowRoundTrips(t *testing.T) {
 		})
 	}
 }
+
+func TestFlagName(t *testing.T) {
+	for field, want := range map[string]string{
+		"Target": "--target", "MaxRequests": "--max-requests", "APIKey": "--api-key", "API": "--api",
+		"ResponseTime": "--response-time", "Include": "--include",
+	} {
+		require.Equal(t, want, flagName(field), field)
+	}
+}

@@ -173,9 +173,7 @@ func TestTestCommandReportFiles(t *testing.T) {
 // TestIssue11UnreachableTargetKeepsValidReports: an unreachable target writes valid reports with one errored case
 // and exits 2; a report file is replaced whole, never truncated, and no temporary file is left behind.
 func TestIssue11UnreachableTargetKeepsValidReports(t *testing.T) {
-	closed := httptest.NewServer(http.NotFoundHandler())
-	url := closed.URL
-	closed.Close()
+	url := "http://127.0.0.1:1" // a privileged port nothing listens on: the connection is refused
 	dir := t.TempDir()
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	require.NoError(t, os.WriteFile(jsonPath, []byte(`{"previous": true}`), 0o600))

@@ -403,7 +403,8 @@ func (l *stateLog) compact() error {
 	l.fileMu.Unlock()
 
 	tmp := l.path + ".compact"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	// Opened for appending: after the rename this descriptor is the state file's, so no reopen can fail.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
@@ -440,25 +441,18 @@ func (l *stateLog) compact() error {
 	if err := f.Sync(); err != nil {
 		return err
 	}
-	size, err := f.Seek(0, io.SeekCurrent)
+	info, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
+	if err := os.Rename(tmp, l.path); err != nil {
 		return err
 	}
 	ok = true
-	if err := os.Rename(tmp, l.path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
 	syncDir(l.path)
-	nf, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return err // the renamed file is complete; appends keep going to the old descriptor until restart
-	}
 	l.f.Close()
-	l.f, l.size = nf, size
+	l.f, l.size = f, info.Size()
+	size := info.Size()
 	l.log.Info("state file compacted", "file", l.path, "lines", w.n, "tailBytes", tail, "bytes", size)
 	return nil
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -69,3 +70,6 @@ func listColl(t testing.TB, s *Session, coll string) []Entry {
 	}))
 	return entries
 }
+
+// testTime is a fixed time for snapshots.
+var testTime = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)

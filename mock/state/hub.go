@@ -203,11 +203,15 @@ func (h *Hub) Stored(ctx context.Context) ([]string, error) { return h.store.Ses
 // Seed returns a copy of the seeded state.
 func (h *Hub) Seed() State { return CopyState(h.seed) }
 
-// ResetAll puts every session given back to the seeded state, then waits once for all of it to be durable.
+// ResetAll puts every session given back to the seeded state, then waits once for all of it to be durable. A
+// session evicted meanwhile is skipped: a later one of that name starts from the seed anyway.
 func (h *Hub) ResetAll(ctx context.Context, sessions []*Session) error {
 	var pending []Pending
 	for _, s := range sessions {
 		p, err := s.commit(ctx, func(tx *Tx) error { return tx.ResetToSeed() })
+		if errors.Is(err, ErrEvicted) {
+			continue // evicted meanwhile: already back to the seed
+		}
 		if err != nil {
 			return fmt.Errorf("reset %s: %w", s.name, err)
 		}

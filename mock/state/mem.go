@@ -206,6 +206,11 @@ func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
 }
 
 func (b *builder) done() *mem {
+	for name, c := range b.colls {
+		if c.bySeq == nil { // a collection without records does not exist
+			delete(b.colls, name)
+		}
+	}
 	if b.colls == nil {
 		if b.seq == b.base.seq {
 			return b.base

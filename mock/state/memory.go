@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // MemoryOptions configures NewMemory. The zero value keeps state in memory only.
@@ -46,8 +48,9 @@ type memSession struct {
 	name string
 	// wmu serialises the writers of the session: held from reading through building the new version and
 	// queueing its line, never while waiting for the disk.
-	wmu     sync.Mutex
-	dropped bool // guarded by wmu: the session was dropped; look it up again
+	wmu      sync.Mutex
+	dropped  atomic.Bool                   // the session is gone: look it up again
+	dropping atomic.Pointer[chan struct{}] // while its drop line is on the way to the disk; closed when settled
 
 	latest  atomic.Pointer[mem] // the newest version, what the next writer builds on; set under wmu and the log's lock
 	durable atomic.Pointer[mem] // the newest durable version, what readers see
@@ -150,8 +153,12 @@ func (m *Memory) Update(ctx context.Context, session string, fn func(cur, seed R
 	}
 	for {
 		s, seed := m.session(session, true)
+		if ch := s.dropping.Load(); ch != nil {
+			<-*ch // the session is being dropped: wait for the outcome, holding no lock
+			continue
+		}
 		s.wmu.Lock()
-		if s.dropped {
+		if s.dropped.Load() || s.dropping.Load() != nil {
 			s.wmu.Unlock()
 			continue
 		}
@@ -163,7 +170,10 @@ func (m *Memory) Update(ctx context.Context, session string, fn func(cur, seed R
 
 // update runs one transaction; s.wmu is held.
 func (m *Memory) update(s *memSession, seed *mem, fn func(cur, seed Reader) ([]Op, error)) (Pending, error) {
-	base, epoch := s.latest.Load(), s.epoch.Load()
+	// The epoch first: a rollback stores latest before bumping the epoch, so a base read after a rollback began
+	// is either the rolled-back version or caught by the epoch check when the line is queued.
+	epoch := s.epoch.Load()
+	base := s.latest.Load()
 	ops, err := fn(base, seed)
 	if err != nil {
 		return nil, err
@@ -197,7 +207,9 @@ func (m *Memory) update(s *memSession, seed *mem, fn func(cur, seed Reader) ([]O
 }
 
 // Drop forgets a session: its state is gone and a later write starts from the seed. It returns ErrBusy while
-// the session has writes that are not durable yet, and nothing when the session holds no state.
+// the session has writes that are not durable yet, and nothing when the session holds no state. With a state
+// file the session is forgotten only once its drop line is durable; writers of the session wait for that (a
+// drop that cannot be written leaves the session as it was).
 func (m *Memory) Drop(ctx context.Context, session string) (Pending, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -208,11 +220,14 @@ func (m *Memory) Drop(ctx context.Context, session string) (Pending, error) {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.dropped.Load() || s.dropping.Load() != nil {
+		return done{}, nil
+	}
 	if s.latest.Load() != s.durable.Load() {
 		return nil, ErrBusy
 	}
 	forget := func() {
-		s.dropped = true
+		s.dropped.Store(true)
 		m.mu.Lock()
 		if m.sessions[session] == s {
 			delete(m.sessions, session)
@@ -223,11 +238,19 @@ func (m *Memory) Drop(ctx context.Context, session string) (Pending, error) {
 		forget()
 		return done{}, nil
 	}
-	it, err := m.log.append(logLine{Op: "drop", Session: session}, nil, nil, nil)
+	ch := make(chan struct{})
+	s.dropping.Store(&ch)
+	settle := func() {
+		s.dropping.Store(nil)
+		close(ch)
+	}
+	it, err := m.log.append(logLine{Op: "drop", Session: session}, nil,
+		func() { forget(); settle() }, // in the flusher, holding only the file's lock
+		settle)                        // under the log's lock: the session stays
 	if err != nil {
+		settle()
 		return nil, err
 	}
-	forget()
 	return logWait{m.log, it}, nil
 }
 
@@ -355,7 +378,7 @@ func (m *Memory) cut() func(w *lineWriter) error {
 // in their place, and the records it holds that the seed does not (changed in place, or added, in order).
 func delta(session string, seed, v *mem) logLine {
 	l := logLine{Op: "state", Session: session, Base: "seed"}
-	for _, coll := range sortedKeys(seed.colls) {
+	for _, coll := range jsonvalue.SortedKeys(seed.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue
@@ -378,7 +401,7 @@ func delta(session string, seed, v *mem) logLine {
 			l.Deletes[coll] = dels
 		}
 	}
-	for _, coll := range sortedKeys(v.colls) {
+	for _, coll := range jsonvalue.SortedKeys(v.colls) {
 		sc, vc := seed.colls[coll], v.colls[coll]
 		if sc == vc {
 			continue

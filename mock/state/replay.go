@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // replay is what a state file held.
@@ -233,12 +235,12 @@ func (rp *replay) session(name string) *mem {
 // applyDelta replays a compacted session: the seed, less the deleted keys, plus the records put in order.
 func (rp *replay) applyDelta(lineNo int, l logLine) error {
 	b := newBuilder(rp.seed)
-	for _, coll := range sortedKeys(l.Deletes) {
+	for _, coll := range jsonvalue.SortedKeys(l.Deletes) {
 		for _, key := range l.Deletes[coll] {
 			b.delete(coll, key)
 		}
 	}
-	for _, coll := range sortedKeys(l.Puts) {
+	for _, coll := range jsonvalue.SortedKeys(l.Puts) {
 		entries, err := rp.fitEntries(lineNo, l.Session, coll, l.Puts[coll])
 		if err != nil {
 			return err
@@ -312,13 +314,4 @@ func opOf(l logLine) (Op, error) {
 		return Op{Kind: OpCollection, Coll: l.Coll, Entries: l.Entries}, nil
 	}
 	return Op{}, fmt.Errorf("unknown op %q", l.Op)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -39,7 +40,9 @@ func Compile(src string) (*Regexp, error) {
 		return c.re, c.err
 	}
 	re, err := compile(src)
-	cache.Store(src, cached{re, err})
+	if cachedCount.Add(1) <= maxCached {
+		cache.Store(src, cached{re, err})
+	}
 	return re, err
 }
 
@@ -49,8 +52,14 @@ type cached struct {
 }
 
 // cache holds compiled patterns by source; a pattern's compiled form never changes, so it is shared by every
-// document and every goroutine.
-var cache sync.Map
+// document and every goroutine. It is bounded: past maxCached patterns (GitHub's description has 17 distinct ones),
+// new ones are compiled at each use instead.
+var (
+	cache       sync.Map
+	cachedCount atomic.Int64
+)
+
+const maxCached = 20000
 
 // codepoint finds ECMA-262 \uXXXX escapes, which RE2 spells \x{XXXX}.
 var codepoint = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)

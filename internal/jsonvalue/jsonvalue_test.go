@@ -1,0 +1,41 @@
+package jsonvalue
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCopyIsDeep(t *testing.T) {
+	in := map[string]any{"a": []any{map[string]any{"b": "c"}}, "n": 1, "tags": []string{"x"}}
+	out := CopyMap(in)
+	out["a"].([]any)[0].(map[string]any)["b"] = "changed"
+	require.Equal(t, "c", in["a"].([]any)[0].(map[string]any)["b"])
+	require.Equal(t, 1.0, out["n"], "integers become float64, as encoding/json decodes them")
+	require.Equal(t, []any{"x"}, out["tags"])
+	require.Nil(t, CopyMap(nil))
+}
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{"abc", "abc"},
+		{12.0, "12"},
+		{1e21, "1000000000000000000000"},
+		{0.5, "0.5"},
+		{nil, "null"},
+		{true, "true"},
+		{[]any{1.0, "a"}, `[1,"a"]`},
+		{map[string]any{"k": "v"}, `{"k":"v"}`},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, Text(tt.in))
+	}
+}
+
+func TestSortedKeys(t *testing.T) {
+	require.Equal(t, []string{"a", "b", "c"}, SortedKeys(map[string]int{"c": 1, "a": 2, "b": 3}))
+	require.Empty(t, SortedKeys(map[string]bool{}))
+}
