@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/scenarios"
 )
 
 // accessDo sends one admin request with an explicit Host (empty: the server's own) and header pairs.
@@ -139,4 +141,21 @@ func TestIssue13AdminOff(t *testing.T) {
 	require.Equal(t, 404, resp.status)
 	resp = engineDo(t, ts, "GET", "/v1/contact/id:1", "", "Authorization", engineBearer)
 	require.Equal(t, 200, resp.status, "%s", resp.body)
+}
+
+// TestIssue13ScenarioRunnerToken: `standin scenario run` reaches a server started with an admin token when it has
+// the token, and is refused without it.
+func TestIssue13ScenarioRunnerToken(t *testing.T) {
+	ts, _, _ := faultServer(t, Config{AdminToken: "runner-token-123"})
+	sc, err := scenarios.LoadName("aelyst-queue-449", "")
+	require.NoError(t, err)
+	rn := &scenarios.Runner{Client: ts.Client(), Target: ts.URL}
+	require.ErrorIs(t, rn.Run(t.Context(), sc, func(scenarios.Result) {}), scenarios.ErrNotStandin)
+	rn.AdminToken = "runner-token-123"
+	passed := 0
+	require.NoError(t, rn.Run(t.Context(), sc, func(r scenarios.Result) {
+		require.True(t, r.Pass, "%s", r)
+		passed++
+	}))
+	require.Positive(t, passed)
 }

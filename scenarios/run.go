@@ -59,6 +59,8 @@ type Runner struct {
 	Target string
 	// Session names the session to use; empty means a fresh random one.
 	Session string
+	// AdminToken is sent as "Authorization: Bearer <token>" on admin calls when the server requires one.
+	AdminToken string
 }
 
 // Run activates sc and sends its expectations' requests in order, calling report for each result. It returns
@@ -99,6 +101,9 @@ func (rn *Runner) probe(ctx context.Context, base string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/__standin/scenarios", nil)
 	if err != nil {
 		return fmt.Errorf("target %s: %w: %v", rn.Target, ErrNotStandin, err)
+	}
+	if rn.AdminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+rn.AdminToken)
 	}
 	resp, err := rn.Client.Do(req)
 	if err != nil {
@@ -167,6 +172,9 @@ func (rn *Runner) send(ctx context.Context, method, u string, body any) (int, st
 		return 0, "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if rn.AdminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+rn.AdminToken)
+	}
 	resp, err := rn.Client.Do(req)
 	if err != nil {
 		return 0, "", err

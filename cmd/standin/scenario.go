@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/standin/standin/mock"
 	"github.com/standin/standin/scenarios"
 )
 
@@ -151,6 +152,9 @@ func scenarioRun(ctx context.Context, name, dir, target, session string, timeout
 		return usageError(fmt.Sprintf("scenario %s has no expectations to check (%s)", sc.Name, sc.File))
 	}
 	rn := &scenarios.Runner{Client: &http.Client{Timeout: timeout}, Target: target, Session: session}
+	if e.getenv != nil {
+		rn.AdminToken = e.getenv(mock.AdminTokenEnv) // the token of a server started with one (README "Security")
+	}
 	passed, failed := 0, 0
 	err = rn.Run(ctx, sc, func(r scenarios.Result) {
 		fmt.Fprintln(e.stdout, r)

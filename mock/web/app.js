@@ -636,7 +636,7 @@ function collections() {
 }
 
 async function loadState() {
-  const [sessions, snaps] = await Promise.all([loadSessions(), api('GET', 'snapshots')]);
+  const [sessions, snaps] = await Promise.all([loadSessions(), api('GET', 'snapshots?all=true')]);
   $('#sessions tbody').replaceChildren(...sessions.map((s) => {
     const total = Object.values(s.records).reduce((a, b) => a + b, 0);
     const reset = h('button', { type: 'button', class: 'small' }, 'Reset');
@@ -647,9 +647,9 @@ async function loadState() {
   }));
   $('#snapshots tbody').replaceChildren(...(snaps.length ? snaps.map((s) => {
     const restore = h('button', { type: 'button', class: 'small' }, 'Restore into ' + app.session);
-    restore.addEventListener('click', () => stateAction('POST', 'snapshots/' + encodeURIComponent(s.name) + '/restore' + sessionQ(), 'Restored ' + s.name + ' into session ' + app.session));
+    restore.addEventListener('click', () => stateAction('POST', 'snapshots/' + encodeURIComponent(s.name) + '/restore' + (s.session === app.session ? sessionQ() : q({ all: 'true', into: app.session })), 'Restored ' + s.name + ' into session ' + app.session));
     const del = h('button', { type: 'button', class: 'small danger' }, 'Delete');
-    del.addEventListener('click', () => stateAction('DELETE', 'snapshots/' + encodeURIComponent(s.name), 'Deleted snapshot ' + s.name));
+    del.addEventListener('click', () => stateAction('DELETE', 'snapshots/' + encodeURIComponent(s.name) + q({ all: 'true' }), 'Deleted snapshot ' + s.name));
     return h('tr', {}, h('td', {}, s.name), h('td', {}, s.session), h('td', {}, new Date(s.savedAt).toLocaleString()), h('td', {}, restore, ' ', del));
   }) : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No snapshot yet.'))]));
 
