@@ -16,7 +16,7 @@ const maxCachedSchemas = 100_000
 
 // Default per-value budget of a Generator (Options.MaxValues, Options.MaxBytes).
 const (
-	DefaultMaxValues = 1_000_000
+	DefaultMaxValues = 100_000
 	DefaultMaxBytes  = 8 << 20
 )
 
