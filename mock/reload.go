@@ -49,8 +49,19 @@ func (s *Server) mounted() []*apiRuntime {
 	return s.apis
 }
 
-// remount builds the runtime of an API as New does: router, operation index and pipeline.
+// remount builds the runtime of an API as New does, pipeline included.
 func (s *Server) remount(api *openapi.API) (*apiRuntime, error) {
+	rt, err := s.newRuntime(api)
+	if err != nil {
+		return nil, err
+	}
+	rt.h = s.pipeline(rt)
+	return rt, nil
+}
+
+// newRuntime builds what serving an API needs but its pipeline: router, operation index, renderer and error
+// body cache. New adds the pipelines once faults and sessions are set up; Reload at once.
+func (s *Server) newRuntime(api *openapi.API) (*apiRuntime, error) {
 	router, err := api.Router("")
 	if err != nil {
 		return nil, fmt.Errorf("mock: build router for %s (%s): %w", api.Name, api.File, err)
@@ -61,6 +72,5 @@ func (s *Server) remount(api *openapi.API) (*apiRuntime, error) {
 	for _, op := range api.Operations {
 		rt.ops[op.Op] = op
 	}
-	rt.h = s.pipeline(rt)
 	return rt, nil
 }

@@ -207,15 +207,9 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		if strings.HasPrefix(AdminPrefix, "/"+api.Name+"/") {
 			return nil, fmt.Errorf("mock: API name %q clashes with the admin prefix %s", api.Name, AdminPrefix)
 		}
-		router, err := api.Router("")
+		rt, err := s.newRuntime(api)
 		if err != nil {
-			return nil, fmt.Errorf("mock: build router for %s (%s): %w", api.Name, api.File, err)
-		}
-		rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
-		rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
-		rt.errBodies = newErrBodyCache(s)
-		for _, op := range api.Operations {
-			rt.ops[op.Op] = op
+			return nil, err
 		}
 		s.apis = append(s.apis, rt)
 		s.byName[api.Name] = rt
