@@ -60,8 +60,9 @@ func (s *Server) adminFallback(mux *http.ServeMux, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) adminHealth(w http.ResponseWriter, r *http.Request) {
-	names := make([]string, len(s.apis))
-	for i, rt := range s.apis {
+	mounted := s.mounted()
+	names := make([]string, len(mounted))
+	for i, rt := range mounted {
 		names[i] = rt.api.Name
 	}
 	writeJSON(w, http.StatusOK, nil, map[string]any{"status": "ok", "apis": names, "sessions": len(s.sessions.all())})
@@ -91,12 +92,13 @@ func (s *Server) baseURL(rt *apiRuntime) string {
 }
 
 func (s *Server) adminAPIs(w http.ResponseWriter, r *http.Request) {
-	out := make([]adminAPI, 0, len(s.apis))
-	for _, rt := range s.apis {
+	mounted := s.mounted()
+	out := make([]adminAPI, 0, len(mounted))
+	for _, rt := range mounted {
 		a := adminAPI{
 			Name:       rt.api.Name,
 			BaseURL:    s.baseURL(rt),
-			AlsoAtRoot: len(s.apis) == 1,
+			AlsoAtRoot: len(mounted) == 1,
 			ServerURL:  rt.api.ServerURL,
 			File:       rt.api.File,
 			Operations: make([]adminOperation, 0, len(rt.api.Operations)),
@@ -137,8 +139,9 @@ func (s *Server) journalFilterFrom(r *http.Request) (journalFilter, error) {
 	f := journalFilter{API: q.Get("api"), Operation: q.Get("operation")}
 	if f.API != "" {
 		if _, ok := s.byName[f.API]; !ok {
-			names := make([]string, len(s.apis))
-			for i, rt := range s.apis {
+			mounted := s.mounted()
+			names := make([]string, len(mounted))
+			for i, rt := range mounted {
 				names[i] = rt.api.Name
 			}
 			return f, fmt.Errorf("bad api %q: this server serves %s", f.API, strings.Join(names, ", "))

@@ -112,7 +112,7 @@ func (s *Server) scope(r *http.Request) (stateScope, error) {
 // apiView renders a state as API -> collection -> records, listing every collection of the served APIs.
 func (s *Server) apiView(st State) map[string]map[string][]any {
 	out := map[string]map[string][]any{}
-	for _, rt := range s.apis {
+	for _, rt := range s.mounted() {
 		colls := map[string][]any{}
 		for name := range rt.api.Collections {
 			entries := st[qualify(rt.api.Name, name)]

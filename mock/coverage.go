@@ -131,7 +131,7 @@ func (s *Server) coverageReport(session, api string) coverageReport {
 	if !since.IsZero() {
 		rep.Since = &since
 	}
-	for _, rt := range s.apis {
+	for _, rt := range s.mounted() {
 		name := rt.api.Name
 		if api != "" && api != name {
 			continue

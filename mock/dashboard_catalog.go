@@ -56,8 +56,9 @@ type catalogCollection struct {
 
 // dashboardCatalog answers GET /__standin/ui/catalog: the served APIs as the dashboard's forms need them.
 func (s *Server) dashboardCatalog(w http.ResponseWriter, r *http.Request) {
-	out := make([]catalogAPI, 0, len(s.apis))
-	for _, rt := range s.apis {
+	mounted := s.mounted()
+	out := make([]catalogAPI, 0, len(mounted))
+	for _, rt := range mounted {
 		a := catalogAPI{Name: rt.api.Name, BaseURL: s.baseURL(rt), Operations: []catalogOp{}, Collections: []catalogCollection{}}
 		if info := rt.api.Doc.Info; info != nil {
 			a.Title, a.Version = info.Title, info.Version

@@ -89,6 +89,10 @@ func TestReloadSwapsAtomically(t *testing.T) {
 	require.JSONEq(t, `{"word":"new"}`, body, "the next request sees the new document")
 	status, _ = get("/greet/bye")
 	require.Equal(t, http.StatusNoContent, status, "a path added by the reload is served")
+	status, body = get(AdminPrefix + "apis")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, `"/bye"`, "the admin API lists the reloaded document's operations")
+	require.NotNil(t, srv.APIs()[0].Doc.Paths.Value("/bye"), "APIs() returns the reloaded document")
 
 	clock.gate <- time.Time{}
 	a := <-inFlight

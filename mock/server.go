@@ -263,8 +263,9 @@ func chain(stages ...func(http.Handler) http.Handler) func(http.Handler) http.Ha
 
 // APIs lists the served APIs in the order given to New.
 func (s *Server) APIs() []*openapi.API {
-	out := make([]*openapi.API, len(s.apis))
-	for i, rt := range s.apis {
+	mounted := s.mounted()
+	out := make([]*openapi.API, len(mounted))
+	for i, rt := range mounted {
 		out[i] = rt.api
 	}
 	return out
@@ -279,8 +280,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, rest := s.mountFor(path)
 	if rt == nil {
-		names := make([]string, len(s.apis))
-		for i, a := range s.mounted() {
+		mounted := s.mounted()
+		names := make([]string, len(mounted))
+		for i, a := range mounted {
 			names[i] = "/" + a.api.Name
 		}
 		writeJSON(w, http.StatusNotFound, nil, map[string]any{
