@@ -1,9 +1,6 @@
 package mock
 
 import (
-	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,27 +10,11 @@ import (
 	"github.com/standin/standin/scenarios"
 )
 
-// accessDo sends one admin request with an explicit Host (empty: the server's own) and header pairs.
+// accessDo sends one admin request with an explicit Host (empty: the server's own) and header pairs, the body
+// unlabelled unless a header labels it.
 func accessDo(t testing.TB, ts *httptest.Server, method, path, host, body string, headers ...string) engineResponse {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, ts.URL+path, rd)
-	require.NoError(t, err)
-	if host != "" {
-		req.Host = host
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := ts.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return engineResponse{status: resp.StatusCode, header: resp.Header, body: data, req: req}
+	return sendRequest(t, ts, method, path, host, body, false, headers...)
 }
 
 // TestIssue13AdminHostAndOrigin: a page the developer visits must not reach the admin API, neither with a

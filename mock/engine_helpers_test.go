@@ -70,8 +70,15 @@ func (r engineResponse) json(t testing.TB) any {
 	return v
 }
 
-// engineDo sends one request; headers are name/value pairs.
+// engineDo sends one request; headers are name/value pairs. A body is sent as JSON unless a header says otherwise.
 func engineDo(t testing.TB, ts *httptest.Server, method, path, body string, headers ...string) engineResponse {
+	t.Helper()
+	return sendRequest(t, ts, method, path, "", body, true, headers...)
+}
+
+// sendRequest sends one request with an explicit Host (empty: the server's own) and header pairs; jsonBody
+// labels a body application/json before the headers are set.
+func sendRequest(t testing.TB, ts *httptest.Server, method, path, host, body string, jsonBody bool, headers ...string) engineResponse {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -79,7 +86,10 @@ func engineDo(t testing.TB, ts *httptest.Server, method, path, body string, head
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, ts.URL+path, rd)
 	require.NoError(t, err)
-	if body != "" {
+	if host != "" {
+		req.Host = host
+	}
+	if body != "" && jsonBody {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
