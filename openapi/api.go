@@ -43,7 +43,7 @@ type API struct {
 	// Ext is the root x-standin block (zero when the document has none).
 	Ext Extension
 	// Collections are the record collections the API keeps in the mock's state: those declared under the root
-	// x-standin-collections plus those inferred from CRUD-shaped paths (see behaviour.go).
+	// x-standin-collections plus those inferred from CRUD-shaped paths (see behaviour_infer.go).
 	Collections map[string]*Collection
 
 	byID map[string]*Operation
@@ -66,7 +66,7 @@ type Operation struct {
 	Statuses []int
 	// Ext is the raw operation-level x-standin value, nil when absent.
 	Ext any
-	// Behaviour is Ext parsed and checked (behaviour.go), or CRUD inferred from method and path when Ext is
+	// Behaviour is Ext parsed and checked (behaviour_parse.go), or CRUD inferred from method and path when Ext is
 	// absent; nil when the operation answers generated data.
 	Behaviour *Behaviour
 }

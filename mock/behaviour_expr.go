@@ -1,0 +1,183 @@
+package mock
+
+import (
+	"crypto/sha256"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/openapi"
+)
+
+// value evaluates an expression; ok is false when the value is absent from the request or the state.
+func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
+	if e.IsLiteral() {
+		return e.Literal, true
+	}
+	path := e.Path()
+	switch e.Root() {
+	case "path":
+		v, ok := br.ex.params[path[0]]
+		return v, ok
+	case "query":
+		v, ok := br.queryValue(path[0])
+		if ok && len(path) > 1 {
+			return walk(v, path[1:]) // a part of a deepObject parameter (created[gte])
+		}
+		return v, ok
+	case "header":
+		v := br.r.Header.Values(path[0])
+		if len(v) == 0 {
+			return nil, false
+		}
+		return v[0], true
+	case "body":
+		if !br.hasBod {
+			return nil, false
+		}
+		return walk(br.body, path)
+	case "now":
+		return br.now.UTC().Format("2006-01-02T15:04:05.000Z07:00"), true
+	case "nowUnix":
+		return float64(br.now.Unix()), true
+	case "clientId":
+		return derivedUUID(br.rt.api.Name, "client", br.credential()), true
+	case "userId":
+		return derivedUUID(br.rt.api.Name, "user", br.credential()), true
+	case "before":
+		if br.before == nil {
+			return nil, false
+		}
+		return walk(map[string]any(br.before), path)
+	case "after":
+		if br.after == nil {
+			return nil, false
+		}
+		return walk(map[string]any(br.after), path)
+	case "record":
+		rec := br.after
+		if rec == nil {
+			rec = br.before
+		}
+		if rec == nil {
+			return nil, false
+		}
+		return walk(map[string]any(rec), path)
+	case "list":
+		return br.list, br.list != nil
+	case "total":
+		return float64(br.total), true
+	case "ref":
+		v, ok := br.refs[path[0]]
+		if !ok {
+			return nil, false
+		}
+		return walk(v, path[1:])
+	case "labels":
+		v, ok := br.labels[path[0]]
+		return v, ok
+	}
+	return nil, false
+}
+
+// queryValue reads a query parameter typed by its schema: arrays as lists, integers and numbers as float64.
+func (br *behaviourRun) queryValue(name string) (any, bool) {
+	if v, ok := br.ex.paramValues["query:"+name]; ok {
+		return v, true
+	}
+	q := br.r.URL.Query()
+	vals, ok := q[name]
+	if !ok || len(vals) == 0 {
+		return nil, false
+	}
+	var schema *openapi3.Schema
+	if p := openapi.OperationParam(br.ex.op, "query", name); p != nil && p.Schema != nil {
+		schema = p.Schema.Value
+	}
+	if schema != nil && schema.Type.Is("array") {
+		out := make([]any, 0, len(vals))
+		for _, v := range vals {
+			for _, part := range strings.Split(v, ",") {
+				if part != "" {
+					out = append(out, part)
+				}
+			}
+		}
+		return out, true
+	}
+	if schema != nil && (schema.Type.Is("integer") || schema.Type.Is("number")) {
+		if f, err := strconv.ParseFloat(vals[0], 64); err == nil {
+			return f, true
+		}
+	}
+	return vals[0], true
+}
+
+// credential is the credential presented (from the security stage, else the usual headers).
+func (br *behaviourRun) credential() string {
+	if br.ex.credential != "" {
+		return br.ex.credential
+	}
+	if k := br.r.Header.Get("x-api-key"); k != "" {
+		return k
+	}
+	return br.r.Header.Get("Authorization")
+}
+
+// derivedUUID makes a stable UUID (version 8) from a credential, so a key always maps to the same client.
+func derivedUUID(api, kind, credential string) string {
+	sum := sha256.Sum256([]byte(api + "\x00" + kind + "\x00" + credential))
+	var b [16]byte
+	copy(b[:], sum[:16])
+	b[6] = b[6]&0x0f | 0x80
+	b[8] = b[8]&0x3f | 0x80
+	return formatUUID(b)
+}
+
+// walk follows a path of property names through a decoded JSON value.
+func walk(v any, path []string) (any, bool) {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// template fills a response template: strings starting with '$' are values (a key whose value is absent is
+// left out), everything else is copied.
+func (br *behaviourRun) template(t any) any {
+	switch x := t.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if s, ok := x[k].(string); ok && strings.HasPrefix(s, "$") {
+				if v, ok := br.value(openapi.Expr{Ref: s}); ok {
+					out[k] = deepCopy(v)
+				}
+				continue
+			}
+			out[k] = br.template(x[k])
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, item := range x {
+			out = append(out, br.template(item))
+		}
+		return out
+	case string:
+		if strings.HasPrefix(x, "$") {
+			v, _ := br.value(openapi.Expr{Ref: x})
+			return deepCopy(v)
+		}
+	}
+	return t
+}

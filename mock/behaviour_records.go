@@ -1,0 +1,391 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/standin/standin/openapi"
+)
+
+// find looks the record up by Lookup or Identifier: notFound when absent, queued while it settles.
+func (br *behaviourRun) find() *bFailure {
+	b := br.b
+	var match func(Record) bool
+	switch {
+	case b.Identifier != nil:
+		raw, ok := br.value(b.Identifier.From)
+		field, want, good := parseIdentifier(text(raw), b.Identifier.Forms)
+		if !ok || !good {
+			return br.missing()
+		}
+		if field == br.coll.Key {
+			return br.getKey(want)
+		}
+		match = func(r Record) bool { return sameValue(r[field], want) }
+	case len(b.Lookup) == 1 && b.Lookup[0].Field == br.coll.Key:
+		v, ok := br.value(b.Lookup[0].Value)
+		if !ok {
+			return br.missing()
+		}
+		return br.getKey(text(v))
+	default:
+		want := make([]any, len(b.Lookup))
+		for i, m := range b.Lookup {
+			v, ok := br.value(m.Value)
+			if !ok {
+				return br.missing()
+			}
+			want[i] = v
+		}
+		match = func(r Record) bool {
+			for i, m := range b.Lookup {
+				if !sameValue(r[m.Field], want[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	found := false
+	prefix := br.scopePrefix()
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+		if strings.HasPrefix(key, prefix) && match(rec) {
+			br.key, br.before, found = key, deepCopyRecord(rec), true
+		}
+		return !found
+	})
+	if err != nil {
+		return internal(err)
+	}
+	if found {
+		return br.checkSettled()
+	}
+	return br.missing()
+}
+
+func (br *behaviourRun) getKey(key string) *bFailure {
+	key = br.scopePrefix() + key
+	rec, err := br.tx.Get(br.qcoll, key)
+	if errors.Is(err, ErrNotFound) {
+		if br.materialises() {
+			return br.materialise(key)
+		}
+		return br.missing()
+	}
+	if err != nil {
+		return internal(err)
+	}
+	br.key, br.before = key, rec
+	return br.checkSettled()
+}
+
+func (br *behaviourRun) checkSettled() *bFailure {
+	until, ok := br.sess.SettlingUntil(br.qcoll, br.key, br.now)
+	if !ok {
+		return nil
+	}
+	secs := int(math.Ceil(until.Sub(br.now).Seconds()))
+	return &bFailure{kind: "queued", vars: map[string]any{"retryAfter": secs}}
+}
+
+// parseIdentifier splits a typed identifier ("email:a@b.c") into the record field its prefix names and the
+// value. ok is false for an unknown prefix or an empty value.
+func parseIdentifier(id string, forms map[string]string) (field, value string, ok bool) {
+	prefix, value, found := strings.Cut(id, ":")
+	if !found || value == "" {
+		return "", "", false
+	}
+	field, ok = forms[prefix]
+	return field, value, ok
+}
+
+// checkRule answers the validation error when a require rule fails.
+func (br *behaviourRun) checkRule(rule openapi.Rule) *bFailure {
+	v, ok := br.value(rule.Value)
+	if !ok {
+		return nil
+	}
+	var expected string
+	failed := false
+	switch {
+	case rule.In != nil:
+		names := make([]string, len(rule.In))
+		for i, a := range rule.In {
+			names[i] = text(a)
+		}
+		expected = strings.Join(names, " | ")
+		failed = !slices.ContainsFunc(rule.In, func(a any) bool { return sameValue(a, v) })
+	case rule.After != nil:
+		other, ok := br.value(*rule.After)
+		if !ok {
+			return nil
+		}
+		expected = "not before " + strings.Join(rule.After.Path(), ".")
+		if c, comparable := compareValues(v, other); comparable && c < 0 {
+			failed = true
+		}
+	}
+	if !failed {
+		return nil
+	}
+	code := rule.Code
+	if code == "" {
+		code = rule.Name
+	}
+	msg := rule.Message
+	if msg == "" {
+		msg = fmt.Sprintf("%s: rule %s failed", strings.Join(rule.Value.Path(), "."), rule.Name)
+	}
+	path := make([]any, 0, 2)
+	for _, p := range rule.Value.Path() {
+		path = append(path, p)
+	}
+	vars := map[string]any{"message": msg}
+	if shape, ok := br.rt.api.Ext.Errors["validation"]; ok && shape.Item != nil {
+		item := fillTemplate(shape.Item, map[string]any{"path": path, "message": msg, "expected": expected,
+			"received": text(v), "code": code})
+		vars["errors"] = []any{item}
+	} else {
+		vars["errors"] = []any{map[string]any{"path": path, "message": msg, "code": code}}
+	}
+	return &bFailure{kind: "validation", vars: vars}
+}
+
+// resolveRefs finds the records the refs name; a null value makes the ref null.
+func (br *behaviourRun) resolveRefs() *bFailure {
+	br.refs = map[string]any{}
+	for _, ref := range br.b.Refs {
+		v, ok := br.value(ref.Value)
+		if !ok {
+			continue
+		}
+		if v == nil || v == "" {
+			br.refs[ref.Name] = nil // null or an empty value clears the reference
+			continue
+		}
+		var found Record
+		for _, field := range ref.Match {
+			err := br.tx.Scan(qualify(br.rt.api.Name, ref.Resource), func(_ string, rec Record) bool {
+				if sameValue(rec[field], v) {
+					found = deepCopyRecord(rec)
+				}
+				return found == nil
+			})
+			if err != nil {
+				return internal(err)
+			}
+			if found != nil {
+				break
+			}
+		}
+		if found == nil {
+			vars := map[string]any{}
+			if ref.Message != "" {
+				vars["message"] = ref.Message
+			}
+			if ref.Missing == "validation" {
+				vars["errors"] = []any{}
+			}
+			return &bFailure{kind: ref.Missing, vars: vars}
+		}
+		br.refs[ref.Name] = map[string]any(found)
+	}
+	return nil
+}
+
+// newRecord starts a created record: the identifier's field, then the defaults.
+func (br *behaviourRun) newRecord() (Record, *bFailure) {
+	rec := Record{}
+	if id := br.b.Identifier; id != nil {
+		raw, ok := br.value(id.From)
+		field, value, good := parseIdentifier(text(raw), id.Forms)
+		if !ok || !good {
+			return nil, &bFailure{kind: "validation", vars: map[string]any{"errors": []any{}}}
+		}
+		typed := br.typed(field, value)
+		inUse := false
+		err := br.tx.Scan(br.qcoll, func(_ string, rec Record) bool {
+			inUse = sameValue(rec[field], typed)
+			return !inUse
+		})
+		if err != nil {
+			return nil, internal(err)
+		}
+		if inUse {
+			return nil, &bFailure{kind: "validation", vars: map[string]any{
+				"message": fmt.Sprintf("a record with %s %s already exists", field, value), "errors": []any{}}}
+		}
+		rec[field] = typed
+		br.idField, br.idValue = field, typed
+	}
+	for k, v := range br.b.Defaults {
+		if _, set := rec[k]; !set {
+			rec[k] = deepCopy(v)
+		}
+	}
+	return rec, nil
+}
+
+// typed converts an identifier's text to the type of the record field (a number for an integer id).
+func (br *behaviourRun) typed(field, value string) any {
+	props := br.coll.Schema.Value.Properties
+	if p := props[field]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+		if f, err := strconv.ParseFloat(value, 64); err == nil {
+			return f
+		}
+	}
+	return value
+}
+
+// apply merges the body (when the behaviour merges) and assigns the set fields.
+func (br *behaviourRun) apply(rec Record) {
+	if br.b.Merge {
+		if obj, ok := br.body.(map[string]any); ok {
+			props := br.recordProps()
+			for k, v := range obj {
+				if _, known := props[k]; known && k != br.coll.Key || known && br.b.Action == openapi.ActionCreate {
+					if br.b.Inferred {
+						if merged, ok := br.mergeField(k, rec[k], v); ok {
+							rec[k] = merged
+						}
+						continue
+					}
+					rec[k] = deepCopy(v)
+				}
+			}
+		}
+	}
+	for _, a := range br.b.Set {
+		if v, ok := br.value(a.Value); ok {
+			if mapped, ok := a.Map[text(v)]; ok && v != nil {
+				v = mapped
+			}
+			rec[a.Field] = deepCopy(v)
+		}
+	}
+	if br.idField != "" {
+		rec[br.idField] = br.idValue // the identifier a record is created under wins over the body
+	}
+}
+
+func (br *behaviourRun) recordProps() map[string]bool {
+	out := map[string]bool{}
+	for _, f := range br.coll.Fields() {
+		out[f] = true
+	}
+	return out
+}
+
+// assignKey gives a created record its key: the one it has, else a new one.
+func (br *behaviourRun) assignKey(rec Record) *bFailure {
+	prefix := br.scopePrefix()
+	if v, ok := rec[br.coll.Key]; ok && v != nil {
+		br.key = prefix + text(v)
+		if _, err := br.tx.Get(br.qcoll, br.key); err == nil {
+			return &bFailure{kind: "validation", vars: map[string]any{
+				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
+		}
+		return nil
+	}
+	var entries []Entry // keys only, of the request's scope (issue numbers count per repository)
+	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+		if strings.HasPrefix(key, prefix) {
+			entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
+		}
+		return true
+	})
+	if err != nil {
+		return internal(err)
+	}
+	var v any
+	var key string
+	if br.coll.IDs == "sequence" {
+		v, key = newKey(br.coll, entries, len(entries))
+	} else {
+		v, key = br.newID(len(entries), func(k string) bool {
+			_, err := br.tx.Get(br.qcoll, prefix+k)
+			return err == nil
+		})
+	}
+	rec[br.coll.Key], br.key = v, prefix+key
+	return nil
+}
+
+// fillRequired generates the required fields a created record still lacks, so it matches its schema.
+func (br *behaviourRun) fillRequired(rec Record) {
+	s := br.coll.Schema
+	if s == nil || s.Value == nil {
+		return
+	}
+	props := s.Value.Properties
+	for _, name := range s.Value.Required {
+		if _, ok := rec[name]; ok || props[name] == nil {
+			continue
+		}
+		rec[name] = br.s.gen.ValueNamed(props[name], br.qcoll+"/"+br.key+"/"+name, name)
+	}
+}
+
+// applyLabels adds (or replaces) the requested ids that exist to the record's label field.
+func (br *behaviourRun) applyLabels(rec Record) *bFailure {
+	l := br.b.Labels
+	if l == nil {
+		return nil
+	}
+	raw, _ := br.value(l.From)
+	requested, _ := raw.([]any)
+	exists := map[string]bool{}
+	err := br.tx.Scan(qualify(br.rt.api.Name, l.Resource), func(key string, _ Record) bool {
+		exists[key] = true
+		return true
+	})
+	if err != nil {
+		return internal(err)
+	}
+	var current []any
+	if !l.Replace {
+		current, _ = rec[l.Field].([]any)
+	}
+	all := slices.Clone(current)
+	added, missing := []any{}, []any{}
+	for _, id := range requested {
+		s := text(id)
+		switch {
+		case !exists[s]:
+			missing = append(missing, s)
+		case !slices.ContainsFunc(all, func(a any) bool { return text(a) == s }):
+			all = append(all, s)
+			added = append(added, s)
+		}
+	}
+	if all == nil {
+		all = []any{}
+	}
+	if len(all) == 0 && !l.Replace && rec[l.Field] == nil {
+		rec[l.Field] = nil // an enquiry without labels keeps null
+	} else {
+		rec[l.Field] = all
+	}
+	br.labels = map[string]any{"added": added, "missing": missing, "all": all}
+	return nil
+}
+
+// missing is the answer for a record that is not found: the behaviour's Missing kind and message.
+func (br *behaviourRun) missing() *bFailure {
+	m := br.b.Missing
+	if m.Kind == "" {
+		m.Kind = "notFound"
+	}
+	vars := map[string]any{}
+	if m.Message != "" {
+		vars["message"] = m.Message
+	}
+	if m.Kind == "validation" {
+		vars["errors"] = []any{}
+	}
+	return &bFailure{kind: m.Kind, vars: vars}
+}

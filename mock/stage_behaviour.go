@@ -1,0 +1,300 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/standin/standin/mock/state"
+	"github.com/standin/standin/openapi"
+)
+
+// behaviourStage runs the operation's x-standin behaviour (openapi.Behaviour): it reads or changes the session's
+// state and leaves the answer in ex.result for the response stage, or answers an error in the API's shape
+// (notFound, validation, queued). An operation without a behaviour passes through to generated data, and so does
+// a behaviour inferred from the path whose failure would answer a status the operation does not document.
+func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			if ex == nil || ex.op == nil || ex.op.Behaviour == nil || ex.session == nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
+			if fail := run.do(); fail != nil {
+				if r.Context().Err() != nil {
+					// The client hung up before the change was committed: nothing was applied, and nothing is
+					// answered (no empty 200 to a client that half-closed): the journal says 499.
+					ex.answeredBy = "behaviour"
+					panic(http.ErrAbortHandler)
+				}
+				if fail.kind == "internal" {
+					s.log.Error("behaviour failed", "api", rt.api.Name, "op", ex.op.ID, "err", fail.err)
+				} else if fail.generate {
+					w.Header().Set(ReasonHeader, printable(fail.reason, reasonLimit))
+					next.ServeHTTP(w, r)
+					return
+				} else if run.b.Inferred {
+					// A behaviour standin inferred from the path never answers a status the operation does not
+					// document: the response stage answers (example or generated data); the header says why.
+					if status, documented := ex.documentsError(fail.kind); !documented {
+						w.Header().Set(ReasonHeader, printable(fmt.Sprintf("%s; %s %s documents no %d, so its success response answers",
+							reason(fail.kind, fail.vars), ex.op.Method, ex.op.Path, status), reasonLimit))
+						next.ServeHTTP(w, r)
+						return
+					}
+				}
+				ex.writeVendorError(w, "behaviour", fail.kind, nil, fail.vars)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// behaviourRun is one execution of a behaviour.
+type behaviourRun struct {
+	s    *Server
+	rt   *apiRuntime
+	ex   *exchange
+	r    *http.Request
+	b    *openapi.Behaviour
+	sess *state.Session
+	tx   *state.Tx // the transaction the behaviour reads and writes in
+	now  time.Time
+
+	coll   *openapi.Collection
+	qcoll  string // qualified collection name
+	body   any
+	hasBod bool
+
+	idField string // the field a create's identifier names, and its value
+	idValue any
+
+	key           string // key of the found record
+	before, after Record
+	list          []any
+	total         int
+	hasMore       bool // a list left records out after its window
+	refs          map[string]any
+	labels        map[string]any
+}
+
+// bFailure is an error answer: an error kind of the API and its template variables.
+type bFailure struct {
+	kind string
+	vars map[string]any
+	err  error
+	// generate hands the request to the response stage (documented example or generated data) instead of
+	// answering the error: an id the record's key field cannot hold, with ids not strict. reason says why.
+	generate bool
+	reason   string
+}
+
+func internal(err error) *bFailure { return &bFailure{kind: "internal", err: err} }
+
+// errBehaviourFailed ends the transaction of a behaviour that answers an error, so nothing it wrote is kept.
+var errBehaviourFailed = errors.New("behaviour answered an error")
+
+// do runs the behaviour; a nil result means ex.result holds the answer.
+func (br *behaviourRun) do() *bFailure {
+	b := br.b
+	br.coll = br.rt.api.Collections[b.Resource]
+	if br.coll == nil {
+		return internal(fmt.Errorf("collection %q is not declared", b.Resource))
+	}
+	br.qcoll = qualify(br.rt.api.Name, br.coll.Name)
+	if err := br.readBody(); err != nil {
+		return &bFailure{kind: "malformed"}
+	}
+	for _, rule := range b.Require {
+		if f := br.checkRule(rule); f != nil {
+			return f
+		}
+	}
+	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete ||
+		b.Action == openapi.ActionInvoke
+	var f *bFailure
+	run := func(tx *state.Tx) error {
+		br.tx = tx
+		defer func() { br.tx = nil }()
+		if f = br.checkParent(); f != nil {
+			return errBehaviourFailed
+		}
+		if writes {
+			f = br.write()
+		} else {
+			f = br.read()
+		}
+		if f != nil {
+			return errBehaviourFailed // nothing the transaction wrote is kept
+		}
+		return nil
+	}
+	var err error
+	if writes || br.materialises() { // a read may store the record it materialises
+		err = br.sess.Update(br.r.Context(), run)
+	} else {
+		err = br.sess.View(br.r.Context(), run)
+	}
+	if f != nil {
+		return f
+	}
+	if err != nil {
+		return internal(err)
+	}
+	status := b.Status
+	if status == 0 {
+		status = br.ex.op.SuccessStatus()
+	}
+	var body any
+	switch {
+	case b.Inferred && (b.Action == openapi.ActionList && b.ListField != "" || b.AnswerGenerated):
+		body = br.inferredAnswer(status)
+	case b.Respond != nil:
+		body = br.template(b.Respond)
+	case b.Action == openapi.ActionList:
+		body = br.list
+	case b.Action == openapi.ActionDelete:
+		body = br.before
+	default:
+		body = br.after
+	}
+	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
+		body = noBody // the documented answer has no content
+	}
+	br.ex.result = &result{status: status, header: http.Header{}, body: body}
+	return nil
+}
+
+// read runs a get or a list.
+func (br *behaviourRun) read() *bFailure {
+	switch br.b.Action {
+	case openapi.ActionGet:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		br.after = br.before
+		return nil
+	case openapi.ActionList:
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		return br.runList()
+	}
+	return internal(fmt.Errorf("action %q reads nothing", br.b.Action))
+}
+
+// write runs a create, update or delete in br.tx.
+func (br *behaviourRun) write() *bFailure {
+	b := br.b
+	var err error
+	switch b.Action {
+	case openapi.ActionCreate:
+		rec, f := br.newRecord()
+		if f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		br.apply(rec)
+		if f := br.assignKey(rec); f != nil {
+			return f
+		}
+		br.fillRequired(rec)
+		br.after = rec
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
+			return internal(err)
+		}
+		if f := br.forgetDeleted(); f != nil {
+			return f
+		}
+		if d := br.settleTime(); d > 0 {
+			if err = br.tx.Settle(br.qcoll, br.key, br.now.Add(d)); err != nil {
+				return internal(err)
+			}
+		}
+	case openapi.ActionUpdate:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		rec := deepCopyRecord(br.before)
+		if f := br.applyLabels(rec); f != nil {
+			return f
+		}
+		br.apply(rec)
+		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
+		br.after = rec
+		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
+			return internal(err)
+		}
+	case openapi.ActionDelete:
+		if f := br.find(); f != nil {
+			return f
+		}
+		if f := br.resolveRefs(); f != nil {
+			return f
+		}
+		if err = br.tx.Delete(br.qcoll, br.key); err != nil && !errors.Is(err, ErrNotFound) {
+			return internal(err)
+		}
+		if f := br.markDeleted(); f != nil {
+			return f
+		}
+	case openapi.ActionInvoke:
+		return br.invoke()
+	}
+	return nil
+}
+
+// settleTime is how long a record created now answers queued: Config.Settle, else the collection's settle.
+func (br *behaviourRun) settleTime() time.Duration {
+	if br.coll.Settle == 0 {
+		return 0
+	}
+	if br.s.cfg.Settle > 0 {
+		return br.s.cfg.Settle
+	}
+	return br.coll.Settle
+}
+
+// readBody takes the decoded body from the validation stage, or reads and decodes it.
+func (br *behaviourRun) readBody() error {
+	ex := br.ex
+	if ex.bodyValue != nil {
+		br.body, br.hasBod = ex.bodyValue, true
+		return nil
+	}
+	if ex.body == nil && br.r.Body != nil && br.r.Body != http.NoBody {
+		data, err := io.ReadAll(io.LimitReader(br.r.Body, br.s.cfg.MaxBody))
+		if err != nil {
+			return err
+		}
+		ex.body = data
+	}
+	if len(strings.TrimSpace(string(ex.body))) == 0 {
+		return nil
+	}
+	if ct := br.r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
+		return nil // a body of another type decodes in the validation stage, or is not read as data
+	}
+	var v any
+	if err := json.Unmarshal(ex.body, &v); err != nil {
+		return err
+	}
+	ex.bodyValue = v
+	br.body, br.hasBod = v, true
+	return nil
+}

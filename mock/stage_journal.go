@@ -1,0 +1,100 @@
+package mock
+
+import (
+	"log/slog"
+	"net/http"
+)
+
+// journalStage records every exchange in the session's journal and logs it. A panic below is answered here
+// (500 in the vendor's shape) so that it is journalled too.
+func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	mask := newMasker(rt.api.Doc)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ex := exchangeFrom(r.Context())
+			rec := &recorder{ResponseWriter: w}
+			reqHeaders := mask.header(r.Header)
+			query := mask.rawQuery(r.URL.RawQuery)
+			path := r.URL.Path
+			defer func() {
+				p := recover()
+				if p != nil && p != http.ErrAbortHandler && !rec.wrote {
+					s.recovered(rec, r, p)
+					p = nil
+				}
+				e := journalEntry{
+					Time:       ex.start,
+					Session:    ex.session.name,
+					API:        rt.api.Name,
+					Method:     r.Method,
+					Path:       path,
+					Query:      query,
+					Status:     rec.status,
+					LatencyMS:  float64(s.clock.Now().Sub(ex.start).Microseconds()) / 1000,
+					AnsweredBy: ex.answeredBy,
+					FaultRule:  ex.faultRule,
+					Request:    journalMessage{Headers: reqHeaders},
+					Response:   journalMessage{Headers: mask.header(rec.Header()), Truncated: rec.truncated},
+				}
+				if ex.op != nil {
+					e.Operation = ex.op.ID
+				}
+				if e.AnsweredBy == "" && rec.status != 0 {
+					e.AnsweredBy = "response"
+				}
+				if rec.status == 0 && r.Context().Err() != nil {
+					e.Status = StatusClientClosed
+				}
+				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
+				e.Response.Body, _ = mask.journalBody(rec.body)
+				e = ex.session.journal.add(e)
+				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
+				// The request line is at info: --log-level error skips it before building anything.
+				if s.log.Enabled(r.Context(), slog.LevelInfo) {
+					s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
+						slog.String("query", e.Query), slog.String("operation", e.Operation),
+						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
+						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+				}
+				if p != nil {
+					panic(p)
+				}
+			}()
+			next.ServeHTTP(rec, r)
+		})
+	}
+}
+
+// recorder notes the status and the start of the body written through it. It unwraps to the writer it wraps,
+// so http.ResponseController (flush, hijack) reaches the connection.
+type recorder struct {
+	http.ResponseWriter
+	status    int
+	wrote     bool
+	body      []byte
+	truncated bool
+}
+
+func (rc *recorder) WriteHeader(code int) {
+	if !rc.wrote && code >= 200 {
+		rc.status = code
+		rc.wrote = true
+	}
+	rc.ResponseWriter.WriteHeader(code)
+}
+
+func (rc *recorder) Write(b []byte) (int, error) {
+	if !rc.wrote {
+		rc.status, rc.wrote = http.StatusOK, true
+	}
+	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+		rc.body = append(rc.body, b[:min(room, len(b))]...)
+	}
+	rc.truncated = len(rc.body) > journalBodyLimit
+	return rc.ResponseWriter.Write(b)
+}
+
+func (rc *recorder) headerWritten() bool { return rc.wrote }
+
+func (rc *recorder) Unwrap() http.ResponseWriter { return rc.ResponseWriter }
