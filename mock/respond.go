@@ -62,24 +62,11 @@ func bodiless(status int) bool {
 	return status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
 }
 
-// fallbackShapes are used when a spec declares no shape for an error kind (a user's spec without x-standin).
-var fallbackShapes = map[string]struct {
-	status  int
-	message string
-}{
-	"validation":           {http.StatusBadRequest, "Request validation failed"},
-	"malformed":            {http.StatusBadRequest, "Malformed JSON in request body"},
-	"unauthorized":         {http.StatusUnauthorized, "Missing or invalid credentials"},
-	"forbidden":            {http.StatusForbidden, "Credentials lack permission"},
-	"notFound":             {http.StatusNotFound, "Not found"},
-	"routeNotFound":        {http.StatusNotFound, "No operation matches this path"},
-	"methodNotAllowed":     {http.StatusMethodNotAllowed, "Method not allowed on this path"},
-	"tooLarge":             {http.StatusRequestEntityTooLarge, "Request body too large"},
-	"rateLimited":          {http.StatusTooManyRequests, "Too many requests"},
-	"queued":               {449, "The request is queued; retry later"},
-	"internal":             {http.StatusInternalServerError, "Internal server error"},
-	"notAcceptable":        {http.StatusNotAcceptable, "None of the media types Accept asks for is offered"},
-	"unsupportedMediaType": {http.StatusUnsupportedMediaType, "The request body's media type is not accepted"},
+// errorKind returns the table entry of kind (openapi.LookupErrorKind): its usual status, the message of the plain
+// fallback body and the statuses an answer may take. An unknown kind gives the zero entry.
+func errorKind(kind string) openapi.ErrorKind {
+	k, _ := openapi.LookupErrorKind(kind)
+	return k
 }
 
 // vendorError renders the API's error shape for kind. vars fills the template's placeholders; "message"
@@ -87,7 +74,7 @@ var fallbackShapes = map[string]struct {
 func (rt *apiRuntime) vendorError(kind string, vars map[string]any) (int, any) {
 	shape, ok := rt.shape(kind)
 	if !ok {
-		return fallbackShapes[kind].status, plainError(kind, vars)
+		return errorKind(kind).Status, plainError(kind, vars)
 	}
 	all := map[string]any{"status": shape.Status, "message": shape.Message}
 	maps.Copy(all, vars)
@@ -99,7 +86,7 @@ func (rt *apiRuntime) vendorError(kind string, vars map[string]any) (int, any) {
 
 // plainError is standin's own error body for kind: {"message", "code": kind, "errors"}.
 func plainError(kind string, vars map[string]any) map[string]any {
-	msg := fallbackShapes[kind].message
+	msg := errorKind(kind).Message
 	if m, ok := vars["message"].(string); ok && m != "" {
 		msg = m
 	}
@@ -213,27 +200,9 @@ func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, 
 // rather than an error shape (a spec without x-standin errors), so the cause stays visible.
 const ReasonHeader = "X-Standin-Reason"
 
-// errorPreference lists, per error kind, the statuses an answer for a spec without a shape for that kind may
-// use, best first. The first is also the status of the plain fallback shape.
-var errorPreference = map[string][]int{
-	"validation":           {http.StatusBadRequest, http.StatusUnprocessableEntity},
-	"malformed":            {http.StatusBadRequest, http.StatusUnprocessableEntity},
-	"unauthorized":         {http.StatusUnauthorized, http.StatusForbidden},
-	"forbidden":            {http.StatusForbidden},
-	"notFound":             {http.StatusNotFound},
-	"routeNotFound":        {http.StatusNotFound},
-	"methodNotAllowed":     {http.StatusMethodNotAllowed},
-	"tooLarge":             {http.StatusRequestEntityTooLarge},
-	"rateLimited":          {http.StatusTooManyRequests},
-	"queued":               {449},
-	"internal":             {http.StatusInternalServerError},
-	"notAcceptable":        {http.StatusNotAcceptable},
-	"unsupportedMediaType": {http.StatusUnsupportedMediaType},
-}
-
 // errorStatus chooses the status of an error answer for kind. When the API declares a shape for kind (root
 // x-standin errors), that shape's status, and rp is nil. Otherwise the status comes from what the operation
-// documents: the first of errorPreference[kind] documented exactly, else (validation and malformed only) the
+// documents: the first of the kind's preferred statuses (openapi.ErrorKind.Prefer) documented exactly, else (validation and malformed only) the
 // lowest documented 4xx other than 401, 403, 404 and 429, else the first preferred status covered by a
 // documented range ("4XX"), else the first preferred status answered with the "default" response. rp is that
 // documented response; nil when none fits (the plain fallback shape answers, with the first preferred status).
@@ -242,9 +211,9 @@ func (ex *exchange) errorStatus(kind string) (status int, rp *respPlan) {
 		st, _ := ex.api.vendorError(kind, nil)
 		return st, nil
 	}
-	prefs := errorPreference[kind]
+	prefs := errorKind(kind).Prefer
 	if len(prefs) == 0 {
-		return fallbackShapes[kind].status, nil
+		return errorKind(kind).Status, nil
 	}
 	p := ex.plan
 	for _, st := range prefs {
@@ -295,7 +264,7 @@ const reasonLimit = 300
 // reason is the human message of an error answer for the X-Standin-Reason header: the message, and for a
 // validation failure the first failure's own message and how many more there are. It holds printable text only.
 func reason(kind string, vars map[string]any) string {
-	msg := fallbackShapes[kind].message
+	msg := errorKind(kind).Message
 	if m, ok := vars["message"].(string); ok && m != "" {
 		msg = m
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/standin/standin/fault"
+	"github.com/standin/standin/openapi"
 )
 
 // faultStage lets the active fault rules answer instead of the API. Rules are evaluated in one place, in this
@@ -197,7 +198,11 @@ func (s *Server) faultStatus(ex *exchange, w http.ResponseWriter, status int, ex
 			return
 		}
 	}
-	for _, kind := range []string{"validation", "unauthorized", "forbidden", "notFound", "rateLimited", "queued", "internal", "malformed", "tooLarge", "methodNotAllowed"} {
+	for _, k := range openapi.AllErrorKinds() {
+		kind := k.Name
+		if !k.ForFaultStatus {
+			continue
+		}
 		if shape, ok := ex.api.api.Ext.Errors[kind]; ok && shape.Status == status {
 			vars := map[string]any{}
 			switch kind {

@@ -58,21 +58,6 @@ type RateLimit struct {
 	Per []string
 }
 
-// ErrorKinds lists the error kinds a root x-standin errors block may declare, with what each is for.
-var ErrorKinds = map[string]string{
-	"validation":       "a request that fails schema validation; every failure is collected",
-	"malformed":        "a request body that is not valid JSON",
-	"unauthorized":     "missing or invalid credentials",
-	"forbidden":        "credentials that lack permission",
-	"notFound":         "a record the request names does not exist",
-	"routeNotFound":    "no operation matches the path (defaults to notFound)",
-	"methodNotAllowed": "the path exists but not with this method",
-	"tooLarge":         "the request body exceeds the size limit",
-	"rateLimited":      "the rate limit is exceeded",
-	"queued":           "the request is accepted into a queue and must be retried later",
-	"internal":         "an unexpected server error",
-}
-
 type extProblem struct {
 	pointer string
 	err     error
