@@ -3,6 +3,7 @@ package contracttest
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,10 @@ import (
 
 	"github.com/standin/standin/openapi"
 )
+
+// update rewrites the package's golden files (testdata/*.golden) from what the tests produce: go test
+// ./contracttest -update. Review the diff before committing.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
 
 // bugs switches on one deliberate contract breach in the pet server.
 type bugs struct {

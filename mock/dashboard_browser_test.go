@@ -3,7 +3,6 @@ package mock
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,9 +19,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
-
-// updateScreenshot rewrites docs/dashboard.png, the screenshot README shows, from the browser test.
-var updateScreenshot = flag.Bool("update-screenshot", false, "write the dashboard screenshot to docs/dashboard.png")
 
 // chromiumPath finds a Chromium to drive. Without one the browser tests skip on a developer's machine and fail
 // in CI (CI=true), where .ci/run installs Debian's chromium package first.
@@ -291,7 +287,7 @@ func TestDashboardBrowser(t *testing.T) {
 	out := filepath.Join(t.ArtifactDir(), "dashboard.png")
 	require.NoError(t, os.WriteFile(out, shot, 0o644))
 	t.Logf("screenshot: %s", out)
-	if *updateScreenshot {
+	if *update {
 		require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "dashboard.png"), shot, 0o644))
 	}
 

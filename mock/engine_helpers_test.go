@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"maps"
 	"net/http"
@@ -19,6 +20,11 @@ import (
 
 	"github.com/standin/standin/openapi"
 )
+
+// update rewrites the package's golden output from what the tests produce: go test ./mock -update (today the
+// dashboard screenshot docs/dashboard.png, written by the browser test when Chromium is found). Review the diff
+// before committing.
+var update = flag.Bool("update", false, "rewrite golden output (docs/dashboard.png) from the current run")
 
 // Credentials the engine tests send.
 const (

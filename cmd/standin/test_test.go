@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -236,8 +235,6 @@ func TestTestCommandVarsAreSent(t *testing.T) {
 	require.Contains(t, queries, "id=42", "operationId.name wins over name")
 }
 
-var updateTestGolden = flag.Bool("update-test-golden", false, "rewrite cmd/standin/testdata/test-*.golden")
-
 // TestTestCommandGolden pins argv, stdout and the exit status of `standin test` runs whose output does not
 // depend on the listener (dry runs) or whose port is scrubbed.
 func TestTestCommandGolden(t *testing.T) {
@@ -261,11 +258,11 @@ func TestTestCommandGolden(t *testing.T) {
 			got := "$ standin " + strings.Join(tt.args, " ") + "\n" + stdout + "exit " + strconv.Itoa(code) + "\n"
 			got = timing.ReplaceAllString(port.ReplaceAllString(got, "127.0.0.1:PORT"), "requests in DURATION")
 			path := filepath.Join("testdata", "test-"+tt.name+".golden")
-			if *updateTestGolden {
+			if *update {
 				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 			}
 			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./cmd/standin -run TestTestCommandGolden -update-test-golden")
+			require.NoError(t, err, "run go test ./cmd/standin -run TestTestCommandGolden -update")
 			require.Equal(t, string(want), got)
 		})
 	}
