@@ -113,7 +113,10 @@ func WithClock(c Clock) Option { return func(s *Server) { s.clock = c } }
 
 // WithStore keeps state in st instead of the in-memory store (state.NewMemory), for example a store shared
 // by several servers. Config.StateFile must be empty then: the store decides where state is kept. The server
-// opens st with the seeded state and closes it in Close.
+// opens st with the seeded state and closes it in Close. What st already holds is re-validated against the
+// served specs at start, as the state file is: a st that implements state.Checker is handed the check before
+// Open and sets failing records aside itself; for any other st the server removes each stored record that no
+// longer fits (through st's own transactions) and logs it, record included, so it is never served.
 func WithStore(st Store) Option { return func(s *Server) { s.store = st } }
 
 // WithLogger sets the logger for request and lifecycle logs (default: discard).

@@ -78,14 +78,18 @@ func (s *Server) initState() error {
 	applyOverrides(seed, s.faults.startState, s.byName)
 	store := s.store
 	if store == nil {
-		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log, Check: h.checkStored})
+		store = state.NewMemory(state.MemoryOptions{File: s.cfg.StateFile, Logger: s.log})
 	}
+	// Check re-validates what the store holds against the served specs: the in-memory store quarantines from
+	// its state file, and any other store (WithStore) is checked by the hub, which removes what fails.
 	hub, err := state.NewHub(context.Background(), store, seed, state.HubOptions{
 		MaxSessions: s.cfg.MaxSessions,
 		IdleTTL:     s.cfg.SessionTTL,
 		Now:         s.clock.Now,
 		Keep:        func(name string) bool { return name == DefaultSession },
 		OnEvict:     func(st *state.Session) { s.sessions.evicted(st) },
+		Check:       h.checkStored,
+		Logger:      s.log,
 	})
 	if err != nil {
 		return fmt.Errorf("mock: %w", err)

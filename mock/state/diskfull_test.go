@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -86,4 +87,58 @@ func TestDiskFullRecovery(t *testing.T) {
 	require.Equal(t, want, got, "after room is made, writes are durable again and the file is whole")
 	_, err = get(t, session(t, h2, "s"), "a/x", failedKey)
 	require.ErrorIs(t, err, ErrNotFound)
+}
+
+// TestEvictionDropFailsOnAFullDisk evicts an idle session when its drop line cannot be written: the session stays
+// with its state, nothing is reported evicted, and the eviction succeeds once the disk has room.
+func TestEvictionDropFailsOnAFullDisk(t *testing.T) {
+	dir := smallDisk(t, 256<<10)
+	path := filepath.Join(dir, "state.jsonl")
+	ctx := context.Background()
+	clock := &fakeNow{t: testTime}
+	var evicted []string
+	h, err := NewHub(ctx, NewMemory(MemoryOptions{File: path}), State{}, HubOptions{
+		MaxSessions: 2, Now: clock.now, OnEvict: func(s *Session) { evicted = append(evicted, s.Name()) }})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = h.Close() })
+	// The idle session has the longest name a session may have, so its drop line (about 100 bytes) is longer
+	// than the shortest line the filling below writes.
+	idle := strings.Repeat("e", 64)
+	put(t, session(t, h, idle), "a/x", "k", Record{"id": "k"})
+	clock.advance(time.Second)
+	s := session(t, h, "s")
+	put(t, s, "a/x", "k", Record{"id": "k"})
+
+	fill(t, filepath.Join(dir, "filler"))
+	// Fill the state file's last page too, with ever shorter lines, until even the shortest put fails.
+	for _, n := range []int{2048, 1024, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1, 0} {
+		for i := 0; i < 1000; i++ {
+			key := fmt.Sprintf("t%d", i%10)
+			if s.Update(ctx, func(tx *Tx) error { return tx.Put("a/x", key, Record{"p": strings.Repeat("x", n)}) }) != nil {
+				break
+			}
+		}
+	}
+
+	_, err = h.Acquire("c")
+	require.ErrorIs(t, err, ErrTooManySessions)
+	require.ErrorContains(t, err, "evicting idle session "+idle+" failed, so it is kept")
+	require.Empty(t, evicted)
+	kept, ok := h.Lookup(idle)
+	require.True(t, ok, "the idle session whose drop line failed is kept")
+	rec, err := get(t, kept, "a/x", "k")
+	require.NoError(t, err)
+	require.Equal(t, Record{"id": "k"}, rec)
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "filler")))
+	c, err := h.Acquire("c")
+	require.NoError(t, err, "with room again, the eviction goes through")
+	c.Release()
+	require.Equal(t, []string{idle}, evicted)
+	require.NoError(t, h.Close())
+
+	h2 := mustOpenFile(t, path, MemoryOptions{})
+	stored, err := h2.Stored(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"s"}, stored, "the drop is in the file")
 }

@@ -45,7 +45,18 @@
 // session, IdleTTL evicts sessions unused for that long. A session is never evicted while held (Acquire), kept
 // (HubOptions.Keep: the default session) or while it has writes not yet durable (Store.Drop answers ErrBusy).
 // An evicted session's state is gone (with a state file, a drop line says so) and a stale *Session refuses use
-// with ErrEvicted.
+// with ErrEvicted. A session is evicted only once its drop is durable: when the drop line cannot be written (a
+// full disk), the session stays as it was, with its state and settle marks, is not reported to OnEvict, and is
+// the first one tried at the next eviction; a new session that needed its room is refused (ErrTooManySessions,
+// wrapping the disk's error), so the cap holds.
+//
+// # Records that no longer fit the spec
+//
+// With HubOptions.Check, what a store holds from before the start is re-validated against the current spec, so
+// a record that no longer fits is never served. A Store that is a Checker does it while loading (the in-memory
+// store copies such records from its state file to FILE.quarantine); for any other Store the Hub reads every
+// stored session and snapshot after Open, removes the failing records through the store's own transactions,
+// logs each one with its content and lists it in Hub.Rejected.
 //
 // # Lock order
 //
@@ -76,7 +87,10 @@
 //   - a consistent view for the length of one View call (one version, or a MULTI/EXEC read);
 //   - the same seed on every replica (Open with a seed different from the stored one is an error), and
 //     session and snapshot names as the only keys (they pass ValidName);
-//   - Drop refusing (ErrBusy) while a session has commits not yet durable.
+//   - Drop refusing (ErrBusy) while a session has commits not yet durable, and a drop whose Pending fails
+//     leaving the session as it was;
+//   - either re-validating what it loads (Checker), or accepting that the Hub removes, at every start, the
+//     stored records that no longer fit the spec of the replica starting (run replicas on the same spec).
 //
 // Settle marks and the session cap stay per process: they are not state. With several replicas, each caps
 // its own sessions and may evict a session another replica still serves: give such a deployment a cap above

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -21,8 +22,19 @@ type HubOptions struct {
 	Now func() time.Time
 	// Keep names sessions that are never evicted (the default session); nil keeps none.
 	Keep func(name string) bool
-	// OnEvict is told of each evicted session, after the hub's locks are released.
+	// OnEvict is told of each evicted session once its drop is durable, after the hub's locks are released. A
+	// session whose drop cannot be made durable (a disk error) is not evicted: it stays, as it was, and is tried
+	// again the next time room is needed.
 	OnEvict func(s *Session)
+	// Check, when set, re-validates every record the store holds at open (stored sessions and snapshots, not
+	// the seed) against the current spec. A store that implements Checker is handed Check before Open and sets
+	// failing records aside itself (the in-memory store quarantines them from its state file). For any other
+	// store the hub checks after Open: it removes each failing record through the store's own transactions, so
+	// it is never served, reports it to Logger (with the record) and lists it in Hub.Rejected.
+	Check func(coll, key string, rec Record) error
+	// Logger receives the hub's warnings (records rejected at open, an eviction that could not be written);
+	// nil discards them.
+	Logger *slog.Logger
 }
 
 // ErrTooManySessions reports that no session can be made: the cap is reached and every session is in use, kept,
@@ -41,6 +53,8 @@ type Hub struct {
 	sessions map[string]*Session
 	lru      *list.List // of *Session, most recently used first
 	evicted  int        // sessions evicted so far
+
+	rejected []Rejected // records removed at open by HubOptions.Check; written once in NewHub
 }
 
 // NewHub opens store with seed (which the hub and store own from now on: the caller must not modify it).
@@ -54,10 +68,24 @@ func NewHub(ctx context.Context, store Store, seed State, opts HubOptions) (*Hub
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	checker, selfChecking := store.(Checker)
+	if opts.Check != nil && selfChecking {
+		checker.SetCheck(opts.Check)
+	}
 	if err := store.Open(ctx, seed); err != nil {
 		return nil, err
 	}
-	return &Hub{store: store, seed: seed, opts: opts, sessions: map[string]*Session{}, lru: list.New()}, nil
+	h := &Hub{store: store, seed: seed, opts: opts, sessions: map[string]*Session{}, lru: list.New()}
+	if opts.Check != nil && !selfChecking {
+		if err := h.checkStored(ctx); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
+	}
+	return h, nil
 }
 
 // Session returns the named session, made on first use (which may evict another). The name must pass
@@ -108,7 +136,7 @@ func (h *Hub) Acquire(name string) (*Session, error) {
 		h.mu.Unlock()
 		return s, nil
 	}
-	gone, pending, err := h.makeRoomLocked(now)
+	evs, err := h.makeRoomLocked(now)
 	var s *Session
 	if err == nil {
 		s = &Session{hub: h, name: name, settling: map[string]time.Time{}, inUse: 1, lastUsed: now}
@@ -116,19 +144,17 @@ func (h *Hub) Acquire(name string) (*Session, error) {
 		h.sessions[name] = s
 	}
 	h.mu.Unlock()
-	for _, p := range pending {
-		if werr := p.Wait(); werr != nil && err == nil {
-			err = werr
+	if cerr := h.settleEvictions(evs); cerr != nil && s != nil {
+		// The room made for s is gone: its session stays. Take s back unless another caller holds it already.
+		h.mu.Lock()
+		s.inUse--
+		if s.inUse == 0 && h.sessions[name] == s {
+			h.lru.Remove(s.elem)
+			delete(h.sessions, name)
+			s.evicted = true
 		}
-	}
-	if h.opts.OnEvict != nil {
-		for _, g := range gone {
-			h.opts.OnEvict(g)
-		}
-	}
-	if err != nil && s != nil {
-		s.Release()
-		return nil, err
+		h.mu.Unlock()
+		return nil, fmt.Errorf("%w: %w", ErrTooManySessions, cerr)
 	}
 	return s, err
 }
@@ -144,12 +170,18 @@ func (s *Session) Release() {
 	s.lastUsed = h.opts.Now()
 }
 
-// makeRoomLocked evicts the sessions idle past the TTL and, at the cap, the least recently used idle one; h.mu
-// is held. It returns what it evicted and the drops to wait for (after h.mu is released).
-func (h *Hub) makeRoomLocked(now time.Time) ([]*Session, []Pending, error) {
-	var gone []*Session
-	var pending []Pending
-	evict := func(s *Session) bool {
+// eviction is a session taken out of the hub whose drop is on its way to the store's storage.
+type eviction struct {
+	s       *Session
+	pending Pending
+	forCap  bool // it was evicted to make room under MaxSessions (not for its idle time)
+}
+
+// makeRoomLocked takes out the sessions idle past the TTL and, at the cap, the least recently used idle one; h.mu
+// is held. It returns the evictions to settle (settleEvictions, after h.mu is released).
+func (h *Hub) makeRoomLocked(now time.Time) ([]eviction, error) {
+	var evs []eviction
+	evict := func(s *Session, forCap bool) bool {
 		if s.inUse > 0 || h.opts.Keep != nil && h.opts.Keep(s.name) {
 			return false
 		}
@@ -160,9 +192,7 @@ func (h *Hub) makeRoomLocked(now time.Time) ([]*Session, []Pending, error) {
 		h.lru.Remove(s.elem)
 		delete(h.sessions, s.name)
 		s.evicted = true
-		h.evicted++
-		gone = append(gone, s)
-		pending = append(pending, p)
+		evs = append(evs, eviction{s: s, pending: p, forCap: forCap})
 		return true
 	}
 	if ttl := h.opts.IdleTTL; ttl > 0 {
@@ -172,7 +202,7 @@ func (h *Hub) makeRoomLocked(now time.Time) ([]*Session, []Pending, error) {
 			if now.Sub(s.lastUsed) < ttl {
 				break // the rest were used more recently
 			}
-			evict(s)
+			evict(s, false)
 		}
 	}
 	if h.opts.MaxSessions > 0 && len(h.sessions) >= h.opts.MaxSessions {
@@ -180,14 +210,59 @@ func (h *Hub) makeRoomLocked(now time.Time) ([]*Session, []Pending, error) {
 		for e := h.lru.Back(); e != nil && !made; {
 			s := e.Value.(*Session)
 			e = e.Prev()
-			made = evict(s)
+			made = evict(s, true)
 		}
 		if !made {
-			return gone, pending, fmt.Errorf("%w: all %d are in use, kept, or have writes not yet durable",
+			return evs, fmt.Errorf("%w: all %d are in use, kept, or have writes not yet durable",
 				ErrTooManySessions, h.opts.MaxSessions)
 		}
 	}
-	return gone, pending, nil
+	return evs, nil
+}
+
+// settleEvictions waits for the drops of evs (holding no lock). A session whose drop is durable is evicted:
+// counted and handed to OnEvict. A session whose drop failed was not dropped by the store: it is put back as it
+// was (least recently used, so the next eviction tries it again) and reported; the error returned is the first
+// such failure of an eviction made for the cap, since the room it made is gone.
+func (h *Hub) settleEvictions(evs []eviction) error {
+	var gone []*Session
+	var capErr error
+	for _, ev := range evs {
+		err := ev.pending.Wait()
+		if err == nil {
+			gone = append(gone, ev.s)
+			continue
+		}
+		kept := h.putBack(ev.s)
+		h.opts.Logger.Warn("state: an idle session could not be evicted: its drop was not written; it is kept",
+			"session", ev.s.name, "error", err, "kept", kept)
+		if ev.forCap && capErr == nil {
+			capErr = fmt.Errorf("evicting idle session %s failed, so it is kept: %w", ev.s.name, err)
+		}
+	}
+	h.mu.Lock()
+	h.evicted += len(gone)
+	h.mu.Unlock()
+	if h.opts.OnEvict != nil {
+		for _, g := range gone {
+			h.opts.OnEvict(g)
+		}
+	}
+	return capErr
+}
+
+// putBack returns a session whose drop failed to the hub, as its least recently used session. When a session of
+// that name was made meanwhile, that one stays (it reads the same stored state) and putBack reports false.
+func (h *Hub) putBack(s *Session) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, taken := h.sessions[s.name]; taken {
+		return false
+	}
+	s.evicted = false
+	s.elem = h.lru.PushBack(s)
+	h.sessions[s.name] = s
+	return true
 }
 
 // Stats tells how many sessions exist and how many were evicted so far.
@@ -288,7 +363,13 @@ func (h *Hub) Drop(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return p.Wait()
+	if err := p.Wait(); err != nil {
+		if s != nil {
+			h.putBack(s) // the store kept it: so does the hub
+		}
+		return err
+	}
+	return nil
 }
 
 // Compact compacts the store's storage now when it can (a Compacter); it is a no-op otherwise.

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -144,4 +145,88 @@ func TestHubResetAllSkipsEvicted(t *testing.T) {
 	require.NoError(t, h.ResetAll(context.Background(), []*Session{a, b}))
 	_, err := get(t, b, "a/x", "w")
 	require.ErrorIs(t, err, ErrNotFound, "b is back to the seed")
+}
+
+// TestHubKeepsASessionWhoseDropFails drops through a store whose drops cannot be written: the idle session is
+// not evicted (nor lost), the cap holds, and the eviction is tried again once the store can write.
+func TestHubKeepsASessionWhoseDropFails(t *testing.T) {
+	diskErr := errors.New("write state.jsonl: no space left on device")
+	tests := []struct {
+		name string
+		opts HubOptions
+		// newErr is what making a new session answers while drops fail ("" when it succeeds).
+		newErr string
+	}{
+		{"at the cap", HubOptions{MaxSessions: 2}, "evicting idle session a failed, so it is kept"},
+		{"past the idle TTL", HubOptions{IdleTTL: time.Minute}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			clock := &fakeNow{t: testTime}
+			var evicted []string
+			var mu sync.Mutex
+			opts := tt.opts
+			opts.Now = clock.now
+			opts.OnEvict = func(s *Session) {
+				mu.Lock()
+				defer mu.Unlock()
+				evicted = append(evicted, s.Name())
+			}
+			ms := newMapStore()
+			h, err := NewHub(ctx, ms, State{}, opts)
+			require.NoError(t, err)
+			a := session(t, h, "a")
+			put(t, a, "a/x", "k", Record{"id": "k"})
+			put(t, session(t, h, "b"), "a/x", "k", Record{"id": "k"})
+			clock.advance(2 * time.Minute) // both idle past the TTL; a is the least recently used
+
+			ms.failDrops = diskErr
+			c, err := h.Acquire("c")
+			if tt.newErr != "" {
+				require.ErrorIs(t, err, ErrTooManySessions)
+				require.ErrorIs(t, err, diskErr)
+				require.ErrorContains(t, err, tt.newErr)
+				_, made := h.Lookup("c")
+				require.False(t, made, "the cap holds: the new session is not made")
+			} else {
+				require.NoError(t, err)
+				c.Release()
+			}
+			require.Empty(t, evicted, "no session is reported evicted")
+			still, ok := h.Lookup("a")
+			require.True(t, ok, "the session whose drop failed is kept")
+			require.Same(t, a, still, "as it was")
+			rec, err := get(t, a, "a/x", "k")
+			require.NoError(t, err, "with its state")
+			require.Equal(t, Record{"id": "k"}, rec)
+			_, out := h.Stats()
+			require.Zero(t, out)
+
+			ms.failDrops = nil
+			d, err := h.Acquire("d")
+			require.NoError(t, err, "once the store can write, the eviction is tried again")
+			d.Release()
+			require.Contains(t, evicted, "a")
+			_, ok = h.Lookup("a")
+			require.False(t, ok)
+			_, err = get(t, a, "a/x", "k")
+			require.ErrorIs(t, err, ErrEvicted)
+		})
+	}
+}
+
+func TestHubDropThatFailsKeepsTheSession(t *testing.T) {
+	ms := newMapStore()
+	h, err := NewHub(context.Background(), ms, State{}, HubOptions{})
+	require.NoError(t, err)
+	s := session(t, h, "s")
+	put(t, s, "a/x", "k", Record{"id": "k"})
+	ms.failDrops = errors.New("no space left on device")
+	require.ErrorContains(t, h.Drop(context.Background(), "s"), "no space left on device")
+	kept, ok := h.Lookup("s")
+	require.True(t, ok)
+	require.Same(t, s, kept)
+	_, err = get(t, s, "a/x", "k")
+	require.NoError(t, err)
 }

@@ -77,6 +77,24 @@ func newMemSession(name string, v *mem) *memSession {
 	return s
 }
 
+var _ Checker = (*Memory)(nil)
+
+// SetCheck makes Open re-validate the records it reads from the state file with check (besides
+// MemoryOptions.Check, when that is set too): a record either refuses is quarantined. It must be called before
+// Open.
+func (m *Memory) SetCheck(check func(coll, key string, rec Record) error) {
+	if prev := m.opts.Check; prev != nil {
+		m.opts.Check = func(coll, key string, rec Record) error {
+			if err := prev(coll, key, rec); err != nil {
+				return err
+			}
+			return check(coll, key, rec)
+		}
+		return
+	}
+	m.opts.Check = check
+}
+
 // Open loads the seed (taking ownership of its records) and replays the state file.
 func (m *Memory) Open(ctx context.Context, seed State) error {
 	if err := ctx.Err(); err != nil {

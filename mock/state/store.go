@@ -104,7 +104,8 @@ type Store interface {
 	// fn more than once (optimistic concurrency); fn must have no effect outside its return values then.
 	Update(ctx context.Context, session string, fn func(cur, seed Reader) ([]Op, error)) (Pending, error)
 	// Drop forgets a session: its state is gone and a later Update starts from the seed. It returns ErrBusy
-	// (and keeps the session) while the session has changes that are not durable yet.
+	// (and keeps the session) while the session has changes that are not durable yet. A drop whose Pending
+	// fails leaves the session as it was (the Hub then keeps it too).
 	Drop(ctx context.Context, session string) (Pending, error)
 	// Snapshots lists the named snapshots, sorted by name.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
@@ -116,6 +117,16 @@ type Store interface {
 	DeleteSnapshot(ctx context.Context, name string) (Pending, error)
 	// Close makes everything committed durable and releases the store's resources.
 	Close() error
+}
+
+// Checker is a Store that re-validates what it loads from its storage itself. When HubOptions.Check is set, the
+// Hub calls SetCheck before Open; the store must then set aside (not serve) every stored record check refuses,
+// in sessions and snapshots alike, and report it: the in-memory store copies such records to FILE.quarantine.
+// A Store that is not a Checker is checked by the Hub after Open instead (see HubOptions.Check): every stored
+// session is read with View and every snapshot with GetSnapshot, and a record that fails is removed with Update
+// or SaveSnapshot. Either way, a record that no longer fits the current spec is never served.
+type Checker interface {
+	SetCheck(check func(coll, key string, rec Record) error)
 }
 
 // Compacter is a Store whose storage can be compacted on demand (Hub.Compact).
