@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 )
 
 // Listener wraps ln so that every connection it accepts is watched (see the package comment). Give it plain-text
@@ -30,11 +29,18 @@ func (l *listener) Accept() (net.Conn, error) {
 // Reads come from one goroutine at a time (net/http's connection reader), so conn has no lock.
 type conn struct {
 	net.Conn
-	g    *Guard
-	fr   framer
-	held []byte // an incomplete line, read but not yet delivered
-	out  []byte // checked bytes not yet delivered (after a split line or a refusal)
+	g       *Guard
+	fr      framer
+	held    []byte // an incomplete line, read but not yet delivered
+	out     []byte // checked bytes not yet delivered (after a split line or a refusal)
+	outBuf  []byte // out's reusable storage
+	scratch []byte // where small reads go, made on first use
 }
+
+const (
+	minInPlace  = 512     // reads into a smaller p go through scratch
+	scratchSize = 4 << 10 // as net/http's own read buffer
+)
 
 func (c *conn) Read(p []byte) (int, error) {
 	for {
@@ -58,9 +64,19 @@ func (c *conn) Read(p []byte) (int, error) {
 			// for the refused request's body before it closes the connection.
 			return 0, io.EOF
 		}
-		n, err := c.Conn.Read(p)
+		// Read into p itself when it can take a whole head; a small p (net/http's one-byte background read) or a
+		// held line goes through scratch, so that a line is never read a byte per system call.
+		inPlace := len(c.held) == 0 && len(p) >= minInPlace
+		buf := p
+		if !inPlace {
+			if c.scratch == nil {
+				c.scratch = make([]byte, scratchSize)
+			}
+			buf = c.scratch
+		}
+		n, err := c.Conn.Read(buf)
 		if n > 0 {
-			if len(c.held) == 0 {
+			if inPlace {
 				// The common case: the bytes read are checked where they lie.
 				k := c.fr.feed(p[:n])
 				if c.fr.state == stRefused {
@@ -73,16 +89,17 @@ func (c *conn) Read(p []byte) (int, error) {
 				if k > 0 {
 					return k, nil
 				}
-			} else if bytes.IndexByte(p[:n], '\n') < 0 && len(c.held)+n <= maxLine {
-				c.held = append(c.held, p[:n]...) // the held line goes on: nothing new to check
+			} else if bytes.IndexByte(buf[:n], '\n') < 0 && len(c.held)+n <= maxLine {
+				c.held = append(c.held, buf[:n]...) // the held line goes on: nothing new to check
 			} else {
-				data := append(c.held, p[:n]...)
+				data := append(c.held, buf[:n]...)
 				k := c.fr.feed(data)
 				if c.fr.state == stRefused {
 					c.out, c.held = c.refuse(data[:k]), nil
 					continue
 				}
-				c.out = append([]byte(nil), data[:k]...)
+				c.outBuf = append(c.outBuf[:0], data[:k]...)
+				c.out = c.outBuf
 				c.held = append(c.held[:0], data[k:]...)
 			}
 		}
@@ -90,9 +107,12 @@ func (c *conn) Read(p []byte) (int, error) {
 			if len(c.out) > 0 {
 				return c.drainOut(p), nil // the error comes back on the next read
 			}
-			var ne net.Error
-			if len(c.held) > 0 && !(errors.As(err, &ne) && ne.Timeout()) && !errors.Is(err, os.ErrDeadlineExceeded) {
-				c.fr.state = stBlind // the stream ends inside a line: net/http reports it
+			if len(c.held) > 0 && !isTimeout(err) {
+				// The stream ends inside a line: deliver it unchecked (net/http reports the broken request); the
+				// error comes back on the next read.
+				c.fr.state = stBlind
+				c.out, c.held = c.held, nil
+				return c.drainOut(p), nil
 			}
 			return 0, err
 		}
@@ -127,4 +147,11 @@ func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 		return rf.ReadFrom(r)
 	}
 	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
+// isTimeout reports whether err is a deadline passing (net/http aborts a pending read that way), after which the
+// connection is still usable.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

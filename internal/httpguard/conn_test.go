@@ -1,10 +1,12 @@
 package httpguard
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +146,64 @@ func TestConnKeepsHeldBytesAcrossTimeouts(t *testing.T) {
 		got.Write(buf[:n])
 	}
 	require.Equal(t, "Host: x\r\n\r\n", got.String())
+}
+
+// FuzzFramerSplits: what a watched connection delivers does not depend on how the bytes arrive, and nothing is
+// delivered that the client did not send, except the marker ending a refused head.
+func FuzzFramerSplits(f *testing.F) {
+	for _, seed := range []string{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n",
+		"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;e\r\nabc\r\n0\r\nT: 1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+		"POST /b HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+		"POST /b HTTP/1.0\nContent-Length: 4\n Transfer-Encoding: chunked\n\n",
+		"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+	} {
+		f.Add(seed, uint8(3))
+	}
+	g := New()
+	f.Fuzz(func(t *testing.T, stream string, step uint8) {
+		whole := deliver(t, g, stream, len(stream)+1, len(stream)+1)
+		split := deliver(t, g, stream, int(step%16)+1, 7)
+		require.Equal(t, whole, split)
+		if before, ok := strings.CutSuffix(whole, g.marker+": 1\r\n\r\n"); ok {
+			require.True(t, strings.HasPrefix(stream, before))
+		} else {
+			require.Equal(t, stream, whole)
+		}
+	})
+}
+
+// FuzzFramerFollowsNetHTTP: on any stream net/http reads as a clean sequence of HTTP/1 requests (none with both
+// fields), the framer stays in step with it to the end, so a smuggling head sent after the stream is refused.
+func FuzzFramerFollowsNetHTTP(f *testing.F) {
+	for _, seed := range []string{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;e\r\nabc\r\n0\r\nT: 1\r\n\r\n",
+		"POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"PUT /a HTTP/1.1\nHost: x\nContent-Length:  2 \n\n{}",
+	} {
+		f.Add(seed)
+	}
+	const smuggle = "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n"
+	g := New()
+	f.Fuzz(func(t *testing.T, stream string) {
+		br := bufio.NewReader(strings.NewReader(stream))
+		for {
+			if _, err := br.Peek(1); err == io.EOF {
+				break
+			}
+			req, err := http.ReadRequest(br)
+			if err != nil || req.ProtoMajor != 1 || req.Method == http.MethodConnect || req.Header.Get("Upgrade") != "" ||
+				(len(req.TransferEncoding) > 0 && req.Header.Get("Content-Length") != "") {
+				t.Skip("not a clean HTTP/1 request stream")
+			}
+			if _, err := io.Copy(io.Discard, req.Body); err != nil {
+				t.Skip("a body net/http cannot read")
+			}
+		}
+		got := deliver(t, g, stream+smuggle+"\r\n0\r\n\r\n", 5, 4096)
+		require.Equal(t, stream+smuggle+g.marker+": 1\r\n\r\n", got)
+	})
 }

@@ -151,23 +151,40 @@ func (f *framer) headLine(line []byte) {
 	if colon < 0 {
 		return // net/http refuses a malformed field line
 	}
-	name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
-	switch {
-	case asciiEqualFold(name, "content-length"):
-		h.lastField = 1
-		h.clCount++
-		if h.clCount == 1 {
-			h.cl = string(value)
-		} else if h.cl != string(value) {
-			h.clDiffers = true
+	name := line[:colon]
+	switch len(name) { // most fields are none of these three: a length test sends them on
+	case len("content-length"):
+		if asciiEqualFold(name, "content-length") {
+			h.lastField = 1
+			h.clCount++
+			if value := trimOWS(line[colon+1:]); h.clCount == 1 {
+				h.cl = string(value)
+			} else if h.cl != string(value) {
+				h.clDiffers = true
+			}
 		}
-	case asciiEqualFold(name, "transfer-encoding"):
-		h.lastField = 2
-		h.teCount++
-		h.te = string(value)
-	case asciiEqualFold(name, "upgrade"):
-		h.unknown = true
+	case len("transfer-encoding"):
+		if asciiEqualFold(name, "transfer-encoding") {
+			h.lastField = 2
+			h.teCount++
+			h.te = string(trimOWS(line[colon+1:]))
+		}
+	case len("upgrade"):
+		if asciiEqualFold(name, "upgrade") {
+			h.unknown = true
+		}
 	}
+}
+
+// trimOWS removes the spaces and tabs around a field value.
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // endHead decides the body's framing when a head is complete; it reports whether the head carries both
@@ -203,7 +220,7 @@ func (f *framer) endHead() (smuggling bool) {
 // chunkSize reads a chunk-size line as net/http's chunked reader does (extensions after ';' ignored).
 func (f *framer) chunkSize(line []byte) {
 	line, _, _ = bytes.Cut(line, []byte(";"))
-	line = bytes.TrimRight(line, " \t")
+	line = trimOWS(line)
 	n, err := strconv.ParseUint(string(line), 16, 64)
 	if err != nil || len(line) > 16 {
 		f.state = stBlind // net/http refuses the body and closes
