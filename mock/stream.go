@@ -143,18 +143,10 @@ func (se *streamEncoder) write(b []byte) error {
 // close enough to choose between streaming and encoding whole, not a length to send.
 func jsonSize(v any, limit int) int {
 	switch x := v.(type) {
-	case string:
-		return len(x) + 2
-	case float64, json.Number, int, int64:
-		return 8
-	case bool:
-		return 5
-	case nil:
-		return 4
 	case []any:
 		n := 2
 		for _, e := range x {
-			if n += jsonSize(e, limit-n) + 1; n >= limit {
+			if n += leafSize(e, limit-n) + 1; n >= limit {
 				return n
 			}
 		}
@@ -170,11 +162,28 @@ func jsonSize(v any, limit int) int {
 	case map[string]any:
 		n := 2
 		for k, e := range x {
-			if n += len(k) + 4 + jsonSize(e, limit-n); n >= limit {
+			if n += len(k) + 4 + leafSize(e, limit-n); n >= limit {
 				return n
 			}
 		}
 		return n
+	}
+	return leafSize(v, limit)
+}
+
+// leafSize is jsonSize without a call for the common scalars.
+func leafSize(v any, limit int) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case float64, json.Number, int, int64:
+		return 8
+	case bool:
+		return 5
+	case nil:
+		return 4
+	case []any, []map[string]any, map[string]any:
+		return jsonSize(v, limit)
 	}
 	return 16
 }
