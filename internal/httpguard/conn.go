@@ -7,8 +7,8 @@ import (
 	"net"
 )
 
-// Listener wraps ln so that every connection it accepts is watched (see the package comment). Give it plain-text
-// connections only: under TLS it would see encrypted bytes.
+// Listener wraps ln so that every connection it accepts is watched (see the package comment). It is for plain
+// text: under TLS it would see encrypted bytes (use TLSListener).
 func (g *Guard) Listener(ln net.Listener) net.Listener { return &listener{Listener: ln, g: g} }
 
 type listener struct {

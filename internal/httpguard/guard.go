@@ -8,9 +8,11 @@
 //
 //	g := httpguard.New()
 //	hs := &http.Server{Handler: g.Handler(h)}
-//	hs.Serve(g.Listener(ln))
+//	hs.Serve(g.Listener(ln)) // or g.TLSListener(ln, cfg, timeout) for TLS
 //
-// Only plain-text HTTP/1 connections are watched; HTTP/2 has no such headers.
+// HTTP/1 connections are watched, in plain text or over TLS; a TLS connection that negotiates HTTP/2 is not
+// (HTTP/2 frames carry their own lengths). The cost is a pass over each head's bytes; bodies are skipped by
+// length, not scanned.
 package httpguard
 
 import (
