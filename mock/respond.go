@@ -18,6 +18,9 @@ import (
 
 // writeJSON writes body as JSON with status and extra headers.
 func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) {
+	if writeLargeJSON(w, status, header, body) { // a large answer is streamed (stream.go)
+		return
+	}
 	data, err := marshalJSON(body)
 	if err != nil {
 		status = http.StatusInternalServerError

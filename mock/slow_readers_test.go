@@ -98,6 +98,79 @@ func TestIssue13SlowReaders(t *testing.T) {
 	require.Less(t, grown, int64(32<<20), "memory held by slow readers is given back")
 }
 
+// TestIssue13SlowReadersMemory: 200 clients ask for a 512 KiB answer and stop reading after its status line. While
+// they hang, the server holds a bounded piece of each answer (it streams large answers), not the whole of it, and
+// other clients are served. Memory is measured as heap in use, not time.
+func TestIssue13SlowReadersMemory(t *testing.T) {
+	item := `{"a":"` + strings.Repeat("x", 60) + `","b":1}`
+	example := "[" + strings.TrimSuffix(strings.Repeat(item+",", 7000), ",") + "]"
+	doc := `{"openapi":"3.0.3","info":{"title":"slow","version":"1"},"paths":{"/thing":{"get":{"operationId":"getThing",` +
+		`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"object"}},` +
+		`"example":` + example + `}}}}}}}}`
+	api, err := openapi.LoadData(context.Background(), "slow.json", []byte(doc))
+	require.NoError(t, err)
+	srv, err := New([]*openapi.API{api}, Config{WriteTimeout: 5 * time.Minute, JournalSize: 1000})
+	require.NoError(t, err)
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Listener = smallBuffers{ts.Listener}
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+	require.Greater(t, len(example), 500_000)
+
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	const readers = 200
+	conns := make([]net.Conn, 0, readers)
+	closeAll := func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}
+	t.Cleanup(closeAll)
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	for range readers {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_ = c.(*net.TCPConn).SetReadBuffer(4096)
+		_, err = io.WriteString(c, "GET /thing HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
+		require.NoError(t, err)
+		conns = append(conns, c)
+	}
+	// Each reader sees its status line, so its handler is writing; then it reads no more.
+	for _, c := range conns {
+		_ = c.SetReadDeadline(time.Now().Add(time.Minute))
+		line := make([]byte, len("HTTP/1.1 200"))
+		_, err := io.ReadFull(c, line)
+		require.NoError(t, err)
+		require.Equal(t, "HTTP/1.1 200", string(line))
+	}
+	for range 5 {
+		require.Equal(t, 200, engineDo(t, ts, "GET", AdminPrefix+"health", "").status)
+		require.Equal(t, len(example), len(engineDo(t, ts, "GET", "/thing", "").body), "others are served whole")
+	}
+
+	runtime.GC()
+	var during runtime.MemStats
+	runtime.ReadMemStats(&during)
+	grown := int64(during.HeapInuse) - int64(before.HeapInuse)
+	t.Logf("heap in use: %d KiB before, %d KiB with %d readers hanging on a %d KiB answer (%d KiB each)",
+		before.HeapInuse>>10, during.HeapInuse>>10, readers, len(example)>>10, grown/readers>>10)
+	require.Less(t, grown, int64(readers*64<<10), "each hanging reader holds less than 64 KiB")
+
+	closeAll()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp := engineDo(t, ts, "GET", AdminPrefix+"journal?limit=1000", "")
+		if n := strings.Count(string(resp.body), `"path":"/thing"`); n >= readers+5 || time.Now().After(deadline) {
+			require.GreaterOrEqual(t, n, readers+5, "every hanging handler ended once its reader left")
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // smallBuffers gives every accepted connection a small send buffer.
 type smallBuffers struct{ net.Listener }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/standin/standin/internal/httpguard"
 	"github.com/standin/standin/mock"
 	"github.com/standin/standin/openapi"
 )
@@ -255,8 +256,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		loadNotes(e.stdout, api, lf.warnings)
 	}
 
+	guard := httpguard.New() // requests with both Content-Length and Transfer-Encoding: 400, connection closed
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           guard.Handler(srv),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // the write side is bounded per request by the mock (--write-timeout)
 		IdleTimeout:       120 * time.Second,
@@ -265,7 +267,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if tlsConfig != nil {
 		hs.TLSConfig = tlsConfig
-		ln = tls.NewListener(ln, tlsConfig)
+		ln = guard.TLSListener(ln, tlsConfig, hs.ReadHeaderTimeout)
+	} else {
+		ln = guard.Listener(ln)
 	}
 	// Reload (issue 9): watch the local --spec files and take SIGHUP.
 	if len(specs) > 0 {

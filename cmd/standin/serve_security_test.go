@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -60,4 +66,55 @@ func TestIssue13ServeStartLines(t *testing.T) {
 	require.Contains(t, body, "admin API is off")
 	status, _ = serveGet(t, "http://"+u.Host+"/aelyst/v1/contact/id:1", "Authorization", "Bearer x")
 	require.Equal(t, 200, status)
+}
+
+// TestIssue13ServeRefusesSmuggling: `standin serve` answers a request with both Content-Length and
+// Transfer-Encoding 400 and closes the connection, so the request pipelined after it is not answered; a clean
+// pipeline on one connection is answered in full.
+func TestIssue13ServeRefusesSmuggling(t *testing.T) {
+	lines, _ := serveRun(t, 2, "--api", "aelyst", "--addr", "127.0.0.1:0")
+	u, err := url.Parse(baseOf(t, lines[0]))
+	require.NoError(t, err)
+	const next = "GET /aelyst/v1/contact/id:1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n"
+	tests := []struct {
+		name     string
+		raw      string
+		statuses []int
+		closed   bool
+	}{
+		{"smuggling", "POST /aelyst/v1/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+			"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + next, []int{400}, true},
+		{"clean pipeline", next + "POST /aelyst/v1/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n" +
+			"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + next, []int{200, 404, 200}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", u.Host)
+			require.NoError(t, err)
+			defer c.Close()
+			_, err = io.WriteString(c, tt.raw)
+			require.NoError(t, err)
+			br := bufio.NewReader(c)
+			var statuses []int
+			closed := false
+			for {
+				require.NoError(t, c.SetReadDeadline(time.Now().Add(time.Second)))
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					var ne net.Error
+					closed = !errors.As(err, &ne) || !ne.Timeout()
+					break
+				}
+				body, err := io.ReadAll(resp.Body)
+				require.NoError(t, err)
+				statuses = append(statuses, resp.StatusCode)
+				if resp.StatusCode == 400 {
+					require.Contains(t, string(body), "both Content-Length and Transfer-Encoding")
+					require.True(t, resp.Close, "Connection: close")
+				}
+			}
+			require.Equal(t, tt.statuses, statuses)
+			require.Equal(t, tt.closed, closed, "connection closed")
+		})
+	}
 }

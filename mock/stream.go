@@ -1,0 +1,189 @@
+package mock
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"slices"
+)
+
+// Large answers are streamed (issue 13): an answer whose JSON would exceed jsonStreamThreshold is encoded piece by piece
+// straight to the connection, through a buffer of jsonStreamBuffer bytes, instead of being encoded whole first. A
+// client that reads slowly then holds that buffer and one piece, not the whole answer, until the write timeout
+// drops it. Such an answer has no Content-Length: HTTP/1.1 sends it chunked. Smaller answers keep their
+// Content-Length.
+const (
+	jsonStreamThreshold = 64 << 10
+	jsonStreamBuffer    = 8 << 10
+	jsonStreamPiece     = 4 << 10 // a value estimated below this is encoded whole
+)
+
+// writeLargeJSON writes body as writeJSON does, streamed, when it is large; it reports false, having written
+// nothing, when body is small enough to be encoded whole.
+func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body any) bool {
+	if jsonSize(body, jsonStreamThreshold) < jsonStreamThreshold {
+		return false
+	}
+	h := w.Header()
+	maps.Copy(h, header)
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	se := &streamEncoder{w: bufio.NewWriterSize(w, jsonStreamBuffer)}
+	se.enc = json.NewEncoder(&se.piece)
+	se.enc.SetEscapeHTML(false)
+	err := se.value(body)
+	if err == nil {
+		err = se.w.Flush()
+	}
+	if err != nil && se.writeErr == nil {
+		// The value cannot be encoded (a NaN, say) and the status line is gone: end the connection so that the
+		// client sees a truncated answer rather than a complete-looking wrong one.
+		panic(http.ErrAbortHandler)
+	}
+	return true
+}
+
+// streamEncoder writes a JSON value in pieces. Its output is byte for byte what marshalJSON gives: objects'
+// keys sorted, no HTML escaping, invalid UTF-8 replaced.
+type streamEncoder struct {
+	w        *bufio.Writer
+	piece    bytes.Buffer
+	enc      *json.Encoder // writes into piece
+	writeErr error         // the connection failed (a slow reader dropped): stop encoding
+}
+
+func (se *streamEncoder) value(v any) error {
+	if se.writeErr != nil {
+		return se.writeErr
+	}
+	switch x := v.(type) {
+	case []any:
+		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+			return streamArray(se, x)
+		}
+	case []map[string]any:
+		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+			return streamArray(se, x)
+		}
+	case map[string]any:
+		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+			return se.object(x)
+		}
+	}
+	return se.whole(v)
+}
+
+func streamArray[E any](se *streamEncoder, items []E) error {
+	if err := se.raw("["); err != nil {
+		return err
+	}
+	for i, item := range items {
+		if i > 0 {
+			if err := se.raw(","); err != nil {
+				return err
+			}
+		}
+		if err := se.value(item); err != nil {
+			return err
+		}
+	}
+	return se.raw("]")
+}
+
+func (se *streamEncoder) object(m map[string]any) error {
+	if err := se.raw("{"); err != nil {
+		return err
+	}
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			if err := se.raw(","); err != nil {
+				return err
+			}
+		}
+		if err := se.whole(k); err != nil {
+			return err
+		}
+		if err := se.raw(":"); err != nil {
+			return err
+		}
+		if err := se.value(m[k]); err != nil {
+			return err
+		}
+	}
+	return se.raw("}")
+}
+
+// whole encodes v in one piece.
+func (se *streamEncoder) whole(v any) error {
+	se.piece.Reset()
+	if err := se.enc.Encode(v); err != nil {
+		return err
+	}
+	b := se.piece.Bytes()
+	return se.write(b[:len(b)-1]) // Encode ends the value with a newline
+}
+
+func (se *streamEncoder) raw(s string) error { return se.write([]byte(s)) }
+
+func (se *streamEncoder) write(b []byte) error {
+	if _, err := se.w.Write(b); err != nil {
+		se.writeErr = err
+		return err
+	}
+	return nil
+}
+
+// jsonSize estimates the length of v's JSON encoding, counting no further than limit: it returns limit or more
+// as soon as the estimate reaches it. Escapes are not counted and a number counts 8 bytes, so the estimate is
+// close enough to choose between streaming and encoding whole, not a length to send.
+func jsonSize(v any, limit int) int {
+	switch x := v.(type) {
+	case []any:
+		n := 2
+		for _, e := range x {
+			if n += leafSize(e, limit-n) + 1; n >= limit {
+				return n
+			}
+		}
+		return n
+	case []map[string]any:
+		n := 2
+		for _, e := range x {
+			if n += jsonSize(e, limit-n) + 1; n >= limit {
+				return n
+			}
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			if n += len(k) + 4 + leafSize(e, limit-n); n >= limit {
+				return n
+			}
+		}
+		return n
+	}
+	return leafSize(v, limit)
+}
+
+// leafSize is jsonSize without a call for the common scalars.
+func leafSize(v any, limit int) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case float64, json.Number, int, int64:
+		return 8
+	case bool:
+		return 5
+	case nil:
+		return 4
+	case []any, []map[string]any, map[string]any:
+		return jsonSize(v, limit)
+	}
+	return 16
+}

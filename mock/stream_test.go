@@ -1,0 +1,126 @@
+package mock
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
+)
+
+// bigList is a list of n records of about 100 bytes each, with the characters encodings disagree on.
+func bigList(n int) []any {
+	items := make([]any, n)
+	for i := range items {
+		items[i] = map[string]any{
+			"id": fmt.Sprintf("rec_%d", i), "name": "A <b> & \u2028 \xff é", "score": float64(i) / 7, "ok": i%2 == 0,
+			"tags": []any{"x", nil, 1e21}, "nested": map[string]any{"z": 1.0, "a": []any{}},
+		}
+	}
+	return items
+}
+
+// TestStreamEncoderMatchesMarshal: the streamed encoding is byte for byte marshalJSON's, whatever the shape.
+func TestStreamEncoderMatchesMarshal(t *testing.T) {
+	tests := []struct {
+		name string
+		body any
+	}{
+		{"scalar", "a <tag> & \xff"},
+		{"small object", map[string]any{"b": 1.5, "a": []any{nil, true}}},
+		{"nil containers", map[string]any{"l": []any(nil), "m": map[string]any(nil), "lm": []map[string]any(nil)}},
+		{"large list", bigList(3000)},
+		{"large list of maps", []map[string]any{{"k": strings.Repeat("v", 10_000)}, {"k": bigList(200)}}},
+		{"large object", map[string]any{"data": bigList(2000), "has_more": true, "url": "/v1/things", "é": "\u2029"}},
+		{"large object of small values", func() map[string]any {
+			m := map[string]any{}
+			for i := range 5000 {
+				m[fmt.Sprintf("key%05d", i)] = i
+			}
+			return m
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := marshalJSON(tt.body)
+			require.NoError(t, err)
+			var buf bytes.Buffer
+			se := &streamEncoder{w: bufio.NewWriterSize(&buf, jsonStreamBuffer)}
+			se.enc = json.NewEncoder(&se.piece)
+			se.enc.SetEscapeHTML(false)
+			require.NoError(t, se.value(tt.body))
+			require.NoError(t, se.w.Flush())
+			require.Equal(t, string(want), buf.String())
+		})
+	}
+}
+
+// TestIssue13LargeAnswerStreamed: an answer larger than the streaming threshold is sent chunked, without a
+// Content-Length, and is the same JSON; a small answer keeps its Content-Length.
+func TestIssue13LargeAnswerStreamed(t *testing.T) {
+	large, err := json.Marshal(bigList(2000))
+	require.NoError(t, err)
+	doc := `{"openapi":"3.0.3","info":{"title":"big","version":"1"},"paths":{` +
+		`"/large":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"example":` + string(large) + `}}}}}},` +
+		`"/small":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"example":{"a":1}}}}}}}}}`
+	api, err := openapi.LoadData(context.Background(), "big.json", []byte(doc))
+	require.NoError(t, err)
+	srv, err := New([]*openapi.API{api}, Config{})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+
+	tests := []struct {
+		path    string
+		length  int64
+		chunked bool
+	}{
+		{"/large", -1, true},
+		{"/small", 7, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, err := ts.Client().Get(ts.URL + tt.path)
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+			require.Equal(t, 200, resp.StatusCode)
+			require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			require.Equal(t, tt.length, resp.ContentLength)
+			require.Equal(t, tt.chunked, len(resp.TransferEncoding) == 1 && resp.TransferEncoding[0] == "chunked")
+			var got any
+			require.NoError(t, json.Unmarshal(body, &got))
+			if tt.chunked {
+				var want any
+				require.NoError(t, json.Unmarshal(large, &want))
+				require.Equal(t, want, got)
+			}
+		})
+	}
+}
+
+// TestStreamEncodeErrorAborts: a large value that cannot be encoded, found after the status line is gone, ends
+// the connection: the client gets an error, not a complete-looking answer.
+func TestStreamEncodeErrorAborts(t *testing.T) {
+	body := append(bigList(1000), math.NaN())
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, nil, body)
+	}))
+	t.Cleanup(ts.Close)
+	resp, err := ts.Client().Get(ts.URL)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	_, err = io.ReadAll(resp.Body)
+	require.Error(t, err, "a truncated answer")
+}
