@@ -327,7 +327,7 @@ func (br *behaviourRun) checkParent() *bFailure {
 		key.WriteString(url.PathEscape(br.ex.params[name]))
 		key.WriteByte('/')
 	}
-	key.WriteString(br.ex.params[p.Param])
+	key.WriteString(keyText(br.rt.api.Collections[p.Resource], br.ex.params[p.Param]))
 	found, err := br.tx.Has(qualify(br.rt.api.Name, p.Resource), key.String())
 	if err != nil {
 		return internal(err)
