@@ -16,7 +16,8 @@ import (
 
 // IDsHeader lets one request choose how standin treats ids never created, for behaviour inferred from paths:
 // "strict" answers notFound (404 where documented), "generate" materialises a record for the id. Without it the
-// server's Config.StrictIDs and the document's x-standin ids decide.
+// session's setting (PUT /__standin/settings {"ids": ...}) decides, then the server's Config.StrictIDs and the
+// document's x-standin ids.
 const IDsHeader = "X-Standin-Ids"
 
 // strictIDs reports whether an unknown id is not found (rather than materialised) for this request.
@@ -26,6 +27,14 @@ func (br *behaviourRun) strictIDs() bool {
 		return true
 	case "generate":
 		return false
+	}
+	if sess := br.ex.session; sess != nil {
+		switch sess.idsSetting() {
+		case "strict":
+			return true
+		case "generate":
+			return false
+		}
 	}
 	return br.s.cfg.StrictIDs || br.rt.api.Ext.StrictIDs
 }
