@@ -505,3 +505,35 @@ var (
 	afterParams  = []string{"starting_after", "after", "startingAfter"}
 	beforeParams = []string{"ending_before", "before", "endingBefore"}
 )
+
+// Ancestors lists the records a request to op names on its way, outermost first: every path parameter that
+// is the id of an inferred collection's item ("/repos/{owner}/{repo}/issues/{issue_number}/comments" names the
+// repository owner/repo of "/repos/{owner}", then issue issue_number of "/repos/{owner}/{repo}/issues"), except
+// the record op's own behaviour works on. With strict ids each must exist.
+func Ancestors(a *API, op *Operation) []Parent {
+	byTemplate := map[string]*Collection{}
+	for _, c := range a.Collections {
+		if c.Inferred && c.Template != "" {
+			byTemplate[c.Template] = c
+		}
+	}
+	var own *Collection
+	if op.Behaviour != nil {
+		own = a.Collections[op.Behaviour.Resource]
+	}
+	segs := strings.Split(strings.Trim(op.Path, "/"), "/")
+	var out []Parent
+	for i, seg := range segs {
+		param := paramName(seg)
+		if param == "" || i == 0 {
+			continue
+		}
+		tmpl := "/" + strings.Join(segs[:i], "/")
+		c := byTemplate[tmpl]
+		if c == nil || c == own && (i == len(segs)-1 || i == len(segs)-2) {
+			continue // not a record standin keeps, or the behaviour's own record (its item, or its item action)
+		}
+		out = append(out, Parent{Resource: c.Name, Param: param, Scope: scopeOf(tmpl)})
+	}
+	return out
+}
