@@ -357,6 +357,19 @@ func (br *behaviourRun) checkParent() *bFailure {
 	if !br.strictIDs() {
 		return nil
 	}
+	if b := br.b; len(b.Lookup) == 1 && b.Lookup[0].Field == br.coll.Key && b.Action != openapi.ActionCreate {
+		// A record that exists vouches for the records above it: a write that materialised it (where no 404
+		// is documented) is found by the next read.
+		if v, ok := br.value(b.Lookup[0].Value); ok {
+			found, err := br.tx.Has(br.qcoll, br.scopePrefix()+keyText(br.coll, text(v)))
+			if err != nil {
+				return internal(err)
+			}
+			if found {
+				return nil
+			}
+		}
+	}
 	missing, err := missingAncestor(br.rt, br.ex, br.tx)
 	if err != nil {
 		return internal(err)

@@ -47,3 +47,21 @@ func TestInferStrictIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestInferStrictIDsWriteThenRead: an update that documents no 404 materialises a comment under an issue and a
+// repository never created; the strict read of that comment (which documents 404) then finds it, though its
+// issue does not exist: the record vouches for the records above it.
+func TestInferStrictIDsWriteThenRead(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/infer.yaml")
+	require.NoError(t, err)
+	ts, _ := engineServer(t, Config{}, []*openapi.API{api})
+	strict := []string{IDsHeader, "strict"}
+	resp := engineDo(t, ts, http.MethodPatch, "/infer/repos/a/b/issues/3/comments/11", `{"body":"edited"}`, strict...)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Contains(t, resp.header.Get(ReasonHeader), "documents no 404")
+	resp = engineDo(t, ts, http.MethodGet, "/infer/repos/a/b/issues/3/comments/11", "", strict...)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Equal(t, "edited", resp.json(t).(map[string]any)["body"])
+	resp = engineDo(t, ts, http.MethodGet, "/infer/repos/a/b/issues/3/comments/12", "", strict...)
+	require.Equal(t, http.StatusNotFound, resp.status, "another comment of the missing issue: %s", resp.body)
+}
