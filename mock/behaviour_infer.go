@@ -66,7 +66,15 @@ func (br *behaviourRun) missingKind() string {
 }
 
 // materialises reports whether a lookup of an unknown key makes the record (Behaviour.Materialise, not strict).
-func (br *behaviourRun) materialises() bool { return br.b.Materialise && !br.strictIDs() }
+func (br *behaviourRun) materialises() bool {
+	return br.b.Materialise && (br.putCreates() || !br.strictIDs())
+}
+
+// putCreates reports whether the request is an inferred PUT on an item: it creates the record its path names
+// when there is none (strict ids or not, and after a delete too), as PUT does over HTTP, with the body's values.
+func (br *behaviourRun) putCreates() bool {
+	return br.b.Inferred && br.b.Action == openapi.ActionUpdate && br.ex.op.Method == http.MethodPut
+}
 
 // scopePrefix is the start of the keys of the records the request's enclosing ids name: a record of
 // /customers/{customer}/tax_ids is stored under "<customer>/<id>". Empty for a collection at the top.
@@ -93,8 +101,12 @@ func deletedOf(coll string) string { return coll + "#deleted" }
 func (br *behaviourRun) materialise(key string) *bFailure {
 	if deleted, err := br.tx.Has(deletedOf(br.qcoll), key); err != nil {
 		return internal(err)
-	} else if deleted {
+	} else if deleted && !br.putCreates() {
 		return br.missing()
+	} else if deleted {
+		if err := br.tx.Delete(deletedOf(br.qcoll), key); err != nil {
+			return internal(err)
+		}
 	}
 	id := strings.TrimPrefix(key, br.scopePrefix())
 	typed := br.typed(br.coll.Key, id)

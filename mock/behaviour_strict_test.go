@@ -65,3 +65,37 @@ func TestInferStrictIDsWriteThenRead(t *testing.T) {
 	resp = engineDo(t, ts, http.MethodGet, "/infer/repos/a/b/issues/3/comments/12", "", strict...)
 	require.Equal(t, http.StatusNotFound, resp.status, "another comment of the missing issue: %s", resp.body)
 }
+
+// TestInferPutCreates: a PUT on an item creates the record its path names when there is none, under strict ids
+// too, with the path's id (not the body's) and the body's values; its parent must exist under strict ids.
+func TestInferPutCreates(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/infer.yaml")
+	require.NoError(t, err)
+	ts, _ := engineServer(t, Config{}, []*openapi.API{api})
+	strict := []string{IDsHeader, "strict"}
+	require.Equal(t, http.StatusCreated, engineDo(t, ts, http.MethodPost, "/infer/repos/a/b/issues", `{"title":"t"}`, strict...).status)
+	tests := []struct {
+		name, method, path, body string
+		want                     int
+		wantBody                 string
+	}{
+		{"PUT creates under an existing issue", http.MethodPut, "/repos/a/b/issues/1/comments/21", `{"id":99,"body":"first"}`, 200, "first"},
+		{"the read finds it, under the path's id", http.MethodGet, "/repos/a/b/issues/1/comments/21", "", 200, "first"},
+		{"the body's id made no other record", http.MethodGet, "/repos/a/b/issues/1/comments/99", "", 404, ""},
+		{"PUT again replaces the values", http.MethodPut, "/repos/a/b/issues/1/comments/21", `{"body":"second"}`, 200, "second"},
+		{"and the read agrees", http.MethodGet, "/repos/a/b/issues/1/comments/21", "", 200, "second"},
+		{"PUT under an issue never created", http.MethodPut, "/repos/a/b/issues/2/comments/21", `{"body":"x"}`, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := engineDo(t, ts, tt.method, "/infer"+tt.path, tt.body, strict...)
+			require.Equal(t, tt.want, resp.status, "%s", resp.body)
+			engineCheckResponse(t, api, "/infer", resp)
+			if tt.wantBody != "" {
+				got := resp.json(t).(map[string]any)
+				require.Equal(t, tt.wantBody, got["body"])
+				require.EqualValues(t, 21, got["id"])
+			}
+		})
+	}
+}
