@@ -278,7 +278,9 @@ func (br *behaviourRun) apply(rec Record) {
 						}
 						continue
 					}
-					rec[k] = deepCopy(v)
+					if br.fits(k, v) { // a request value of another shape than the record's field is not stored
+						rec[k] = deepCopy(v)
+					}
 				}
 			}
 		}
@@ -294,6 +296,15 @@ func (br *behaviourRun) apply(rec Record) {
 	if br.idField != "" {
 		rec[br.idField] = br.idValue // the identifier a record is created under wins over the body
 	}
+}
+
+// fits reports whether v is a valid value of the record's field (true when the record schema does not say).
+func (br *behaviourRun) fits(field string, v any) bool {
+	if br.coll.Schema == nil || br.coll.Schema.Value == nil {
+		return true
+	}
+	ps := propertySchema(br.coll.Schema.Value, field)
+	return ps == nil || ps.Value == nil || ps.Value.VisitJSON(v, br.rt.api.SchemaOptions()...) == nil
 }
 
 func (br *behaviourRun) recordProps() map[string]bool {
