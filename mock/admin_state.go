@@ -29,6 +29,8 @@ import (
 //	POST /__standin/snapshots/NAME                   save the session's state as NAME
 //	POST /__standin/snapshots/NAME/restore           replace the session's state with NAME
 //	DELETE /__standin/snapshots/NAME                 forget NAME
+//	GET  /__standin/settings                         the session's settings
+//	PUT  /__standin/settings                         change them: {"ids": "strict" | "generate" | ""}
 func (s *Server) stateAdmin(mux *http.ServeMux) {
 	// Sessions the store holds exist from the start, so they are listed and their state is served.
 	stored, err := s.state.hub.Stored(context.Background())
@@ -52,6 +54,55 @@ func (s *Server) stateAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+p+"snapshots/{name}", s.adminSnapshotSave)
 	mux.HandleFunc("POST "+p+"snapshots/{name}/restore", s.adminSnapshotRestore)
 	mux.HandleFunc("DELETE "+p+"snapshots/{name}", s.adminSnapshotDelete)
+	mux.HandleFunc("GET "+p+"settings", s.adminSettingsGet)
+	mux.HandleFunc("PUT "+p+"settings", s.adminSettingsPut)
+}
+
+// sessionSettings are the per-session switches of the admin API. IDs is how behaviour inferred from paths treats
+// an id never created: "strict" (notFound, 404 where documented), "generate" (a record materialised for it), or
+// "" (the server's --strict-ids and the document's x-standin ids decide). A request's X-Standin-Ids header
+// still wins for that request. Settings last as long as the session: a reset keeps them, an eviction drops them.
+type sessionSettings struct {
+	Session string `json:"session"`
+	IDs     string `json:"ids"`
+}
+
+func (s *Server) adminSettingsGet(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nil, sessionSettings{Session: sess.name, IDs: sess.idsSetting()})
+}
+
+func (s *Server) adminSettingsPut(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		IDs *string `json:"ids"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		adminError(w, http.StatusBadRequest, `settings: want a JSON object such as {"ids": "strict"}: %v`, err)
+		return
+	}
+	if in.IDs != nil {
+		switch *in.IDs {
+		case "strict", "generate", "":
+		default:
+			adminError(w, http.StatusBadRequest, `settings: ids is %q; want "strict", "generate" or "" (the server decides)`, printable(*in.IDs, 64))
+			return
+		}
+	}
+	sess, err := s.stateSession(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	if in.IDs != nil {
+		sess.ids.Store(*in.IDs)
+	}
+	writeJSON(w, http.StatusOK, nil, sessionSettings{Session: sess.name, IDs: sess.idsSetting()})
 }
 
 // stateSession returns the session an admin request is about (created on first use): the caller's, never every
@@ -374,13 +425,14 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 // sessionInfo describes a session in the admin API.
 type sessionInfo struct {
 	Name    string         `json:"name"`
-	Records map[string]int `json:"records"` // "api/collection" -> count
+	Records map[string]int `json:"records"`       // "api/collection" -> count
+	IDs     string         `json:"ids,omitempty"` // the session's ids setting, when set
 }
 
 func (s *Server) adminSessions(w http.ResponseWriter, r *http.Request) {
 	out := []sessionInfo{}
 	for _, sess := range s.sessions.all() {
-		info := sessionInfo{Name: sess.name, Records: map[string]int{}}
+		info := sessionInfo{Name: sess.name, Records: map[string]int{}, IDs: sess.idsSetting()}
 		_ = sess.state.View(r.Context(), func(tx *state.Tx) error {
 			names, err := tx.Collections()
 			for _, name := range names {

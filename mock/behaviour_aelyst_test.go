@@ -142,3 +142,37 @@ func TestBehaviourAelystCreateSettles(t *testing.T) {
 		})
 	}
 }
+
+// TestBehaviourAelystLeadingZero creates a contact as id:035: its id is the integer 35, and id:035, id:35 and
+// id:0035 all name it (one record, one key), for reads, actions and a second create alike.
+func TestBehaviourAelystLeadingZero(t *testing.T) {
+	clock := newStateClock()
+	ts, _ := stateServer(t, Config{}, WithClock(clock))
+	created := stateDo(t, ts, http.MethodPost, "/aelyst/v1/contact/id:035", `{"firstName":"Zed"}`)
+	require.Equal(t, 200, created.status, "body %s", created.body)
+	require.Equal(t, 35.0, created.json(t)["id"])
+	clock.Advance(time.Minute) // past the settle time
+	tests := []struct {
+		method, path, body string
+		want               int
+	}{
+		{http.MethodGet, "/aelyst/v1/contact/id:035", "", 200},
+		{http.MethodGet, "/aelyst/v1/contact/id:35", "", 200},
+		{http.MethodGet, "/aelyst/v1/contact/id:0035", "", 200},
+		{http.MethodPost, "/aelyst/v1/contact/id:035/conversation/status", `{"status":"close","category":"Resolved"}`, 200},
+		{http.MethodPost, "/aelyst/v1/contact/id:35", `{"firstName":"Again"}`, 400},
+		{http.MethodPost, "/aelyst/v1/contact/id:0035", `{"firstName":"Again"}`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			resp := stateDo(t, ts, tt.method, tt.path, tt.body)
+			require.Equal(t, tt.want, resp.status, "body %s", resp.body)
+			if tt.method == http.MethodGet {
+				require.Equal(t, 35.0, resp.json(t)["id"])
+				require.Equal(t, "Zed", resp.json(t)["firstName"])
+			}
+		})
+	}
+	closed := stateDo(t, ts, http.MethodGet, "/aelyst/v1/contact/id:35", "")
+	require.Equal(t, "closed", closed.json(t)["status"], "the action found the same record")
+}

@@ -5,33 +5,76 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
 // IDsHeader lets one request choose how standin treats ids never created, for behaviour inferred from paths:
 // "strict" answers notFound (404 where documented), "generate" materialises a record for the id. Without it the
-// server's Config.StrictIDs and the document's x-standin ids decide.
+// session's setting (PUT /__standin/settings {"ids": ...}) decides, then the server's Config.StrictIDs and the
+// document's x-standin ids.
 const IDsHeader = "X-Standin-Ids"
 
-// strictIDs reports whether an unknown id is not found (rather than materialised) for this request.
+// strictIDs reports whether an unknown id is not found (rather than materialised) for this request. Strict ids
+// apply only where the operation documents the notFound answer they would give: elsewhere the record is
+// materialised, so that a write and the next read agree rather than a generated answer forgetting the write.
 func (br *behaviourRun) strictIDs() bool {
-	switch strings.ToLower(strings.TrimSpace(br.r.Header.Get(IDsHeader))) {
+	if !strictRequest(br.s, br.rt, br.ex, br.r) {
+		return false
+	}
+	status, documented := br.ex.documentsError(br.missingKind())
+	if !documented && br.waived == "" {
+		br.waived = fmt.Sprintf("strict ids, but %s %s documents no %d: a record never created is materialised",
+			br.ex.op.Method, br.ex.op.Path, status)
+	}
+	return documented
+}
+
+// strictRequest reports whether the request asks for strict ids: its X-Standin-Ids header, else its session's
+// setting, else Config.StrictIDs or the document's x-standin ids.
+func strictRequest(s *Server, rt *apiRuntime, ex *exchange, r *http.Request) bool {
+	switch strings.ToLower(strings.TrimSpace(r.Header.Get(IDsHeader))) {
 	case "strict":
 		return true
 	case "generate":
 		return false
 	}
-	return br.s.cfg.StrictIDs || br.rt.api.Ext.StrictIDs
+	if sess := ex.session; sess != nil {
+		switch sess.idsSetting() {
+		case "strict":
+			return true
+		case "generate":
+			return false
+		}
+	}
+	return s.cfg.StrictIDs || rt.api.Ext.StrictIDs
+}
+
+// missingKind is the error kind of a record not found: the behaviour's Missing kind, notFound by default.
+func (br *behaviourRun) missingKind() string {
+	if br.b.Missing.Kind != "" {
+		return br.b.Missing.Kind
+	}
+	return "notFound"
 }
 
 // materialises reports whether a lookup of an unknown key makes the record (Behaviour.Materialise, not strict).
-func (br *behaviourRun) materialises() bool { return br.b.Materialise && !br.strictIDs() }
+func (br *behaviourRun) materialises() bool {
+	return br.b.Materialise && (br.putCreates() || !br.strictIDs())
+}
+
+// putCreates reports whether the request is an inferred PUT on an item: it creates the record its path names
+// when there is none (strict ids or not, and after a delete too), as PUT does over HTTP, with the body's values.
+func (br *behaviourRun) putCreates() bool {
+	return br.b.Inferred && br.b.Action == openapi.ActionUpdate && br.ex.op.Method == http.MethodPut
+}
 
 // scopePrefix is the start of the keys of the records the request's enclosing ids name: a record of
 // /customers/{customer}/tax_ids is stored under "<customer>/<id>". Empty for a collection at the top.
@@ -58,8 +101,12 @@ func deletedOf(coll string) string { return coll + "#deleted" }
 func (br *behaviourRun) materialise(key string) *bFailure {
 	if deleted, err := br.tx.Has(deletedOf(br.qcoll), key); err != nil {
 		return internal(err)
-	} else if deleted {
+	} else if deleted && !br.putCreates() {
 		return br.missing()
+	} else if deleted {
+		if err := br.tx.Delete(deletedOf(br.qcoll), key); err != nil {
+			return internal(err)
+		}
 	}
 	id := strings.TrimPrefix(key, br.scopePrefix())
 	typed := br.typed(br.coll.Key, id)
@@ -81,6 +128,7 @@ func (br *behaviourRun) materialise(key string) *bFailure {
 		return internal(err)
 	}
 	br.key, br.before = key, deepCopyRecord(rec)
+	br.materialised = true
 	return nil
 }
 
@@ -315,25 +363,84 @@ func mergeValue(base, patch any) any {
 	return out
 }
 
-// checkParent answers notFound, with strict ids, for a request under a parent record that does not exist
-// (POST /repos/o/r/issues/99/labels when issue 99 was never created).
+// checkParent answers notFound, with strict ids, for a request under a record that does not exist (POST
+// /repos/o/r/issues/99/labels when issue 99 was never created): every ancestor (openapi.Ancestors) must exist.
 func (br *behaviourRun) checkParent() *bFailure {
-	p := br.b.Parent
-	if p == nil || !br.strictIDs() {
+	if !br.strictIDs() {
 		return nil
 	}
-	var key strings.Builder
-	for _, name := range p.Scope {
-		key.WriteString(url.PathEscape(br.ex.params[name]))
-		key.WriteByte('/')
+	if b := br.b; len(b.Lookup) == 1 && b.Lookup[0].Field == br.coll.Key && b.Action != openapi.ActionCreate {
+		// A record that exists vouches for the records above it: a write that materialised it (where no 404
+		// is documented) is found by the next read.
+		if v, ok := br.value(b.Lookup[0].Value); ok {
+			found, err := br.tx.Has(br.qcoll, br.scopePrefix()+keyText(br.coll, text(v)))
+			if err != nil {
+				return internal(err)
+			}
+			if found {
+				return nil
+			}
+		}
 	}
-	key.WriteString(br.ex.params[p.Param])
-	found, err := br.tx.Has(qualify(br.rt.api.Name, p.Resource), key.String())
+	missing, err := missingAncestor(br.rt, br.ex, br.tx)
 	if err != nil {
 		return internal(err)
 	}
-	if !found {
+	if missing {
 		return br.missing()
 	}
 	return nil
+}
+
+// ancestorsOf is openapi.Ancestors of op, computed once per runtime.
+func (rt *apiRuntime) ancestorsOf(op *openapi.Operation) []openapi.Parent {
+	if v, ok := rt.ancestors.Load(op); ok {
+		return v.([]openapi.Parent)
+	}
+	list := openapi.Ancestors(rt.api, op)
+	rt.ancestors.Store(op, list)
+	return list
+}
+
+// missingAncestor reports whether a record the request's path names on its way does not exist.
+func missingAncestor(rt *apiRuntime, ex *exchange, tx *state.Tx) (bool, error) {
+	for _, p := range rt.ancestorsOf(ex.op) {
+		var key strings.Builder
+		for _, name := range p.Scope {
+			key.WriteString(url.PathEscape(ex.params[name]))
+			key.WriteByte('/')
+		}
+		key.WriteString(keyText(rt.api.Collections[p.Resource], ex.params[p.Param]))
+		found, err := tx.Has(qualify(rt.api.Name, p.Resource), key.String())
+		if err != nil {
+			return false, err
+		}
+		if !found {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// guardAncestors answers notFound, with strict ids and where the operation documents it, for an operation
+// without a behaviour whose path names a record that does not exist (GET /repos/o/r/commits/x/status for a
+// repository never created). It reports whether it answered.
+func (s *Server) guardAncestors(rt *apiRuntime, ex *exchange, w http.ResponseWriter, r *http.Request) bool {
+	if len(rt.ancestorsOf(ex.op)) == 0 || ex.session.state == nil || !strictRequest(s, rt, ex, r) {
+		return false
+	}
+	if _, documented := ex.documentsError("notFound"); !documented {
+		return false
+	}
+	var missing bool
+	err := ex.session.state.View(r.Context(), func(tx *state.Tx) error {
+		var err error
+		missing, err = missingAncestor(rt, ex, tx)
+		return err
+	})
+	if err != nil || !missing {
+		return false
+	}
+	ex.writeVendorError(w, "behaviour", "notFound", nil, map[string]any{})
+	return true
 }

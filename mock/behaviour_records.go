@@ -68,7 +68,7 @@ func (br *behaviourRun) find() *bFailure {
 }
 
 func (br *behaviourRun) getKey(key string) *bFailure {
-	key = br.scopePrefix() + key
+	key = br.scopePrefix() + keyText(br.coll, key)
 	rec, err := br.tx.Get(br.qcoll, key)
 	if errors.Is(err, ErrNotFound) {
 		if br.materialises() {
@@ -241,6 +241,30 @@ func (br *behaviourRun) typed(field, value string) any {
 	return value
 }
 
+// keyText is the key a record of c is stored under for an id given as text: for a numeric key field, decimal digits
+// without leading zeros ("035" names the record whose id is 35, stored under "35"), else the text unchanged.
+func keyText(c *openapi.Collection, id string) string {
+	if c == nil || c.Schema == nil || c.Schema.Value == nil {
+		return id
+	}
+	p := c.Schema.Value.Properties[c.Key]
+	if p == nil || p.Value == nil || !(p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+		return id
+	}
+	digits := strings.TrimPrefix(id, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return id
+	}
+	trimmed := strings.TrimLeft(digits, "0")
+	if trimmed == "" {
+		return "0"
+	}
+	if len(digits) < len(id) {
+		return "-" + trimmed
+	}
+	return trimmed
+}
+
 // apply merges the body (when the behaviour merges) and assigns the set fields.
 func (br *behaviourRun) apply(rec Record) {
 	if br.b.Merge {
@@ -254,7 +278,9 @@ func (br *behaviourRun) apply(rec Record) {
 						}
 						continue
 					}
-					rec[k] = deepCopy(v)
+					if br.fits(k, v) { // a request value of another shape than the record's field is not stored
+						rec[k] = deepCopy(v)
+					}
 				}
 			}
 		}
@@ -270,6 +296,15 @@ func (br *behaviourRun) apply(rec Record) {
 	if br.idField != "" {
 		rec[br.idField] = br.idValue // the identifier a record is created under wins over the body
 	}
+}
+
+// fits reports whether v is a valid value of the record's field (true when the record schema does not say).
+func (br *behaviourRun) fits(field string, v any) bool {
+	if br.coll.Schema == nil || br.coll.Schema.Value == nil {
+		return true
+	}
+	ps := propertySchema(br.coll.Schema.Value, field)
+	return ps == nil || ps.Value == nil || ps.Value.VisitJSON(v, br.rt.api.SchemaOptions()...) == nil
 }
 
 func (br *behaviourRun) recordProps() map[string]bool {
@@ -291,22 +326,27 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 		}
 		return nil
 	}
-	var entries []Entry // keys only, of the request's scope (issue numbers count per repository)
-	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		if strings.HasPrefix(key, prefix) {
-			entries = append(entries, Entry{Key: key, Record: Record{br.coll.Key: rec[br.coll.Key]}})
-		}
-		return true
-	})
-	if err != nil {
-		return internal(err)
-	}
+	// The state's ordered index answers both questions in O(log n): how many records the request's scope holds
+	// (issue numbers count per repository) and its greatest integer key.
 	var v any
 	var key string
 	if br.coll.IDs == "sequence" {
-		v, key = newKey(br.coll, entries, len(entries))
+		last, ok, err := br.tx.MaxIntIn(br.qcoll, prefix)
+		if err != nil {
+			return internal(err)
+		}
+		next := int64(1)
+		if ok {
+			n, _ := strconv.ParseInt(strings.TrimPrefix(last, prefix), 10, 64)
+			next = n + 1
+		}
+		v, key = float64(next), strconv.FormatInt(next, 10)
 	} else {
-		v, key = br.newID(len(entries), func(k string) bool {
+		n, err := br.tx.CountIn(br.qcoll, prefix)
+		if err != nil {
+			return internal(err)
+		}
+		v, key = br.newID(n, func(k string) bool {
 			_, err := br.tx.Get(br.qcoll, prefix+k)
 			return err == nil
 		})

@@ -169,11 +169,11 @@ func TestServeUserSpecInferredCRUD(t *testing.T) {
 	tests := []struct {
 		name, method, path, body string
 		status                   int
-		inferred                 bool // the answer is the fallback of an inferred behaviour (X-Standin-Reason)
+		inferred                 bool // strict ids did not apply: no 404 documented, the record materialised (X-Standin-Reason)
 	}{
 		{"strict: read of a missing record, no 404 documented", http.MethodGet, "/gadgets/nope", "", 200, true},
-		{"strict: update of a missing record, no 404 documented", http.MethodPut, "/gadgets/nope", `{"name":"a"}`, 200, true},
-		{"strict: delete of a missing record, no 404 documented", http.MethodDelete, "/gadgets/nope", "", 204, true},
+		{"strict: update of a missing record, no 404 documented", http.MethodPut, "/gadgets/nope-2", `{"name":"a"}`, 200, true},
+		{"strict: delete of a missing record, no 404 documented", http.MethodDelete, "/gadgets/nope-3", "", 204, true},
 		{"strict: read of a missing record, 404 documented", http.MethodGet, "/widgets/nope", "", 404, false},
 		{"a create answering a list is not inferred", http.MethodPost, "/uploads", `{"name":"a"}`, 200, false},
 		{"create still inferred", http.MethodPost, "/gadgets", `{"id":"g1","name":"one"}`, 201, false},
@@ -189,11 +189,13 @@ func TestServeUserSpecInferredCRUD(t *testing.T) {
 			require.Equal(t, tt.status, resp.status, "%s", resp.body)
 			engineCheckResponse(t, api, "/doc-errors", resp)
 			if tt.inferred {
-				require.Contains(t, resp.header.Get(ReasonHeader), "so its success response answers")
+				require.Contains(t, resp.header.Get(ReasonHeader), "documents no 404: a record never created is materialised")
 			}
 		})
 	}
-	resp := engineDo(t, ts, http.MethodGet, base+"/gadgets/g1", "")
+	resp := engineDo(t, ts, http.MethodGet, base+"/gadgets/nope-2", "", IDsHeader, "strict")
+	require.Equal(t, "a", resp.json(t).(map[string]any)["name"], "the update acted on the materialised record, and the read finds it")
+	resp = engineDo(t, ts, http.MethodGet, base+"/gadgets/g1", "")
 	require.JSONEq(t, `{"id":"g1","name":"one"}`, string(resp.body), "the stored record, not generated data")
 	resp = engineDo(t, ts, http.MethodGet, base+"/widgets/nope", "", IDsHeader, "strict")
 	require.Contains(t, resp.header.Get(ReasonHeader), "Not found")

@@ -163,6 +163,8 @@ type apiRuntime struct {
 	render func(ex *exchange, rp *respPlan) (http.Header, any)
 	// errBodies holds generated error bodies per operation and status (errcache.go).
 	errBodies *errBodyCache
+	// ancestors caches openapi.Ancestors per operation (behaviour_infer.go).
+	ancestors sync.Map
 }
 
 // New builds a server for apis. Names must be unique.

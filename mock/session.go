@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/standin/standin/mock/state"
 )
@@ -23,6 +24,13 @@ type session struct {
 	state   *state.Session // nil while the session is provisional (its request has not passed security yet)
 	faults  *faultSet
 	journal *journal
+	ids     atomic.Value // string: the session's "ids" setting ("strict", "generate"; "" lets the server decide)
+}
+
+// idsSetting is the session's "ids" setting (PUT /__standin/settings): "strict", "generate" or "".
+func (s *session) idsSetting() string {
+	v, _ := s.ids.Load().(string)
+	return v
 }
 
 // sessions is the registry of sessions. The state hub decides which sessions exist (it bounds them and evicts

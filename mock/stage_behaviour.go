@@ -21,8 +21,14 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			if ex == nil || ex.op == nil || ex.op.Behaviour == nil || ex.session == nil {
+			if ex == nil || ex.op == nil || ex.session == nil {
 				next.ServeHTTP(w, r)
+				return
+			}
+			if ex.op.Behaviour == nil {
+				if !s.guardAncestors(rt, ex, w, r) {
+					next.ServeHTTP(w, r)
+				}
 				return
 			}
 			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
@@ -83,6 +89,8 @@ type behaviourRun struct {
 	hasMore       bool // a list left records out after its window
 	refs          map[string]any
 	labels        map[string]any
+	materialised  bool   // the request materialised a record never written
+	waived        string // why strict ids did not apply (the operation documents no notFound status)
 }
 
 // bFailure is an error answer: an error kind of the API and its template variables.
@@ -168,7 +176,11 @@ func (br *behaviourRun) do() *bFailure {
 	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
 		body = noBody // the documented answer has no content
 	}
-	br.ex.result = &result{status: status, header: http.Header{}, body: body}
+	header := http.Header{}
+	if br.materialised && br.waived != "" {
+		header.Set(ReasonHeader, printable(br.waived, reasonLimit))
+	}
+	br.ex.result = &result{status: status, header: header, body: body}
 	return nil
 }
 

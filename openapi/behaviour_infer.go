@@ -81,8 +81,8 @@ func inferBehaviours(a *API) {
 		paths[op.Path] = true
 	}
 	for _, op := range a.Operations {
-		if op.Ext != nil {
-			continue
+		if op.Ext != nil || !slices.ContainsFunc(op.Statuses, func(s int) bool { return s >= 200 && s < 300 }) {
+			continue // x-standin decides, or no success status to answer a record with (a redirect to logs)
 		}
 		sh := shapeOf(op.Path)
 		if sh.verb != "" && !strings.Contains(op.Path, "}:") && nestedCollection(a, op.Path) {
@@ -160,8 +160,8 @@ func inferBehaviours(a *API) {
 		coll := a.Collections[name]
 		if coll == nil {
 			coll = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true, Template: c.coll}
-			if s := props[key]; s.Value != nil && s.Value.Type.Is("integer") {
-				coll.IDs = "sequence"
+			if s := props[key]; s.Value != nil && (s.Value.Type.Is("integer") || s.Value.Type.Is("number")) {
+				coll.IDs = "sequence" // numbers (GitHub's runner group id is a "number") count up too
 			}
 			a.Collections[name] = coll
 		} else if !coll.Inferred || coll.Key != key {
@@ -285,18 +285,27 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 }
 
 // keyField chooses the record field an item's path parameter names: the parameter itself when the record has
-// it, "number" for an "issue_number", else "id".
+// it, "number" for an "issue_number", else "id". A key is a string or a number: an object field of the same
+// name (an issue's assignee, for .../assignees/{assignee}) names no record.
 func keyField(props map[string]*openapi3.SchemaRef, param string) string {
-	if _, ok := props[param]; ok && param != "" {
+	has := func(name string) bool {
+		p, ok := props[name]
+		if !ok {
+			return false
+		}
+		return p == nil || p.Value == nil || p.Value.Type.IsEmpty() || p.Value.Type.Includes("string") ||
+			p.Value.Type.Includes("integer") || p.Value.Type.Includes("number")
+	}
+	if has(param) && param != "" {
 		return param
 	}
 	lower := strings.ToLower(param)
 	for _, field := range []string{"number", "name", "key", "slug", "uuid"} {
-		if _, ok := props[field]; ok && strings.HasSuffix(lower, field) && lower != field {
+		if has(field) && strings.HasSuffix(lower, field) && lower != field {
 			return field
 		}
 	}
-	if _, ok := props["id"]; ok {
+	if has("id") {
 		return "id"
 	}
 	return ""
@@ -505,3 +514,35 @@ var (
 	afterParams  = []string{"starting_after", "after", "startingAfter"}
 	beforeParams = []string{"ending_before", "before", "endingBefore"}
 )
+
+// Ancestors lists the records a request to op names on its way, outermost first: every path parameter that
+// is the id of an inferred collection's item ("/repos/{owner}/{repo}/issues/{issue_number}/comments" names the
+// repository owner/repo of "/repos/{owner}", then issue issue_number of "/repos/{owner}/{repo}/issues"), except
+// the record op's own behaviour works on. With strict ids each must exist.
+func Ancestors(a *API, op *Operation) []Parent {
+	byTemplate := map[string]*Collection{}
+	for _, c := range a.Collections {
+		if c.Inferred && c.Template != "" {
+			byTemplate[c.Template] = c
+		}
+	}
+	var own *Collection
+	if op.Behaviour != nil {
+		own = a.Collections[op.Behaviour.Resource]
+	}
+	segs := strings.Split(strings.Trim(op.Path, "/"), "/")
+	var out []Parent
+	for i, seg := range segs {
+		param := paramName(seg)
+		if param == "" || i == 0 {
+			continue
+		}
+		tmpl := "/" + strings.Join(segs[:i], "/")
+		c := byTemplate[tmpl]
+		if c == nil || c == own && (i == len(segs)-1 || i == len(segs)-2) {
+			continue // not a record standin keeps, or the behaviour's own record (its item, or its item action)
+		}
+		out = append(out, Parent{Resource: c.Name, Param: param, Scope: scopeOf(tmpl)})
+	}
+	return out
+}

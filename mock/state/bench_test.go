@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -275,4 +276,62 @@ func BenchmarkAtTheCap(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScopedNumbering asks what a nested create needs to number its record: how many keys one scope holds
+// (CountIn) and its greatest integer key (MaxIntIn), in a collection of n records spread over 100 scopes
+// ("o/r7/12"). The reference scans the collection for the scope's keys, as creates did before the index.
+func BenchmarkScopedNumbering(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		entries := make([]Entry, n)
+		for i := range entries {
+			entries[i] = Entry{Key: fmt.Sprintf("o/r%d/%d", i%100, i/100+1), Record: Record{"number": float64(i/100 + 1)}}
+		}
+		seed := State{"a/issues": entries}
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			h, err := NewHub(ctx, NewMemory(MemoryOptions{}), seed, HubOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = h.Close() })
+			s, err := h.Session("bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				err := s.View(ctx, func(tx *Tx) error {
+					c, err := tx.CountIn("a/issues", "o/r7/")
+					if err != nil {
+						return err
+					}
+					last, ok, err := tx.MaxIntIn("a/issues", "o/r7/")
+					if err == nil && (!ok || c != n/100 || last != fmt.Sprintf("o/r7/%d", n/100)) {
+						err = fmt.Errorf("count %d, last %q", c, last)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("reference/records=%d", n), func(b *testing.B) {
+			l := newLegacyStore(seed)
+			for b.Loop() {
+				c, best := 0, 0
+				for _, e := range l.ordered("a/issues") {
+					if rest, ok := strings.CutPrefix(e.key, "o/r7/"); ok {
+						c++
+						if v, _ := strconv.Atoi(rest); v > best {
+							best = v
+						}
+					}
+				}
+				if c != n/100 || best != n/100 {
+					b.Fatal(c, best)
+				}
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // mem is one version of a session's records. It is immutable once built: a write makes a new mem that shares
@@ -29,22 +30,64 @@ var _ Reader = (*mem)(nil)
 
 var emptyMem = &mem{colls: map[string]*collection{}}
 
-// keyOrder is the order of keys in the byKey tree: integers (without leading zeros, up to 18 digits) by value,
-// then every other key as text.
+// keyOrder is the order of keys in the byKey tree. A key is read as a scope (everything up to its last '/', ""
+// for none: the enclosing ids of a nested record, "owner/repo/" in "owner/repo/42") and a last segment. Keys
+// are ordered by scope, then, within a scope, integers (without leading zeros, up to 18 digits) by value before
+// every other last segment as text. So the keys directly under one scope are one range of the tree, and its
+// integers a range inside it (see scopeStart). The encoding is one to one: a NUL byte in the scope is escaped.
 func keyOrder(key string) string {
-	if n := len(key); n > 0 && n <= 18 && (key[0] != '0' || n == 1) {
-		digits := true
-		for i := 0; i < n; i++ {
-			if key[i] < '0' || key[i] > '9' {
-				digits = false
-				break
-			}
-		}
-		if digits {
-			return "\x00" + string(rune('a'+n)) + key
+	scope, last := splitKey(key)
+	var sb strings.Builder
+	sb.Grow(len(key) + 5)
+	writeScope(&sb, scope)
+	if isIntKey(last) {
+		sb.WriteByte(0)
+		sb.WriteByte(byte('a' + len(last)))
+	} else {
+		sb.WriteByte(1)
+	}
+	sb.WriteString(last)
+	return sb.String()
+}
+
+// splitKey cuts a key after its last '/'.
+func splitKey(key string) (scope, last string) {
+	i := strings.LastIndexByte(key, '/')
+	return key[:i+1], key[i+1:]
+}
+
+// isIntKey reports whether s is an integer key: 1 to 18 digits, no leading zero (but "0").
+func isIntKey(s string) bool {
+	n := len(s)
+	if n == 0 || n > 18 || s[0] == '0' && n > 1 {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
 		}
 	}
-	return "\x01" + key
+	return true
+}
+
+// writeScope writes the scope with its NUL bytes escaped (0x00 0xff), then the terminator 0x00 0x00, which sorts
+// before anything a longer scope continues with.
+func writeScope(sb *strings.Builder, scope string) {
+	for i := 0; i < len(scope); i++ {
+		sb.WriteByte(scope[i])
+		if scope[i] == 0 {
+			sb.WriteByte(0xff)
+		}
+	}
+	sb.WriteString("\x00\x00")
+}
+
+// scopeStart is where the keys directly under scope start in the byKey order: their integers are the range
+// [start+"\x00", start+"\x01"), all of them [start, start+"\x02").
+func scopeStart(scope string) string {
+	var sb strings.Builder
+	writeScope(&sb, scope)
+	return sb.String()
 }
 
 // newMemFrom builds a version holding st; the records are copied when copyRecs is set, else owned by the mem
@@ -94,6 +137,29 @@ func (m *mem) MaxKey(coll string) (string, bool, error) {
 		if _, e, ok := c.byKey.last(); ok {
 			return e.key, true, nil
 		}
+	}
+	return "", false, nil
+}
+
+// CountIn counts the keys directly under scope, in O(log n).
+func (m *mem) CountIn(coll, scope string) (int, error) {
+	c := m.colls[coll]
+	if c == nil {
+		return 0, nil
+	}
+	start := scopeStart(scope)
+	return c.byKey.rank(start+"\x02") - c.byKey.rank(start), nil
+}
+
+// MaxIntIn returns the greatest integer key directly under scope, in O(log n).
+func (m *mem) MaxIntIn(coll, scope string) (string, bool, error) {
+	c := m.colls[coll]
+	if c == nil {
+		return "", false, nil
+	}
+	start := scopeStart(scope)
+	if k, e, ok := c.byKey.below(start + "\x01"); ok && k >= start+"\x00" {
+		return e.key, true, nil
 	}
 	return "", false, nil
 }

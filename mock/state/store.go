@@ -47,9 +47,14 @@ type Reader interface {
 	Len(coll string) (int, error)
 	// Collections names the collections that exist, sorted.
 	Collections() ([]string, error)
-	// MaxKey returns the greatest key of the collection, integer keys ordered by value and before any other
-	// (ok is false for an empty collection).
+	// MaxKey returns the greatest key of the collection: keys are ordered by scope (their part up to the last
+	// '/'), then integer keys by value before any other (ok is false for an empty collection).
 	MaxKey(coll string) (key string, ok bool, err error)
+	// CountIn counts the keys directly under scope: the keys whose part up to their last '/' is scope (""
+	// for keys without '/'). O(log n) for the in-memory store: a create numbers its record without a scan.
+	CountIn(coll, scope string) (int, error)
+	// MaxIntIn returns the greatest integer key (digits, no leading zero) directly under scope, by value.
+	MaxIntIn(coll, scope string) (key string, ok bool, err error)
 }
 
 // OpKind names a change in a transaction.

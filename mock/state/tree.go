@@ -147,6 +147,36 @@ func (t *tree[K, V]) last() (K, V, bool) {
 	return t.k, t.v, true
 }
 
+// rank is the number of keys below k.
+func (t *tree[K, V]) rank(k K) int {
+	n := 0
+	for t != nil {
+		if cmp.Less(t.k, k) {
+			n += t.left.len() + 1
+			t = t.right
+		} else {
+			t = t.left
+		}
+	}
+	return n
+}
+
+// below returns the greatest key less than k, and its value.
+func (t *tree[K, V]) below(k K) (K, V, bool) {
+	var bk K
+	var bv V
+	found := false
+	for t != nil {
+		if cmp.Less(t.k, k) {
+			bk, bv, found = t.k, t.v, true
+			t = t.right
+		} else {
+			t = t.left
+		}
+	}
+	return bk, bv, found
+}
+
 // mix spreads the bits of x (splitmix64's finaliser): treap priorities from keys, so a tree's shape depends on
 // its content only.
 func mix(x uint64) uint64 {

@@ -68,3 +68,37 @@ func TestTreeMatchesAMap(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, all[len(all)-1], k)
 }
+
+// TestTreeRankAndBelow compares rank (keys below k) and below (the greatest key under k) with a sorted slice,
+// for bounds inside, between, before and after the keys.
+func TestTreeRankAndBelow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tr *tree[int, int]
+	set := map[int]bool{}
+	for range 500 {
+		k := rng.IntN(1000) * 2 // even keys: odd bounds fall between them
+		tr = tr.set(k, -k, mix(uint64(k)))
+		set[k] = true
+	}
+	keys := slices.Sorted(func(yield func(int) bool) {
+		for k := range set {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, bound := range []int{-1, 0, 1, 2, 3, 500, 501, 1997, 1998, 1999, 5000} {
+		n, _ := slices.BinarySearch(keys, bound)
+		require.Equal(t, n, tr.rank(bound), "rank %d", bound)
+		k, v, ok := tr.below(bound)
+		require.Equal(t, n > 0, ok, "below %d", bound)
+		if n > 0 {
+			require.Equal(t, keys[n-1], k, "below %d", bound)
+			require.Equal(t, -keys[n-1], v)
+		}
+	}
+	var empty *tree[int, int]
+	require.Zero(t, empty.rank(5))
+	_, _, ok := empty.below(5)
+	require.False(t, ok)
+}

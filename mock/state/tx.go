@@ -155,8 +155,9 @@ func (tx *Tx) Len(coll string) (int, error) {
 	return n, err
 }
 
-// MaxKey returns the greatest key of the collection, integer keys ordered by value and before any other (ok
-// is false for an empty collection): O(log n) when the transaction has not written the collection.
+// MaxKey returns the greatest key of the collection, keys ordered by scope (their part up to the last '/'),
+// then integers by value before any other (ok is false for an empty collection): O(log n) when the
+// transaction has not written the collection.
 func (tx *Tx) MaxKey(coll string) (string, bool, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return "", false, err
@@ -167,6 +168,45 @@ func (tx *Tx) MaxKey(coll string) (string, bool, error) {
 	best, found := "", false
 	err := tx.Scan(coll, func(key string, _ Record) bool {
 		if !found || keyOrder(key) > keyOrder(best) {
+			best, found = key, true
+		}
+		return true
+	})
+	return best, found, err
+}
+
+// CountIn counts the keys of the collection directly under scope (the part of a key up to its last '/'; ""
+// for keys without one): O(log n) when the transaction has not written the collection.
+func (tx *Tx) CountIn(coll, scope string) (int, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if tx.colls[coll] == nil {
+		return tx.base.CountIn(coll, scope)
+	}
+	n := 0
+	err := tx.Scan(coll, func(key string, _ Record) bool {
+		if s, _ := splitKey(key); s == scope {
+			n++
+		}
+		return true
+	})
+	return n, err
+}
+
+// MaxIntIn returns the greatest integer key (digits without a leading zero, by value) directly under scope; ok
+// is false when there is none. O(log n) when the transaction has not written the collection: a create that
+// numbers its record the largest plus one needs no scan.
+func (tx *Tx) MaxIntIn(coll, scope string) (string, bool, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return "", false, err
+	}
+	if tx.colls[coll] == nil {
+		return tx.base.MaxIntIn(coll, scope)
+	}
+	best, found := "", false
+	err := tx.Scan(coll, func(key string, _ Record) bool {
+		if s, last := splitKey(key); s == scope && isIntKey(last) && (!found || keyOrder(key) > keyOrder(best)) {
 			best, found = key, true
 		}
 		return true

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -186,5 +187,54 @@ func TestMaxKeyOrdersIntegersByValue(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want != "", ok)
 		require.Equal(t, want, got, coll)
+	}
+}
+
+// TestKeyOrderGroupsScopes checks the byKey order: scope first, then integers by value, then text; a NUL byte in
+// a scope neither collides with nor sorts inside another scope.
+func TestKeyOrderGroupsScopes(t *testing.T) {
+	ordered := []string{"2", "10", "035", "abc", "a/b\x00/1", "a/b/3", "a/b/20", "a/b/x", "a/b/c/1", "a/c/1"}
+	for i := 1; i < len(ordered); i++ {
+		require.Less(t, keyOrder(ordered[i-1]), keyOrder(ordered[i]), "%q before %q", ordered[i-1], ordered[i])
+	}
+	seen := map[string]string{}
+	for _, k := range []string{"a\x00/1", "a/1", "a\x00\x00/1", "a\x00\xff/1", "\x00", "\x00\x00", "1", "01"} {
+		o := keyOrder(k)
+		require.NotContains(t, seen, o, "%q and %q collide", k, seen[o])
+		seen[o] = k
+	}
+}
+
+// TestCountInAndMaxIntIn asks both questions of a committed collection (the tree answers) and of one the
+// transaction has written (the scan answers): the answers must agree.
+func TestCountInAndMaxIntIn(t *testing.T) {
+	st := State{"a/x": {{Key: "9"}, {Key: "10"}, {Key: "035"}, {Key: "abc"}, {Key: "o/r/7"}, {Key: "o/r/12"},
+		{Key: "o/r/zz"}, {Key: "o/r/5/1"}, {Key: "o/s/99"}}}
+	tests := []struct {
+		scope   string
+		count   int
+		maxInt  string
+		written bool
+	}{
+		{"", 4, "10", false}, {"o/r/", 3, "o/r/12", false}, {"o/r/5/", 1, "o/r/5/1", false}, {"o/", 0, "", false},
+		{"nope/", 0, "", false},
+		{"", 5, "11", true}, {"o/r/", 3, "o/r/12", true}, {"o/s/", 1, "o/s/99", true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q written=%v", tt.scope, tt.written), func(t *testing.T) {
+			tx := newTx(context.Background(), newMemFrom(st, true), emptyMem, true)
+			if tt.written {
+				require.NoError(t, tx.Put("a/x", "11", Record{}))
+				require.NoError(t, tx.Put("a/x", "o/r/x", Record{}))
+				require.NoError(t, tx.Delete("a/x", "o/r/zz"))
+			}
+			n, err := tx.CountIn("a/x", tt.scope)
+			require.NoError(t, err)
+			require.Equal(t, tt.count, n)
+			k, ok, err := tx.MaxIntIn("a/x", tt.scope)
+			require.NoError(t, err)
+			require.Equal(t, tt.maxInt != "", ok)
+			require.Equal(t, tt.maxInt, k)
+		})
 	}
 }
