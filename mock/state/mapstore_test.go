@@ -63,6 +63,28 @@ func (r stateReader) MaxKey(coll string) (string, bool, error) {
 	return best, ok, nil
 }
 
+// CountIn and MaxIntIn scan: a store that keeps no ordered index may answer them in O(n).
+func (r stateReader) CountIn(coll, scope string) (int, error) {
+	n := 0
+	for _, e := range r[coll] {
+		if s, _ := splitKey(e.Key); s == scope {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (r stateReader) MaxIntIn(coll, scope string) (string, bool, error) {
+	best, ok := "", false
+	for _, e := range r[coll] {
+		s, last := splitKey(e.Key)
+		if s == scope && isIntKey(last) && (!ok || keyOrder(e.Key) > keyOrder(best)) {
+			best, ok = e.Key, true
+		}
+	}
+	return best, ok, nil
+}
+
 func (m *mapStore) Open(_ context.Context, seed State) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
