@@ -160,7 +160,7 @@ func inferBehaviours(a *API) {
 		coll := a.Collections[name]
 		if coll == nil {
 			coll = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true, Template: c.coll}
-			if s := props[key]; s.Value != nil && s.Value.Type.Is("integer") {
+			if ks := KeySchema(props[key]); ks != nil && ks.Type.Is("integer") {
 				coll.IDs = "sequence"
 			}
 			a.Collections[name] = coll
