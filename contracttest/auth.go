@@ -53,6 +53,7 @@ const (
 	wrongBasic      = "Basic c3RhbmRpbjptYWxmb3JtZWQ=" // "standin:malformed", where Bearer is declared
 	wrongBearer     = "Bearer standin-malformed"       // where Basic is declared
 	standinToken    = "standin_contracttest"
+	standinJWT      = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdGFuZGluIn0." // {"alg":"none"}.{"sub":"standin"}, unsigned
 	standinUserPass = "standin:contracttest"
 )
 
@@ -176,6 +177,9 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 			}
 			if tok == "" && level == 2 {
 				tok = standinToken
+				if strings.EqualFold(s.Scheme, "bearer") && strings.EqualFold(strings.TrimSpace(s.BearerFormat), "JWT") {
+					tok = standinJWT // standin serve checks the shape bearerFormat JWT declares
+				}
 			}
 			if tok == "" {
 				return nil, false

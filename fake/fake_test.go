@@ -145,9 +145,18 @@ var keywordCases = []struct{ name, schema string }{
 	{"array unique enum", `{type: array, uniqueItems: true, minItems: 3, items: {type: string, enum: [a, b, c]}}`},
 	{"array unique booleans", `{type: array, uniqueItems: true, minItems: 2, items: {type: boolean}}`},
 	{"array unique ints", `{type: array, uniqueItems: true, minItems: 8, items: {type: integer, minimum: 0, maximum: 9}}`},
+	{"array exact items", `{type: array, minItems: 4, maxItems: 4, items: {type: string, example: same}}`},
+	{"array unique items with example", `{type: array, minItems: 3, uniqueItems: true, items: {type: string, example: x}}`},
+	{"array named tags bounds", `{type: object, required: [tags], properties: {tags: {type: array, minItems: 5, maxItems: 6, uniqueItems: true, items: {type: string}}}}`},
 	{"array of objects", `{type: array, minItems: 1, items: {type: object, required: [startHour], properties: {startHour: {type: integer, minimum: 0, maximum: 23}, dayOfWeek: {type: array, minItems: 1, items: {type: integer, minimum: 0, maximum: 6}}}}}`},
 	{"oneOf objects", `{oneOf: [{type: object, required: [kind], properties: {kind: {type: string, enum: [appointment_status]}, statuses: {type: array, items: {type: string}}}}, {type: object, required: [kind], properties: {kind: {type: string, enum: [no_answer]}, attempts: {type: integer}}}]}`},
 	{"oneOf overlapping objects", `{oneOf: [{type: object, properties: {a: {type: string}}}, {type: object, required: [b], properties: {b: {type: integer}}, additionalProperties: false}]}`},
+	// Found by round trips on APIs.guru documents (nexmo verify.json): open branches accept each other's
+	// objects unless the value tells them apart (a status outside the other's enum, an optional property the
+	// other requires left out, a property the other declares given another type).
+	{"oneOf open branches sharing a property", `{oneOf: [{type: object, properties: {command: {type: string, enum: [cancel, trigger_next_event], example: cancel}, status: {type: string, example: "0"}}}, {type: object, properties: {error_text: {type: string, example: Throttled}, status: {type: string, enum: ["0", "1", "2", "19"], example: "1"}}}]}`},
+	{"oneOf open branch and required branch", `{oneOf: [{type: object, properties: {a: {type: string}, b: {type: string}}}, {type: object, required: [b], properties: {b: {type: string}}}]}`},
+	{"oneOf three open branches", `{oneOf: [{type: object, properties: {name: {type: string}, type: {type: string}}}, {type: object, properties: {name: {type: string}, remove: {type: integer}}}, {type: object, properties: {type: {type: boolean}}}]}`},
 	{"oneOf scalars", `{oneOf: [{type: string, format: uuid}, {type: integer}]}`},
 	{"oneOf exclusive strings", `{oneOf: [{type: string, maxLength: 5}, {type: string, minLength: 3}]}`},
 	{"oneOf nullable", `{nullable: true, oneOf: [{type: string}, {type: integer}]}`},
@@ -161,6 +170,10 @@ var keywordCases = []struct{ name, schema string }{
 	{"not type", `{not: {type: string}}`},
 	{"ref", `{$ref: '#/components/schemas/PetCat'}`},
 	{"recursive", `{$ref: '#/components/schemas/Node'}`},
+	// Names that propose strings (id, uuid, email, url, createdAt) must not override a declared number,
+	// integer or boolean type.
+	{"names on other types", `{type: object, required: [id, uuid, guid, userId, key, email, createdAt, url, status, code], properties: {id: {type: integer}, uuid: {type: integer}, guid: {type: number}, userId: {type: integer, format: int64}, key: {type: boolean}, email: {type: integer}, createdAt: {type: integer}, url: {type: number}, status: {type: integer, enum: [0, 1]}, code: {type: integer, minimum: 100, maximum: 599}}}`},
+	{"id without type", `{type: object, required: [id, order_id, external_id], properties: {id: {format: int64}, order_id: {minimum: 1}, external_id: {format: int32, maximum: 10}}}`},
 	{"read and write only", `{type: object, required: [id, secret], properties: {id: {type: string, readOnly: true}, secret: {type: string, writeOnly: true}}}`},
 	{"names", `{type: object, properties: {firstName: {type: string}, last_name: {type: string}, email: {type: string}, phoneNumber: {type: string}, createdAt: {type: string}, created_at: {type: integer}, profilePic: {type: string}, countryCode: {type: string, maxLength: 2}, language: {type: string}, ip: {type: string}, deepLink: {type: string}, message: {type: string, maxLength: 20}, tags: {type: array, uniqueItems: true, maxItems: 10, items: {type: string}}, colorName: {type: string}, name: {type: string, minLength: 1}, duration: {type: number}, startHour: {type: integer, minimum: 0, maximum: 23}}}`},
 }

@@ -243,6 +243,7 @@ var keywordCases31 = []struct {
 			require.NoError(t, json.Unmarshal([]byte(v.(string)), &x))
 			require.GreaterOrEqual(t, x, 0.0)
 		}},
+	{name: "oneOf open branches with const", schema: `{oneOf: [{type: object, properties: {kind: {const: a}}}, {type: object, properties: {y: {type: [string, "null"]}}}]}`},
 	{name: "oneOf const", schema: `{oneOf: [{type: object, required: [kind], properties: {kind: {const: a}, x: {type: integer}}}, {type: object, required: [kind], properties: {kind: {const: b}, y: {type: string}}}]}`},
 	{name: "allOf prefixItems", schema: `{allOf: [{type: array, prefixItems: [{type: string}]}, {prefixItems: [{maxLength: 3}], items: {type: integer}}]}`,
 		each: func(t *testing.T, v any) {

@@ -90,8 +90,9 @@ func (c *cursor) repeats(s *openapi3.Schema) int {
 
 // composed handles oneOf and anyOf: it merges one branch into the rest of the schema,
 // generates, and keeps the first value the whole schema accepts (for oneOf: exactly one
-// branch matches). Branches are tried in order from a seeded start; a second round
-// includes every optional property, which often tells branches apart.
+// branch matches; a value that matches others too is changed to fail them, see exclusive).
+// Branches are tried in order from a seeded start; a second round includes every optional
+// property, which often tells branches apart.
 func (c *cursor) composed(p pos, s *openapi3.Schema, minimal bool) any {
 	branches := s.OneOf
 	base := *s
@@ -116,10 +117,18 @@ func (c *cursor) composed(p pos, s *openapi3.Schema, minimal bool) any {
 				continue
 			}
 			eff := merge(flatten(&base, 0), flatten(b.Value, 0))
-			v := c.value(c.retry(p, round*n+i), eff, minimal)
+			q := c.retry(p, round*n+i)
+			v := c.value(q, eff, minimal)
 			c.setDiscriminator(s, b, v)
 			if s.VisitJSON(v, c.vopts...) == nil {
 				return v
+			}
+			if len(s.OneOf) > 0 && eff.VisitJSON(v, c.vopts...) == nil {
+				// The branch's value matches another branch too: make it tell them apart (oneof.go).
+				v = c.exclusive(q, eff, branches, (start+i)%n, v)
+				if s.VisitJSON(v, c.vopts...) == nil {
+					return v
+				}
 			}
 			last = v
 		}

@@ -197,7 +197,7 @@ const maxIDTries = 1000
 func (br *behaviourRun) newID(n int, taken func(string) bool) (any, string) {
 	var ks *openapi3.Schema
 	if p := br.coll.Schema.Value.Properties[br.coll.Key]; p != nil {
-		ks = p.Value
+		ks = openapi.KeySchema(p) // the type and pattern of an allOf-wrapped field (AWS documents)
 	}
 	for i := range maxIDTries {
 		seq := n + i

@@ -9,8 +9,9 @@ import (
 )
 
 // ownDecoding reports whether standin decodes a parameter itself because openapi3filter cannot: a deepObject
-// query parameter (arrays, nested objects, "expand[]=x"), and a cookie holding an array or an object (cookies
-// explode by default). Every other parameter is decoded and validated by openapi3filter.
+// query parameter (arrays, nested objects, "expand[]=x"), a query array whose items declare no type
+// (openapi3filter decodes it as no value: "must not be empty"), and a cookie holding an array or an object
+// (cookies explode by default). Every other parameter is decoded and validated by openapi3filter.
 func ownDecoding(p *openapi3.Parameter) bool {
 	if p == nil || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
 		return false
@@ -21,7 +22,7 @@ func ownDecoding(p *openapi3.Parameter) bool {
 	}
 	switch p.In {
 	case openapi3.ParameterInQuery:
-		return sm.Style == openapi3.SerializationDeepObject
+		return sm.Style == openapi3.SerializationDeepObject || untypedItems(p.Schema.Value)
 	case openapi3.ParameterInCookie:
 		s := p.Schema.Value
 		for _, alt := range append([]*openapi3.Schema{s}, alternatives(s)...) {
@@ -31,6 +32,19 @@ func ownDecoding(p *openapi3.Parameter) bool {
 		}
 	}
 	return false
+}
+
+// untypedItems reports whether s is an array whose items schema declares no type and no alternatives ("items:
+// {}"), which openapi3filter cannot decode.
+func untypedItems(s *openapi3.Schema) bool {
+	if !isArray(s) {
+		return false
+	}
+	if s.Items == nil || s.Items.Value == nil {
+		return true
+	}
+	it := s.Items.Value
+	return it.Type.IsEmpty() && len(it.AllOf) == 0 && len(it.AnyOf) == 0 && len(it.OneOf) == 0
 }
 
 // queryPairs splits a raw query in order; a pair that does not unescape is skipped, as net/url does.
@@ -59,6 +73,9 @@ func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any,
 	found := false
 	switch p.In {
 	case openapi3.ParameterInQuery:
+		if !sm.Explode && sm.Style != openapi3.SerializationDeepObject {
+			d.delim = delimiter(sm.Style)
+		}
 		for _, pair := range pairs {
 			name, path := splitKey(pair.key)
 			if name != p.Name {

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -203,4 +204,85 @@ func TestServeRoutingAndLimits(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	})
+}
+
+// TestServeStrictValidation covers what round trips (standin test against standin serve) found accepted that
+// the document forbids: a null, or nothing, for a field whose schema gives a default (openapi3filter filled the
+// default in before validating), an empty form for an object with required fields, boolean and enum query
+// parameters, and bearer tokens that are not JWTs where bearerFormat says JWT. Each answer is the document's
+// error shape and names the field.
+func TestServeStrictValidation(t *testing.T) {
+	ts, api := engineUserSpec(t, "strict.yaml")
+	const base = "/strict/v1"
+	const form, jsonType = "application/x-www-form-urlencoded", "application/json"
+	const jwt = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+	tests := []struct {
+		name         string
+		method, path string
+		body         string
+		headers      []string
+		status       int
+		want         string // the answer's message
+	}{
+		{name: "null for a field with a default", method: http.MethodPost, path: "/things", headers: []string{"Content-Type", jsonType},
+			body: `{"name":"x","kind":"k","size":null}`, status: 400, want: "Request validation failed: size: Value is not nullable"},
+		{name: "null for a field without a default", method: http.MethodPost, path: "/things", headers: []string{"Content-Type", jsonType},
+			body: `{"name":"x","kind":"k","note":null}`, status: 400, want: "Request validation failed: note: Value is not nullable"},
+		{name: "required field with a default left out", method: http.MethodPost, path: "/things", headers: []string{"Content-Type", jsonType},
+			body: `{"name":"x"}`, status: 400, want: `Request validation failed: property "kind" is missing`},
+		{name: "null where the schema is nullable", method: http.MethodPost, path: "/things", headers: []string{"Content-Type", jsonType},
+			body: `{"name":"x","kind":"k","count":null}`, status: 201},
+		{name: "required form field with a default left out", method: http.MethodPost, path: "/forms", headers: []string{"Content-Type", form},
+			body: `name=x&amount=1`, status: 400, want: `Request validation failed: property "currency" is missing`},
+		{name: "complete form", method: http.MethodPost, path: "/forms", headers: []string{"Content-Type", form},
+			body: `name=x&amount=1&currency=eur`, status: 200},
+		{name: "empty form for an optional body with required fields", method: http.MethodPost, path: "/optform",
+			headers: []string{"Content-Type", form}, status: 400, want: `Request validation failed: property "name" is missing`},
+		{name: "no body at all for an optional body", method: http.MethodPost, path: "/optform", status: 200},
+		{name: "multipart without a required part", method: http.MethodPost, path: "/uploads",
+			headers: []string{"Content-Type", "multipart/form-data; boundary=b"},
+			body:    "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nt\r\n--b--\r\n", status: 400,
+			want: `Request validation failed: property "file" is missing`},
+		{name: "required query parameter with a default left out", method: http.MethodGet, path: "/things", status: 400,
+			want: `Request validation failed: query parameter "region" is required`},
+		{name: "boolean query parameter", method: http.MethodGet, path: "/things?region=eu&active=maybe", status: 400,
+			want: `Request validation failed: query parameter "active" is not a valid boolean`},
+		{name: "enum query parameter", method: http.MethodGet, path: "/things?region=eu&sort=up", status: 400,
+			want: `Request validation failed: sort: value is not one of the allowed values ["asc","desc"]`},
+		{name: "enum query array item", method: http.MethodGet, path: "/things?region=eu&kinds=a&kinds=z", status: 400,
+			want: `Request validation failed: kinds.1: value is not one of the allowed values ["a","b"]`},
+		{name: "deepObject boolean", method: http.MethodGet, path: "/things?region=eu&flags[on]=maybe", status: 400,
+			want: `Request validation failed: flags.on: value must be a boolean`},
+		{name: "empty boolean query parameter with a default", method: http.MethodGet, path: "/things?region=eu&verbose=", status: 400,
+			want: `Request validation failed: query parameter "verbose" must not be empty`},
+		{name: "empty enum query parameter with a default", method: http.MethodGet, path: "/things?region=eu&order=", status: 400,
+			want: `Request validation failed: order: value is not one of the allowed values ["asc","desc"]`},
+		{name: "valid query", method: http.MethodGet, path: "/things?region=eu&active=true&sort=asc&kinds=a&kinds=b&flags[on]=false", status: 200},
+		{name: "bearer token that is not a JWT", method: http.MethodGet, path: "/secure/jwt", headers: []string{"Authorization", "Bearer abc"},
+			status: 401, want: "Missing or invalid credentials"},
+		{name: "JWT with two segments", method: http.MethodGet, path: "/secure/jwt", headers: []string{"Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0"},
+			status: 401, want: "Missing or invalid credentials"},
+		{name: "JWT segment that is not base64url", method: http.MethodGet, path: "/secure/jwt", headers: []string{"Authorization", "Bearer eyJhbGciOiJub25lIn0.e+J/.c2ln"},
+			status: 401, want: "Missing or invalid credentials"},
+		{name: "JWT", method: http.MethodGet, path: "/secure/jwt", headers: []string{"Authorization", jwt}, status: 200},
+		{name: "unsecured JWT", method: http.MethodGet, path: "/secure/jwt", headers: []string{"Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."}, status: 200},
+		{name: "other bearerFormat is free text", method: http.MethodGet, path: "/secure/opaque", headers: []string{"Authorization", "Bearer abc"}, status: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := sendRequest(t, ts, tt.method, base+tt.path, "", tt.body, false, tt.headers...)
+			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
+			engineCheckResponse(t, api, "/strict", resp)
+			if tt.want == "" {
+				return
+			}
+			var got struct {
+				Message string `json:"message"`
+				Status  int    `json:"status"`
+			}
+			require.NoError(t, json.Unmarshal(resp.body, &got), "body: %s", resp.body)
+			require.Equal(t, tt.want, got.Message)
+			require.Equal(t, tt.status, got.Status)
+		})
+	}
 }

@@ -22,8 +22,11 @@ import (
 // ex.body and ex.bodyValue hold the raw and decoded body, whatever its media type (JSON, a form, multipart, ...),
 // and ex.paramValues the parameters standin decodes itself (see decode_param.go).
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
+	// SkipSettingDefaults: openapi3filter would otherwise write a property's default over a missing property
+	// or an explicit null before validating, so a required field left out or a null for a non-nullable field
+	// passed whenever the schema gives a default.
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		KeepValidatedValue: true, SchemaValidationOptions: fake.SchemaOptions()}
+		KeepValidatedValue: true, SkipSettingDefaults: true, SchemaValidationOptions: fake.SchemaOptions()}
 	firstError := &openapi3filter.Options{}
 	*firstError = *opts
 	firstError.MultiError = false
@@ -181,6 +184,8 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	if op.RequestBody != nil {
 		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
 			me = append(me, err)
+		} else if err := emptyFormBody(in, op.RequestBody.Value, ex); err != nil {
+			me = append(me, err)
 		}
 	}
 	if len(me) > 0 {
@@ -207,4 +212,35 @@ func predecodeBody(r *http.Request, body []byte, rb *openapi3.RequestBody) any {
 		return nil
 	}
 	return v
+}
+
+// emptyFormBody checks an empty body labelled application/x-www-form-urlencoded as the empty object it encodes.
+// openapi3filter takes an empty body for no body, which an optional request body allows; but a form of no
+// fields is how a client sends an object without any of its properties, so the object's required properties
+// are missing. Other schemas, and bodies of other types, are left as openapi3filter judged them.
+func emptyFormBody(in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody, ex *exchange) error {
+	if len(ex.body) > 0 || rb.Required {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(in.Request.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	media := rb.Content.Get(mt)
+	if media == nil || media.Schema == nil || !isObject(media.Schema.Value) {
+		return nil
+	}
+	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}, in.Options.SchemaValidationOptions...)
+	if in.Options.MultiError {
+		opts = append(opts, openapi3.MultiErrors())
+	}
+	if in.Route.Spec.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	empty := map[string]any{}
+	if err := media.Schema.Value.VisitJSON(empty, opts...); err != nil {
+		ex.bodyValue = empty
+		return &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: "doesn't match schema", Err: err}
+	}
+	return nil
 }

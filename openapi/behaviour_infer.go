@@ -160,7 +160,7 @@ func inferBehaviours(a *API) {
 		coll := a.Collections[name]
 		if coll == nil {
 			coll = &Collection{Name: name, Key: key, Schema: schema, IDs: "uuid", Inferred: true, Template: c.coll}
-			if s := props[key]; s.Value != nil && (s.Value.Type.Is("integer") || s.Value.Type.Is("number")) {
+			if ks := KeySchema(props[key]); ks != nil && (ks.Type.Is("integer") || ks.Type.Is("number")) {
 				coll.IDs = "sequence" // numbers (GitHub's runner group id is a "number") count up too
 			}
 			a.Collections[name] = coll
