@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,13 +281,15 @@ func cut(s string, n int) string {
 }
 
 // BenchmarkRoundtripPlan plans (without sending) every case of mid-size public documents: Google's Retail API
-// (about 2,300 cases, JSON bodies) and AWS Network Manager (about 1,200 cases, long string limits).
+// (about 2,300 cases, JSON bodies), AWS Network Manager (about 1,200 cases, long string limits) and Stripe's
+// description (form bodies with deep nesting).
 //
 //	go test -tags corpus -run '^$' -bench BenchmarkRoundtripPlan -benchmem ./bench/
 func BenchmarkRoundtripPlan(b *testing.B) {
 	for _, doc := range []string{
 		filepath.Join(corpus.APIsGuru(), "googleapis.com", "retail.json"),
 		filepath.Join(corpus.APIsGuru(), "amazonaws.com", "networkmanager.json"),
+		corpus.Stripe(),
 	} {
 		b.Run(filepath.Base(doc), func(b *testing.B) {
 			api, err := openapi.LoadFile(context.Background(), doc)
@@ -294,15 +297,25 @@ func BenchmarkRoundtripPlan(b *testing.B) {
 				b.Skip(err)
 			}
 			b.ReportAllocs()
-			cases := 0
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			var plan *contracttest.Plan
 			for b.Loop() {
 				r, err := contracttest.New(contracttest.Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "bench"})
 				if err != nil {
 					b.Fatal(err)
 				}
-				cases = len(r.Plan().Cases)
+				plan = r.Plan()
 			}
-			b.ReportMetric(float64(cases), "cases")
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(len(plan.Cases)), "cases")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(plan.Cases)), "µs/case")
+			// The whole plan held at once (a dry run); a run plans one operation at a time.
+			b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "plan-MB")
+			runtime.KeepAlive(plan)
 		})
 	}
 }

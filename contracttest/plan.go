@@ -463,11 +463,12 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 				bodyValue = b
 			}
 			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
+				clean := &cleanTops{ct: ct, mt: mt, body: bodyValue, opts: opts}
 				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
 					mutated := m.body
 					r := base.cloneBare()
 					r.setBody(ct, mt, mutated)
-					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts) {
+					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts, clean) {
 						continue
 					}
 					name := "body" + strings.ReplaceAll("/"+strings.Join(m.ptr, "/"), "/", ".")
@@ -597,9 +598,28 @@ func (p *planner) forced(op *openapi.Operation) []*Case {
 // provenEncoded reports whether a broken body value is still broken, and only by the rule, once encoded in the
 // media type and decoded again as the target's validator would (a number in a form field is text; an empty field
 // may read as absent). Only the top-level property that holds the broken value travels through the decoder.
-func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, opts []openapi3.SchemaValidationOption) bool {
+//
+// When the unbroken top-level property comes back valid from the round trip (clean) and the schemas above the
+// broken value judge it alone (mutation.local), only the path from the top-level property down to the broken value
+// travels, and the value decoded is judged by its own schema: a deeply nested form field does not cost an encoding
+// of its whole top-level object.
+func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, opts []openapi3.SchemaValidationOption, clean *cleanTops) bool {
 	root := mt.Schema.Value
 	obj, isObj := mutated.(map[string]any)
+	at := m.ptr
+	if m.drop && len(at) > 0 {
+		at = at[:len(at)-1] // the object that lost the member
+	}
+	if isObj && m.local && m.node != nil && len(at) > 0 && (len(at) > 1 || m.drop) && clean.clean(at[0]) {
+		if ps := root.Properties[at[0]]; ps != nil {
+			mini := &openapi3.MediaType{Encoding: mt.Encoding, Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{
+				Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{at[0]: ps}}}}
+			got, err := decodeBody(ct, mini, encodeBody(ct, mini, pruneTo(obj, at)))
+			if dv, ok := valueAt(got, at); err == nil && ok {
+				return breaksOnly(m.node.VisitJSON(dv, opts...), m.rule)
+			}
+		}
+	}
 	if len(m.ptr) == 0 || !isObj {
 		got, err := decodeBody(ct, mt, encodeBody(ct, mt, mutated))
 		return err == nil && breaksOnly(root.VisitJSON(got, opts...), m.rule)
@@ -619,13 +639,91 @@ func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, o
 	if err != nil {
 		return false
 	}
+	gm, _ := got.(map[string]any)
+	dv, kept := gm[top]
+	if kept && ps.Value != nil && localVerdict(root) {
+		// The rest of the body is valid and the root judges the property through its schema alone.
+		return breaksOnly(ps.Value.VisitJSON(dv, opts...), m.rule)
+	}
 	merged := maps.Clone(obj)
-	if gm, ok := got.(map[string]any); ok {
-		if dv, ok := gm[top]; ok {
-			merged[top] = dv
-		} else {
-			delete(merged, top)
-		}
+	if kept {
+		merged[top] = dv
+	} else {
+		delete(merged, top)
 	}
 	return breaksOnly(root.VisitJSON(merged, opts...), m.rule)
+}
+
+// cleanTops tells, for each top-level property of a valid body, whether its value comes back valid once encoded
+// in the media type and decoded again as the target's validator would. Each property is tried once.
+type cleanTops struct {
+	ct   string
+	mt   *openapi3.MediaType
+	body any
+	opts []openapi3.SchemaValidationOption
+	done map[string]bool
+}
+
+func (c *cleanTops) clean(top string) bool {
+	if ok, seen := c.done[top]; seen {
+		return ok
+	}
+	ok := false
+	obj, _ := c.body.(map[string]any)
+	v, present := obj[top]
+	if ps := c.mt.Schema.Value.Properties[top]; present && ps != nil && ps.Value != nil {
+		mini := &openapi3.MediaType{Encoding: c.mt.Encoding, Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{top: ps}}}}
+		got, err := decodeBody(c.ct, mini, encodeBody(c.ct, mini, map[string]any{top: v}))
+		if dv, kept := valueAt(got, []string{top}); err == nil && kept {
+			ok = ps.Value.VisitJSON(dv, c.opts...) == nil
+		}
+	}
+	if c.done == nil {
+		c.done = map[string]bool{}
+	}
+	c.done[top] = ok
+	return ok
+}
+
+// pruneTo returns the part of v on the way to ptr: of each object on the way only the member named, of each array
+// the items up to the one named (those before it shared with v), and the value at ptr itself.
+func pruneTo(v any, ptr []string) any {
+	if len(ptr) == 0 {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		return map[string]any{ptr[0]: pruneTo(t[ptr[0]], ptr[1:])}
+	case []any:
+		i, err := strconv.Atoi(ptr[0])
+		if err != nil || i < 0 || i >= len(t) {
+			return t
+		}
+		return append(slices.Clone(t[:i]), pruneTo(t[i], ptr[1:]))
+	}
+	return v
+}
+
+// valueAt returns the value at ptr in v, if there is one.
+func valueAt(v any, ptr []string) (any, bool) {
+	for _, k := range ptr {
+		switch t := v.(type) {
+		case map[string]any:
+			e, ok := t[k]
+			if !ok {
+				return nil, false
+			}
+			v = e
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			v = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
