@@ -28,6 +28,8 @@ type planner struct {
 	router  routers.Router // matches BasePath-less paths, to prove an unknown path is unknown
 	bases   map[*openapi.Operation]*request
 	auths   map[*openapi.Operation]*authPlan
+	// span, paramFirst: see segmentsSpan; spanChecked says they are set.
+	span, paramFirst, spanChecked bool
 }
 
 // header returns the plan without its cases.
@@ -485,12 +487,43 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			out[len(out)-1].Steps[0].unknownID = true
 		}
 	}
-	if suffix := p.unknownPath(op, base); suffix != "" {
+	if p.segmentsSpan() {
+		// A path parameter may take several segments (Google's /v1/{name}:verb, {+name}): a suffix can be part of a
+		// name, so the unknown path is a first segment that no key has, or there is none.
+		if !p.paramFirst {
+			r := base.clone()
+			r.path, r.suffix = unknownSuffix, ""
+			add("unknown-path", "send the request to a path no operation has (below the base path, as path parameters of this document may span segments)", r, expectUnknown)
+		}
+	} else if suffix := p.unknownPath(op, base); suffix != "" {
 		r := base.clone()
 		r.suffix = suffix
 		add("unknown-path", "send the request to a path no operation has", r, expectUnknown)
 	}
 	return out
+}
+
+// segmentsSpan reports whether a path parameter of the document may hold a '/' (a key with "}:" as Google's
+// custom methods, or a reserved-expansion {+name}); it also sets paramFirst, whether some key starts with a
+// parameter, and so whether no first segment is unknown.
+func (p *planner) segmentsSpan() bool {
+	if p.spanChecked {
+		return p.span
+	}
+	p.spanChecked = true
+	for _, op := range p.api.Operations {
+		key, _, _ := strings.Cut(op.Path, "#")
+		if strings.Contains(key, "}:") || strings.Contains(key, "{+") {
+			p.span = true
+		}
+		if strings.HasPrefix(key, "/{") {
+			p.paramFirst = true
+		}
+		if first, _, _ := strings.Cut(strings.TrimPrefix(key, "/"), "/"); first == strings.TrimPrefix(unknownSuffix, "/") {
+			p.paramFirst = true // the document has the unknown path itself
+		}
+	}
+	return p.span
 }
 
 // freshPathParams replaces r's path parameters with generated values that name no existing record, fresh for

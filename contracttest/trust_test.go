@@ -517,6 +517,38 @@ components:
 	}
 }
 
+// TestIssue11OneTokenMeetsEveryTokenSchemeOfARequirement: Google's documents require {Oauth2: [...], Oauth2c:
+// [...]} (two oauth2 schemes, both at once); one Authorization: Bearer header meets them both, while two schemes
+// that need different values in one header still cannot be met.
+func TestIssue11OneTokenMeetsEveryTokenSchemeOfARequirement(t *testing.T) {
+	tests := []struct {
+		name    string
+		schemes string
+		cfg     Config
+		valid   []credential
+		clash   string
+	}{
+		{"two oauth2 schemes", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/b', scopes: {}}}}\n",
+			Config{Bearer: "tok"}, []credential{{in: "header", name: "Authorization", value: "Bearer tok"}}, ""},
+		{"oauth2 and http bearer", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: http, scheme: bearer}\n",
+			Config{Bearer: "tok"}, []credential{{in: "header", name: "Authorization", value: "Bearer tok"}}, ""},
+		{"oauth2 and basic still clash", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: http, scheme: basic}\n",
+			Config{Bearer: "tok", Basic: "u:p"}, nil, "o1 and o2 both need header Authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /x:\n    get:\n      operationId: getX\n      security: [{o1: [], o2: []}]\n" +
+				"      responses: {\"200\": {description: ok}, \"401\": {description: no}}\ncomponents:\n  securitySchemes:\n" + tt.schemes
+			api, err := openapi.LoadData(t.Context(), "auth.yaml", []byte(src))
+			require.NoError(t, err)
+			ap := planAuth(&tt.cfg, api, api.Operation("getX"), false)
+			require.True(t, ap.required)
+			require.Equal(t, tt.valid, ap.valid)
+			require.Equal(t, tt.clash, ap.clash)
+		})
+	}
+}
+
 // TestIssue11NoDocumentedSuccessIsASpecGap: an operation that documents only errors (or nothing) and answers a
 // valid request with 200 is incomplete, not wrong.
 func TestIssue11NoDocumentedSuccessIsASpecGap(t *testing.T) {
@@ -623,3 +655,36 @@ components:
 	defer mu.Unlock()
 	require.Contains(t, reads, "/orgs/acme/groups/7")
 }
+
+// TestIssue11UnknownPathWhereParametersSpanSegments: in a document whose path parameters may hold '/' (Google's
+// /v1/{name}:verb), a suffix after /v1/{name} is part of a name, so the unknown path is a first segment no key
+// has; when a key starts with a parameter, there is no such path and no case.
+func TestIssue11UnknownPathWhereParametersSpanSegments(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths string
+		want  string // the unknown-path case's path for getX; "" when there is no such case
+	}{
+		{"google custom methods", "  /v1/{name}:cancel:\n    post: {operationId: cancelX, " + params + "}\n", unknownSuffix},
+		{"a key that starts with a parameter", "  /v1/{name}:cancel:\n    post: {operationId: cancelX, " + params + "}\n  /{bucket}/o:\n    get: {operationId: getO, parameters: [{name: bucket, in: path, required: true, schema: {type: string}}], responses: {\"200\": {description: ok}}}\n", ""},
+		{"no spanning parameter", "", "/v1/{name}" + unknownSuffix},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /v1/{name}:\n    get: {operationId: getX, " + params + "}\n" + tt.paths
+			api, err := openapi.LoadData(t.Context(), "google.yaml", []byte(src))
+			require.NoError(t, err)
+			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+			require.NoError(t, err)
+			var got string
+			for _, c := range r.Plan().Cases {
+				if c.ID == "getX/negative/unknown-path" {
+					got = c.Steps[0].req.path + c.Steps[0].req.suffix
+				}
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+const params = `parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}, "404": {description: no}}`
