@@ -162,12 +162,17 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		rep.Begin(pl)
 	}
 	var results []*Result
+	var totals tally
+	planned := 0
 	for _, op := range r.cfg.API.Operations {
 		if !r.cfg.selected(op) {
 			continue
 		}
-		cases := p.cases(op, len(pl.Cases))
-		pl.Cases = append(pl.Cases, cases...)
+		cases := p.cases(op, planned)
+		planned += len(cases)
+		if !r.cfg.Lean {
+			pl.Cases = append(pl.Cases, cases...)
+		}
 		for _, c := range cases {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -176,7 +181,10 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			if res.Outcome == Fail {
 				r.failures++
 			}
-			results = append(results, res)
+			totals.add(res)
+			if keep := res.Outcome == Fail || res.Outcome == Error; !r.cfg.Lean || (keep && len(results) < MaxKeptResults) {
+				results = append(results, res)
+			}
 			for _, rep := range r.reporters {
 				rep.Case(res)
 			}
@@ -189,11 +197,14 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			}
 		}
 	}
-	s := r.summary(results)
+	s := r.summaryOf(&totals)
 	s.Duration = r.now().Sub(start)
 	rep := &Report{Plan: pl, Results: results, Summary: s}
 	return rep, r.end(s)
 }
+
+// MaxKeptResults bounds the results a lean run keeps in its Report (failed and errored ones only).
+const MaxKeptResults = 100
 
 // unreachable reports a run that could not start: a plan without cases and one errored case saying why, so a
 // CI job still gets a valid report. It returns err.
@@ -225,6 +236,14 @@ func (r *Runner) end(s Summary) error {
 }
 
 func (r *Runner) summary(results []*Result) Summary {
+	var t tally
+	for _, res := range results {
+		t.add(res)
+	}
+	return r.summaryOf(&t)
+}
+
+func (r *Runner) summaryOf(t *tally) Summary {
 	var ops []string
 	documented := map[string][]int{}
 	for _, op := range r.cfg.API.Operations {
@@ -233,7 +252,7 @@ func (r *Runner) summary(results []*Result) Summary {
 			documented[op.ID] = op.Statuses
 		}
 	}
-	s := summarize(results, ops, documented)
+	s := t.summary(ops, documented)
 	s.Waited = r.waited
 	s.Redirects = r.redirects
 	s.FailOnSkip = r.cfg.FailOnSkip
