@@ -133,9 +133,15 @@ func styledPairs(name string, v any, style string, explode bool) [][2]string {
 			return bracketPairs(name, v)
 		}
 		if arr, ok := v.([]any); ok {
+			// Scalars as name[]=a&name[]=b; objects and arrays with their index, name[0][x]=1&name[0][y]=2, as
+			// clients of such APIs send them: name[][x]=1&name[][y]=2 does not say where one item ends.
 			var out [][2]string
-			for _, e := range arr {
-				out = append(out, bracketPairs(name+"[]", e)...)
+			for i, e := range arr {
+				if isComposite(e) {
+					out = append(out, bracketPairs(fmt.Sprintf("%s[%d]", name, i), e)...)
+				} else {
+					out = append(out, bracketPairs(name+"[]", e)...)
+				}
 			}
 			return out
 		}

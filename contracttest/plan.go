@@ -464,7 +464,11 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			if b, ok := p.generatedBody(op, mt, "negative"); ok {
 				bodyValue = b
 			}
-			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
+			// A body of another media type (text/plain with an object schema) must come back valid from its
+			// decoder, or no broken value could be told from the unbroken one.
+			media := strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+			carried := jsonLike(ct) || media == mediaForm || media == mediaMultipart || roundTrips(ct, mt, bodyValue, opts)
+			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil && carried {
 				clean := &cleanTops{ct: ct, mt: mt, body: bodyValue, opts: opts}
 				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
 					mutated := m.body
@@ -685,6 +689,13 @@ func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, o
 		delete(merged, top)
 	}
 	return breaksOnly(root.VisitJSON(merged, opts...), m.rule)
+}
+
+// roundTrips reports whether body, encoded in the media type and decoded again as the target's validator would,
+// is still valid.
+func roundTrips(ct string, mt *openapi3.MediaType, body any, opts []openapi3.SchemaValidationOption) bool {
+	got, err := decodeBody(ct, mt, encodeBody(ct, mt, body))
+	return err == nil && mt.Schema.Value.VisitJSON(got, opts...) == nil
 }
 
 // cleanTops tells, for each top-level property of a valid body, whether its value comes back valid once encoded

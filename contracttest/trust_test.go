@@ -688,3 +688,35 @@ func TestIssue11UnknownPathWhereParametersSpanSegments(t *testing.T) {
 }
 
 const params = `parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}, "404": {description: no}}`
+
+// TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema: a text/plain body with an object schema (chain49's
+// "transaction hex as plain text") is text whatever is sent, so no broken body could be told from a valid one:
+// there are no body cases; a text/plain string body keeps them.
+func TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema(t *testing.T) {
+	tests := []struct {
+		name   string
+		schema string
+		cases  bool
+	}{
+		{"object schema", "{type: object, properties: {}}", false},
+		{"string schema", "{type: string, maxLength: 10}", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /tx:\n    post:\n      operationId: sendTx\n" +
+				"      requestBody: {required: true, content: {text/plain: {schema: " + tt.schema + "}}}\n" +
+				"      responses: {\"200\": {description: ok}, \"400\": {description: bad}}\n"
+			api, err := openapi.LoadData(t.Context(), "text.yaml", []byte(src))
+			require.NoError(t, err)
+			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+			require.NoError(t, err)
+			var body []string
+			for _, c := range r.Plan().Cases {
+				if strings.HasPrefix(c.Name, "body-") && c.Name != "body-required" {
+					body = append(body, c.Name)
+				}
+			}
+			require.Equal(t, tt.cases, len(body) > 0, "body cases: %v", body)
+		})
+	}
+}

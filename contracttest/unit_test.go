@@ -152,3 +152,47 @@ func TestIssue11HugeLimitsAreNotBuilt(t *testing.T) {
 	arr := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: &huge}
 	require.Empty(t, candidates(arr, []any{"a"}, "maxItems", false))
 }
+
+// TestDeepObjectArrays: a deepObject array of scalars travels as name[]=a&name[]=b; one of objects with each
+// item's index (name[0][x]), as Stripe's clients send it, so the decoder gets every item back whole.
+func TestDeepObjectArrays(t *testing.T) {
+	obj := func(props openapi3.Schemas, req ...string) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props, Required: req}}
+	}
+	scalar := func(typ string) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{typ}}}
+	}
+	arr := func(items *openapi3.SchemaRef) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: items}}
+	}
+	line := obj(openapi3.Schemas{"amount": scalar("integer"), "period": obj(openapi3.Schemas{"start": scalar("integer"), "end": scalar("integer")}, "start", "end")}, "amount")
+	mt := &openapi3.MediaType{
+		Schema: obj(openapi3.Schemas{"lines": arr(line), "expand": arr(scalar("string"))}),
+		Encoding: map[string]*openapi3.Encoding{
+			"lines":  {Style: openapi3.SerializationDeepObject, Explode: openapi3.Ptr(true)},
+			"expand": {Style: openapi3.SerializationDeepObject, Explode: openapi3.Ptr(true)},
+		},
+	}
+	tests := []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"scalars", map[string]any{"expand": []any{"a", "b"}}, "expand[]=a&expand[]=b"},
+		{"objects", map[string]any{"lines": []any{
+			map[string]any{"amount": 1.0, "period": map[string]any{"end": 3.0, "start": 2.0}},
+			map[string]any{"amount": 4.0, "period": map[string]any{"end": 6.0, "start": 5.0}},
+		}}, "lines[0][amount]=1&lines[0][period][end]=3&lines[0][period][start]=2&lines[1][amount]=4&lines[1][period][end]=6&lines[1][period][start]=5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			enc := encodeBody(mediaForm, mt, tt.body)
+			got, err := url.QueryUnescape(string(enc))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			back, err := decodeBody(mediaForm, mt, enc)
+			require.NoError(t, err)
+			require.Equal(t, tt.body, back, "the decoder gets every item back whole")
+		})
+	}
+}
