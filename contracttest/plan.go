@@ -212,6 +212,9 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 		return s, true
 	}
 	ex, hasEx := paramExample(pr)
+	if hasEx && !p.exampleFits(pr, ex) {
+		hasEx = false // an example its own schema refuses (nexmo's conversation_uuid "CON-…" of format uuid)
+	}
 	if hasEx && (!v.generated || pr.In == openapi3.ParameterInPath) {
 		return ex, true
 	}
@@ -227,6 +230,16 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 	}
 	val, _ := p.gen.Generate(pr.Schema, key, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 	return val, true
+}
+
+// exampleFits reports whether a string example of a string parameter is valid against the parameter's schema,
+// formats included; other examples are taken as they are (a query example "5" of an integer travels as text).
+func (p *planner) exampleFits(pr *openapi3.Parameter, ex any) bool {
+	s, isStr := ex.(string)
+	if !isStr || pr.Schema == nil || pr.Schema.Value == nil || !pr.Schema.Value.Type.Is(openapi3.TypeString) {
+		return true
+	}
+	return pr.Schema.Value.VisitJSON(s, append(p.api.SchemaOptions(requestOpts...), fake.SchemaOptions()...)...) == nil
 }
 
 // pathValue generates a path parameter's value for key: the generator's when it is URL-safe or the schema has a

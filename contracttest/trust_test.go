@@ -578,6 +578,49 @@ paths:
 	}
 }
 
+// TestIssue11DocumentedErrorOnlyIsASpecGap: an operation that documents only an error (httpbin's /status/500,
+// /status/401 with an API key) or no response at all (ReadMe's operations without responses) and answers a
+// valid request with that error, or any error, does what its document says: a spec gap, not a failed
+// no_server_error or auth_accepted.
+func TestIssue11DocumentedErrorOnlyIsASpecGap(t *testing.T) {
+	src := `openapi: 3.1.0
+info: {title: t, version: "1"}
+components: {securitySchemes: {k: {type: apiKey, in: header, name: X-Key}}}
+security: [{k: []}]
+paths:
+  /status/500:
+    get: {operationId: s500, responses: {"500": {description: boom}}}
+  /status/401:
+    get: {operationId: s401, responses: {"401": {description: no}}}
+  /nothing:
+    get: {operationId: nothing}
+  /ok:
+    get: {operationId: ok, responses: {"200": {description: ok}, "401": {description: no}}}
+`
+	api, err := openapi.LoadData(t.Context(), "gap.yaml", []byte(src))
+	require.NoError(t, err)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/status/500":
+			w.WriteHeader(http.StatusInternalServerError)
+		case "/status/401", "/ok":
+			w.WriteHeader(http.StatusUnauthorized)
+		case "/nothing":
+			w.WriteHeader(http.StatusNotImplemented)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, APIKey: "key"}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+	require.NoError(t, err)
+	got := outcomes(rep)
+	for _, id := range []string{"s500/positive/example", "s401/positive/example", "nothing/positive/example"} {
+		require.Equal(t, Pass, got[id], id)
+	}
+	require.Equal(t, 3, rep.Summary.Checks[CheckUndocumentedSuccess].Warnings)
+	require.Equal(t, Fail, got["ok/positive/example"], "an operation that documents a success still fails when valid requests are refused")
+	require.Equal(t, 1, rep.Summary.Checks[CheckAuthAccepted].Failed)
+}
+
 // planSeen records how many cases were planned when each result arrived.
 type planSeen struct {
 	recorder
@@ -717,6 +760,39 @@ func TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema(t *testing.T) 
 				}
 			}
 			require.Equal(t, tt.cases, len(body) > 0, "body cases: %v", body)
+		})
+	}
+}
+
+// TestIssue11ExampleItsSchemaRefusesIsNotSent: a parameter example that breaks its own schema (nexmo's
+// conversation_uuid "CON-f972…" of format uuid) would make the valid request invalid; a generated value is sent.
+func TestIssue11ExampleItsSchemaRefusesIsNotSent(t *testing.T) {
+	tests := []struct {
+		name    string
+		example string
+		sent    bool
+	}{
+		{"valid example", "f972836a-550f-45fa-956c-12a2ab5b7d22", true},
+		{"example of another format", "CON-f972836a-550f-45fa-956c-12a2ab5b7d22", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /calls:\n    get:\n      operationId: getCalls\n" +
+				"      parameters: [{name: conversation_uuid, in: query, required: true, schema: {type: string, format: uuid}, example: " + tt.example + "}]\n" +
+				"      responses: {\"200\": {description: ok}}\n"
+			api, err := openapi.LoadData(t.Context(), "calls.yaml", []byte(src))
+			require.NoError(t, err)
+			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+			require.NoError(t, err)
+			for _, c := range r.Plan().Cases {
+				if c.ID == "getCalls/positive/example" {
+					got := c.Steps[0].req.query.Get("conversation_uuid")
+					require.Equal(t, tt.sent, got == tt.example, got)
+					require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-`, got)
+					return
+				}
+			}
+			t.Fatal("no positive example case")
 		})
 	}
 }
