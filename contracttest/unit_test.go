@@ -21,6 +21,10 @@ func petSchema(t *testing.T, name string) *openapi3.Schema {
 func TestReflects(t *testing.T) {
 	pet := petSchema(t, "Pet")
 	list := &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: pet}}
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	bank := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"customer": str, "country": str}}}
+	token := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"id": str, "bank_account": bank}}
+	envelope := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"data": {Value: pet}}}
 	tests := []struct {
 		name   string
 		write  any
@@ -34,6 +38,9 @@ func TestReflects(t *testing.T) {
 		{"missing from a list", map[string]any{"name": "Rex"}, []any{map[string]any{"name": "Tom"}}, list, true},
 		{"value the read schema cannot hold is not compared", map[string]any{"kind": "close"}, map[string]any{"kind": "cat"}, pet, false},
 		{"nothing to compare", map[string]any{"other": 1.0}, map[string]any{"name": "Rex"}, pet, false},
+		{"a member the write sets itself is not where its top-level fields show", map[string]any{"customer": "cus_1", "bank_account": map[string]any{"country": "US"}},
+			map[string]any{"id": "tok_1", "bank_account": map[string]any{"customer": "cus_2", "country": "US"}}, token, false},
+		{"an envelope is", map[string]any{"name": "Rex"}, map[string]any{"data": map[string]any{"name": "Max"}}, envelope, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
