@@ -502,6 +502,12 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 		if p.freshPathParams(op, r, "unknown-id") {
 			add("unknown-id", "name a record that does not exist (a valid but unknown id)", r, expectRejected)
 			out[len(out)-1].Steps[0].unknownID = true
+			if p.standin && !namesKeptRecord(op) {
+				// The mock keeps records only of the collections it infers or is told of; for another id it
+				// cannot tell a known one from an unknown one (GitHub's /licenses/{license}).
+				c := out[len(out)-1]
+				c.skip, c.skipCat = "the mock keeps no records that "+op.Path+" names, so it cannot tell an unknown id from a known one", skipNotKept
+			}
 		}
 	}
 	if p.segmentsSpan() {
@@ -571,6 +577,19 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		}
 	}
 	return changed
+}
+
+// namesKeptRecord reports whether a path parameter of op names a record the mock keeps: the operation finds one
+// by a path value (inferred or declared behaviour) or sits under records that scope it.
+func namesKeptRecord(op *openapi.Operation) bool {
+	b := op.Behaviour
+	if b == nil || b.Action == openapi.ActionCreate || b.Action == openapi.ActionList && len(b.Scope) == 0 {
+		return false
+	}
+	if len(b.Scope) > 0 || b.Identifier != nil && b.Identifier.From.Root() == "path" {
+		return true
+	}
+	return slices.ContainsFunc(b.Lookup, func(m openapi.Match) bool { return m.Value.Root() == "path" })
 }
 
 // createsAtPath reports whether op creates the record its path names (POST or PUT /contact/{identifier}), so

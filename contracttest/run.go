@@ -385,6 +385,7 @@ const (
 	skipClash       = "security requirements no request can meet"
 	skipNoMalformed = "no malformed credential known"
 	skipNotRouted   = "the unbroken request was not routed either"
+	skipNotKept     = "the mock keeps no records the unknown id names"
 	skipMaxFailures = "stopped: --max-failures reached"
 )
 
@@ -398,7 +399,11 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 		res.skip(skipMaxFailures, fmt.Sprintf("not run: %d cases failed (--max-failures %d)", r.failures, r.cfg.MaxFailures))
 		return res
 	case c.skip != "":
-		res.skip(skipNoMalformed, c.skip)
+		cat := c.skipCat
+		if cat == "" {
+			cat = skipNoMalformed
+		}
+		res.skip(cat, c.skip)
 		return res
 	case c.Write && !r.cfg.AllowWrites && !loopback(r.cfg.Target):
 		res.skip(skipWrites, "writes to a non-loopback target need --allow-writes")

@@ -796,3 +796,44 @@ func TestIssue11ExampleItsSchemaRefusesIsNotSent(t *testing.T) {
 		})
 	}
 }
+
+// TestIssue11UnknownIdOnlyWhereTheMockKeepsRecords: against a standin target, the unknown-id case runs where the
+// path names a record of a collection the mock keeps (/things/{id} with its list and create); elsewhere
+// (/licenses/{license}, no collection) the mock cannot tell an unknown id from a known one, and it is skipped.
+// Against another server both run.
+func TestIssue11UnknownIdOnlyWhereTheMockKeepsRecords(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get: {operationId: listThings, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}}}}}}
+    post: {operationId: createThing, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}, responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}}}
+  /things/{id}:
+    get: {operationId: getThing, parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}, "404": {description: no}}}
+  /licenses/{license}:
+    get: {operationId: getLicense, parameters: [{name: license, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}, "404": {description: no}}}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: string}, name: {type: string}}}
+`
+	api, err := openapi.LoadData(t.Context(), "kept.yaml", []byte(src))
+	require.NoError(t, err)
+	for _, standin := range []bool{true, false} {
+		r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+		require.NoError(t, err)
+		r.standin = standin
+		skips := map[string]string{}
+		for _, c := range r.Plan().Cases {
+			if c.Name == "unknown-id" {
+				skips[c.Operation] = c.skipCat
+			}
+		}
+		require.Equal(t, "", skips["getThing"], "standin=%v", standin)
+		require.Contains(t, skips, "getLicense")
+		if standin {
+			require.Equal(t, skipNotKept, skips["getLicense"])
+		} else {
+			require.Equal(t, "", skips["getLicense"])
+		}
+	}
+}
