@@ -837,3 +837,28 @@ components:
 		}
 	}
 }
+
+// TestIssue11BinaryBodyOfAnyTypeIsSentAsBytes: Apideck's upload part is */* with a binary string schema; a client
+// sends the bytes (application/octet-stream), not a JSON string, and a body of bytes cannot be of a wrong type, so
+// there are no body-type or body-nullable cases.
+func TestIssue11BinaryBodyOfAnyTypeIsSentAsBytes(t *testing.T) {
+	src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /parts:\n    put:\n      operationId: uploadPart\n" +
+		"      requestBody: {required: true, content: {'*/*': {schema: {type: string, format: binary, example: '<binary string>'}}}}\n" +
+		"      responses: {\"200\": {description: ok}, \"400\": {description: bad}}\n"
+	api, err := openapi.LoadData(t.Context(), "parts.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	var names []string
+	for _, c := range r.Plan().Cases {
+		names = append(names, c.Name)
+		if c.ID == "uploadPart/positive/example" {
+			req := c.Steps[0].req
+			require.Equal(t, "application/octet-stream", req.header.Get("Content-Type"))
+			require.Equal(t, "<binary string>", string(req.payload()))
+		}
+	}
+	require.Contains(t, names, "body-required")
+	require.NotContains(t, names, "body-type")
+	require.NotContains(t, names, "body-nullable")
+}
