@@ -768,32 +768,35 @@ func TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema(t *testing.T) 
 // conversation_uuid "CON-f972…" of format uuid) would make the valid request invalid; a generated value is sent.
 func TestIssue11ExampleItsSchemaRefusesIsNotSent(t *testing.T) {
 	tests := []struct {
-		name    string
-		example string
-		sent    bool
+		name, format, example, valid string
+		sent                         bool
 	}{
-		{"valid example", "f972836a-550f-45fa-956c-12a2ab5b7d22", true},
-		{"example of another format", "CON-f972836a-550f-45fa-956c-12a2ab5b7d22", false},
+		{"valid uuid", "uuid", "f972836a-550f-45fa-956c-12a2ab5b7d22", `^[0-9a-f]{8}-[0-9a-f]{4}-`, true},
+		{"uuid example of another form", "uuid", "CON-f972836a-550f-45fa-956c-12a2ab5b7d22", `^[0-9a-f]{8}-[0-9a-f]{4}-`, false},
+		{"valid duration", "duration", "P3D", `^P`, true},
+		{"duration example that is no duration", "duration", "TBD", `^P`, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /calls:\n    get:\n      operationId: getCalls\n" +
-				"      parameters: [{name: conversation_uuid, in: query, required: true, schema: {type: string, format: uuid}, example: " + tt.example + "}]\n" +
-				"      responses: {\"200\": {description: ok}}\n"
-			api, err := openapi.LoadData(t.Context(), "calls.yaml", []byte(src))
-			require.NoError(t, err)
-			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
-			require.NoError(t, err)
-			for _, c := range r.Plan().Cases {
-				if c.ID == "getCalls/positive/example" {
-					got := c.Steps[0].req.query.Get("conversation_uuid")
-					require.Equal(t, tt.sent, got == tt.example, got)
-					require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-`, got)
-					return
+		for _, version := range []string{"3.0.3", "3.1.0"} {
+			t.Run(tt.name+" "+version, func(t *testing.T) {
+				src := "openapi: " + version + "\ninfo: {title: t, version: \"1\"}\npaths:\n  /calls:\n    get:\n      operationId: getCalls\n" +
+					"      parameters: [{name: v, in: query, required: true, schema: {type: string, format: " + tt.format + "}, example: " + tt.example + "}]\n" +
+					"      responses: {\"200\": {description: ok}}\n"
+				api, err := openapi.LoadData(t.Context(), "calls.yaml", []byte(src))
+				require.NoError(t, err)
+				r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+				require.NoError(t, err)
+				for _, c := range r.Plan().Cases {
+					if c.ID == "getCalls/positive/example" {
+						got := c.Steps[0].req.query.Get("v")
+						require.Equal(t, tt.sent, got == tt.example, got)
+						require.Regexp(t, tt.valid, got)
+						return
+					}
 				}
-			}
-			t.Fatal("no positive example case")
-		})
+				t.Fatal("no positive example case")
+			})
+		}
 	}
 }
 
