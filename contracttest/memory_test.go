@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -140,6 +141,50 @@ func TestLeanRunKeepsOnlyFailures(t *testing.T) {
 			require.Len(t, suites.Suites[0].Cases, rep.Summary.Cases, "the JUnit report has every testcase")
 			require.Equal(t, rep.Summary.Failed, suites.Suites[0].Failures)
 			require.Contains(t, text.String(), fmt.Sprintf("... and %d more failed cases", rep.Summary.Failed-MaxTextFailures))
+		})
+	}
+}
+
+// cancelAfter cancels the run's context once it has seen n cases.
+type cancelAfter struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Begin(*Plan) {}
+func (c *cancelAfter) Case(*Result) {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+}
+func (c *cancelAfter) End(Summary) error { return nil }
+
+// TestReportSpoolsAreRemoved: the temporary files the JSON and JUnit reporters keep their cases in are gone after
+// a run, whether it ended or was cancelled.
+func TestReportSpoolsAreRemoved(t *testing.T) {
+	api, err := manyOps(t.Context(), 5)
+	require.NoError(t, err)
+	ts := okServer()
+	defer ts.Close()
+	for _, cancelled := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cancelled=%v", cancelled), func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			reps := []Reporter{NewJSONReporter(io.Discard), NewJUnitReporter(io.Discard)}
+			if cancelled {
+				reps = append(reps, &cancelAfter{n: 3, cancel: cancel})
+			}
+			_, err := Run(ctx, Config{API: api, Target: ts.URL, Lean: true, RunID: "t"}, WithHTTPClient(ts.Client()), WithReporter(reps...))
+			if cancelled {
+				require.ErrorIs(t, err, context.Canceled)
+			} else {
+				require.NoError(t, err)
+			}
+			left, err := os.ReadDir(tmp)
+			require.NoError(t, err)
+			require.Empty(t, left, "no spool file is left in TMPDIR")
 		})
 	}
 }

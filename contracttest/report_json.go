@@ -68,6 +68,9 @@ type jsonExchange struct {
 
 func ms(d interface{ Seconds() float64 }) float64 { return d.Seconds() * 1000 }
 
+// abandon removes the temporary file of a run that stopped before its end.
+func (j *JSONReporter) abandon() { j.cases.close() }
+
 // Begin records the plan.
 func (j *JSONReporter) Begin(p *Plan) { j.plan = p }
 

@@ -75,6 +75,9 @@ type junitSkipped struct {
 
 func secs(d interface{ Seconds() float64 }) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
+// abandon removes the temporary file of a run that stopped before its end.
+func (j *JUnitReporter) abandon() { j.cases.close() }
+
 // Begin records the plan.
 func (j *JUnitReporter) Begin(p *Plan) { j.plan = p }
 

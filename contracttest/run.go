@@ -175,6 +175,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		}
 		for _, c := range cases {
 			if err := ctx.Err(); err != nil {
+				r.abandon()
 				return nil, err
 			}
 			res := r.runCase(ctx, c)
@@ -223,6 +224,15 @@ func (r *Runner) unreachable(start time.Time, err error) error {
 	s := summarize([]*Result{res}, nil, nil)
 	s.Duration = r.now().Sub(start)
 	return errors.Join(err, r.end(s))
+}
+
+// abandon tells the reporters that keep temporary files that the run stopped before its end.
+func (r *Runner) abandon() {
+	for _, rep := range r.reporters {
+		if a, ok := rep.(interface{ abandon() }); ok {
+			a.abandon()
+		}
+	}
 }
 
 func (r *Runner) end(s Summary) error {
