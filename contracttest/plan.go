@@ -442,6 +442,10 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			continue
 		}
 		where := pr.In + " " + pr.Name
+		if _, frag, ok := strings.Cut(op.Path, "#"); ok && (frag == pr.Name || strings.HasPrefix(frag, pr.Name+"=")) {
+			// AWS's /#X-Amz-Target=X.Op, /tags/{arn}#tagKeys: the request then addresses no single operation.
+			where += " (the parameter selects the operation: path key #" + frag + ")"
+		}
 		if pr.Required && pr.In != openapi3.ParameterInPath {
 			r := base.clone()
 			r.delParam(pr)

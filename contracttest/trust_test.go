@@ -865,3 +865,28 @@ func TestIssue11BinaryBodyOfAnyTypeIsSentAsBytes(t *testing.T) {
 	require.NotContains(t, names, "body-type")
 	require.NotContains(t, names, "body-nullable")
 }
+
+// TestIssue11RoutingParameterCasesSaySo: breaking the parameter an AWS path key names (/#X-Amz-Target=S.Op)
+// addresses no single operation; the case's note says so.
+func TestIssue11RoutingParameterCasesSaySo(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /#X-Amz-Target=S.ListTags:
+    post:
+      operationId: ListTags
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [S.ListTags]}}]
+      responses: {"200": {description: ok}, "400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "aws.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	notes := map[string]string{}
+	for _, c := range r.Plan().Cases {
+		notes[c.Name] = c.Steps[0].Note
+	}
+	for _, name := range []string{"header-X-Amz-Target-required", "header-X-Amz-Target-enum"} {
+		require.Contains(t, notes[name], "the parameter selects the operation: path key #X-Amz-Target=S.ListTags", name)
+	}
+}
