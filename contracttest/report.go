@@ -215,7 +215,8 @@ func (e *CheckError) Error() string {
 	return e.Case + ": " + e.Check + ": want " + e.Want + ", got " + e.Got
 }
 
-// Err returns every failed check as a *CheckError, joined, or nil when all passed.
+// Err returns every failed check as a *CheckError, joined, or nil when all passed (in a Lean run, those of the
+// results kept).
 func (r *Report) Err() error {
 	var errs []error
 	for _, res := range r.Results {
