@@ -201,6 +201,9 @@ func pointerValue(v any, ptr string) (any, error) {
 	return cur, nil
 }
 
+// maxEnvelope is the most properties an answer that wraps the record ({"data": {…}, "links": …}) has.
+const maxEnvelope = 4
+
 // reflects checks that a read body shows what a write body set: some object of the read (found by walking the
 // read with its schema) has, for every written scalar field that the read schema can hold, the written value.
 // Fields whose read value is part of a path parameter of the write (POST /contact/email:a@b.c decides the
@@ -259,6 +262,18 @@ func reflects(write any, read any, schema *openapi3.Schema, pathValues ...string
 		}
 	}
 	walk(read, schema, 0, "")
+	if _, isObj := read.(map[string]any); isObj && len(cands) > 0 {
+		// The root is the record, and its nested objects other things (GitHub's project item's creator.type is
+		// not the written type), when its schema has a field the write sets or more fields than an envelope
+		// ({"data": …, "meta": …}) has.
+		rootOnly := len(cands[0].props) > maxEnvelope
+		for k := range wm {
+			rootOnly = rootOnly || cands[0].props[k] != nil
+		}
+		if rootOnly {
+			cands = cands[:1]
+		}
+	}
 	best := ""
 	comparedAny := 0
 	for _, c := range cands {

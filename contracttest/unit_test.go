@@ -25,6 +25,7 @@ func TestReflects(t *testing.T) {
 	bank := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"customer": str, "country": str}}}
 	token := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"id": str, "bank_account": bank}}
 	envelope := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"data": {Value: pet}}}
+	recordWithData := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"id": str, "a": str, "b": str, "c": str, "data": {Value: pet}}}
 	tests := []struct {
 		name   string
 		write  any
@@ -41,6 +42,8 @@ func TestReflects(t *testing.T) {
 		{"a member the write sets itself is not where its top-level fields show", map[string]any{"customer": "cus_1", "bank_account": map[string]any{"country": "US"}},
 			map[string]any{"id": "tok_1", "bank_account": map[string]any{"customer": "cus_2", "country": "US"}}, token, false},
 		{"an envelope is", map[string]any{"name": "Rex"}, map[string]any{"data": map[string]any{"name": "Max"}}, envelope, true},
+		{"a nested object of a record with many fields is not", map[string]any{"kind": "Issue"},
+			map[string]any{"id": "i-1", "a": "x", "b": "y", "c": "z", "data": map[string]any{"kind": "User"}}, recordWithData, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
