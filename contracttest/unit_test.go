@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
 )
 
 func petSchema(t *testing.T, name string) *openapi3.Schema {
@@ -203,6 +205,37 @@ func TestDeepObjectArrays(t *testing.T) {
 			back, err := decodeBody(mediaForm, mt, enc)
 			require.NoError(t, err)
 			require.Equal(t, tt.body, back, "the decoder gets every item back whole")
+		})
+	}
+}
+
+// TestIdField: the answer field that names a created record for the read's path parameter is the parameter's own
+// name, else the field its name ends with (GitHub's {team_slug} is the team's slug), else id.
+func TestIdField(t *testing.T) {
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	tests := []struct {
+		param string
+		props []string
+		want  string
+	}{
+		{"team_slug", []string{"id", "slug", "name"}, "slug"},
+		{"codespace_name", []string{"id", "name"}, "name"},
+		{"issue_number", []string{"id", "number"}, "number"},
+		{"petId", []string{"petId", "id"}, "petId"},
+		{"index", []string{"id", "number"}, "id"},
+		{"slug", []string{"id", "slug"}, "slug"},
+		{"thing", []string{"name"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.param, func(t *testing.T) {
+			props := openapi3.Schemas{}
+			for _, p := range tt.props {
+				props[p] = str
+			}
+			ok := &openapi3.Response{Content: openapi3.NewContentWithJSONSchema(&openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props})}
+			responses := openapi3.NewResponses(openapi3.WithStatus(201, &openapi3.ResponseRef{Value: ok}))
+			op := &openapi.Operation{ID: "create", Method: "POST", Path: "/things", Op: &openapi3.Operation{Responses: responses}, Statuses: []int{201}}
+			require.Equal(t, tt.want, idField(op, tt.param))
 		})
 	}
 }
