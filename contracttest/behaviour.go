@@ -275,16 +275,25 @@ func linksTo(op *openapi.Operation, id string) bool {
 }
 
 // idField names the field of op's success answer that carries the new record's id for the path parameter name:
-// the parameter's own name, else "id".
+// the parameter's own name, else the field its name ends with (number, name, key, slug, uuid), else "id".
 func idField(op *openapi.Operation, name string) string {
 	s := successSchema(op, op.SuccessStatus())
 	if s == nil {
 		return ""
 	}
-	for _, f := range []string{name, "id"} {
-		if _, ok := s.Properties[f]; ok {
+	if _, ok := s.Properties[name]; ok && name != "" {
+		return name
+	}
+	// {team_slug} names the slug, {codespace_name} the name, {issue_number} the number: the field the parameter's
+	// name ends with, as the mock keys such records; else the id.
+	lower := strings.ToLower(name)
+	for _, f := range []string{"number", "name", "key", "slug", "uuid"} {
+		if _, ok := s.Properties[f]; ok && strings.HasSuffix(lower, f) && lower != f {
 			return f
 		}
+	}
+	if _, ok := s.Properties["id"]; ok {
+		return "id"
 	}
 	return ""
 }

@@ -39,6 +39,8 @@ type Case struct {
 
 	order int    // position in the plan
 	skip  string // set when the plan already knows the case cannot run, and why
+	// skipCat is the skip's category in the summary (default: no malformed credential known).
+	skipCat string
 }
 
 // Step is one request of a case.

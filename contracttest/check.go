@@ -80,6 +80,11 @@ func (c *checker) gap(strict bool, op *openapi.Operation, status int, what strin
 	if status < 400 {
 		name = CheckUndocumentedSuccess
 	}
+	c.gapAs(name, strict, op, status, what)
+}
+
+// gapAs reports a spec gap under the check name.
+func (c *checker) gapAs(name string, strict bool, op *openapi.Operation, status int, what string) {
 	c.out = slices.DeleteFunc(c.out, func(cr CheckResult) bool { return cr.Name == CheckStatusDocumented && !cr.Passed })
 	cr := CheckResult{Name: name, Passed: !strict, Warning: true, Step: c.step,
 		Want: fmt.Sprintf("%s %s (%s) to document the status it answers %s (it documents %s)", op.Method, op.Path, op.ID, what, statusList(op)),

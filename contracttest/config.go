@@ -86,6 +86,9 @@ type Config struct {
 	Generated int
 	// Seed makes generated requests repeatable; 0 means DefaultSeed.
 	Seed uint64
+	// Lean keeps a run's memory flat however many cases it has: the Report keeps only failed and errored results
+	// (at most MaxKeptResults) and a plan without its cases. Reporters still receive every case and result.
+	Lean bool
 }
 
 // Option supplies a collaborator or a test seam to New.

@@ -80,7 +80,10 @@
 // A Reporter receives Begin(plan), Case(result) per case and End(summary). NewTextReporter writes a line per
 // case (or a live progress line), the failures with a curl line (credentials masked as ****), the response and
 // what the document says, per-check counts and a coverage matrix (operation × documented status). Several
-// reporters run at once. Results in the JSON and JUnit reports are sorted by operationId, then plan order.
+// reporters run at once. Results in the JSON and JUnit reports are sorted by operationId, then plan order; until
+// the run ends they wait in a temporary file, not in memory, and the text report details the first
+// MaxTextFailures failures. With Config.Lean the Report itself keeps only totals and the failed results (at most
+// MaxKeptResults), so a run of any size needs the same memory.
 //
 // # JSON report, version 1
 //

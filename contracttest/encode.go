@@ -24,6 +24,7 @@ const (
 	mediaJSON      = "application/json"
 	mediaForm      = "application/x-www-form-urlencoded"
 	mediaMultipart = "multipart/form-data"
+	mediaOctets    = "application/octet-stream"
 	// multipartBoundary is fixed so that the same seed sends the same bytes.
 	multipartBoundary = "standin-contracttest-boundary"
 )
@@ -36,7 +37,8 @@ func jsonLike(mediaType string) bool {
 }
 
 // requestMedia picks the media type of op's request body: JSON-like first, then form-urlencoded, multipart and
-// text/plain, then the first listed. ct is "" when the operation has no request body.
+// text/plain, then the first listed; a wildcard whose schema is a binary string is sent as
+// application/octet-stream. ct is "" when the operation has no request body.
 func requestMedia(op *openapi.Operation) (ct string, mt *openapi3.MediaType, required bool) {
 	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil || len(op.Op.RequestBody.Value.Content) == 0 {
 		return "", nil, false
@@ -66,7 +68,13 @@ func requestMedia(op *openapi.Operation) (ct string, mt *openapi3.MediaType, req
 	if ct == "" {
 		ct = types[0]
 	}
-	return ct, rb.Content[ct], rb.Required
+	mt = rb.Content[ct]
+	if strings.Contains(ct, "*") && mt != nil && mt.Schema != nil && mt.Schema.Value != nil &&
+		mt.Schema.Value.Type.Is(openapi3.TypeString) && mt.Schema.Value.Format == "binary" {
+		// Any type of a file's bytes (Apideck's upload part, */* with format binary): a client sends the bytes.
+		return mediaOctets, mt, rb.Required
+	}
+	return ct, mt, rb.Required
 }
 
 // wireType is the Content-Type sent for a body of the document's media type ct (a wildcard becomes JSON).
@@ -133,9 +141,15 @@ func styledPairs(name string, v any, style string, explode bool) [][2]string {
 			return bracketPairs(name, v)
 		}
 		if arr, ok := v.([]any); ok {
+			// Scalars as name[]=a&name[]=b; objects and arrays with their index, name[0][x]=1&name[0][y]=2, as
+			// clients of such APIs send them: name[][x]=1&name[][y]=2 does not say where one item ends.
 			var out [][2]string
-			for _, e := range arr {
-				out = append(out, bracketPairs(name+"[]", e)...)
+			for i, e := range arr {
+				if isComposite(e) {
+					out = append(out, bracketPairs(fmt.Sprintf("%s[%d]", name, i), e)...)
+				} else {
+					out = append(out, bracketPairs(name+"[]", e)...)
+				}
 			}
 			return out
 		}

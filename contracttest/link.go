@@ -201,6 +201,9 @@ func pointerValue(v any, ptr string) (any, error) {
 	return cur, nil
 }
 
+// maxEnvelope is the most properties an answer that wraps the record ({"data": {…}, "links": …}) has.
+const maxEnvelope = 4
+
 // reflects checks that a read body shows what a write body set: some object of the read (found by walking the
 // read with its schema) has, for every written scalar field that the read schema can hold, the written value.
 // Fields whose read value is part of a path parameter of the write (POST /contact/email:a@b.c decides the
@@ -217,8 +220,11 @@ func reflects(write any, read any, schema *openapi3.Schema, pathValues ...string
 		props openapi3.Schemas
 	}
 	var cands []candidate
-	var walk func(v any, s *openapi3.Schema, depth int)
-	walk = func(v any, s *openapi3.Schema, depth int) {
+	// first is the read's top-level member the walk is under. A nested object under a member the write sets
+	// itself (Stripe's PostTokens writes customer and bank_account; the token's bank_account.customer is another
+	// field) is not where the write's top-level fields show: only envelopes ({"data": {…}}) and the root are.
+	var walk func(v any, s *openapi3.Schema, depth int, first string)
+	walk = func(v any, s *openapi3.Schema, depth int, first string) {
 		if s == nil || depth > 6 {
 			return
 		}
@@ -235,21 +241,39 @@ func reflects(write any, read any, schema *openapi3.Schema, pathValues ...string
 		}
 		switch t := v.(type) {
 		case map[string]any:
-			cands = append(cands, candidate{t, props})
+			if _, written := wm[first]; first == "" || !written {
+				cands = append(cands, candidate{t, props})
+			}
 			for k, e := range t {
 				if ps := props[k]; ps != nil && ps.Value != nil {
-					walk(e, ps.Value, depth+1)
+					under := first
+					if depth == 0 {
+						under = k
+					}
+					walk(e, ps.Value, depth+1, under)
 				}
 			}
 		case []any:
 			if s.Items != nil && s.Items.Value != nil {
 				for _, e := range t {
-					walk(e, s.Items.Value, depth+1)
+					walk(e, s.Items.Value, depth+1, first)
 				}
 			}
 		}
 	}
-	walk(read, schema, 0)
+	walk(read, schema, 0, "")
+	if _, isObj := read.(map[string]any); isObj && len(cands) > 0 {
+		// The root is the record, and its nested objects other things (GitHub's project item's creator.type is
+		// not the written type), when its schema has a field the write sets or more fields than an envelope
+		// ({"data": …, "meta": …}) has.
+		rootOnly := len(cands[0].props) > maxEnvelope
+		for k := range wm {
+			rootOnly = rootOnly || cands[0].props[k] != nil
+		}
+		if rootOnly {
+			cands = cands[:1]
+		}
+	}
 	best := ""
 	comparedAny := 0
 	for _, c := range cands {

@@ -3,8 +3,10 @@ package contracttest
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -27,6 +29,11 @@ type mutation struct {
 	drop  bool   // remove the value (required)
 	ptr   []string
 	body  any // the whole body with the mutation applied (body mutations only)
+	// node is the schema of the value broken (of the object that lost a member, for required); local says that
+	// the schemas above it judge it through node alone (see localVerdict), so node's verdict on the value is the
+	// body's (body mutations only).
+	node  *openapi3.Schema
+	local bool
 }
 
 func (m mutation) name() string {
@@ -204,19 +211,27 @@ var valueRules = []string{"type", "nullable", "enum", "pattern", "format", "mini
 
 // bodyMutations walks a valid body value with its schema and returns one mutation per constraint that can be
 // broken alone. Composite schemas (oneOf, anyOf, not) are not entered; allOf is not entered either.
+//
+// A candidate is first validated against its own node's schema only: the whole body's errors include the node's,
+// so a candidate that does not break the rule alone there cannot break it alone in the body. When every schema
+// above the node judges its value only through its children (localVerdict), the node's errors are the body's and
+// the whole body is not validated again; else it is, to be sure.
 func bodyMutations(root *openapi3.Schema, body any, opts []openapi3.SchemaValidationOption) []mutation {
 	var out []mutation
-	var walk func(s *openapi3.Schema, v any, ptr []string, depth int)
-	walk = func(s *openapi3.Schema, v any, ptr []string, depth int) {
+	var walk func(s *openapi3.Schema, v any, ptr []string, depth int, local bool)
+	walk = func(s *openapi3.Schema, v any, ptr []string, depth int, local bool) {
 		if s == nil || depth > 6 || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
 			return
 		}
 		where := "body /" + strings.Join(ptr, "/")
 		for _, rule := range valueRules {
 			for _, c := range candidates(s, v, rule, false) {
-				mutated := setAt(deepCopy(body), ptr, c, false)
-				if breaksOnly(root.VisitJSON(mutated, opts...), rule) {
-					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr), body: mutated})
+				if !breaksOnly(s.VisitJSON(c, opts...), rule) {
+					continue
+				}
+				mutated := replacedAt(body, ptr, c, false)
+				if local || breaksOnly(root.VisitJSON(mutated, opts...), rule) {
+					out = append(out, mutation{rule: rule, where: where, value: c, ptr: slices.Clone(ptr), body: mutated, node: s, local: local})
 					break
 				}
 			}
@@ -227,25 +242,43 @@ func bodyMutations(root *openapi3.Schema, body any, opts []openapi3.SchemaValida
 				if _, ok := t[name]; !ok {
 					continue
 				}
+				without := maps.Clone(t)
+				delete(without, name)
+				if !breaksOnly(s.VisitJSON(without, opts...), "required") {
+					continue
+				}
 				p := append(slices.Clone(ptr), name)
-				mutated := setAt(deepCopy(body), p, nil, true)
-				if breaksOnly(root.VisitJSON(mutated, opts...), "required") {
-					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p, body: mutated})
+				mutated := replacedAt(body, p, nil, true)
+				if local || breaksOnly(root.VisitJSON(mutated, opts...), "required") {
+					out = append(out, mutation{rule: "required", where: "body /" + strings.Join(p, "/"), drop: true, ptr: p, body: mutated, node: s, local: local})
 				}
 			}
+			below := local && localVerdict(s)
 			for _, name := range sortedKeys(t) {
 				if ps := s.Properties[name]; ps != nil && ps.Value != nil {
-					walk(ps.Value, t[name], append(slices.Clone(ptr), name), depth+1)
+					walk(ps.Value, t[name], append(slices.Clone(ptr), name), depth+1, below)
 				}
 			}
 		case []any:
 			if len(t) > 0 && s.Items != nil && s.Items.Value != nil {
-				walk(s.Items.Value, t[0], append(slices.Clone(ptr), "0"), depth+1)
+				walk(s.Items.Value, t[0], append(slices.Clone(ptr), "0"), depth+1, local && localVerdict(s))
 			}
 		}
 	}
-	walk(root, body, nil, 0)
+	walk(root, body, nil, 0, true)
 	return out
+}
+
+// localVerdict reports whether s, holding a valid value, judges a change to one of its property values or items
+// only through that child's own schema: nothing in s compares the children with each other or with a list of
+// whole values (uniqueItems, enum, const, contains) or applies further schemas to them (patternProperties,
+// dependentSchemas, propertyNames, unevaluated*, if/then/else, prefixItems, discriminator, composites).
+func localVerdict(s *openapi3.Schema) bool {
+	return !s.UniqueItems && len(s.Enum) == 0 && s.Const == nil && len(s.OneOf) == 0 && len(s.AnyOf) == 0 &&
+		len(s.AllOf) == 0 && s.Not == nil && len(s.PatternProperties) == 0 && len(s.DependentSchemas) == 0 &&
+		len(s.DependentRequired) == 0 && s.PropertyNames == nil && s.UnevaluatedItems == (openapi3.BoolSchema{}) &&
+		s.UnevaluatedProperties == (openapi3.BoolSchema{}) && s.If == nil && s.Then == nil && s.Else == nil &&
+		s.Contains == nil && len(s.PrefixItems) == 0 && s.Discriminator == nil && s.Always == nil
 }
 
 // paramMutations returns the mutations of one scalar parameter whose valid value is v.
@@ -266,6 +299,30 @@ func paramMutations(s *openapi3.Schema, v any, opts []openapi3.SchemaValidationO
 		}
 	}
 	return out
+}
+
+// replacedAt returns a copy of root with the value at ptr replaced (or removed when drop is set). Only the objects
+// and arrays on the way to ptr are copied; the rest is shared with root, which must not be changed in place after.
+func replacedAt(root any, ptr []string, v any, drop bool) any {
+	switch t := root.(type) {
+	case map[string]any:
+		if len(ptr) > 0 {
+			if _, ok := t[ptr[0]]; ok || len(ptr) == 1 {
+				c := maps.Clone(t)
+				return setAt(c, ptr[:1], replacedAt(t[ptr[0]], ptr[1:], v, drop), drop && len(ptr) == 1)
+			}
+		}
+	case []any:
+		if len(ptr) > 0 {
+			if i, err := strconv.Atoi(ptr[0]); err == nil && i >= 0 && i < len(t) {
+				return setAt(slices.Clone(t), ptr[:1], replacedAt(t[i], ptr[1:], v, drop), drop && len(ptr) == 1)
+			}
+		}
+	}
+	if len(ptr) == 0 {
+		return v
+	}
+	return root
 }
 
 // setAt returns root with the value at ptr replaced (or removed when drop is set).

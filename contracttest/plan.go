@@ -28,6 +28,8 @@ type planner struct {
 	router  routers.Router // matches BasePath-less paths, to prove an unknown path is unknown
 	bases   map[*openapi.Operation]*request
 	auths   map[*openapi.Operation]*authPlan
+	// span, paramFirst: see segmentsSpan; spanChecked says they are set.
+	span, paramFirst, spanChecked bool
 }
 
 // header returns the plan without its cases.
@@ -210,6 +212,9 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 		return s, true
 	}
 	ex, hasEx := paramExample(pr)
+	if hasEx && !p.exampleFits(pr, ex) {
+		hasEx = false // an example its own schema refuses (nexmo's conversation_uuid "CON-…" of format uuid)
+	}
 	if hasEx && (!v.generated || pr.In == openapi3.ParameterInPath) {
 		return ex, true
 	}
@@ -225,6 +230,16 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 	}
 	val, _ := p.gen.Generate(pr.Schema, key, fake.Hint{Name: pr.Name, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
 	return val, true
+}
+
+// exampleFits reports whether a string example of a string parameter is valid against the parameter's schema,
+// formats included; other examples are taken as they are (a query example "5" of an integer travels as text).
+func (p *planner) exampleFits(pr *openapi3.Parameter, ex any) bool {
+	s, isStr := ex.(string)
+	if !isStr || pr.Schema == nil || pr.Schema.Value == nil || !pr.Schema.Value.Type.Is(openapi3.TypeString) {
+		return true
+	}
+	return pr.Schema.Value.VisitJSON(s, append(p.api.SchemaOptions(requestOpts...), fake.SchemaOptions()...)...) == nil
 }
 
 // pathValue generates a path parameter's value for key: the generator's when it is URL-safe or the schema has a
@@ -427,6 +442,10 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			continue
 		}
 		where := pr.In + " " + pr.Name
+		if _, frag, ok := strings.Cut(op.Path, "#"); ok && (frag == pr.Name || strings.HasPrefix(frag, pr.Name+"=")) {
+			// AWS's /#X-Amz-Target=X.Op, /tags/{arn}#tagKeys: the request then addresses no single operation.
+			where += " (the parameter selects the operation: path key #" + frag + ")"
+		}
 		if pr.Required && pr.In != openapi3.ParameterInPath {
 			r := base.clone()
 			r.delParam(pr)
@@ -462,12 +481,17 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			if b, ok := p.generatedBody(op, mt, "negative"); ok {
 				bodyValue = b
 			}
-			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil {
+			// A body of another media type (text/plain with an object schema) must come back valid from its
+			// decoder, or no broken value could be told from the unbroken one.
+			media := strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+			carried := jsonLike(ct) || media == mediaForm || media == mediaMultipart || roundTrips(ct, mt, bodyValue, opts)
+			if mt.Schema.Value.VisitJSON(bodyValue, opts...) == nil && carried {
+				clean := &cleanTops{ct: ct, mt: mt, body: bodyValue, opts: opts}
 				for _, m := range bodyMutations(mt.Schema.Value, bodyValue, opts) {
 					mutated := m.body
 					r := base.cloneBare()
 					r.setBody(ct, mt, mutated)
-					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts) {
+					if !jsonLike(ct) && !provenEncoded(ct, mt, mutated, m, opts, clean) {
 						continue
 					}
 					name := "body" + strings.ReplaceAll("/"+strings.Join(m.ptr, "/"), "/", ".")
@@ -482,14 +506,51 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 		if p.freshPathParams(op, r, "unknown-id") {
 			add("unknown-id", "name a record that does not exist (a valid but unknown id)", r, expectRejected)
 			out[len(out)-1].Steps[0].unknownID = true
+			if p.standin && !namesKeptRecord(op) {
+				// The mock keeps records only of the collections it infers or is told of; for another id it
+				// cannot tell a known one from an unknown one (GitHub's /licenses/{license}).
+				c := out[len(out)-1]
+				c.skip, c.skipCat = "the mock keeps no records that "+op.Path+" names, so it cannot tell an unknown id from a known one", skipNotKept
+			}
 		}
 	}
-	if suffix := p.unknownPath(op, base); suffix != "" {
+	if p.segmentsSpan() {
+		// A path parameter may take several segments (Google's /v1/{name}:verb, {+name}): a suffix can be part of a
+		// name, so the unknown path is a first segment that no key has, or there is none.
+		if !p.paramFirst {
+			r := base.clone()
+			r.path, r.suffix = unknownSuffix, ""
+			add("unknown-path", "send the request to a path no operation has (below the base path, as path parameters of this document may span segments)", r, expectUnknown)
+		}
+	} else if suffix := p.unknownPath(op, base); suffix != "" {
 		r := base.clone()
 		r.suffix = suffix
 		add("unknown-path", "send the request to a path no operation has", r, expectUnknown)
 	}
 	return out
+}
+
+// segmentsSpan reports whether a path parameter of the document may hold a '/' (a key with "}:" as Google's
+// custom methods, or a reserved-expansion {+name}); it also sets paramFirst, whether some key starts with a
+// parameter, and so whether no first segment is unknown.
+func (p *planner) segmentsSpan() bool {
+	if p.spanChecked {
+		return p.span
+	}
+	p.spanChecked = true
+	for _, op := range p.api.Operations {
+		key, _, _ := strings.Cut(op.Path, "#")
+		if strings.Contains(key, "}:") || strings.Contains(key, "{+") {
+			p.span = true
+		}
+		if strings.HasPrefix(key, "/{") {
+			p.paramFirst = true
+		}
+		if first, _, _ := strings.Cut(strings.TrimPrefix(key, "/"), "/"); first == strings.TrimPrefix(unknownSuffix, "/") {
+			p.paramFirst = true // the document has the unknown path itself
+		}
+	}
+	return p.span
 }
 
 // freshPathParams replaces r's path parameters with generated values that name no existing record, fresh for
@@ -520,6 +581,19 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		}
 	}
 	return changed
+}
+
+// namesKeptRecord reports whether a path parameter of op names a record the mock keeps: the operation finds one
+// by a path value (inferred or declared behaviour) or sits under records that scope it.
+func namesKeptRecord(op *openapi.Operation) bool {
+	b := op.Behaviour
+	if b == nil || b.Action == openapi.ActionCreate || b.Action == openapi.ActionList && len(b.Scope) == 0 {
+		return false
+	}
+	if len(b.Scope) > 0 || b.Identifier != nil && b.Identifier.From.Root() == "path" {
+		return true
+	}
+	return slices.ContainsFunc(b.Lookup, func(m openapi.Match) bool { return m.Value.Root() == "path" })
 }
 
 // createsAtPath reports whether op creates the record its path names (POST or PUT /contact/{identifier}), so
@@ -597,9 +671,28 @@ func (p *planner) forced(op *openapi.Operation) []*Case {
 // provenEncoded reports whether a broken body value is still broken, and only by the rule, once encoded in the
 // media type and decoded again as the target's validator would (a number in a form field is text; an empty field
 // may read as absent). Only the top-level property that holds the broken value travels through the decoder.
-func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, opts []openapi3.SchemaValidationOption) bool {
+//
+// When the unbroken top-level property comes back valid from the round trip (clean) and the schemas above the
+// broken value judge it alone (mutation.local), only the path from the top-level property down to the broken value
+// travels, and the value decoded is judged by its own schema: a deeply nested form field does not cost an encoding
+// of its whole top-level object.
+func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, opts []openapi3.SchemaValidationOption, clean *cleanTops) bool {
 	root := mt.Schema.Value
 	obj, isObj := mutated.(map[string]any)
+	at := m.ptr
+	if m.drop && len(at) > 0 {
+		at = at[:len(at)-1] // the object that lost the member
+	}
+	if isObj && m.local && m.node != nil && len(at) > 0 && (len(at) > 1 || m.drop) && clean.clean(at[0]) {
+		if ps := root.Properties[at[0]]; ps != nil {
+			mini := &openapi3.MediaType{Encoding: mt.Encoding, Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{
+				Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{at[0]: ps}}}}
+			got, err := decodeBody(ct, mini, encodeBody(ct, mini, pruneTo(obj, at)))
+			if dv, ok := valueAt(got, at); err == nil && ok {
+				return breaksOnly(m.node.VisitJSON(dv, opts...), m.rule)
+			}
+		}
+	}
 	if len(m.ptr) == 0 || !isObj {
 		got, err := decodeBody(ct, mt, encodeBody(ct, mt, mutated))
 		return err == nil && breaksOnly(root.VisitJSON(got, opts...), m.rule)
@@ -619,13 +712,98 @@ func provenEncoded(ct string, mt *openapi3.MediaType, mutated any, m mutation, o
 	if err != nil {
 		return false
 	}
+	gm, _ := got.(map[string]any)
+	dv, kept := gm[top]
+	if kept && ps.Value != nil && localVerdict(root) {
+		// The rest of the body is valid and the root judges the property through its schema alone.
+		return breaksOnly(ps.Value.VisitJSON(dv, opts...), m.rule)
+	}
 	merged := maps.Clone(obj)
-	if gm, ok := got.(map[string]any); ok {
-		if dv, ok := gm[top]; ok {
-			merged[top] = dv
-		} else {
-			delete(merged, top)
-		}
+	if kept {
+		merged[top] = dv
+	} else {
+		delete(merged, top)
 	}
 	return breaksOnly(root.VisitJSON(merged, opts...), m.rule)
+}
+
+// roundTrips reports whether body, encoded in the media type and decoded again as the target's validator would,
+// is still valid.
+func roundTrips(ct string, mt *openapi3.MediaType, body any, opts []openapi3.SchemaValidationOption) bool {
+	got, err := decodeBody(ct, mt, encodeBody(ct, mt, body))
+	return err == nil && mt.Schema.Value.VisitJSON(got, opts...) == nil
+}
+
+// cleanTops tells, for each top-level property of a valid body, whether its value comes back valid once encoded
+// in the media type and decoded again as the target's validator would. Each property is tried once.
+type cleanTops struct {
+	ct   string
+	mt   *openapi3.MediaType
+	body any
+	opts []openapi3.SchemaValidationOption
+	done map[string]bool
+}
+
+func (c *cleanTops) clean(top string) bool {
+	if ok, seen := c.done[top]; seen {
+		return ok
+	}
+	ok := false
+	obj, _ := c.body.(map[string]any)
+	v, present := obj[top]
+	if ps := c.mt.Schema.Value.Properties[top]; present && ps != nil && ps.Value != nil {
+		mini := &openapi3.MediaType{Encoding: c.mt.Encoding, Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{top: ps}}}}
+		got, err := decodeBody(c.ct, mini, encodeBody(c.ct, mini, map[string]any{top: v}))
+		if dv, kept := valueAt(got, []string{top}); err == nil && kept {
+			ok = ps.Value.VisitJSON(dv, c.opts...) == nil
+		}
+	}
+	if c.done == nil {
+		c.done = map[string]bool{}
+	}
+	c.done[top] = ok
+	return ok
+}
+
+// pruneTo returns the part of v on the way to ptr: of each object on the way only the member named, of each array
+// the items up to the one named (those before it shared with v), and the value at ptr itself.
+func pruneTo(v any, ptr []string) any {
+	if len(ptr) == 0 {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		return map[string]any{ptr[0]: pruneTo(t[ptr[0]], ptr[1:])}
+	case []any:
+		i, err := strconv.Atoi(ptr[0])
+		if err != nil || i < 0 || i >= len(t) {
+			return t
+		}
+		return append(slices.Clone(t[:i]), pruneTo(t[i], ptr[1:]))
+	}
+	return v
+}
+
+// valueAt returns the value at ptr in v, if there is one.
+func valueAt(v any, ptr []string) (any, bool) {
+	for _, k := range ptr {
+		switch t := v.(type) {
+		case map[string]any:
+			e, ok := t[k]
+			if !ok {
+				return nil, false
+			}
+			v = e
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			v = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }

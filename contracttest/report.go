@@ -2,7 +2,11 @@ package contracttest
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -175,7 +179,8 @@ type Summary struct {
 	Duration time.Duration         `json:"-"`
 }
 
-// Report is everything a run found. Results are in plan order.
+// Report is everything a run found. Results are in plan order; a Lean run keeps only failed and errored ones
+// (at most MaxKeptResults) and a Plan without cases, while the Summary counts every case.
 type Report struct {
 	Plan    *Plan
 	Results []*Result
@@ -210,7 +215,8 @@ func (e *CheckError) Error() string {
 	return e.Case + ": " + e.Check + ": want " + e.Want + ", got " + e.Got
 }
 
-// Err returns every failed check as a *CheckError, joined, or nil when all passed.
+// Err returns every failed check as a *CheckError, joined, or nil when all passed (in a Lean run, those of the
+// results kept).
 func (r *Report) Err() error {
 	var errs []error
 	for _, res := range r.Results {
@@ -233,59 +239,84 @@ type Reporter interface {
 
 // summarize totals results and builds the coverage matrix.
 func summarize(results []*Result, ops []string, documented map[string][]int) Summary {
-	s := Summary{Checks: map[string]CheckCount{}}
-	seen := map[string]map[int]bool{}
-	skips := map[string]int{}
+	var t tally
 	for _, r := range results {
-		s.Cases++
-		switch r.Outcome {
-		case Pass:
-			s.Passed++
-		case Fail:
-			s.Failed++
-		case Skip:
-			s.Skipped++
-			cat := r.SkipCategory
-			if cat == "" {
-				cat = r.SkipReason
-			}
-			skips[cat]++
-		case Error:
-			s.Errors++
+		t.add(r)
+	}
+	return t.summary(ops, documented)
+}
+
+// tally totals results one at a time, so a run need not keep them: its size grows with the operations and
+// statuses seen, not with the cases.
+type tally struct {
+	s     Summary
+	seen  map[string]map[int]bool
+	skips map[string]int
+}
+
+func (t *tally) add(r *Result) {
+	s := &t.s
+	if s.Checks == nil {
+		s.Checks, t.seen, t.skips = map[string]CheckCount{}, map[string]map[int]bool{}, map[string]int{}
+	}
+	s.Cases++
+	switch r.Outcome {
+	case Pass:
+		s.Passed++
+	case Fail:
+		s.Failed++
+	case Skip:
+		s.Skipped++
+		cat := r.SkipCategory
+		if cat == "" {
+			cat = r.SkipReason
 		}
-		if r.Retries > 0 {
-			s.Retried++
+		t.skips[cat]++
+	case Error:
+		s.Errors++
+	}
+	if r.Retries > 0 {
+		s.Retried++
+	}
+	for _, c := range r.Checks {
+		cc := s.Checks[c.Name]
+		if c.Passed {
+			cc.Passed++
+		} else {
+			cc.Failed++
 		}
-		for _, c := range r.Checks {
-			cc := s.Checks[c.Name]
-			if c.Passed {
-				cc.Passed++
-			} else {
-				cc.Failed++
-			}
-			if c.Warning {
-				cc.Warnings++
-			}
-			if c.NotChecked {
-				cc.NotChecked++
-			}
-			s.Checks[c.Name] = cc
+		if c.Warning {
+			cc.Warnings++
 		}
-		for _, ex := range r.Exchanges {
-			s.Requests += 1 + ex.Retries
-			if ex.Response == nil || ex.Step >= len(r.Case.Steps) || r.Case.Steps[ex.Step].expect == expectUnknown || r.Case.Steps[ex.Step].op == nil {
-				continue
-			}
-			op := r.Case.Steps[ex.Step].Operation
-			if seen[op] == nil {
-				seen[op] = map[int]bool{}
-			}
-			for _, st := range ex.Statuses {
-				seen[op][st] = true
-			}
+		if c.NotChecked {
+			cc.NotChecked++
+		}
+		s.Checks[c.Name] = cc
+	}
+	for _, ex := range r.Exchanges {
+		s.Requests += 1 + ex.Retries
+		if ex.Response == nil || ex.Step >= len(r.Case.Steps) || r.Case.Steps[ex.Step].expect == expectUnknown || r.Case.Steps[ex.Step].op == nil {
+			continue
+		}
+		op := r.Case.Steps[ex.Step].Operation
+		if t.seen[op] == nil {
+			t.seen[op] = map[int]bool{}
+		}
+		for _, st := range ex.Statuses {
+			t.seen[op][st] = true
 		}
 	}
-	for reason, n := range skips {
+}
+
+// summary returns the totals so far with the coverage of ops, whose documented statuses are given.
+func (t *tally) summary(ops []string, documented map[string][]int) Summary {
+	s := t.s
+	s.Checks = maps.Clone(s.Checks)
+	if s.Checks == nil {
+		s.Checks = map[string]CheckCount{}
+	}
+	s.Skips = nil
+	for reason, n := range t.skips {
 		s.Skips = append(s.Skips, SkipCount{Reason: reason, Cases: n})
 	}
 	slices.SortFunc(s.Skips, func(a, b SkipCount) int {
@@ -294,10 +325,11 @@ func summarize(results []*Result, ops []string, documented map[string][]int) Sum
 		}
 		return strings.Compare(a.Reason, b.Reason)
 	})
+	s.Coverage = nil
 	for _, op := range ops {
 		row := Coverage{Operation: op}
 		for _, st := range documented[op] {
-			row.Statuses = append(row.Statuses, StatusCover{Status: st, Exercised: seen[op][st]})
+			row.Statuses = append(row.Statuses, StatusCover{Status: st, Exercised: t.seen[op][st]})
 		}
 		s.Coverage = append(s.Coverage, row)
 	}
@@ -316,14 +348,71 @@ func sortedResults(rs []*Result) []*Result {
 	return out
 }
 
-// collector keeps the plan and the results for a reporter that writes everything when the run ends.
-type collector struct {
-	plan    *Plan
-	results []*Result
+// spool keeps the cases a reporter has written, in a temporary file, until the run ends and they are written out
+// in report order: by operation, then plan order. The cases of one operation come one after the other, so the
+// spool remembers a stretch of the file per operation, not an entry per case. Each case is stored after the
+// separator that goes before it in the report; the first one's is left out when written.
+type spool struct {
+	sep     string
+	f       *os.File
+	size    int64
+	stretch map[string][][2]int64 // operation -> offsets and lengths in f, in plan order
+	err     error
 }
 
-// Begin records the plan.
-func (c *collector) Begin(p *Plan) { c.plan = p }
+// add stores one case's text for operation op.
+func (sp *spool) add(op string, b []byte) {
+	if sp.err != nil {
+		return
+	}
+	if sp.f == nil {
+		if sp.f, sp.err = os.CreateTemp("", "standin-report-*"); sp.err != nil {
+			sp.err = fmt.Errorf("report: a temporary file for the cases: %w", sp.err)
+			return
+		}
+		sp.stretch = map[string][][2]int64{}
+	}
+	n := int64(len(sp.sep) + len(b))
+	if _, err := io.WriteString(sp.f, sp.sep); err != nil {
+		sp.err = fmt.Errorf("report: writing %s: %w", sp.f.Name(), err)
+		return
+	}
+	if _, err := sp.f.Write(b); err != nil {
+		sp.err = fmt.Errorf("report: writing %s: %w", sp.f.Name(), err)
+		return
+	}
+	sts := sp.stretch[op]
+	if k := len(sts) - 1; k >= 0 && sts[k][0]+sts[k][1] == sp.size {
+		sts[k][1] += n
+	} else {
+		sts = append(sts, [2]int64{sp.size, n})
+	}
+	sp.stretch[op] = sts
+	sp.size += n
+}
 
-// Case records a result.
-func (c *collector) Case(r *Result) { c.results = append(c.results, r) }
+// writeTo writes the cases in report order.
+func (sp *spool) writeTo(w io.Writer) error {
+	if sp.err != nil || sp.f == nil {
+		return sp.err
+	}
+	skip := int64(len(sp.sep))
+	for _, op := range slices.Sorted(maps.Keys(sp.stretch)) {
+		for _, st := range sp.stretch[op] {
+			if _, err := io.Copy(w, io.NewSectionReader(sp.f, st[0]+skip, st[1]-skip)); err != nil {
+				return err
+			}
+			skip = 0
+		}
+	}
+	return nil
+}
+
+// close removes the temporary file.
+func (sp *spool) close() {
+	if sp.f != nil {
+		sp.f.Close()
+		os.Remove(sp.f.Name())
+		sp.f = nil
+	}
+}

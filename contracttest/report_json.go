@@ -1,15 +1,19 @@
 package contracttest
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 )
 
-// JSONReporter writes the versioned JSON report (see the package comment) when the run ends. It is not safe
-// for concurrent use.
+// JSONReporter writes the versioned JSON report (see the package comment) when the run ends. Cases are kept in
+// a temporary file meanwhile, not in memory. It is not safe for concurrent use.
 type JSONReporter struct {
-	w io.Writer
-	collector
+	w     io.Writer
+	plan  *Plan
+	cases spool
 }
 
 var _ Reporter = (*JSONReporter)(nil)
@@ -64,8 +68,38 @@ type jsonExchange struct {
 
 func ms(d interface{ Seconds() float64 }) float64 { return d.Seconds() * 1000 }
 
+// abandon removes the temporary file of a run that stopped before its end.
+func (j *JSONReporter) abandon() { j.cases.close() }
+
+// Begin records the plan.
+func (j *JSONReporter) Begin(p *Plan) { j.plan = p }
+
+// Case stores the case's entry.
+func (j *JSONReporter) Case(r *Result) {
+	c := jsonCase{ID: r.Case.ID, Operation: r.Case.Operation, Kind: r.Case.Kind, Name: r.Case.Name, Write: r.Case.Write,
+		Outcome: r.Outcome, SkipReason: r.SkipReason, SkipCat: r.SkipCategory, Retries: r.Retries, DurationMS: ms(r.Duration),
+		Checks: r.Checks, Exchanges: []jsonExchange{}}
+	if c.Checks == nil {
+		c.Checks = []CheckResult{}
+	}
+	for _, ex := range r.Exchanges {
+		c.Exchanges = append(c.Exchanges, jsonExchange{ExchangeInfo: ex, DurationMS: ms(ex.Duration)})
+	}
+	b, err := json.MarshalIndent(c, jsonCaseIndent, "  ")
+	if err != nil {
+		j.cases.err = err
+		return
+	}
+	j.cases.sep = ",\n" + jsonCaseIndent
+	j.cases.add(r.Case.Operation, b)
+}
+
+// jsonCaseIndent is the indentation of an entry of "cases" in the report.
+const jsonCaseIndent = "    "
+
 // End writes the report.
 func (j *JSONReporter) End(s Summary) error {
+	defer j.cases.close()
 	refused, valid := s.Refused()
 	out := jsonReport{Version: ReportVersion, Summary: jsonSummary{Summary: s, WaitedMS: ms(s.Waited), Refused: refused, Valid: valid},
 		DurationMS: ms(s.Duration), Cases: []jsonCase{}, CheckNames: CheckNames}
@@ -76,22 +110,31 @@ func (j *JSONReporter) End(s Summary) error {
 			out.Planned = p.Cases
 		}
 	}
-	for _, r := range sortedResults(j.results) {
-		c := jsonCase{ID: r.Case.ID, Operation: r.Case.Operation, Kind: r.Case.Kind, Name: r.Case.Name, Write: r.Case.Write,
-			Outcome: r.Outcome, SkipReason: r.SkipReason, SkipCat: r.SkipCategory, Retries: r.Retries, DurationMS: ms(r.Duration),
-			Checks: r.Checks, Exchanges: []jsonExchange{}}
-		if c.Checks == nil {
-			c.Checks = []CheckResult{}
-		}
-		for _, ex := range r.Exchanges {
-			c.Exchanges = append(c.Exchanges, jsonExchange{ExchangeInfo: ex, DurationMS: ms(ex.Duration)})
-		}
-		out.Cases = append(out.Cases, c)
-	}
 	if out.Summary.Checks == nil {
 		out.Summary.Checks = map[string]CheckCount{}
 	}
-	enc := json.NewEncoder(j.w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	if j.cases.f == nil && j.cases.err == nil {
+		_, err := j.w.Write(buf.Bytes())
+		return err
+	}
+	// The report without its cases has "cases": [] at the top level (a string cannot hold an unescaped quote,
+	// so the first match is the field); the spooled cases go in between.
+	head, tail, ok := bytes.Cut(buf.Bytes(), []byte("\n  \"cases\": []"))
+	if !ok {
+		return errors.New("report: no cases field in the JSON report")
+	}
+	if _, err := fmt.Fprintf(j.w, "%s\n  \"cases\": [\n%s", head, jsonCaseIndent); err != nil {
+		return err
+	}
+	if err := j.cases.writeTo(j.w); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(j.w, "\n  ]%s", tail)
+	return err
 }

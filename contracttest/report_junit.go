@@ -1,18 +1,23 @@
 package contracttest
 
 import (
+	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
 
 // JUnitReporter writes JUnit XML when the run ends: one testsuite for the API, one testcase per case (class
-// name "<api>.<operationId>"), a failure element per failed case and a skipped element per skipped one. It is
-// not safe for concurrent use.
+// name "<api>.<operationId>"), a failure element per failed case and a skipped element per skipped one. Cases
+// are kept in a temporary file meanwhile, not in memory. It is not safe for concurrent use.
 type JUnitReporter struct {
-	w io.Writer
-	collector
+	w     io.Writer
+	plan  *Plan
+	cases spool
+	// totals of the cases so far
+	tests, failures, errors, skipped int
 }
 
 var _ Reporter = (*JUnitReporter)(nil)
@@ -48,6 +53,7 @@ type junitProperty struct {
 }
 
 type junitCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
@@ -69,10 +75,80 @@ type junitSkipped struct {
 
 func secs(d interface{ Seconds() float64 }) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
+// abandon removes the temporary file of a run that stopped before its end.
+func (j *JUnitReporter) abandon() { j.cases.close() }
+
+// Begin records the plan.
+func (j *JUnitReporter) Begin(p *Plan) { j.plan = p }
+
+// Case stores the case's testcase element.
+func (j *JUnitReporter) Case(r *Result) {
+	api := ""
+	if j.plan != nil {
+		api = j.plan.API
+	}
+	c := junitCase{Name: strings.TrimPrefix(r.Case.ID, r.Case.Operation+"/"), ClassName: api + "." + r.Case.Operation, Time: secs(r.Duration)}
+	j.tests++
+	switch r.Outcome {
+	case Fail:
+		j.failures++
+		var names, lines []string
+		for _, ck := range r.Checks {
+			if !ck.Passed {
+				names = append(names, ck.Name)
+				lines = append(lines, fmt.Sprintf("%s: want %s; got %s", ck.Name, ck.Want, ck.Got))
+			}
+		}
+		for _, ex := range r.Exchanges {
+			lines = append(lines, "request: "+ex.Request.Curl)
+			if ex.Response != nil {
+				lines = append(lines, fmt.Sprintf("response: %d %s", ex.Response.Status, strings.TrimSpace(ex.Response.Body)))
+			} else {
+				lines = append(lines, "response: none ("+ex.Error+")")
+			}
+		}
+		c.Failure = &junitFailure{Message: strings.Join(names, ", ") + " failed", Type: strings.Join(names, ","), Text: strings.Join(lines, "\n")}
+	case Skip:
+		j.skipped++
+		c.Skipped = &junitSkipped{Message: r.SkipReason}
+	case Error:
+		j.errors++
+		c.Error = &junitFailure{Message: r.SkipReason, Type: "unreachable", Text: r.SkipReason}
+	}
+	var out []string
+	if r.Retries > 0 {
+		out = append(out, fmt.Sprintf("retried %d times after 429/449", r.Retries))
+	}
+	for _, ck := range r.Checks {
+		if ck.Warning {
+			out = append(out, fmt.Sprintf("spec gap (%s): want %s; got %s", ck.Name, ck.Want, ck.Got))
+		}
+	}
+	for _, ex := range r.Exchanges {
+		if ex.Redirect != "" {
+			out = append(out, ex.Redirect)
+		}
+	}
+	c.SystemOut = strings.Join(out, "\n")
+	var buf bytes.Buffer
+	enc := xml.NewEncoder(&buf)
+	enc.Indent(junitCaseIndent, "  ")
+	if err := enc.Encode(c); err != nil {
+		j.cases.err = err
+		return
+	}
+	j.cases.sep = "\n"
+	j.cases.add(r.Case.Operation, buf.Bytes())
+}
+
+// junitCaseIndent is the indentation of a testcase element.
+const junitCaseIndent = "    "
+
 // End writes the XML.
 func (j *JUnitReporter) End(s Summary) error {
+	defer j.cases.close()
 	api := ""
-	suite := junitSuite{Time: secs(s.Duration)}
+	suite := junitSuite{Time: secs(s.Duration), Tests: j.tests, Failures: j.failures, Errors: j.errors, Skipped: j.skipped}
 	if p := j.plan; p != nil {
 		api = p.API
 		suite.Properties = []junitProperty{
@@ -81,61 +157,38 @@ func (j *JUnitReporter) End(s Summary) error {
 		}
 	}
 	suite.Name = api
-	for _, r := range sortedResults(j.results) {
-		c := junitCase{Name: strings.TrimPrefix(r.Case.ID, r.Case.Operation+"/"), ClassName: api + "." + r.Case.Operation, Time: secs(r.Duration)}
-		suite.Tests++
-		switch r.Outcome {
-		case Fail:
-			suite.Failures++
-			var names, lines []string
-			for _, ck := range r.Checks {
-				if !ck.Passed {
-					names = append(names, ck.Name)
-					lines = append(lines, fmt.Sprintf("%s: want %s; got %s", ck.Name, ck.Want, ck.Got))
-				}
-			}
-			for _, ex := range r.Exchanges {
-				lines = append(lines, "request: "+ex.Request.Curl)
-				if ex.Response != nil {
-					lines = append(lines, fmt.Sprintf("response: %d %s", ex.Response.Status, strings.TrimSpace(ex.Response.Body)))
-				} else {
-					lines = append(lines, "response: none ("+ex.Error+")")
-				}
-			}
-			c.Failure = &junitFailure{Message: strings.Join(names, ", ") + " failed", Type: strings.Join(names, ","), Text: strings.Join(lines, "\n")}
-		case Skip:
-			suite.Skipped++
-			c.Skipped = &junitSkipped{Message: r.SkipReason}
-		case Error:
-			suite.Errors++
-			c.Error = &junitFailure{Message: r.SkipReason, Type: "unreachable", Text: r.SkipReason}
-		}
-		var out []string
-		if r.Retries > 0 {
-			out = append(out, fmt.Sprintf("retried %d times after 429/449", r.Retries))
-		}
-		for _, ck := range r.Checks {
-			if ck.Warning {
-				out = append(out, fmt.Sprintf("spec gap (%s): want %s; got %s", ck.Name, ck.Want, ck.Got))
-			}
-		}
-		for _, ex := range r.Exchanges {
-			if ex.Redirect != "" {
-				out = append(out, ex.Redirect)
-			}
-		}
-		c.SystemOut = strings.Join(out, "\n")
-		suite.Cases = append(suite.Cases, c)
-	}
 	doc := junitSuites{Name: "standin test " + api, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(j.w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(j.w)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	_, err := io.WriteString(j.w, "\n")
+	buf.WriteString("\n")
+	if j.cases.f == nil && j.cases.err == nil {
+		_, err := j.w.Write(buf.Bytes())
+		return err
+	}
+	// The testcase elements go at the end of the one testsuite element.
+	end := []byte("</testsuite>")
+	i := bytes.LastIndex(buf.Bytes(), end)
+	if i < 0 {
+		return errors.New("report: no testsuite element in the JUnit report")
+	}
+	head, tail := buf.Bytes()[:i], buf.Bytes()[i:]
+	closing := ""
+	if trimmed := bytes.TrimSuffix(head, []byte("\n  ")); len(trimmed) < len(head) {
+		head, closing = trimmed, "\n  "
+	} else {
+		closing = "\n  " // an empty testsuite element was written on one line
+	}
+	if _, err := fmt.Fprintf(j.w, "%s\n", head); err != nil {
+		return err
+	}
+	if err := j.cases.writeTo(j.w); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(j.w, "%s%s", closing, tail)
 	return err
 }

@@ -10,12 +10,23 @@ import (
 // TextReporter writes a human report: a line per case (or one live progress line on a terminal), then the
 // failures in detail, per-check counts, the coverage matrix and the totals. It is not safe for concurrent use.
 type TextReporter struct {
-	w       io.Writer
-	live    bool
-	plan    *Plan
-	results []*Result
-	err     error
+	w    io.Writer
+	live bool
+	plan *Plan
+	err  error
+	// What End prints besides the totals, kept as the cases come: the first MaxTextFailures failed results and
+	// one spec gap per operation and answer.
+	cases, failedN int
+	failures       []*Result
+	gapList        []textGap
+	gapSeen        map[textGap]bool
 }
+
+// MaxTextFailures is how many failed cases the text report shows in detail; the JSON and JUnit reports have
+// them all.
+const MaxTextFailures = 50
+
+type textGap struct{ op, got, want string }
 
 var _ Reporter = (*TextReporter)(nil)
 
@@ -75,9 +86,25 @@ func (t *TextReporter) Begin(p *Plan) {
 
 // Case prints the case's line or updates the progress line.
 func (t *TextReporter) Case(r *Result) {
-	t.results = append(t.results, r)
+	t.cases++
+	if r.Outcome == Fail {
+		t.failedN++
+		if len(t.failures) < MaxTextFailures {
+			t.failures = append(t.failures, r)
+		}
+	}
+	for _, c := range r.Checks {
+		g := textGap{r.Case.Operation, c.Got, c.Want}
+		if c.Warning && !t.gapSeen[textGap{op: g.op, got: g.got}] {
+			if t.gapSeen == nil {
+				t.gapSeen = map[textGap]bool{}
+			}
+			t.gapSeen[textGap{op: g.op, got: g.got}] = true
+			t.gapList = append(t.gapList, g)
+		}
+	}
 	if t.live {
-		t.printf("\r\033[K[%d cases] %d failed  %s", len(t.results), t.failed(), r.Case.ID)
+		t.printf("\r\033[K[%d cases] %d failed  %s", t.cases, t.failedN, r.Case.ID)
 		return
 	}
 	line := strings.ToUpper(string(r.Outcome)) + " " + r.Case.ID
@@ -101,16 +128,6 @@ func (t *TextReporter) Case(r *Result) {
 	t.printf("%s\n", line)
 }
 
-func (t *TextReporter) failed() int {
-	n := 0
-	for _, r := range t.results {
-		if r.Outcome == Fail {
-			n++
-		}
-	}
-	return n
-}
-
 // End prints the failures, the check counts, the coverage matrix and the totals.
 func (t *TextReporter) End(s Summary) error {
 	if t.live {
@@ -120,11 +137,13 @@ func (t *TextReporter) End(s Summary) error {
 		t.printf("\ndry run: %d cases planned, nothing sent\n", len(t.plan.Cases))
 		return t.err
 	}
-	failures := slices.DeleteFunc(sortedResults(t.results), func(r *Result) bool { return r.Outcome != Fail })
-	if len(failures) > 0 {
+	if len(t.failures) > 0 {
 		t.printf("\nFailures:\n")
-		for _, r := range failures {
+		for _, r := range sortedResults(t.failures) {
 			t.failure(r)
+		}
+		if more := t.failedN - len(t.failures); more > 0 {
+			t.printf("\n... and %d more failed cases (the JSON and JUnit reports list them all)\n", more)
 		}
 	}
 	t.gaps()
@@ -167,18 +186,8 @@ func (t *TextReporter) End(s Summary) error {
 
 // gaps prints the spec gaps: findings about the document, not the server, one line per operation and status.
 func (t *TextReporter) gaps() {
-	type gap struct{ op, got, want string }
-	var list []gap
-	seen := map[string]bool{}
-	for _, r := range sortedResults(t.results) {
-		for _, c := range r.Checks {
-			if !c.Warning || seen[r.Case.Operation+c.Got] {
-				continue
-			}
-			seen[r.Case.Operation+c.Got] = true
-			list = append(list, gap{r.Case.Operation, c.Got, c.Want})
-		}
-	}
+	list := slices.Clone(t.gapList)
+	slices.SortStableFunc(list, func(a, b textGap) int { return strings.Compare(a.op, b.op) })
 	if len(list) == 0 {
 		return
 	}

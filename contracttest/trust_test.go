@@ -517,6 +517,38 @@ components:
 	}
 }
 
+// TestIssue11OneTokenMeetsEveryTokenSchemeOfARequirement: Google's documents require {Oauth2: [...], Oauth2c:
+// [...]} (two oauth2 schemes, both at once); one Authorization: Bearer header meets them both, while two schemes
+// that need different values in one header still cannot be met.
+func TestIssue11OneTokenMeetsEveryTokenSchemeOfARequirement(t *testing.T) {
+	tests := []struct {
+		name    string
+		schemes string
+		cfg     Config
+		valid   []credential
+		clash   string
+	}{
+		{"two oauth2 schemes", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/b', scopes: {}}}}\n",
+			Config{Bearer: "tok"}, []credential{{in: "header", name: "Authorization", value: "Bearer tok"}}, ""},
+		{"oauth2 and http bearer", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: http, scheme: bearer}\n",
+			Config{Bearer: "tok"}, []credential{{in: "header", name: "Authorization", value: "Bearer tok"}}, ""},
+		{"oauth2 and basic still clash", "    o1: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://x/a', scopes: {}}}}\n    o2: {type: http, scheme: basic}\n",
+			Config{Bearer: "tok", Basic: "u:p"}, nil, "o1 and o2 both need header Authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /x:\n    get:\n      operationId: getX\n      security: [{o1: [], o2: []}]\n" +
+				"      responses: {\"200\": {description: ok}, \"401\": {description: no}}\ncomponents:\n  securitySchemes:\n" + tt.schemes
+			api, err := openapi.LoadData(t.Context(), "auth.yaml", []byte(src))
+			require.NoError(t, err)
+			ap := planAuth(&tt.cfg, api, api.Operation("getX"), false)
+			require.True(t, ap.required)
+			require.Equal(t, tt.valid, ap.valid)
+			require.Equal(t, tt.clash, ap.clash)
+		})
+	}
+}
+
 // TestIssue11NoDocumentedSuccessIsASpecGap: an operation that documents only errors (or nothing) and answers a
 // valid request with 200 is incomplete, not wrong.
 func TestIssue11NoDocumentedSuccessIsASpecGap(t *testing.T) {
@@ -544,6 +576,49 @@ paths:
 		require.Positive(t, rep.Summary.Checks[CheckUndocumentedSuccess].Warnings)
 		require.Equal(t, strict, rep.Failed(), failedChecks(rep))
 	}
+}
+
+// TestIssue11DocumentedErrorOnlyIsASpecGap: an operation that documents only an error (httpbin's /status/500,
+// /status/401 with an API key) or no response at all (ReadMe's operations without responses) and answers a
+// valid request with that error, or any error, does what its document says: a spec gap, not a failed
+// no_server_error or auth_accepted.
+func TestIssue11DocumentedErrorOnlyIsASpecGap(t *testing.T) {
+	src := `openapi: 3.1.0
+info: {title: t, version: "1"}
+components: {securitySchemes: {k: {type: apiKey, in: header, name: X-Key}}}
+security: [{k: []}]
+paths:
+  /status/500:
+    get: {operationId: s500, responses: {"500": {description: boom}}}
+  /status/401:
+    get: {operationId: s401, responses: {"401": {description: no}}}
+  /nothing:
+    get: {operationId: nothing}
+  /ok:
+    get: {operationId: ok, responses: {"200": {description: ok}, "401": {description: no}}}
+`
+	api, err := openapi.LoadData(t.Context(), "gap.yaml", []byte(src))
+	require.NoError(t, err)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/status/500":
+			w.WriteHeader(http.StatusInternalServerError)
+		case "/status/401", "/ok":
+			w.WriteHeader(http.StatusUnauthorized)
+		case "/nothing":
+			w.WriteHeader(http.StatusNotImplemented)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, APIKey: "key"}, WithHTTPClient(ts.Client()), WithSleep(noSleep))
+	require.NoError(t, err)
+	got := outcomes(rep)
+	for _, id := range []string{"s500/positive/example", "s401/positive/example", "nothing/positive/example"} {
+		require.Equal(t, Pass, got[id], id)
+	}
+	require.Equal(t, 3, rep.Summary.Checks[CheckUndocumentedSuccess].Warnings)
+	require.Equal(t, Fail, got["ok/positive/example"], "an operation that documents a success still fails when valid requests are refused")
+	require.Equal(t, 1, rep.Summary.Checks[CheckAuthAccepted].Failed)
 }
 
 // planSeen records how many cases were planned when each result arrived.
@@ -622,4 +697,196 @@ components:
 	mu.Lock()
 	defer mu.Unlock()
 	require.Contains(t, reads, "/orgs/acme/groups/7")
+}
+
+// TestIssue11UnknownPathWhereParametersSpanSegments: in a document whose path parameters may hold '/' (Google's
+// /v1/{name}:verb), a suffix after /v1/{name} is part of a name, so the unknown path is a first segment no key
+// has; when a key starts with a parameter, there is no such path and no case.
+func TestIssue11UnknownPathWhereParametersSpanSegments(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths string
+		want  string // the unknown-path case's path for getX; "" when there is no such case
+	}{
+		{"google custom methods", "  /v1/{name}:cancel:\n    post: {operationId: cancelX, " + params + "}\n", unknownSuffix},
+		{"a key that starts with a parameter", "  /v1/{name}:cancel:\n    post: {operationId: cancelX, " + params + "}\n  /{bucket}/o:\n    get: {operationId: getO, parameters: [{name: bucket, in: path, required: true, schema: {type: string}}], responses: {\"200\": {description: ok}}}\n", ""},
+		{"no spanning parameter", "", "/v1/{name}" + unknownSuffix},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /v1/{name}:\n    get: {operationId: getX, " + params + "}\n" + tt.paths
+			api, err := openapi.LoadData(t.Context(), "google.yaml", []byte(src))
+			require.NoError(t, err)
+			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+			require.NoError(t, err)
+			var got string
+			for _, c := range r.Plan().Cases {
+				if c.ID == "getX/negative/unknown-path" {
+					got = c.Steps[0].req.path + c.Steps[0].req.suffix
+				}
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+const params = `parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}, "404": {description: no}}`
+
+// TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema: a text/plain body with an object schema (chain49's
+// "transaction hex as plain text") is text whatever is sent, so no broken body could be told from a valid one:
+// there are no body cases; a text/plain string body keeps them.
+func TestIssue11NoBrokenBodyWhereTheMediaTypeCannotCarryTheSchema(t *testing.T) {
+	tests := []struct {
+		name   string
+		schema string
+		cases  bool
+	}{
+		{"object schema", "{type: object, properties: {}}", false},
+		{"string schema", "{type: string, maxLength: 10}", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /tx:\n    post:\n      operationId: sendTx\n" +
+				"      requestBody: {required: true, content: {text/plain: {schema: " + tt.schema + "}}}\n" +
+				"      responses: {\"200\": {description: ok}, \"400\": {description: bad}}\n"
+			api, err := openapi.LoadData(t.Context(), "text.yaml", []byte(src))
+			require.NoError(t, err)
+			r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+			require.NoError(t, err)
+			var body []string
+			for _, c := range r.Plan().Cases {
+				if strings.HasPrefix(c.Name, "body-") && c.Name != "body-required" {
+					body = append(body, c.Name)
+				}
+			}
+			require.Equal(t, tt.cases, len(body) > 0, "body cases: %v", body)
+		})
+	}
+}
+
+// TestIssue11ExampleItsSchemaRefusesIsNotSent: a parameter example that breaks its own schema (nexmo's
+// conversation_uuid "CON-f972…" of format uuid) would make the valid request invalid; a generated value is sent.
+func TestIssue11ExampleItsSchemaRefusesIsNotSent(t *testing.T) {
+	tests := []struct {
+		name, format, example, valid string
+		sent                         bool
+	}{
+		{"valid uuid", "uuid", "f972836a-550f-45fa-956c-12a2ab5b7d22", `^[0-9a-f]{8}-[0-9a-f]{4}-`, true},
+		{"uuid example of another form", "uuid", "CON-f972836a-550f-45fa-956c-12a2ab5b7d22", `^[0-9a-f]{8}-[0-9a-f]{4}-`, false},
+		{"valid duration", "duration", "P3D", `^P`, true},
+		{"duration example that is no duration", "duration", "TBD", `^P`, false},
+	}
+	for _, tt := range tests {
+		for _, version := range []string{"3.0.3", "3.1.0"} {
+			t.Run(tt.name+" "+version, func(t *testing.T) {
+				src := "openapi: " + version + "\ninfo: {title: t, version: \"1\"}\npaths:\n  /calls:\n    get:\n      operationId: getCalls\n" +
+					"      parameters: [{name: v, in: query, required: true, schema: {type: string, format: " + tt.format + "}, example: " + tt.example + "}]\n" +
+					"      responses: {\"200\": {description: ok}}\n"
+				api, err := openapi.LoadData(t.Context(), "calls.yaml", []byte(src))
+				require.NoError(t, err)
+				r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+				require.NoError(t, err)
+				for _, c := range r.Plan().Cases {
+					if c.ID == "getCalls/positive/example" {
+						got := c.Steps[0].req.query.Get("v")
+						require.Equal(t, tt.sent, got == tt.example, got)
+						require.Regexp(t, tt.valid, got)
+						return
+					}
+				}
+				t.Fatal("no positive example case")
+			})
+		}
+	}
+}
+
+// TestIssue11UnknownIdOnlyWhereTheMockKeepsRecords: against a standin target, the unknown-id case runs where the
+// path names a record of a collection the mock keeps (/things/{id} with its list and create); elsewhere
+// (/licenses/{license}, no collection) the mock cannot tell an unknown id from a known one, and it is skipped.
+// Against another server both run.
+func TestIssue11UnknownIdOnlyWhereTheMockKeepsRecords(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get: {operationId: listThings, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}}}}}}
+    post: {operationId: createThing, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}, responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}}}
+  /things/{id}:
+    get: {operationId: getThing, parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}, "404": {description: no}}}
+  /licenses/{license}:
+    get: {operationId: getLicense, parameters: [{name: license, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}, "404": {description: no}}}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: string}, name: {type: string}}}
+`
+	api, err := openapi.LoadData(t.Context(), "kept.yaml", []byte(src))
+	require.NoError(t, err)
+	for _, standin := range []bool{true, false} {
+		r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+		require.NoError(t, err)
+		r.standin = standin
+		skips := map[string]string{}
+		for _, c := range r.Plan().Cases {
+			if c.Name == "unknown-id" {
+				skips[c.Operation] = c.skipCat
+			}
+		}
+		require.Equal(t, "", skips["getThing"], "standin=%v", standin)
+		require.Contains(t, skips, "getLicense")
+		if standin {
+			require.Equal(t, skipNotKept, skips["getLicense"])
+		} else {
+			require.Equal(t, "", skips["getLicense"])
+		}
+	}
+}
+
+// TestIssue11BinaryBodyOfAnyTypeIsSentAsBytes: Apideck's upload part is */* with a binary string schema; a client
+// sends the bytes (application/octet-stream), not a JSON string, and a body of bytes cannot be of a wrong type, so
+// there are no body-type or body-nullable cases.
+func TestIssue11BinaryBodyOfAnyTypeIsSentAsBytes(t *testing.T) {
+	src := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /parts:\n    put:\n      operationId: uploadPart\n" +
+		"      requestBody: {required: true, content: {'*/*': {schema: {type: string, format: binary, example: '<binary string>'}}}}\n" +
+		"      responses: {\"200\": {description: ok}, \"400\": {description: bad}}\n"
+	api, err := openapi.LoadData(t.Context(), "parts.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	var names []string
+	for _, c := range r.Plan().Cases {
+		names = append(names, c.Name)
+		if c.ID == "uploadPart/positive/example" {
+			req := c.Steps[0].req
+			require.Equal(t, "application/octet-stream", req.header.Get("Content-Type"))
+			require.Equal(t, "<binary string>", string(req.payload()))
+		}
+	}
+	require.Contains(t, names, "body-required")
+	require.NotContains(t, names, "body-type")
+	require.NotContains(t, names, "body-nullable")
+}
+
+// TestIssue11RoutingParameterCasesSaySo: breaking the parameter an AWS path key names (/#X-Amz-Target=S.Op)
+// addresses no single operation; the case's note says so.
+func TestIssue11RoutingParameterCasesSaySo(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /#X-Amz-Target=S.ListTags:
+    post:
+      operationId: ListTags
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [S.ListTags]}}]
+      responses: {"200": {description: ok}, "400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "aws.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	notes := map[string]string{}
+	for _, c := range r.Plan().Cases {
+		notes[c.Name] = c.Steps[0].Note
+	}
+	for _, name := range []string{"header-X-Amz-Target-required", "header-X-Amz-Target-enum"} {
+		require.Contains(t, notes[name], "the parameter selects the operation: path key #X-Amz-Target=S.ListTags", name)
+	}
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
 )
 
 func petSchema(t *testing.T, name string) *openapi3.Schema {
@@ -21,6 +23,11 @@ func petSchema(t *testing.T, name string) *openapi3.Schema {
 func TestReflects(t *testing.T) {
 	pet := petSchema(t, "Pet")
 	list := &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: pet}}
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	bank := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"customer": str, "country": str}}}
+	token := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"id": str, "bank_account": bank}}
+	envelope := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"data": {Value: pet}}}
+	recordWithData := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"id": str, "a": str, "b": str, "c": str, "data": {Value: pet}}}
 	tests := []struct {
 		name   string
 		write  any
@@ -34,6 +41,11 @@ func TestReflects(t *testing.T) {
 		{"missing from a list", map[string]any{"name": "Rex"}, []any{map[string]any{"name": "Tom"}}, list, true},
 		{"value the read schema cannot hold is not compared", map[string]any{"kind": "close"}, map[string]any{"kind": "cat"}, pet, false},
 		{"nothing to compare", map[string]any{"other": 1.0}, map[string]any{"name": "Rex"}, pet, false},
+		{"a member the write sets itself is not where its top-level fields show", map[string]any{"customer": "cus_1", "bank_account": map[string]any{"country": "US"}},
+			map[string]any{"id": "tok_1", "bank_account": map[string]any{"customer": "cus_2", "country": "US"}}, token, false},
+		{"an envelope is", map[string]any{"name": "Rex"}, map[string]any{"data": map[string]any{"name": "Max"}}, envelope, true},
+		{"a nested object of a record with many fields is not", map[string]any{"kind": "Issue"},
+			map[string]any{"id": "i-1", "a": "x", "b": "y", "c": "z", "data": map[string]any{"kind": "User"}}, recordWithData, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,4 +163,79 @@ func TestIssue11HugeLimitsAreNotBuilt(t *testing.T) {
 	require.Equal(t, []any{"abccc"}, got)
 	arr := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: &huge}
 	require.Empty(t, candidates(arr, []any{"a"}, "maxItems", false))
+}
+
+// TestDeepObjectArrays: a deepObject array of scalars travels as name[]=a&name[]=b; one of objects with each
+// item's index (name[0][x]), as Stripe's clients send it, so the decoder gets every item back whole.
+func TestDeepObjectArrays(t *testing.T) {
+	obj := func(props openapi3.Schemas, req ...string) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props, Required: req}}
+	}
+	scalar := func(typ string) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{typ}}}
+	}
+	arr := func(items *openapi3.SchemaRef) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: items}}
+	}
+	line := obj(openapi3.Schemas{"amount": scalar("integer"), "period": obj(openapi3.Schemas{"start": scalar("integer"), "end": scalar("integer")}, "start", "end")}, "amount")
+	mt := &openapi3.MediaType{
+		Schema: obj(openapi3.Schemas{"lines": arr(line), "expand": arr(scalar("string"))}),
+		Encoding: map[string]*openapi3.Encoding{
+			"lines":  {Style: openapi3.SerializationDeepObject, Explode: openapi3.Ptr(true)},
+			"expand": {Style: openapi3.SerializationDeepObject, Explode: openapi3.Ptr(true)},
+		},
+	}
+	tests := []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"scalars", map[string]any{"expand": []any{"a", "b"}}, "expand[]=a&expand[]=b"},
+		{"objects", map[string]any{"lines": []any{
+			map[string]any{"amount": 1.0, "period": map[string]any{"end": 3.0, "start": 2.0}},
+			map[string]any{"amount": 4.0, "period": map[string]any{"end": 6.0, "start": 5.0}},
+		}}, "lines[0][amount]=1&lines[0][period][end]=3&lines[0][period][start]=2&lines[1][amount]=4&lines[1][period][end]=6&lines[1][period][start]=5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			enc := encodeBody(mediaForm, mt, tt.body)
+			got, err := url.QueryUnescape(string(enc))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			back, err := decodeBody(mediaForm, mt, enc)
+			require.NoError(t, err)
+			require.Equal(t, tt.body, back, "the decoder gets every item back whole")
+		})
+	}
+}
+
+// TestIdField: the answer field that names a created record for the read's path parameter is the parameter's own
+// name, else the field its name ends with (GitHub's {team_slug} is the team's slug), else id.
+func TestIdField(t *testing.T) {
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	tests := []struct {
+		param string
+		props []string
+		want  string
+	}{
+		{"team_slug", []string{"id", "slug", "name"}, "slug"},
+		{"codespace_name", []string{"id", "name"}, "name"},
+		{"issue_number", []string{"id", "number"}, "number"},
+		{"petId", []string{"petId", "id"}, "petId"},
+		{"index", []string{"id", "number"}, "id"},
+		{"slug", []string{"id", "slug"}, "slug"},
+		{"thing", []string{"name"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.param, func(t *testing.T) {
+			props := openapi3.Schemas{}
+			for _, p := range tt.props {
+				props[p] = str
+			}
+			ok := &openapi3.Response{Content: openapi3.NewContentWithJSONSchema(&openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props})}
+			responses := openapi3.NewResponses(openapi3.WithStatus(201, &openapi3.ResponseRef{Value: ok}))
+			op := &openapi.Operation{ID: "create", Method: "POST", Path: "/things", Op: &openapi3.Operation{Responses: responses}, Statuses: []int{201}}
+			require.Equal(t, tt.want, idField(op, tt.param))
+		})
+	}
 }

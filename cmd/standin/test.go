@@ -169,6 +169,7 @@ func runTest(ctx context.Context, args []string, e env) error {
 		Vars: vars, DryRun: dryRun, AllowWrites: allowWrites, Include: include, Exclude: exclude, MaxRequests: maxRequests,
 		Rate: float64(rate), Timeout: timeout, ResponseTime: responseTime, Seed: seed, MaxWait: maxWait,
 		FailOnSkip: failOnSkip, Strict: lf.strict, MaxFailures: maxFailures, Checks: checks, ExcludeChecks: excludeChecks,
+		Lean: true, // the reporters stream every case; the run keeps only totals, so its memory stays flat
 	}
 	runner, err := contracttest.New(cfg)
 	var cfgErr *contracttest.ConfigError
