@@ -204,17 +204,25 @@ func compareSpecificity(a, b *pathRoute) int {
 // first matching route, most specific first, that has the method wins; a HEAD without a HEAD operation takes the
 // GET one (the route's Method is then GET).
 func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
-	matches := pr.match(req)
-	if len(matches) == 0 {
-		return nil, nil, routers.ErrPathNotFound
-	}
-	for _, method := range methodsFor(req.Method) {
-		for _, m := range matches {
-			if op := m.route.item.GetOperation(method); op != nil {
-				return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: method,
-					Operation: op}, m.params, nil
+	found := false
+	for _, spanning := range []bool{false, true} {
+		if spanning && !pr.spanning {
+			break
+		}
+		// The spanning pass runs only when the first finds no route with the method.
+		matches := pr.matchPass(req, true, spanning)
+		found = found || len(matches) > 0
+		for _, method := range methodsFor(req.Method) {
+			for _, m := range matches {
+				if op := m.route.item.GetOperation(method); op != nil {
+					return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: method,
+						Operation: op}, m.params, nil
+				}
 			}
 		}
+	}
+	if !found {
+		return nil, nil, routers.ErrPathNotFound
 	}
 	return nil, nil, routers.ErrMethodNotAllowed
 }
@@ -335,15 +343,10 @@ type routeMatch struct {
 	params map[string]string
 }
 
-// match lists the routes whose path and conditions req meets, most specific first: those matching segment by
-// segment, then (in a Google-style document) those where a parameter spans segments, so that a method the first
-// lack is found in the second. In each pass the escaped path is tried first, then the decoded one.
-func (pr *pathRouter) match(req *http.Request) []routeMatch {
-	return pr.matchConds(req, true)
-}
-
-// matchConds is match; with conds false the fragment and query conditions of keys are not looked at (a CORS
-// preflight does not carry the values).
+// matchConds lists the routes whose path (and, with conds, whose fragment and query conditions: a CORS preflight
+// does not carry their values) req meets, most specific first: those matching segment by segment, then (in a
+// Google-style document) those where a parameter spans segments, so that a method the first lack is found in the
+// second. In each pass the escaped path is tried first, then the decoded one.
 func (pr *pathRouter) matchConds(req *http.Request, conds bool) []routeMatch {
 	var out []routeMatch
 	for _, spanning := range []bool{false, true} {
