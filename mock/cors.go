@@ -10,8 +10,9 @@ import (
 // another origin can call the mock:
 //
 //   - a preflight (OPTIONS with Origin and Access-Control-Request-Method) to a path of the document is answered
-//     204 at once, before sessions, the journal and every other stage: Access-Control-Allow-Methods lists the
-//     methods the document gives that path, Access-Control-Allow-Headers echoes what was asked for;
+//     204 by the route stage, journalled (answered by "cors") but without validation, security or any later
+//     stage: Access-Control-Allow-Methods lists the methods the document gives that path,
+//     Access-Control-Allow-Headers echoes what was asked for;
 //   - every answer to a request with an Origin carries Access-Control-Allow-Origin echoing that origin with
 //     Access-Control-Allow-Credentials: true (a wildcard would make browsers drop credentialed requests) and
 //     Vary: Origin, plus Access-Control-Expose-Headers naming the headers the document's responses declare and
@@ -62,12 +63,13 @@ func (s *Server) corsFor(rt *apiRuntime, router *pathRouter) *corsPolicy {
 	return &corsPolicy{router: router, expose: strings.Join(names, ", ")}
 }
 
-// handle adds the CORS headers for a request with an Origin and answers it when it is a preflight for a path of
-// the document (probe is the request with the path below the mount). It reports whether it answered.
-func (c *corsPolicy) handle(w http.ResponseWriter, r *http.Request, probe *http.Request) bool {
+// handle adds the CORS headers for a request with an Origin. For a preflight to a path of the document (probe is
+// the request with the path below the mount) it returns the methods to allow, and the route stage answers it
+// with answerPreflight behind the session and journal stages; otherwise nil.
+func (c *corsPolicy) handle(w http.ResponseWriter, r *http.Request, probe *http.Request) []string {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
-		return false
+		return nil
 	}
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
@@ -76,12 +78,14 @@ func (c *corsPolicy) handle(w http.ResponseWriter, r *http.Request, probe *http.
 	asked := r.Header.Get("Access-Control-Request-Method")
 	if r.Method != http.MethodOptions || asked == "" {
 		h.Set("Access-Control-Expose-Headers", c.expose)
-		return false
+		return nil
 	}
-	methods := c.router.allowed(probe, false)
-	if len(methods) == 0 {
-		return false // no such path: the route stage answers 404 (with the headers above)
-	}
+	return c.router.allowed(probe, false) // none for no such path: the route stage answers 404 (with the headers above)
+}
+
+// answerPreflight answers a preflight 204 allowing methods and echoing the headers it asks for.
+func (c *corsPolicy) answerPreflight(w http.ResponseWriter, r *http.Request, methods []string) {
+	h := w.Header()
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
 	h.Set("Access-Control-Allow-Methods", strings.Join(methods, ", "))
@@ -91,5 +95,4 @@ func (c *corsPolicy) handle(w http.ResponseWriter, r *http.Request, probe *http.
 	h.Set("Access-Control-Max-Age", corsMaxAge)
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusNoContent)
-	return true
 }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -88,5 +89,23 @@ func TestCORS(t *testing.T) {
 		require.Equal(t, http.StatusNoContent, resp.status)
 		require.Equal(t, "GET, POST", resp.header.Get("Access-Control-Allow-Methods"))
 		require.Equal(t, "x-amz-target", resp.header.Get("Access-Control-Allow-Headers"))
+	})
+	t.Run("preflights are journalled, without security or validation", func(t *testing.T) {
+		jts, _ := engineServer(t, Config{}, engineAPIs(t, "aelyst"))
+		// No credentials (aelyst requires them) and a query parameter no operation declares.
+		resp := engineDo(t, jts, http.MethodOptions, "/aelyst/v1/contact/id:1?unknown=1", "",
+			"Origin", origin, "Access-Control-Request-Method", "GET")
+		require.Equal(t, http.StatusNoContent, resp.status)
+		resp = engineDo(t, jts, http.MethodGet, "/__standin/journal?api=aelyst", "")
+		require.Equal(t, http.StatusOK, resp.status)
+		var j struct {
+			Entries []journalEntry `json:"entries"`
+		}
+		require.NoError(t, json.Unmarshal(resp.body, &j))
+		require.Len(t, j.Entries, 1)
+		e := j.Entries[0]
+		require.Equal(t, []any{http.MethodOptions, "/aelyst/v1/contact/id:1", http.StatusNoContent, "cors", ""},
+			[]any{e.Method, e.Path, e.Status, e.AnsweredBy, e.Operation})
+		require.Equal(t, "GET, POST", e.Response.Headers["Access-Control-Allow-Methods"])
 	})
 }

@@ -38,7 +38,8 @@ type exchange struct {
 	// Set by the behaviour stage when it produced the answer's content; the response stage writes it.
 	result *result
 
-	// What answered: "route", "fault", "prefer", "security", "validation", "behaviour", "response", "recover".
+	// What answered: "route", "cors", "fault", "prefer", "security", "validation", "behaviour", "response",
+	// "recover".
 	answeredBy string
 	// The id of the fault rule that answered or shaped the answer, if any.
 	faultRule string
@@ -57,6 +58,10 @@ type exchange struct {
 	rawQuery string
 	// Set by the route stage when no operation matches: routers.ErrPathNotFound or ErrMethodNotAllowed.
 	routeErr error
+	// Set by the route stage for a request failing the header or query condition of keys (route.go) and for
+	// a CORS preflight (the methods it allows).
+	condMiss  *conditionMiss
+	preflight []string
 	// Set by the route stage: what Accept and Content-Type ask for (negotiate.go).
 	neg negotiation
 }

@@ -186,6 +186,7 @@ func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, 
 			// The response documents no body (or a media type without schema or example): any body is
 			// valid, so the plain shape keeps the details in it, under the documented type if there is one.
 			body = plainError(kind, vars)
+			ex.neg.xmlSchema = plainErrorXML // the root element of it as XML
 		}
 		maps.Copy(h, header)
 		h.Set(ReasonHeader, reason(kind, vars))
@@ -196,7 +197,7 @@ func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, 
 	if ex.op != nil {
 		completeArrays(body, ex.op.Response(status))
 	}
-	ex.answer(w, stage, status, header, body)
+	ex.answerError(w, stage, status, header, body) // negotiate_errors.go
 }
 
 // ReasonHeader carries the human message of an error answer whose body is the operation's documented response

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,14 +18,17 @@ import (
 //
 //   - parameters with literal text around them inside one segment, such as Google's "/v1/{name}:cancel";
 //   - keys with a "#fragment" or a "?query" part, as AWS and other documents write one path several times
-//     ("/#X-Amz-Target=DynamoDB_20120810.GetItem", "/#Action=DescribeInstances", "/items?type={type}"): each
-//     NAME=VALUE pair must be met by the header or query parameter NAME (a "{...}" value: present with any value);
+//     ("/#X-Amz-Target=DynamoDB_20120810.GetItem", "/#Action=DescribeInstances", "/items?type={type}",
+//     "/tags/{arn}#tagKeys"): each NAME=VALUE pair must be met by the header or query parameter NAME, a "{...}"
+//     value or a bare NAME by its presence with any value; a request that meets the path and method of such keys
+//     but none of their conditions is a conditionMiss, answered as a validation failure;
 //   - the most specific template wins: more matched conditions first, then, segment by segment, a literal
 //     segment over one mixing text and parameters over a bare parameter, then more literal text;
 //   - in a Google-style document (one with a "{param}:verb" key), when no template matches segment by segment, a
 //     parameter may span several segments: resource names such as "projects/p/topics/t" are sent unescaped
 //     ("/v1/projects/p/topics/t:publish" for "/v1/{topic}:publish"). Other documents never do this, so an
-//     unknown path below a parameter stays unknown.
+//     unknown path below a parameter stays unknown;
+//   - a HEAD request is answered by the GET operation when the path has no HEAD operation (net/http drops the body).
 //
 // It is built once per API and read-only afterwards, so it is safe for concurrent use.
 type pathRouter struct {
@@ -57,10 +61,11 @@ type tmplPart struct {
 
 // routeCond is one NAME=VALUE pair of a key's fragment or query part.
 type routeCond struct {
-	name  string
-	value string
-	any   bool   // the value was a template: only presence counts
-	in    string // where the operations declare NAME: "header", "query", or "" (either)
+	name    string
+	value   string
+	any     bool   // a bare NAME or a "{param}" value: only presence counts
+	capture string // the parameter a "{param}" value fills, "" for none
+	in      string // where the operations declare NAME: "header", "query", or "" (either)
 }
 
 func newPathRouter(api *openapi.API) *pathRouter {
@@ -108,7 +113,7 @@ func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
 		r.literal += len(p.lit)
 	}
 	for _, pair := range strings.FieldsFunc(extra, func(c rune) bool { return c == '&' || c == '#' }) {
-		name, value, _ := strings.Cut(pair, "=")
+		name, value, valued := strings.Cut(pair, "=")
 		if name == "" {
 			continue
 		}
@@ -118,8 +123,10 @@ func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
 		if v, err := url.QueryUnescape(value); err == nil {
 			value = v
 		}
-		c := routeCond{name: name, value: value, in: declaredIn(item, name)}
-		c.any = strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}")
+		c := routeCond{name: name, value: value, in: declaredIn(item, name), any: !valued}
+		if len(value) > 2 && strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") {
+			c.any, c.capture = true, value[1:len(value)-1]
+		}
 		r.conds = append(r.conds, c)
 	}
 	return r
@@ -193,22 +200,43 @@ func compareSpecificity(a, b *pathRoute) int {
 }
 
 // FindRoute returns the operation for req (whose URL path is the path below the mount prefix), its route and its
-// raw (still escaped) path parameters; routers.ErrPathNotFound or routers.ErrMethodNotAllowed when none.
+// raw (still escaped) path parameters; routers.ErrPathNotFound or routers.ErrMethodNotAllowed when none. The
+// first matching route, most specific first, that has the method wins; a HEAD without a HEAD operation takes the
+// GET one (the route's Method is then GET).
 func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
-	matches := pr.match(req)
-	if len(matches) == 0 {
-		return nil, nil, routers.ErrPathNotFound
-	}
-	for _, m := range matches {
-		if op := m.route.item.GetOperation(req.Method); op != nil {
-			return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: req.Method,
-				Operation: op}, m.params, nil
+	found := false
+	for _, spanning := range []bool{false, true} {
+		if spanning && !pr.spanning {
+			break
 		}
+		// The spanning pass runs only when the first finds no route with the method.
+		matches := pr.matchPass(req, true, spanning)
+		found = found || len(matches) > 0
+		for _, method := range methodsFor(req.Method) {
+			for _, m := range matches {
+				if op := m.route.item.GetOperation(method); op != nil {
+					return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: method,
+						Operation: op}, m.params, nil
+				}
+			}
+		}
+	}
+	if !found {
+		return nil, nil, routers.ErrPathNotFound
 	}
 	return nil, nil, routers.ErrMethodNotAllowed
 }
 
-// allowed lists the methods of every route that matches req's path, in the usual order.
+// methodsFor lists the operation methods that may answer a request method, best first: HEAD falls back to GET.
+func methodsFor(method string) []string {
+	if method == http.MethodHead {
+		return []string{http.MethodHead, http.MethodGet}
+	}
+	return []string{method}
+}
+
+// allowed lists the methods of every route that matches req's path, in the usual order (the document's methods:
+// HEAD, answered by GET where the document has none, is not added).
 func (pr *pathRouter) allowed(req *http.Request, conds bool) []string {
 	var out []string
 	for _, m := range pr.matchConds(req, conds) {
@@ -220,6 +248,85 @@ func (pr *pathRouter) allowed(req *http.Request, conds bool) []string {
 	}
 	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
 	return out
+}
+
+// conditionMiss is a request whose path and method match only keys with a fragment or query part whose
+// conditions it does not meet ("POST /" without X-Amz-Target, "DELETE /tags/{arn}#tagKeys" without tagKeys).
+// Such a request addresses no single operation, yet it is a malformed call of the API rather than an unknown
+// path: the route stage answers it as a validation failure that names the condition.
+type conditionMiss struct {
+	routes  []*pathRoute // the candidates, most specific first
+	method  string       // the operation method (GET for a HEAD)
+	message string
+}
+
+// missedConditions returns req's conditionMiss, nil when req is not one (FindRoute has failed for it).
+func (pr *pathRouter) missedConditions(req *http.Request) *conditionMiss {
+	matches := pr.matchConds(req, false)
+	for _, method := range methodsFor(req.Method) {
+		var cands []*pathRoute
+		for _, m := range matches {
+			if m.route.item.GetOperation(method) == nil {
+				continue
+			}
+			if len(m.route.conds) == 0 {
+				return nil // a plain route would have matched: not a condition's doing
+			}
+			if !slices.Contains(cands, m.route) {
+				cands = append(cands, m.route)
+			}
+		}
+		if len(cands) > 0 {
+			return &conditionMiss{routes: cands, method: method, message: missMessage(req, method, cands)}
+		}
+	}
+	return nil
+}
+
+// missLimit bounds how many operations a conditionMiss message names.
+const missLimit = 5
+
+// missMessage says which condition the request fails: the first condition of the most specific candidate that
+// it does not meet, and the values that would select an operation.
+func missMessage(req *http.Request, method string, cands []*pathRoute) string {
+	query := req.URL.Query()
+	var c routeCond
+	for _, cc := range cands[0].conds {
+		if !cc.metBy(req.Header, query, nil) {
+			c = cc
+			break
+		}
+	}
+	where := "header or query parameter " + c.name
+	switch c.in {
+	case openapi3.ParameterInHeader:
+		where = "header " + c.name
+	case openapi3.ParameterInQuery:
+		where = "query parameter " + c.name
+	}
+	path := strings.SplitN(cands[0].key, "#", 2)[0]
+	path = strings.SplitN(path, "?", 2)[0]
+	if c.any {
+		return fmt.Sprintf("%s is required: it selects the operation of %s %s (its key is %s)", where, method, path, cands[0].key)
+	}
+	var values []string
+	for _, r := range cands {
+		for _, rc := range r.conds {
+			if rc.name == c.name && !rc.any && !slices.Contains(values, rc.value) {
+				values = append(values, rc.value)
+			}
+		}
+	}
+	slices.Sort(values)
+	list := strings.Join(values[:min(len(values), missLimit)], ", ")
+	if len(values) > missLimit {
+		list += fmt.Sprintf(" and %d more", len(values)-missLimit)
+	}
+	got := c.sent(req.Header, query)
+	if got == "" {
+		return fmt.Sprintf("%s is required: it selects the operation of %s %s, one of %s", where, method, path, list)
+	}
+	return fmt.Sprintf("%s %q names no operation of %s %s; expected one of %s", where, printable(got, 100), method, path, list)
 }
 
 // methodRank orders methods as documents usually list them.
@@ -236,51 +343,58 @@ type routeMatch struct {
 	params map[string]string
 }
 
-// match lists the routes whose path and conditions req meets, most specific first: those matching segment by
-// segment, else those where a parameter spans segments. The escaped path is tried first, then the decoded one.
-func (pr *pathRouter) match(req *http.Request) []routeMatch {
-	return pr.matchConds(req, true)
+// matchConds lists the routes whose path (and, with conds, whose fragment and query conditions: a CORS preflight
+// does not carry their values) req meets, most specific first: those matching segment by segment, then (in a
+// Google-style document) those where a parameter spans segments, so that a method the first lack is found in the
+// second. In each pass the escaped path is tried first, then the decoded one.
+func (pr *pathRouter) matchConds(req *http.Request, conds bool) []routeMatch {
+	var out []routeMatch
+	for _, spanning := range []bool{false, true} {
+		if spanning && !pr.spanning {
+			break
+		}
+		for _, m := range pr.matchPass(req, conds, spanning) {
+			if !slices.ContainsFunc(out, func(o routeMatch) bool { return o.route == m.route }) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
-// matchConds is match; with conds false the fragment and query conditions of keys are not looked at (a CORS
-// preflight does not carry the values).
-func (pr *pathRouter) matchConds(req *http.Request, conds bool) []routeMatch {
+// matchPass is one pass of matchConds: segment by segment, or with parameters spanning segments.
+func (pr *pathRouter) matchPass(req *http.Request, conds, spanning bool) []routeMatch {
 	var query url.Values
 	paths := []string{req.URL.EscapedPath()}
 	if req.URL.Path != paths[0] {
 		paths = append(paths, req.URL.Path)
 	}
-	for _, spanning := range []bool{false, true} {
-		if spanning && !pr.spanning {
-			break
+	for _, full := range paths {
+		path, ok := strings.CutPrefix(full, pr.base)
+		if !ok || (path != "" && path[0] != '/') {
+			continue
 		}
-		for _, full := range paths {
-			path, ok := strings.CutPrefix(full, pr.base)
-			if !ok || (path != "" && path[0] != '/') {
+		var out []routeMatch
+		for _, r := range pr.routes {
+			if !strings.HasPrefix(path, r.prefix) || (!spanning && strings.Count(path, "/") != r.segments) {
 				continue
 			}
-			var out []routeMatch
-			for _, r := range pr.routes {
-				if !strings.HasPrefix(path, r.prefix) || (!spanning && strings.Count(path, "/") != r.segments) {
+			params := map[string]string{}
+			if !matchParts(r.parts, path, spanning, params) {
+				continue
+			}
+			if conds && len(r.conds) > 0 {
+				if query == nil {
+					query = req.URL.Query()
+				}
+				if !r.condsMet(req.Header, query, params) {
 					continue
 				}
-				params := map[string]string{}
-				if !matchParts(r.parts, path, spanning, params) {
-					continue
-				}
-				if conds && len(r.conds) > 0 {
-					if query == nil {
-						query = req.URL.Query()
-					}
-					if !r.condsMet(req.Header, query, params) {
-						continue
-					}
-				}
-				out = append(out, routeMatch{route: r, params: params})
 			}
-			if len(out) > 0 {
-				return out
-			}
+			out = append(out, routeMatch{route: r, params: params})
+		}
+		if len(out) > 0 {
+			return out
 		}
 	}
 	return nil
@@ -341,20 +455,42 @@ func matchParts(parts []tmplPart, s string, spanning bool, params map[string]str
 // path (the weatherbit.io document of APIs.guru does).
 func (r *pathRoute) condsMet(header http.Header, query url.Values, params map[string]string) bool {
 	for _, c := range r.conds {
-		var values []string
-		if c.in != openapi3.ParameterInQuery {
-			values = header.Values(c.name)
-		}
-		if c.in != openapi3.ParameterInHeader {
-			values = append(values, query[c.name]...)
-		}
-		i := slices.IndexFunc(values, func(v string) bool { return c.any || v == c.value })
-		if i < 0 {
+		if !c.metBy(header, query, params) {
 			return false
-		}
-		if c.any {
-			params[c.value[1:len(c.value)-1]] = values[i]
 		}
 	}
 	return true
+}
+
+// values lists what the request sends for the condition's NAME, headers first.
+func (c routeCond) values(header http.Header, query url.Values) []string {
+	var values []string
+	if c.in != openapi3.ParameterInQuery {
+		values = header.Values(c.name)
+	}
+	if c.in != openapi3.ParameterInHeader {
+		values = append(values, query[c.name]...)
+	}
+	return values
+}
+
+// metBy reports whether the request meets the condition, putting a captured value in params (when not nil).
+func (c routeCond) metBy(header http.Header, query url.Values, params map[string]string) bool {
+	values := c.values(header, query)
+	i := slices.IndexFunc(values, func(v string) bool { return c.any || v == c.value })
+	if i < 0 {
+		return false
+	}
+	if c.capture != "" && params != nil {
+		params[c.capture] = values[i]
+	}
+	return true
+}
+
+// sent is the first value the request sends for the condition's NAME, "" for none.
+func (c routeCond) sent(header http.Header, query url.Values) string {
+	if values := c.values(header, query); len(values) > 0 {
+		return values[0]
+	}
+	return ""
 }

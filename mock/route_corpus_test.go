@@ -105,7 +105,7 @@ func shape(key string) string {
 }
 
 // requestFor builds a request that the key describes: parameters filled, fragment and query pairs sent as
-// headers and query parameters.
+// headers and query parameters (a bare name or a "{param}" value with a value of its own).
 func requestFor(base, key, method string) *httptestRequest {
 	path, extra := key, ""
 	if i := strings.IndexAny(key, "#?"); i >= 0 {
@@ -122,8 +122,8 @@ func requestFor(base, key, method string) *httptestRequest {
 	req := httptest.NewRequest(method, "http://x"+base+b.String(), nil)
 	q := url.Values{}
 	for _, pair := range strings.FieldsFunc(extra, func(c rune) bool { return c == '&' || c == '#' }) {
-		name, value, _ := strings.Cut(pair, "=")
-		if strings.HasPrefix(value, "{") {
+		name, value, valued := strings.Cut(pair, "=")
+		if !valued || strings.HasPrefix(value, "{") { // "#tagKeys", "?city={city}": any value, as clients send one
 			value = "x"
 		}
 		req.Header.Set(name, value)

@@ -46,7 +46,9 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					e.Status = StatusClientClosed
 				}
 				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
-				e.Response.Body, _ = mask.journalBody(rec.body)
+				if r.Method != http.MethodHead { // net/http sent none
+					e.Response.Body, _ = mask.journalBody(rec.body)
+				}
 				e = ex.session.journal.add(e)
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
 				// The request line is at info: --log-level error skips it before building anything.

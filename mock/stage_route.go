@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/openapi"
@@ -13,8 +14,11 @@ import (
 
 // routeStage matches the request to one operation of the API, once: later stages read ex.op, ex.plan, ex.route
 // and ex.params and never match again. An unknown path answers the API's routeNotFound shape (404), a known
-// path with another method its methodNotAllowed shape (405) with an Allow header; both are journalled. A CORS
-// preflight is answered here (cors.go), and every answer of a cross-origin request carries the CORS headers.
+// path with another method its methodNotAllowed shape (405) with an Allow header, a request that fails the
+// header or query condition of the keys its path and method match (route.go's conditionMiss) a validation
+// failure naming it; all are journalled. A CORS preflight is answered here (cors.go) and journalled without
+// validation or security, and every answer of a cross-origin request carries the CORS headers. A HEAD
+// answered by a GET operation is a GET without a body (net/http drops it), journalled as HEAD.
 func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	plans := s.planAPI(rt)
 	router := newPathRouter(rt.api)
@@ -22,10 +26,21 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 		s.log.Warn(msg, "api", rt.api.Name)
 	}
 	cors := s.corsFor(rt, router)
-	// A request that matches no operation still passes the session and journal stages, so that a wrong base
-	// URL shows up in the journal.
+	// A request that matches no operation, and a preflight, still pass the session and journal stages, so
+	// that a wrong base URL and a browser's preflights show up in the journal.
+	preflight := s.sessionStage(rt)(s.journalStage(rt)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ex := exchangeFrom(r.Context())
+		ex.answeredBy, ex.status = "cors", http.StatusNoContent
+		cors.answerPreflight(w, r, ex.preflight)
+	})))
 	unmatched := s.sessionStage(rt)(s.journalStage(rt)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex := exchangeFrom(r.Context())
+		if miss := ex.condMiss; miss != nil {
+			h := http.Header{}
+			h.Set(ReasonHeader, printable(miss.message, reasonLimit))
+			ex.writeVendorError(w, "route", "validation", h, map[string]any{"message": miss.message})
+			return
+		}
 		if errors.Is(ex.routeErr, routers.ErrMethodNotAllowed) {
 			h := http.Header{}
 			if allow := strings.Join(router.allowed(routeProbe(r, ex.path), true), ", "); allow != "" {
@@ -40,8 +55,12 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
 			probe := routeProbe(r, ex.path)
-			if cors != nil && cors.handle(w, r, probe) {
-				return
+			if cors != nil {
+				if methods := cors.handle(w, r, probe); methods != nil {
+					ex.preflight = methods
+					preflight.ServeHTTP(w, r)
+					return
+				}
 			}
 			route, params, err := router.FindRoute(probe)
 			if err == nil {
@@ -53,12 +72,19 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			}
 			if err != nil {
 				ex.op, ex.plan, ex.routeErr = nil, nil, err
+				ex.neg.accept = parseAccept(r.Header.Values("Accept")) // the error body's media type
+				if miss := router.missedConditions(probe); miss != nil {
+					ex.condMiss = miss
+					ex.method, ex.rawQuery = miss.method, r.URL.RawQuery
+					answerMissWith(ex, miss, rt, plans)
+				}
 				unmatched.ServeHTTP(w, r)
 				return
 			}
 			ex.route = route
 			ex.params = unescapeParams(params)
-			ex.method, ex.rawQuery = r.Method, r.URL.RawQuery
+			// The operation's method: a HEAD answered by GET is generated as that GET (same headers).
+			ex.method, ex.rawQuery = route.Method, r.URL.RawQuery
 			ex.neg.check(r, ex)
 			next.ServeHTTP(w, r)
 		})
@@ -99,4 +125,35 @@ func unescapeParams(params map[string]string) map[string]string {
 		}
 	}
 	return params
+}
+
+// answerMissWith sets the operation whose documented validation failure answers a conditionMiss: the most
+// specific candidate that documents one, when every candidate documenting one answers with the same status (AWS
+// documents give the operations of "POST /" the same error statuses; those documenting no 4xx have no say);
+// otherwise none, and the plain 400 answers.
+func answerMissWith(ex *exchange, miss *conditionMiss, rt *apiRuntime, plans map[*openapi3.Operation]*opPlan) {
+	var first *openapi3.Operation
+	status := 0
+	for _, r := range miss.routes {
+		op := r.item.GetOperation(miss.method)
+		ex.op, ex.plan = rt.ops[op], plans[op]
+		if ex.op == nil || ex.plan == nil {
+			continue
+		}
+		st, documented := ex.documentsError("validation")
+		switch {
+		case !documented:
+		case first == nil:
+			first, status = op, st
+		case st != status:
+			first = nil
+		}
+		if status != 0 && first == nil {
+			break
+		}
+	}
+	ex.op, ex.plan = nil, nil
+	if first != nil {
+		ex.op, ex.plan = rt.ops[first], plans[first]
+	}
 }
