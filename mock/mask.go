@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // credentialWords are the parts of a name that make it look like a credential: any header, query parameter,
@@ -32,7 +34,12 @@ func looksLikeCredential(name string) bool {
 type bodyMasker struct {
 	jsonField *regexp.Regexp
 	formField *regexp.Regexp
-	names     []string // lower case: an ASCII body naming none of them has nothing to mask (see mentions)
+	// byFirst groups the lower-case names by their first byte, under both its cases, less that byte: an ASCII
+	// body naming none of them has nothing to mask (see mentions). Names that are not ASCII are left out: only a
+	// body that is not ASCII can hold them, and mentions says yes to every such body.
+	byFirst [256][]string
+	// anyText is set when a name is empty: every body mentions it.
+	anyText bool
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -46,16 +53,35 @@ func newBodyMasker(extra []string) *bodyMasker {
 		alts = append(alts, regexp.QuoteMeta(e))
 	}
 	names := "(?:" + strings.Join(alts, "|") + ")"
-	lower := make([]string, 0, len(credentialWords)+len(extra))
-	for _, w := range append(append([]string{}, credentialWords...), extra...) {
-		lower = append(lower, strings.ToLower(w))
-	}
-	return &bodyMasker{
-		names: lower,
+	m := &bodyMasker{
+
 		// "name": "value" | number | true | false | null
 		jsonField: regexp.MustCompile(`(?i)("[^"\\]*` + names + `[^"\\]*"\s*:\s*)("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*|true|false|null)`),
 		formField: regexp.MustCompile(`(?i)((?:^|&)[^=&]*` + names + `[^=&]*=)([^&]*)`),
 	}
+	for _, w := range append(append([]string{}, credentialWords...), extra...) {
+		n := strings.ToLower(w)
+		switch {
+		case n == "":
+			m.anyText = true
+		case !isASCII(n):
+		default:
+			m.byFirst[n[0]] = append(m.byFirst[n[0]], n[1:])
+			if c := n[0]; c >= 'a' && c <= 'z' {
+				m.byFirst[c-'a'+'A'] = append(m.byFirst[c-'a'+'A'], n[1:])
+			}
+		}
+	}
+	return m
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // mask returns b with credential-like values replaced by maskedValue; b itself is not changed.
@@ -78,19 +104,39 @@ func (m *bodyMasker) mask(b []byte) []byte {
 
 // mentions tells whether b may hold a credential-like field: it names one of the words, or it is not ASCII
 // (case folding beyond ASCII is left to the regular expressions).
+// It reads b once, comparing only where a byte starts one of the names, and allocates nothing.
 func (m *bodyMasker) mentions(b []byte) bool {
-	for _, c := range b {
+	if m.anyText {
+		return true
+	}
+	for i, c := range b {
 		if c >= 0x80 {
 			return true
 		}
-	}
-	lower := bytes.ToLower(b)
-	for _, n := range m.names {
-		if bytes.Contains(lower, []byte(n)) {
-			return true
+		for _, rest := range m.byFirst[c] {
+			if hasLowerPrefix(b[i+1:], rest) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// hasLowerPrefix reports whether b starts with the lower-case ASCII text p, ignoring the case of ASCII letters.
+func hasLowerPrefix(b []byte, p string) bool {
+	if len(b) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // secretFieldNames lists the names of properties the spec marks as secret (format: password), in the
@@ -129,7 +175,7 @@ func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
 		b = b[:journalBodyLimit]
 	}
 	b = m.body.mask(b)
-	if !truncated && json.Valid(b) {
+	if !truncated && jsonvalue.Valid(b) {
 		return bytes.Clone(b), false
 	}
 	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
