@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -34,10 +35,11 @@ func looksLikeCredential(name string) bool {
 type bodyMasker struct {
 	jsonField *regexp.Regexp
 	formField *regexp.Regexp
-	// byFirst groups the lower-case names by their first byte, under both its cases, less that byte: an ASCII
-	// body naming none of them has nothing to mask (see mentions). Names that are not ASCII are left out: only a
-	// body that is not ASCII can hold them, and mentions says yes to every such body.
-	byFirst [256][]string
+	// anchors group the lower-case ASCII names by their rarest letter: an ASCII body naming none of them has
+	// nothing to mask, and mentions finds out by searching for those letters alone (see mentions). Names that are
+	// not ASCII are left out: only a body that is not ASCII can hold them, and mentions says yes to every such
+	// body.
+	anchors []anchorGroup
 	// anyText is set when a name is empty: every body mentions it.
 	anyText bool
 }
@@ -64,15 +66,54 @@ func newBodyMasker(extra []string) *bodyMasker {
 		switch {
 		case n == "":
 			m.anyText = true
-		case !isASCII(n):
-		default:
-			m.byFirst[n[0]] = append(m.byFirst[n[0]], n[1:])
-			if c := n[0]; c >= 'a' && c <= 'z' {
-				m.byFirst[c-'a'+'A'] = append(m.byFirst[c-'a'+'A'], n[1:])
-			}
+		case isASCII(n):
+			m.addAnchored(n)
 		}
 	}
 	return m
+}
+
+// anchorGroup is the names sharing one anchor byte: where the byte (either case) sits in a body, each name is
+// compared at its offset before it.
+type anchorGroup struct {
+	lower, upper byte
+	names        []anchoredName
+}
+
+type anchoredName struct {
+	name string // lower case
+	at   int    // offset of the anchor byte in name
+}
+
+// letterRarity ranks the lower-case letters from the rarest in English text; a name is searched for by the
+// rarest of its bytes (other bytes rank in between, '_', '-' and space with the most common).
+const letterRarity = "zqxjkvbywgpfmucldrhsnioate"
+
+func rarity(c byte) int {
+	if i := strings.IndexByte(letterRarity, c); i >= 0 {
+		return i
+	}
+	if c == '_' || c == '-' || c == ' ' {
+		return len(letterRarity)
+	}
+	return 8
+}
+
+func (m *bodyMasker) addAnchored(n string) {
+	at := 0
+	for i := 1; i < len(n); i++ {
+		if rarity(n[i]) < rarity(n[at]) {
+			at = i
+		}
+	}
+	c := n[at]
+	for i := range m.anchors {
+		if m.anchors[i].lower == c {
+			m.anchors[i].names = append(m.anchors[i].names, anchoredName{n, at})
+			return
+		}
+	}
+	m.anchors = append(m.anchors, anchorGroup{lower: c, upper: foldUpper(c), names: []anchoredName{{n, at}}})
 }
 
 func isASCII(s string) bool {
@@ -104,22 +145,70 @@ func (m *bodyMasker) mask(b []byte) []byte {
 
 // mentions tells whether b may hold a credential-like field: it names one of the words, or it is not ASCII
 // (case folding beyond ASCII is left to the regular expressions).
-// It reads b once, comparing only where a byte starts one of the names, and allocates nothing.
+// It looks for the anchor bytes of the names with bytes.IndexByte and compares names only around them, and
+// allocates nothing.
 func (m *bodyMasker) mentions(b []byte) bool {
-	if m.anyText {
+	if m.anyText || !isASCIIBytes(b) {
 		return true
 	}
-	for i, c := range b {
-		if c >= 0x80 {
+	for i := range m.anchors {
+		g := &m.anchors[i]
+		if g.find(b, g.lower) || g.upper != g.lower && g.find(b, g.upper) {
 			return true
-		}
-		for _, rest := range m.byFirst[c] {
-			if hasLowerPrefix(b[i+1:], rest) {
-				return true
-			}
 		}
 	}
 	return false
+}
+
+// find reports whether one of g's names sits around an occurrence of the byte c in b.
+func (g *anchorGroup) find(b []byte, c byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], c)
+		if i < 0 {
+			return false
+		}
+		p := off + i
+		for _, n := range g.names {
+			if start := p - n.at; start >= 0 && hasLowerPrefix(b[start:], n.name) {
+				return true
+			}
+		}
+		off = p + 1
+	}
+}
+
+// isASCIIBytes reports whether every byte of b is below 0x80, eight at a time.
+func isASCIIBytes(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII folds ASCII capitals to lower case and keeps every other byte.
+var lowerASCII = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+func foldUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // hasLowerPrefix reports whether b starts with the lower-case ASCII text p, ignoring the case of ASCII letters.
@@ -128,11 +217,7 @@ func hasLowerPrefix(b []byte, p string) bool {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
-		c := b[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != p[i] {
+		if lowerASCII[b[i]] != p[i] {
 			return false
 		}
 	}

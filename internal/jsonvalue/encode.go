@@ -48,20 +48,35 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		keys := sortedKeys(x)
+		fp := fieldPool.Get().(*[]field)
+		fs := (*fp)[:0]
+		for k, v := range x {
+			fs = append(fs, field{sortKey{keyPrefix(k), k}, v})
+		}
+		if len(fs) <= 48 {
+			for i := 1; i < len(fs); i++ { // insertion sort: few keys, cheap comparisons
+				for j := i; j > 0 && fs[j].less(fs[j-1].sortKey); j-- {
+					fs[j], fs[j-1] = fs[j-1], fs[j]
+				}
+			}
+		} else {
+			slices.SortFunc(fs, func(a, b field) int { return a.compare(b.sortKey) })
+		}
 		dst = append(dst, '{')
 		var err error
-		for i, k := range *keys {
+		for i := range fs {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = appendString(dst, fs[i].key)
 			dst = append(dst, ':')
-			if dst, err = appendValue(dst, x[k], depth+1); err != nil {
+			if dst, err = appendValue(dst, fs[i].val, depth+1); err != nil {
 				break
 			}
 		}
-		keyPool.Put(keys)
+		clear(fs) // drop the values for the collector
+		*fp = fs[:0]
+		fieldPool.Put(fp)
 		if err != nil {
 			return dst, err
 		}
@@ -76,9 +91,9 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = appendString(dst, k.key)
 			dst = append(dst, ':')
-			dst = appendString(dst, x[k])
+			dst = appendString(dst, x[k.key])
 		}
 		keyPool.Put(keys)
 		return append(dst, '}'), nil
@@ -114,15 +129,67 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 }
 
 // keyPool holds key slices for sorting the keys of one object; an object's keys are put back once it is written.
-var keyPool = sync.Pool{New: func() any { s := make([]string, 0, 32); return &s }}
+var keyPool = sync.Pool{New: func() any { s := make([]sortKey, 0, 32); return &s }}
 
-func sortedKeys[V any](m map[string]V) *[]string {
-	keys := keyPool.Get().(*[]string)
-	*keys = (*keys)[:0]
-	for k := range m {
-		*keys = append(*keys, k)
+// fieldPool holds the (key, value) slices of the objects of decoded JSON being written.
+var fieldPool = sync.Pool{New: func() any { s := make([]field, 0, 32); return &s }}
+
+// field is one member of an object with its sort key: iterating the map once gives both.
+type field struct {
+	sortKey
+	val any
+}
+
+// sortKey is a key with its first eight bytes as a big-endian number (zero-padded): when two prefixes differ they
+// order the keys, so most comparisons are one integer comparison.
+type sortKey struct {
+	prefix uint64
+	key    string
+}
+
+func keyPrefix(s string) uint64 {
+	var p uint64
+	n := min(len(s), 8)
+	for i := 0; i < n; i++ {
+		p |= uint64(s[i]) << (56 - 8*i)
 	}
-	slices.Sort(*keys)
+	return p
+}
+
+func (a sortKey) less(b sortKey) bool {
+	if a.prefix != b.prefix {
+		return a.prefix < b.prefix
+	}
+	return a.key < b.key
+}
+
+func (a sortKey) compare(b sortKey) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	}
+	return 0
+}
+
+// sortedKeys returns the keys of m in ascending byte order in a pooled slice (give it back to keyPool).
+func sortedKeys[V any](m map[string]V) *[]sortKey {
+	keys := keyPool.Get().(*[]sortKey)
+	ks := (*keys)[:0]
+	for k := range m {
+		ks = append(ks, sortKey{keyPrefix(k), k})
+	}
+	if len(ks) <= 48 {
+		for i := 1; i < len(ks); i++ { // insertion sort: few keys, cheap comparisons
+			for j := i; j > 0 && ks[j].less(ks[j-1]); j-- {
+				ks[j], ks[j-1] = ks[j-1], ks[j]
+			}
+		}
+	} else {
+		slices.SortFunc(ks, sortKey.compare)
+	}
+	*keys = ks
 	return keys
 }
 
@@ -160,18 +227,26 @@ func appendFloat(dst []byte, f float64, v any) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// asciiPlain marks the ASCII bytes a JSON string holds as themselves.
+var asciiPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString writes s as a JSON string the way encoding/json does without HTML escaping: quotes, backslashes and
 // control characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		i = skipASCIIPlain(s, i)
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '\\', '"':

@@ -3,6 +3,7 @@ package jsonvalue
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -42,6 +43,9 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 		{"bools", []any{true, false}},
 		{"object keys sorted", map[string]any{"b": 1.0, "a": map[string]any{"z": nil, "y": []any{}}, "": "e",
 			"A": "upper", "é": 2.0, "a\"b": true}},
+		{"many keys sharing prefixes", manyKeys(120)},
+		{"keys with NUL and high bytes", map[string]any{"ab": 1.0, "ab\x00": 2.0, "ab\x00c": 3.0, "a": 4.0, "\xff": 5.0,
+			"abcdefgh": 6.0, "abcdefghi": 7.0, "abcdefgg": 8.0, "abcdefg": 9.0}},
 		{"empty and nil", map[string]any{"m": map[string]any{}, "nm": nilMap, "l": []any{}, "nl": nilList,
 			"ns": []string(nil), "s": []string{"x", "y"}, "nss": map[string]string(nil), "ss": map[string]string{"k": "v", "j": "w"}}},
 		{"other types through encoding/json", map[string]any{"raw": json.RawMessage(` { "x" : [1, 2] } `),
@@ -57,6 +61,15 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 			require.Equal(t, "prefix:"+string(want), string(got))
 		})
 	}
+}
+
+func manyKeys(n int) map[string]any {
+	m := map[string]any{}
+	for i := range n {
+		m[fmt.Sprintf("callbackField%03d", (i*37)%n)] = float64(i)
+		m[fmt.Sprintf("k%d", i)] = i%2 == 0
+	}
+	return m
 }
 
 func TestAppendErrors(t *testing.T) {

@@ -134,34 +134,47 @@ func (p *validator) array(depth int) bool {
 	}
 }
 
+// strPlain marks the bytes a string holds as themselves: not a quote, a backslash or a control character.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str checks a string starting at the opening quote and moves past its closing quote.
 func (p *validator) str() bool {
 	b := p.b
-	for i := p.i + 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
+	i := p.i + 1
+	for {
+		i = skipStringPlain(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case '"':
 			p.i = i + 1
 			return true
-		case c < 0x20:
-			return false
-		case c == '\\':
+		case '\\':
 			i++
 			if i >= len(b) {
 				return false
 			}
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
 			case 'u':
 				if len(b)-i <= 4 || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
 					return false
 				}
-				i += 4
+				i += 5
 			default:
 				return false
 			}
+		default: // a control character
+			return false
 		}
 	}
-	return false
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

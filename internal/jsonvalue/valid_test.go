@@ -48,3 +48,19 @@ func BenchmarkValid(b *testing.B) {
 		}
 	}
 }
+
+// TestWordScan: the eight-bytes-at-a-time scan stops at the first byte to look at wherever it sits in a word.
+func TestWordScan(t *testing.T) {
+	for _, stop := range []byte{0x00, 0x1f, '"', '\\'} {
+		for at := range 20 {
+			s := []byte(strings.Repeat("a~ ", 10)[:24])
+			s[at] = stop
+			require.Equal(t, at, skipStringPlain(s, 0), "%q", s)
+			require.Equal(t, at, skipASCIIPlain(string(s), 0), "%q", s)
+		}
+	}
+	s := "abcdefghij\xc3\xa9"
+	require.Equal(t, 10, skipASCIIPlain(s, 0))
+	require.Equal(t, len(s), skipStringPlain([]byte(s), 0))
+	require.Equal(t, 3, skipStringPlain([]byte("\x7f\x20!\x1f"), 0))
+}
