@@ -252,6 +252,16 @@ func secretFieldNames(doc *openapi3.T) []string {
 // JSON, else as a JSON string. It reports whether b was cut. Masking looks at the kept bytes only, so it costs
 // the same whatever the body's size.
 func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
+	return m.keepBody(b, false)
+}
+
+// journalBodyOwned is journalBody for a b nothing else holds or changes (the recorder's copy of an answer): a
+// JSON body with nothing to mask is kept as it is, not copied.
+func (m *masker) journalBodyOwned(b []byte) (json.RawMessage, bool) {
+	return m.keepBody(b, true)
+}
+
+func (m *masker) keepBody(b []byte, owned bool) (json.RawMessage, bool) {
 	if len(b) == 0 {
 		return nil, false
 	}
@@ -259,10 +269,14 @@ func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
 	if truncated {
 		b = b[:journalBodyLimit]
 	}
-	b = m.body.mask(b)
-	if !truncated && jsonvalue.Valid(b) {
-		return bytes.Clone(b), false
+	masked := m.body.mask(b)
+	if !truncated && jsonvalue.Valid(masked) {
+		if owned || len(masked) > 0 && &masked[0] != &b[0] { // masking made a copy already
+			return masked, false
+		}
+		return bytes.Clone(masked), false
 	}
+	b = masked
 	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
 	return s, truncated
 }

@@ -51,29 +51,25 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		fp := fieldPool.Get().(*[]field)
 		fs := (*fp)[:0]
 		for k, v := range x {
-			fs = append(fs, field{sortKey{keyPrefix(k), k}, v})
+			fs = append(fs, field{k, v})
 		}
-		if len(fs) <= 48 {
-			for i := 1; i < len(fs); i++ { // insertion sort: few keys, cheap comparisons
-				for j := i; j > 0 && fs[j].less(fs[j-1].sortKey); j-- {
-					fs[j], fs[j-1] = fs[j-1], fs[j]
-				}
-			}
-		} else {
-			slices.SortFunc(fs, func(a, b field) int { return a.compare(b.sortKey) })
-		}
+		op := orderPool.Get().(*[]order)
+		ord := sortFields(fs, (*op)[:0])
 		dst = append(dst, '{')
 		var err error
-		for i := range fs {
+		for i, o := range ord {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, fs[i].key)
+			f := &fs[o.at]
+			dst = appendString(dst, f.key)
 			dst = append(dst, ':')
-			if dst, err = appendValue(dst, fs[i].val, depth+1); err != nil {
+			if dst, err = appendValue(dst, f.val, depth+1); err != nil {
 				break
 			}
 		}
+		*op = ord[:0]
+		orderPool.Put(op)
 		clear(fs) // drop the values for the collector
 		*fp = fs[:0]
 		fieldPool.Put(fp)
@@ -131,13 +127,55 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 // keyPool holds key slices for sorting the keys of one object; an object's keys are put back once it is written.
 var keyPool = sync.Pool{New: func() any { s := make([]sortKey, 0, 32); return &s }}
 
-// fieldPool holds the (key, value) slices of the objects of decoded JSON being written.
-var fieldPool = sync.Pool{New: func() any { s := make([]field, 0, 32); return &s }}
+// fieldPool holds the (key, value) slices of the objects of decoded JSON being written; orderPool the slices
+// their order is sorted in. The order is sorted apart from the fields, in a slice without pointers, so that
+// moving an entry is a plain copy with no write barrier.
+var (
+	fieldPool = sync.Pool{New: func() any { s := make([]field, 0, 32); return &s }}
+	orderPool = sync.Pool{New: func() any { s := make([]order, 0, 32); return &s }}
+)
 
-// field is one member of an object with its sort key: iterating the map once gives both.
+// field is one member of an object: iterating the map once gives both.
 type field struct {
-	sortKey
+	key string
 	val any
+}
+
+// order places fs[at] by the first eight bytes of its key (see sortKey).
+type order struct {
+	prefix uint64
+	at     int
+}
+
+// sortFields returns the positions of fs in ascending key order, appended to ord.
+func sortFields(fs []field, ord []order) []order {
+	for i := range fs {
+		ord = append(ord, order{keyPrefix(fs[i].key), i})
+	}
+	less := func(a, b order) bool {
+		if a.prefix != b.prefix {
+			return a.prefix < b.prefix
+		}
+		return fs[a.at].key < fs[b.at].key
+	}
+	if len(ord) <= 48 {
+		for i := 1; i < len(ord); i++ { // insertion sort: few keys, cheap comparisons
+			for j := i; j > 0 && less(ord[j], ord[j-1]); j-- {
+				ord[j], ord[j-1] = ord[j-1], ord[j]
+			}
+		}
+		return ord
+	}
+	slices.SortFunc(ord, func(a, b order) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
+		}
+		return 0
+	})
+	return ord
 }
 
 // sortKey is a key with its first eight bytes as a big-endian number (zero-padded): when two prefixes differ they
