@@ -132,10 +132,36 @@ type masker struct {
 	headers map[string]bool // canonical header names
 	query   map[string]bool
 	body    *bodyMasker
+
+	// secretHeader remembers, per header name as sent, whether its value is masked, so that a request does not
+	// canonicalise and lower-case every name again. It stops growing at maxRememberedHeaders names.
+	secretMu     sync.RWMutex
+	secretHeader map[string]bool
+}
+
+// maxRememberedHeaders bounds masker.secretHeader: names beyond it are judged afresh each time.
+const maxRememberedHeaders = 512
+
+// secretHeaderName reports whether the value of the header named k is masked.
+func (m *masker) secretHeaderName(k string) bool {
+	m.secretMu.RLock()
+	secret, known := m.secretHeader[k]
+	m.secretMu.RUnlock()
+	if known {
+		return secret
+	}
+	secret = m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)
+	m.secretMu.Lock()
+	if len(m.secretHeader) < maxRememberedHeaders {
+		m.secretHeader[k] = secret
+	}
+	m.secretMu.Unlock()
+	return secret
 }
 
 func newMasker(doc *openapi3.T) *masker {
-	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc))}
+	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc)),
+		secretHeader: map[string]bool{}}
 	for _, h := range []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie"} {
 		m.headers[h] = true
 	}
@@ -162,8 +188,13 @@ func (m *masker) header(h http.Header) map[string]string {
 	}
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		v := strings.Join(vs, ", ")
-		if (m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)) && v != "" {
+		var v string
+		if len(vs) == 1 {
+			v = vs[0]
+		} else {
+			v = strings.Join(vs, ", ")
+		}
+		if v != "" && m.secretHeaderName(k) {
 			v = maskCredential(k, v)
 		}
 		out[k] = v

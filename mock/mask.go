@@ -2,11 +2,14 @@ package mock
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // credentialWords are the parts of a name that make it look like a credential: any header, query parameter,
@@ -32,7 +35,13 @@ func looksLikeCredential(name string) bool {
 type bodyMasker struct {
 	jsonField *regexp.Regexp
 	formField *regexp.Regexp
-	names     []string // lower case: an ASCII body naming none of them has nothing to mask (see mentions)
+	// anchors group the lower-case ASCII names by their rarest letter: an ASCII body naming none of them has
+	// nothing to mask, and mentions finds out by searching for those letters alone (see mentions). Names that are
+	// not ASCII are left out: only a body that is not ASCII can hold them, and mentions says yes to every such
+	// body.
+	anchors []anchorGroup
+	// anyText is set when a name is empty: every body mentions it.
+	anyText bool
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -46,16 +55,74 @@ func newBodyMasker(extra []string) *bodyMasker {
 		alts = append(alts, regexp.QuoteMeta(e))
 	}
 	names := "(?:" + strings.Join(alts, "|") + ")"
-	lower := make([]string, 0, len(credentialWords)+len(extra))
-	for _, w := range append(append([]string{}, credentialWords...), extra...) {
-		lower = append(lower, strings.ToLower(w))
-	}
-	return &bodyMasker{
-		names: lower,
+	m := &bodyMasker{
+
 		// "name": "value" | number | true | false | null
 		jsonField: regexp.MustCompile(`(?i)("[^"\\]*` + names + `[^"\\]*"\s*:\s*)("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*|true|false|null)`),
 		formField: regexp.MustCompile(`(?i)((?:^|&)[^=&]*` + names + `[^=&]*=)([^&]*)`),
 	}
+	for _, w := range append(append([]string{}, credentialWords...), extra...) {
+		n := strings.ToLower(w)
+		switch {
+		case n == "":
+			m.anyText = true
+		case isASCII(n):
+			m.addAnchored(n)
+		}
+	}
+	return m
+}
+
+// anchorGroup is the names sharing one anchor byte: where the byte (either case) sits in a body, each name is
+// compared at its offset before it.
+type anchorGroup struct {
+	lower, upper byte
+	names        []anchoredName
+}
+
+type anchoredName struct {
+	name string // lower case
+	at   int    // offset of the anchor byte in name
+}
+
+// letterRarity ranks the lower-case letters from the rarest in English text; a name is searched for by the
+// rarest of its bytes (other bytes rank in between, '_', '-' and space with the most common).
+const letterRarity = "zqxjkvbywgpfmucldrhsnioate"
+
+func rarity(c byte) int {
+	if i := strings.IndexByte(letterRarity, c); i >= 0 {
+		return i
+	}
+	if c == '_' || c == '-' || c == ' ' {
+		return len(letterRarity)
+	}
+	return 8
+}
+
+func (m *bodyMasker) addAnchored(n string) {
+	at := 0
+	for i := 1; i < len(n); i++ {
+		if rarity(n[i]) < rarity(n[at]) {
+			at = i
+		}
+	}
+	c := n[at]
+	for i := range m.anchors {
+		if m.anchors[i].lower == c {
+			m.anchors[i].names = append(m.anchors[i].names, anchoredName{n, at})
+			return
+		}
+	}
+	m.anchors = append(m.anchors, anchorGroup{lower: c, upper: foldUpper(c), names: []anchoredName{{n, at}}})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // mask returns b with credential-like values replaced by maskedValue; b itself is not changed.
@@ -78,19 +145,83 @@ func (m *bodyMasker) mask(b []byte) []byte {
 
 // mentions tells whether b may hold a credential-like field: it names one of the words, or it is not ASCII
 // (case folding beyond ASCII is left to the regular expressions).
+// It looks for the anchor bytes of the names with bytes.IndexByte and compares names only around them, and
+// allocates nothing.
 func (m *bodyMasker) mentions(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return true
-		}
+	if m.anyText || !isASCIIBytes(b) {
+		return true
 	}
-	lower := bytes.ToLower(b)
-	for _, n := range m.names {
-		if bytes.Contains(lower, []byte(n)) {
+	for i := range m.anchors {
+		g := &m.anchors[i]
+		if g.find(b, g.lower) || g.upper != g.lower && g.find(b, g.upper) {
 			return true
 		}
 	}
 	return false
+}
+
+// find reports whether one of g's names sits around an occurrence of the byte c in b.
+func (g *anchorGroup) find(b []byte, c byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], c)
+		if i < 0 {
+			return false
+		}
+		p := off + i
+		for _, n := range g.names {
+			if start := p - n.at; start >= 0 && hasLowerPrefix(b[start:], n.name) {
+				return true
+			}
+		}
+		off = p + 1
+	}
+}
+
+// isASCIIBytes reports whether every byte of b is below 0x80, eight at a time.
+func isASCIIBytes(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII folds ASCII capitals to lower case and keeps every other byte.
+var lowerASCII = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+func foldUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// hasLowerPrefix reports whether b starts with the lower-case ASCII text p, ignoring the case of ASCII letters.
+func hasLowerPrefix(b []byte, p string) bool {
+	if len(b) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerASCII[b[i]] != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // secretFieldNames lists the names of properties the spec marks as secret (format: password), in the
@@ -121,6 +252,16 @@ func secretFieldNames(doc *openapi3.T) []string {
 // JSON, else as a JSON string. It reports whether b was cut. Masking looks at the kept bytes only, so it costs
 // the same whatever the body's size.
 func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
+	return m.keepBody(b, false)
+}
+
+// journalBodyOwned is journalBody for a b nothing else holds or changes (the recorder's copy of an answer): a
+// JSON body with nothing to mask is kept as it is, not copied.
+func (m *masker) journalBodyOwned(b []byte) (json.RawMessage, bool) {
+	return m.keepBody(b, true)
+}
+
+func (m *masker) keepBody(b []byte, owned bool) (json.RawMessage, bool) {
 	if len(b) == 0 {
 		return nil, false
 	}
@@ -128,10 +269,14 @@ func (m *masker) journalBody(b []byte) (json.RawMessage, bool) {
 	if truncated {
 		b = b[:journalBodyLimit]
 	}
-	b = m.body.mask(b)
-	if !truncated && json.Valid(b) {
-		return bytes.Clone(b), false
+	masked := m.body.mask(b)
+	if !truncated && jsonvalue.Valid(masked) {
+		if owned || len(masked) > 0 && &masked[0] != &b[0] { // masking made a copy already
+			return masked, false
+		}
+		return bytes.Clone(masked), false
 	}
+	b = masked
 	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
 	return s, truncated
 }

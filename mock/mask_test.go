@@ -114,7 +114,46 @@ func TestBodyMaskerMentions(t *testing.T) {
 		{`{"note":"café"}`, true}, // not ASCII: left to the expressions
 		{`{"tok":"en"}`, false},
 		{`{"x":"secre"}`, false},
+		{`kEy`, true},
+		{`{"a":"ends with TOKEN"}`, true},
+		{`{"a":"p"}`, false}, // a one-letter extra name: see below
 	} {
 		require.Equal(t, tt.want, m.mentions([]byte(tt.body)), tt.body)
+	}
+	short := newBodyMasker([]string{"Q", "", "naïve"})
+	require.True(t, short.mentions([]byte(`{"a":1}`)), "an empty secret name is in every body")
+	short = newBodyMasker([]string{"Q", "naïve"})
+	require.True(t, short.mentions([]byte(`{"q":1}`)), "a one-letter name, any case")
+	require.False(t, short.mentions([]byte(`{"a":"naive"}`)), "a name that is not ASCII is not in an ASCII body")
+	require.True(t, short.mentions([]byte(`{"a":"naïve"}`)))
+}
+
+// TestBodyMaskerMentionsAgreesWithLowerContains: the anchored search answers as lower-casing the body and looking
+// for each name would, on bodies built from pieces of the names in every case and position.
+func TestBodyMaskerMentionsAgreesWithLowerContains(t *testing.T) {
+	extra := []string{"pin_code", "X", "zz9"}
+	m := newBodyMasker(extra)
+	names := append(append([]string{}, credentialWords...), extra...)
+	slow := func(b string) bool {
+		lower := strings.ToLower(b)
+		for _, n := range names {
+			if strings.Contains(lower, strings.ToLower(n)) {
+				return true
+			}
+		}
+		return false
+	}
+	pieces := []string{"to", "ken", "TOK", "en", "sec", "RET", "pass", "W", "k", "E", "y", "autho", "rization", "cook",
+		"ie", "cred", "ential", "sig", "nature", "pin_", "CODE", "zz", "9", "x", "{", "\"", ":", " ", "ab", "_"}
+	seed := uint32(7)
+	for range 20000 {
+		var sb strings.Builder
+		seed = seed*1664525 + 1013904223
+		for n := int(seed>>28) + 1; n > 0; n-- {
+			seed = seed*1664525 + 1013904223
+			sb.WriteString(pieces[int(seed>>16)%len(pieces)])
+		}
+		body := sb.String()
+		require.Equal(t, slow(body), m.mentions([]byte(body)), "%q", body)
 	}
 }

@@ -1,13 +1,12 @@
 package mock
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,36 +15,42 @@ import (
 	"github.com/standin/standin/openapi"
 )
 
-// writeJSON writes body as JSON with status and extra headers.
+// writeJSON writes body as JSON with status and extra headers. The text is built in a pooled buffer: a
+// ResponseWriter does not keep what it is given.
 func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) {
 	if writeLargeJSON(w, status, header, body) { // a large answer is streamed (stream.go)
 		return
 	}
-	data, err := marshalJSON(body)
+	buf := jsonBufs.Get().(*[]byte)
+	data, err := jsonvalue.Append((*buf)[:0], body)
 	if err != nil {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":"standin could not encode the response body"}`)
 	}
 	h := w.Header()
 	maps.Copy(h, header)
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
+	if v := h["Content-Type"]; len(v) == 0 || v[0] == "" {
+		h["Content-Type"] = []string{"application/json"}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h["Content-Length"] = []string{strconv.Itoa(len(data))}
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
+	if err == nil && cap(data) <= maxPooledJSON {
+		*buf = data[:0]
+		jsonBufs.Put(buf)
+	}
 }
 
+// jsonBufs pools the buffers writeJSON encodes into; one larger than maxPooledJSON is left to the collector.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledJSON = 64 << 10
+
 // marshalJSON encodes v like json.Marshal but leaves <, > and & as they are: vendor APIs do not HTML-escape their
-// JSON, and messages such as "expected >=1 items" must read as written.
+// JSON, and messages such as "expected >=1 items" must read as written. Maps and slices of decoded JSON are
+// written without reflection (jsonvalue.Append).
 func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return jsonvalue.Append(nil, v)
 }
 
 // answer writes a response for the exchange and records which stage answered. A status that carries no body

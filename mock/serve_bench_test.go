@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -75,3 +76,74 @@ func BenchmarkServeCinnoxList(b *testing.B) {
 		_, _ = io.Copy(io.Discard, rec.Body)
 	}
 }
+
+// benchAssignPath is careCycle's inquiry assign PATCH, the request issue 12's instructions-per-request target is
+// set on (../shared/tools/instr-per-req.sh measures it on a real server).
+const benchAssignPath = "/carecycle/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign"
+
+// BenchmarkServeAssignPatch measures the whole pipeline for the assign PATCH with what `standin serve` runs by
+// default: request validation, the state update, the journal and a text request log line (written to a discarded
+// stream).
+func BenchmarkServeAssignPatch(b *testing.B) {
+	srv, err := New(engineAPIs(b, "carecycle"), Config{Seed: 1},
+		WithLogger(slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const body = `{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2"}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPatch, benchAssignPath, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(engineCareHeader, engineCareKey)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// benchAnswer is the assign PATCH's answer, the body the response and journal stages handle.
+const benchAnswer = `{"additionalConcerns":"None raised.","assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2","callId":"4722cd84-0ec7-4ef5-8c34-1b0150f45f53","callbackCallId":"3ff5b170-21ec-4fdb-9d07-d18865ce54a5","callbackCompletedAt":null,"callbackDisposition":"pending","callbackFailureReason":"none","callbackRequestedAt":null,"callbackRequestedBy":"a5a1af4e-f2c6-48c6-8e69-0acc13906fed","callbackWorkflowId":"58c68a9f-1923-4a5a-b69b-88032c446b85","createdAt":"2026-02-27T09:14:02.310Z","customerCampaignId":"36ca8d1d-3d3d-48cf-bd1f-a796d8849d75","escalationApplied":false,"handlingRationale":"Coverage question with no clinical urgency.","id":"497f6eca-6276-4993-bfeb-53cbbbba6f08","inquiry":"Does my plan cover a second opinion on the MRI results?","notes":"Member ID read back and confirmed.","primaryCategory":"billing","reasoning":"The caller asked about insurance coverage and reported no symptoms.","resolutionType":"callback","resolvedAt":null,"resolvedBy":"14b2aa2a-efb0-4ef1-9ffc-3025efbd2222","response":"I have logged your question; a care coordinator will confirm your coverage by phone.","severity":"low","severityTriggers":"none","status":"new","subcategory":"coverage_question","suggestedHandling":"Check the member's plan for second-opinion coverage and call back.","toolCallId":"call_Hn4sP0wq7XbZ2cLe","updatedAt":"2026-12-02T05:14:31.647Z"}`
+
+// BenchmarkStageJournalBody is the journal stage's work on the answer: the credential check, the JSON check and
+// keeping it.
+func BenchmarkStageJournalBody(b *testing.B) {
+	m := newMasker(engineAPIs(b, "carecycle")[0].Doc)
+	body := []byte(benchAnswer)
+	b.ReportAllocs()
+	for b.Loop() {
+		if got, _ := m.journalBodyOwned(body); len(got) != len(body) {
+			b.Fatalf("kept %d bytes of %d", len(got), len(body))
+		}
+	}
+}
+
+// BenchmarkStageResponseEncode is the response stage's encoding of the answer record (decoded JSON) with its
+// headers.
+func BenchmarkStageResponseEncode(b *testing.B) {
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(benchAnswer), &rec); err != nil {
+		b.Fatal(err)
+	}
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		writeJSON(w, http.StatusOK, nil, rec)
+	}
+	if w.n != len(benchAnswer) {
+		b.Fatalf("wrote %d bytes, want %d", w.n, len(benchAnswer))
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps only the size of the last body.
+type discardWriter struct {
+	h http.Header
+	n int
+}
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) Write(p []byte) (int, error) { d.n = len(p); return len(p), nil }

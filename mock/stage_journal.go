@@ -47,7 +47,7 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				}
 				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
 				if r.Method != http.MethodHead { // net/http sent none
-					e.Response.Body, _ = mask.journalBody(rec.body)
+					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 				}
 				e = ex.session.journal.add(e)
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
@@ -91,6 +91,9 @@ func (rc *recorder) Write(b []byte) (int, error) {
 		rc.status, rc.wrote = http.StatusOK, true
 	}
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+		if rc.body == nil { // most answers are written in one piece: keep it in one allocation of its size
+			rc.body = make([]byte, 0, min(room, len(b)))
+		}
 		rc.body = append(rc.body, b[:min(room, len(b))]...)
 	}
 	rc.truncated = len(rc.body) > journalBodyLimit

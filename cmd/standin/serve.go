@@ -189,7 +189,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 
 	logOpts := &slog.HandlerOptions{Level: slog.Level(logLevel)}
-	var handler slog.Handler = slog.NewTextHandler(e.stderr, logOpts)
+	// The text handler formats the per-request line itself (loghandler.go): the same bytes, a fraction of the cost.
+	var handler slog.Handler = newFastTextHandler(e.stderr, logOpts)
 	if logFormat == "json" {
 		handler = slog.NewJSONHandler(e.stderr, logOpts)
 	}

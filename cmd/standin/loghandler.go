@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// fastTextHandler writes the lines slog.TextHandler writes (no ReplaceAttr, no source), byte for byte, for the
+// records the mock logs per request: flat attributes of kind string, int, float or bool with printable ASCII text.
+// It formats them into a pooled buffer without the text handler's per-attribute work; any other record, and any
+// logger derived with WithAttrs or WithGroup, goes to the TextHandler itself. Both write through one lock.
+type fastTextHandler struct {
+	text  slog.Handler // the TextHandler, over out
+	out   *lockedWriter
+	level slog.Leveler
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func newFastTextHandler(w io.Writer, opts *slog.HandlerOptions) slog.Handler {
+	out := &lockedWriter{w: w}
+	var level slog.Leveler = slog.LevelInfo
+	if opts != nil && opts.Level != nil {
+		level = opts.Level
+	}
+	if opts != nil && (opts.ReplaceAttr != nil || opts.AddSource) {
+		return slog.NewTextHandler(w, opts)
+	}
+	return &fastTextHandler{text: slog.NewTextHandler(out, opts), out: out, level: level}
+}
+
+func (h *fastTextHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level.Level() }
+
+func (h *fastTextHandler) WithAttrs(as []slog.Attr) slog.Handler { return h.text.WithAttrs(as) }
+
+func (h *fastTextHandler) WithGroup(name string) slog.Handler { return h.text.WithGroup(name) }
+
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+func (h *fastTextHandler) Handle(ctx context.Context, r slog.Record) error {
+	bp := lineBufs.Get().(*[]byte)
+	b, ok := appendTextRecord((*bp)[:0], r)
+	var err error
+	if ok {
+		_, err = h.out.Write(b)
+	} else {
+		err = h.text.Handle(ctx, r)
+	}
+	if cap(b) <= 16<<10 {
+		*bp = b[:0]
+		lineBufs.Put(bp)
+	}
+	return err
+}
+
+// appendTextRecord formats r as TextHandler would, or reports false when r holds something only it formats.
+func appendTextRecord(b []byte, r slog.Record) ([]byte, bool) {
+	if !r.Time.IsZero() {
+		b = append(b, "time="...)
+		b = appendMillis(b, r.Time.Round(0))
+		b = append(b, ' ')
+	}
+	b = append(b, "level="...)
+	b = append(b, r.Level.String()...)
+	b = append(b, " msg="...)
+	if !plainText(r.Message) {
+		return b, false
+	}
+	b = appendText(b, r.Message)
+	ok := true
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "" || !plainText(a.Key) {
+			ok = false
+			return false
+		}
+		b = append(b, ' ')
+		b = appendText(b, a.Key)
+		b = append(b, '=')
+		switch v := a.Value; v.Kind() {
+		case slog.KindString:
+			if !plainText(v.String()) {
+				ok = false
+				return false
+			}
+			b = appendText(b, v.String())
+		case slog.KindInt64:
+			b = strconv.AppendInt(b, v.Int64(), 10)
+		case slog.KindFloat64:
+			b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+		case slog.KindBool:
+			b = strconv.AppendBool(b, v.Bool())
+		default:
+			ok = false
+			return false
+		}
+		return true
+	})
+	return append(b, '\n'), ok
+}
+
+// appendMillis writes t as RFC 3339 with exactly three fractional digits, as slog does.
+func appendMillis(b []byte, t time.Time) []byte {
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	n := len(b)
+	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+}
+
+// plainText reports whether s is all printable ASCII: the text this handler formats itself.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// appendText writes printable ASCII s as TextHandler does: as it is, or quoted when it is empty or holds a space,
+// '=' or '"'.
+func appendText(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, `""`...)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '=' || c == '"' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(b, s...)
+}

@@ -1,0 +1,106 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// stdJSON is what Append stands in for: an Encoder without HTML escaping, less the newline.
+func stdJSON(t testing.TB, v any) ([]byte, error) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+type point struct {
+	X int    `json:"x"`
+	L string `json:"label,omitempty"`
+}
+
+func TestAppendMatchesEncodingJSON(t *testing.T) {
+	var nilMap map[string]any
+	var nilList []any
+	tests := []struct {
+		name string
+		v    any
+	}{
+		{"null", nil},
+		{"strings", []any{"", "plain", `q"b\s`, "<a&b>", "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f", "café ü 日本",
+			"bad \xff\xfe utf8", "line\u2028para\u2029", "\xe2\x80"}},
+		{"numbers", []any{0.0, -0.0, 1.0, -1.5, 3.14159, 1e20, 1e21, 123456789e15, 1e-6, 1e-7, 5e-324, math.MaxFloat64,
+			-2.5e-9, 100.0, 12345678901234567.0, 0.1 + 0.2, 7, int64(-9), float32(1.1)}},
+		{"bools", []any{true, false}},
+		{"object keys sorted", map[string]any{"b": 1.0, "a": map[string]any{"z": nil, "y": []any{}}, "": "e",
+			"A": "upper", "é": 2.0, "a\"b": true}},
+		{"many keys sharing prefixes", manyKeys(120)},
+		{"keys with NUL and high bytes", map[string]any{"ab": 1.0, "ab\x00": 2.0, "ab\x00c": 3.0, "a": 4.0, "\xff": 5.0,
+			"abcdefgh": 6.0, "abcdefghi": 7.0, "abcdefgg": 8.0, "abcdefg": 9.0}},
+		{"empty and nil", map[string]any{"m": map[string]any{}, "nm": nilMap, "l": []any{}, "nl": nilList,
+			"ns": []string(nil), "s": []string{"x", "y"}, "nss": map[string]string(nil), "ss": map[string]string{"k": "v", "j": "w"}}},
+		{"other types through encoding/json", map[string]any{"raw": json.RawMessage(` { "x" : [1, 2] } `),
+			"num": json.Number("12.50"), "t": time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "p": point{X: 1},
+			"pp": &point{X: 2, L: "<b>"}, "ints": []int{1, 2}, "nested": []map[string]any{{"k": "v"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := stdJSON(t, tt.v)
+			require.NoError(t, err)
+			got, err := Append([]byte("prefix:"), tt.v)
+			require.NoError(t, err)
+			require.Equal(t, "prefix:"+string(want), string(got))
+		})
+	}
+}
+
+func manyKeys(n int) map[string]any {
+	m := map[string]any{}
+	for i := range n {
+		m[fmt.Sprintf("callbackField%03d", (i*37)%n)] = float64(i)
+		m[fmt.Sprintf("k%d", i)] = i%2 == 0
+	}
+	return m
+}
+
+func TestAppendErrors(t *testing.T) {
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	for name, v := range map[string]any{
+		"NaN":       math.NaN(),
+		"+Inf":      []any{math.Inf(1)},
+		"a channel": map[string]any{"c": make(chan int)},
+		"a cycle":   cyclic,
+		"bad raw":   json.RawMessage(`{`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, stdErr := stdJSON(t, v)
+			require.Error(t, stdErr)
+			got, err := Append([]byte("keep"), v)
+			require.Error(t, err)
+			require.Equal(t, "keep", string(got), "dst comes back unchanged")
+		})
+	}
+}
+
+func BenchmarkAppendRecord(b *testing.B) {
+	rec := map[string]any{}
+	require.NoError(b, json.Unmarshal([]byte(`{"additionalConcerns":"None raised.","assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2","callId":"4722cd84-0ec7-4ef5-8c34-1b0150f45f53","callbackCompletedAt":null,"escalationApplied":false,"createdAt":"2026-02-27T09:14:02.310Z","inquiry":"Does my plan cover a second opinion on the MRI results?","severity":"low","n":12.5,"tags":["a","b"]}`), &rec))
+	buf := make([]byte, 0, 2048)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = Append(buf[:0], rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package jsonvalue
+
+// Word-at-a-time scanning: eight bytes are tested together for the bytes a JSON string cannot hold as they are
+// (control characters, '"', '\\') and, when asked, for bytes beyond ASCII.
+
+const (
+	swarLo = 0x0101010101010101
+	swarHi = 0x8080808080808080
+)
+
+// stopBytes reports (non-zero) whether w holds a control character, a quote or a backslash.
+func stopBytes(w uint64) uint64 {
+	ctl := (w - swarLo*0x20) &^ w & swarHi
+	q := w ^ (swarLo * '"')
+	bs := w ^ (swarLo * '\\')
+	return ctl | (q-swarLo)&^q&swarHi | (bs-swarLo)&^bs&swarHi
+}
+
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+func load64b(b []byte, i int) uint64 {
+	_ = b[i+7]
+	return uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
+		uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+}
+
+// skipASCIIPlain returns the index of the first byte of s from i on that is not printable ASCII other than '"'
+// and '\\' (len(s) when there is none).
+func skipASCIIPlain(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if w := load64(s, i); stopBytes(w)|w&swarHi != 0 {
+			break
+		}
+	}
+	for i < len(s) && asciiPlain[s[i]] {
+		i++
+	}
+	return i
+}
+
+// skipStringPlain returns the index of the first byte of b from i on that is a control character, '"' or '\\'
+// (len(b) when there is none).
+func skipStringPlain(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if stopBytes(load64b(b, i)) != 0 {
+			break
+		}
+	}
+	for i < len(b) && strPlain[b[i]] {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,66 @@
+package jsonvalue
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// validCases are texts on both sides of every rule of the grammar; Valid must answer as encoding/json.Valid does.
+var validCases = []string{
+	``, ` `, `null`, ` null `, `nul`, `nulls`, `true`, `false`, `tru`, `fals`, `True`,
+	`0`, `-0`, `01`, `-`, `1.`, `1.5`, `.5`, `1e5`, `1E+5`, `1e-5`, `1e`, `1e+`, `-1.25e10`, `12345678901234567890`,
+	`""`, `"a"`, `"a`, `"\"\\\/\b\f\n\r\t"`, `"\u00e9"`, `"\u00g9"`, `"\u12"`, `"\x"`, "\"\x01\"", "\"\x7f\"",
+	"\"caf\xc3\xa9\"", "\"\xff\xfe\"", "\"a\tb\"", `"\`, `"\u`,
+	`{}`, `{ }`, `{"a":1}`, `{"a":1,}`, `{"a" : [1, 2 ,3] , "b":{"c":null}}`, `{a:1}`, `{"a"}`, `{"a":}`, `{"a":1 "b":2}`,
+	`[]`, `[ ]`, `[1,]`, `[,1]`, `[1 2]`, `[[[]]]`, `[[[]]`, `]`, `}`, `{"a":1}}`, `[1] [2]`, "\n\t\r [1] \n",
+	`{"x":"` + strings.Repeat("y", 5000) + `"}`,
+	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	strings.Repeat(`{"a":`, 10001) + "1" + strings.Repeat("}", 10001),
+}
+
+func TestValidAgreesWithEncodingJSON(t *testing.T) {
+	for _, c := range validCases {
+		require.Equal(t, json.Valid([]byte(c)), Valid([]byte(c)), "%.80q", c)
+	}
+}
+
+func FuzzValid(f *testing.F) {
+	for _, c := range validCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if json.Valid(b) != Valid(b) {
+			t.Fatalf("Valid(%q) = %v, encoding/json says %v", b, Valid(b), json.Valid(b))
+		}
+	})
+}
+
+func BenchmarkValid(b *testing.B) {
+	doc := []byte(`{"additionalConcerns":"None raised.","assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2","n":-1.5e3,"ok":true,"list":[1,2,{"x":null}]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !Valid(doc) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+// TestWordScan: the eight-bytes-at-a-time scan stops at the first byte to look at wherever it sits in a word.
+func TestWordScan(t *testing.T) {
+	for _, stop := range []byte{0x00, 0x1f, '"', '\\'} {
+		for at := range 20 {
+			s := []byte(strings.Repeat("a~ ", 10)[:24])
+			s[at] = stop
+			require.Equal(t, at, skipStringPlain(s, 0), "%q", s)
+			require.Equal(t, at, skipASCIIPlain(string(s), 0), "%q", s)
+		}
+	}
+	s := "abcdefghij\xc3\xa9"
+	require.Equal(t, 10, skipASCIIPlain(s, 0))
+	require.Equal(t, len(s), skipStringPlain([]byte(s), 0))
+	require.Equal(t, 3, skipStringPlain([]byte("\x7f\x20!\x1f"), 0))
+}
