@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +45,8 @@ func fastDecode(data []byte) (*openapi3.T, error) {
 		return nil, errSlowPath
 	}
 	doc := &openapi3.T{}
-	if err := fill(reflect.ValueOf(doc).Elem(), root); err != nil {
+	d := &decoder{leaves: map[string]*openapi3.Schema{}}
+	if err := d.fill(reflect.ValueOf(doc).Elem(), root); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -158,7 +160,7 @@ func infoOf(t reflect.Type) (*structInfo, error) {
 }
 
 // fill sets v (settable) from the generic JSON value j as encoding/json with kin-openapi's methods would.
-func fill(v reflect.Value, j any) error {
+func (d *decoder) fill(v reflect.Value, j any) error {
 	if j == nil {
 		// null leaves pointers, maps, slices and interfaces nil and everything else as it was.
 		return nil
@@ -167,9 +169,9 @@ func fill(v reflect.Value, j any) error {
 	var err error
 	switch t {
 	case typeSchemaRef:
-		return fillSchemaRef(v, j)
+		return d.fillSchemaRef(v, j)
 	case typeSchema:
-		return fillSchema(v, j)
+		return d.fillSchema(v, j)
 	case typeTypes:
 		switch x := j.(type) {
 		case string:
@@ -199,7 +201,7 @@ func fill(v reflect.Value, j any) error {
 				bs.Schema.Value = &openapi3.Schema{}
 				return nil
 			}
-			return fillSchemaRef(reflect.ValueOf(bs.Schema).Elem(), x)
+			return d.fillSchemaRef(reflect.ValueOf(bs.Schema).Elem(), x)
 		default:
 			return errSlowPath
 		}
@@ -227,7 +229,7 @@ func fill(v reflect.Value, j any) error {
 		v.Addr().Interface().(*openapi3.MappingRef).Ref = s
 		return nil
 	case typeHeader:
-		return fill(v.FieldByName("Parameter"), j)
+		return d.fill(v.FieldByName("Parameter"), j)
 	case typePaths:
 		m, ok := j.(map[string]any)
 		if !ok {
@@ -246,7 +248,7 @@ func fill(v reflect.Value, j any) error {
 			if e == nil {
 				return errSlowPath
 			}
-			if err := fill(reflect.ValueOf(item).Elem(), e); err != nil {
+			if err := d.fill(reflect.ValueOf(item).Elem(), e); err != nil {
 				return err
 			}
 			p.Set(k, item)
@@ -271,7 +273,7 @@ func fill(v reflect.Value, j any) error {
 			if e == nil {
 				return errSlowPath
 			}
-			if err := fill(reflect.ValueOf(item).Elem(), e); err != nil {
+			if err := d.fill(reflect.ValueOf(item).Elem(), e); err != nil {
 				return err
 			}
 			c.Set(k, item)
@@ -296,7 +298,7 @@ func fill(v reflect.Value, j any) error {
 			if e == nil {
 				return errSlowPath
 			}
-			if err := fill(reflect.ValueOf(ref).Elem(), e); err != nil {
+			if err := d.fill(reflect.ValueOf(ref).Elem(), e); err != nil {
 				return err
 			}
 			r.Set(k, ref)
@@ -305,12 +307,12 @@ func fill(v reflect.Value, j any) error {
 		return nil
 	}
 	if refTypes[t] {
-		return fillRef(v, j)
+		return d.fillRef(v, j)
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
-		if err := fill(p.Elem(), j); err != nil {
+		if err := d.fill(p.Elem(), j); err != nil {
 			return err
 		}
 		v.Set(p)
@@ -373,7 +375,7 @@ func fill(v reflect.Value, j any) error {
 			if e == nil && t.Elem().Kind() != reflect.Pointer && t.Elem().Kind() != reflect.Interface {
 				return errSlowPath
 			}
-			if err := fill(s.Index(i), e); err != nil {
+			if err := d.fill(s.Index(i), e); err != nil {
 				return err
 			}
 		}
@@ -391,7 +393,7 @@ func fill(v reflect.Value, j any) error {
 				t.Elem().Kind() != reflect.Slice && t.Elem().Kind() != reflect.Map {
 				return errSlowPath
 			}
-			if err := fill(ev, e); err != nil {
+			if err := d.fill(ev, e); err != nil {
 				return err
 			}
 			out.SetMapIndex(reflect.ValueOf(k), ev)
@@ -402,13 +404,13 @@ func fill(v reflect.Value, j any) error {
 		if !extTypes[t] {
 			return errSlowPath
 		}
-		return fillStruct(v, j)
+		return d.fillStruct(v, j)
 	}
 	return errSlowPath
 }
 
 // fillStruct fills one of extTypes: JSON fields by name, every other key into Extensions.
-func fillStruct(v reflect.Value, j any) error {
+func (d *decoder) fillStruct(v reflect.Value, j any) error {
 	m, ok := j.(map[string]any)
 	if !ok {
 		return errSlowPath
@@ -423,7 +425,7 @@ func fillStruct(v reflect.Value, j any) error {
 			if e == nil && k == "responses" && v.Type() == typeOperation {
 				return errSlowPath // kin-openapi remembers an explicit null there
 			}
-			if err := fill(v.Field(i), e); err != nil {
+			if err := d.fill(v.Field(i), e); err != nil {
 				return err
 			}
 			continue
@@ -445,17 +447,80 @@ func fillStruct(v reflect.Value, j any) error {
 }
 
 // fillSchema fills a Schema: a boolean schema, or an object.
-func fillSchema(v reflect.Value, j any) error {
+func (d *decoder) fillSchema(v reflect.Value, j any) error {
 	if b, ok := j.(bool); ok {
 		v.Set(reflect.ValueOf(openapi3.Schema{Always: &b}))
 		return nil
 	}
-	return fillStruct(v, j)
+	return d.fillStruct(v, j)
+}
+
+// decoder holds what one decode shares: the leaf schemas met so far.
+type decoder struct {
+	// leaves maps the text of a leaf schema (scalar keywords only, no example, default or pattern) to its
+	// value: each SchemaRef that writes the same leaf shares one Schema. Stripe's description writes 15,480
+	// such schemas, 3,591 of them different ({"maxLength": 5000, "type": "string"} thousands of times); sharing
+	// saves some 8 MB of live heap. Nothing checks or changes a leaf schema per place: lint only looks at
+	// examples, defaults and patterns (none here), the document validation walks SchemaRefs (still one per
+	// place) and a schema's value is the same wherever it is written.
+	leaves map[string]*openapi3.Schema
+}
+
+// leafKey returns the canonical text of a leaf schema, "" when m is not one.
+func leafKey(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k, v := range m {
+		switch k {
+		case "example", "examples", "default", "pattern", "$ref":
+			return ""
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			return ""
+		case []any:
+			for _, e := range x {
+				switch e.(type) {
+				case map[string]any, []any:
+					return ""
+				}
+			}
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(strconv.Quote(k))
+		b.WriteByte(':')
+		scalarKey(&b, m[k])
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+func scalarKey(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case json.Number:
+		b.WriteString("n" + string(x))
+	case string:
+		b.WriteString(strconv.Quote(x))
+	case []any:
+		b.WriteByte('[')
+		for _, e := range x {
+			scalarKey(b, e)
+			b.WriteByte(',')
+		}
+		b.WriteByte(']')
+	}
 }
 
 // fillSchemaRef fills a SchemaRef: a lone $ref, or a schema value. A $ref with siblings is left to
 // kin-openapi (it keeps them in unexported fields).
-func fillSchemaRef(v reflect.Value, j any) error {
+func (d *decoder) fillSchemaRef(v reflect.Value, j any) error {
 	if m, ok := j.(map[string]any); ok {
 		if ref, has := m["$ref"]; has {
 			s, ok := ref.(string)
@@ -469,16 +534,28 @@ func fillSchemaRef(v reflect.Value, j any) error {
 			return errSlowPath
 		}
 	}
+	var key string
+	if m, ok := j.(map[string]any); ok {
+		if key = leafKey(m); key != "" {
+			if s := d.leaves[key]; s != nil {
+				v.Addr().Interface().(*openapi3.SchemaRef).Value = s
+				return nil
+			}
+		}
+	}
 	s := &openapi3.Schema{}
-	if err := fillSchema(reflect.ValueOf(s).Elem(), j); err != nil {
+	if err := d.fillSchema(reflect.ValueOf(s).Elem(), j); err != nil {
 		return err
+	}
+	if key != "" {
+		d.leaves[key] = s
 	}
 	v.Addr().Interface().(*openapi3.SchemaRef).Value = s
 	return nil
 }
 
 // fillRef fills one of refTypes: a $ref with optional summary and description, or a value.
-func fillRef(v reflect.Value, j any) error {
+func (d *decoder) fillRef(v reflect.Value, j any) error {
 	m, ok := j.(map[string]any)
 	if !ok {
 		return errSlowPath
@@ -509,7 +586,7 @@ func fillRef(v reflect.Value, j any) error {
 	}
 	value := v.FieldByName("Value")
 	p := reflect.New(value.Type().Elem())
-	if err := fill(p.Elem(), m); err != nil {
+	if err := d.fill(p.Elem(), m); err != nil {
 		return err
 	}
 	value.Set(p)

@@ -193,3 +193,27 @@ func TestFastDecodeGivesUp(t *testing.T) {
 		})
 	}
 }
+
+// TestFastDecodeSharesLeaves checks that identical leaf schemas share one value and that schemas with an
+// example, a default, a pattern or nested schemas do not.
+func TestFastDecodeSharesLeaves(t *testing.T) {
+	text := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{
+		"A":{"type":"object","properties":{
+			"a1":{"type":"string","maxLength":5},"a2":{"maxLength":5,"type":"string"},"a3":{"type":"string","maxLength":6},
+			"e1":{"type":"string","example":"x"},"e2":{"type":"string","example":"x"},
+			"p1":{"type":"string","pattern":"^a"},"p2":{"type":"string","pattern":"^a"},
+			"o1":{"type":"object","properties":{"x":{"type":"string"}}},"o2":{"type":"object","properties":{"x":{"type":"string"}}},
+			"n1":{"enum":["a","b"]},"n2":{"enum":["a","b"]},"n3":{"enum":["b","a"]}}}}}}`
+	doc, err := fastDecode([]byte(text))
+	require.NoError(t, err)
+	props := doc.Components.Schemas["A"].Value.Properties
+	same := func(a, b string) bool { return props[a].Value == props[b].Value }
+	require.True(t, same("a1", "a2"), "the same keywords in another order")
+	require.False(t, same("a1", "a3"))
+	require.False(t, same("e1", "e2"), "an example is checked per place")
+	require.False(t, same("p1", "p2"), "a pattern is checked per place")
+	require.False(t, same("o1", "o2"), "not a leaf")
+	require.True(t, same("n1", "n2"))
+	require.False(t, same("n1", "n3"))
+	require.NotSame(t, props["a1"], props["a2"], "each place keeps its own SchemaRef")
+}
