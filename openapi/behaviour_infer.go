@@ -104,13 +104,25 @@ func inferBehaviours(a *API) {
 		item string
 	}
 	var parents []pending
+	records := map[string]*openapi3.SchemaRef{} // collection template -> inferredRecord, found once per collection
+	var shapes []pathShape                      // shapeOf of each operation's path, for inferredRecord
 	for _, c := range cands {
 		op, sh := c.op, c.shape
 		name := names[c.coll]
 		if name == "" {
 			continue
 		}
-		schema := inferredRecord(a, c.coll)
+		schema, found := records[c.coll]
+		if !found {
+			if shapes == nil {
+				shapes = make([]pathShape, len(a.Operations))
+				for i, o := range a.Operations {
+					shapes[i] = shapeOf(o.Path)
+				}
+			}
+			schema = inferredRecord(a, c.coll, shapes)
+			records[c.coll] = schema
+		}
 		if schema == nil {
 			continue
 		}
@@ -458,11 +470,11 @@ func answersNonObject(op *Operation) bool {
 }
 
 // inferredRecord finds the record schema of the collection at template coll: the object answered by an item
-// GET, else by a create, else the items of a list.
-func inferredRecord(a *API, coll string) *openapi3.SchemaRef {
+// GET, else by a create, else the items of a list. shapes holds shapeOf of each operation's path.
+func inferredRecord(a *API, coll string, shapes []pathShape) *openapi3.SchemaRef {
 	var fromCreate, fromList *openapi3.SchemaRef
-	for _, op := range a.Operations {
-		sh := shapeOf(op.Path)
+	for i, op := range a.Operations {
+		sh := shapes[i]
 		switch {
 		case sh.coll == coll && sh.param != "" && sh.verb == "" && op.Method == "GET":
 			if s := recordOf(ResponseSchema(op, op.SuccessStatus())); s != nil {

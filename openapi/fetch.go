@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -116,10 +117,14 @@ func (rd *reader) file(path string) ([]byte, error) {
 	if st.Size() > rd.max {
 		return nil, fmt.Errorf("read %s: %d bytes, more than the limit of %d bytes", path, st.Size(), rd.max)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, rd.max+1))
-	if err != nil {
+	// Read into a buffer of the file's size: io.ReadAll would grow by doubling, allocating twice the document
+	// and keeping up to twice its size for as long as the API holds its source.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, rd.max+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > rd.max {
 		return nil, fmt.Errorf("read %s: more than the limit of %d bytes", path, rd.max)
 	}

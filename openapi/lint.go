@@ -283,34 +283,57 @@ func (l *linter) schema(ptr string, ref *openapi3.SchemaRef) {
 			s.Default = nil
 		}
 	}
-	for _, name := range sortedKeys(s.Properties) {
-		l.schema(ptr+"/properties/"+escapePointer(name), s.Properties[name])
+	l.schemaMap(ptr, "/properties/", s.Properties)
+	l.sub(ptr, "/items", s.Items)
+	l.sub(ptr, "/additionalProperties", s.AdditionalProperties.Schema)
+	l.sub(ptr, "/not", s.Not)
+	l.schemaList(ptr, "/allOf/", s.AllOf)
+	l.schemaList(ptr, "/anyOf/", s.AnyOf)
+	l.schemaList(ptr, "/oneOf/", s.OneOf)
+	l.schemaList(ptr, "/prefixItems/", s.PrefixItems)
+	l.sub(ptr, "/contains", s.Contains)
+	l.sub(ptr, "/propertyNames", s.PropertyNames)
+	l.sub(ptr, "/if", s.If)
+	l.sub(ptr, "/then", s.Then)
+	l.sub(ptr, "/else", s.Else)
+	l.sub(ptr, "/contentSchema", s.ContentSchema)
+	l.sub(ptr, "/unevaluatedItems", s.UnevaluatedItems.Schema)
+	l.sub(ptr, "/unevaluatedProperties", s.UnevaluatedProperties.Schema)
+	l.schemaMap(ptr, "/patternProperties/", s.PatternProperties)
+	l.schemaMap(ptr, "/dependentSchemas/", s.DependentSchemas)
+	l.schemaMap(ptr, "/$defs/", s.Defs)
+}
+
+// skip tells that schema would do nothing with ref: checked already, elsewhere or empty. The callers below ask
+// first so that a big document does not build the pointer of every schema it meets again (Stripe's: 45 MB).
+func (l *linter) skip(ref *openapi3.SchemaRef) bool {
+	return ref == nil || ref.Value == nil || elsewhere(ref.Ref) || l.seen[ref.Value]
+}
+
+// sub checks the subschema at ptr+key.
+func (l *linter) sub(ptr, key string, ref *openapi3.SchemaRef) {
+	if !l.skip(ref) {
+		l.schema(ptr+key, ref)
 	}
-	l.schema(ptr+"/items", s.Items)
-	l.schema(ptr+"/additionalProperties", s.AdditionalProperties.Schema)
-	l.schema(ptr+"/not", s.Not)
-	for _, kw := range []struct {
-		name string
-		list openapi3.SchemaRefs
-	}{{"allOf", s.AllOf}, {"anyOf", s.AnyOf}, {"oneOf", s.OneOf}, {"prefixItems", s.PrefixItems}} {
-		for i, sub := range kw.list {
-			l.schema(ptr+"/"+kw.name+"/"+strconv.Itoa(i), sub)
+}
+
+// schemaList checks the subschemas of a list keyword (prefix "/allOf/"), by index.
+func (l *linter) schemaList(ptr, prefix string, list openapi3.SchemaRefs) {
+	for i, ref := range list {
+		if !l.skip(ref) {
+			l.schema(ptr+prefix+strconv.Itoa(i), ref)
 		}
 	}
-	for _, kw := range []struct {
-		name string
-		sub  *openapi3.SchemaRef
-	}{{"contains", s.Contains}, {"propertyNames", s.PropertyNames}, {"if", s.If}, {"then", s.Then}, {"else", s.Else},
-		{"contentSchema", s.ContentSchema}, {"unevaluatedItems", s.UnevaluatedItems.Schema},
-		{"unevaluatedProperties", s.UnevaluatedProperties.Schema}} {
-		l.schema(ptr+"/"+kw.name, kw.sub)
+}
+
+// schemaMap checks the subschemas of a map keyword (prefix "/properties/"), in name order.
+func (l *linter) schemaMap(ptr, prefix string, m openapi3.Schemas) {
+	if len(m) == 0 {
+		return
 	}
-	for _, kw := range []struct {
-		name string
-		m    openapi3.Schemas
-	}{{"patternProperties", s.PatternProperties}, {"dependentSchemas", s.DependentSchemas}, {"$defs", s.Defs}} {
-		for _, name := range sortedKeys(kw.m) {
-			l.schema(ptr+"/"+kw.name+"/"+escapePointer(name), kw.m[name])
+	for _, name := range sortedKeys(m) {
+		if ref := m[name]; !l.skip(ref) {
+			l.schema(ptr+prefix+escapePointer(name), ref)
 		}
 	}
 }

@@ -146,8 +146,57 @@ func refusal(problems []*LoadError, strict bool) error {
 	return errors.Join(errs...)
 }
 
-// swagger2 finds the version field of a Swagger 2.0 document: a top-level YAML key or a JSON member.
-var swagger2 = regexp.MustCompile(`(?m)(^swagger:\s*["']?2\.0|"swagger"\s*:\s*"2\.0")`)
+// mentionsSwagger2 finds the version field of a Swagger 2.0 document: a YAML key "swagger:" at the start of a
+// line followed by 2.0 (optionally quoted), or a JSON member "swagger": "2.0". It jumps from one "swagger" to the
+// next (a memchr-speed search), where a regular expression over a multi-megabyte document cost a tenth of a
+// second per megabyte.
+func mentionsSwagger2(data []byte) bool {
+	const word = "swagger"
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(word))
+		if i < 0 {
+			return false
+		}
+		i += off
+		rest := data[i+len(word):]
+		// YAML: ^swagger:\s*["']?2\.0
+		if (i == 0 || data[i-1] == '\n') && len(rest) > 0 && rest[0] == ':' {
+			r := skipSpace(rest[1:])
+			if len(r) > 0 && (r[0] == '"' || r[0] == '\'') {
+				r = r[1:]
+			}
+			if bytes.HasPrefix(r, []byte("2.0")) {
+				return true
+			}
+		}
+		// JSON: "swagger"\s*:\s*"2\.0"
+		if i > 0 && data[i-1] == '"' && len(rest) > 0 && rest[0] == '"' {
+			r := skipSpace(rest[1:])
+			if len(r) > 0 && r[0] == ':' && bytes.HasPrefix(skipSpace(r[1:]), []byte(`"2.0"`)) {
+				return true
+			}
+		}
+		off = i + len(word)
+	}
+}
+
+// skipSpace drops the leading white space a regular expression's \s matches: tab, newline, form feed, carriage
+// return and space.
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\f' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// loader returns a kin-openapi loader that reads through rd.
+func (rd *reader) loader() *openapi3.Loader {
+	loader := openapi3.NewLoader()
+	loader.Context = rd.ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = rd.read
+	return loader
+}
 
 func (rd *reader) load(file string, location *url.URL, data []byte, strict bool) (*API, []*LoadError) {
 	src := newSourceMap(data)
@@ -157,11 +206,8 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 			return nil, []*LoadError{{File: file, Line: err.line, Err: err}}
 		}
 	}
-	loader := openapi3.NewLoader()
-	loader.Context = rd.ctx
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = rd.read
-	converted := swagger2.Match(data)
+	loader := rd.loader()
+	converted := mentionsSwagger2(data)
 	if converted && isJSON {
 		// The member may sit in an example; only a top-level swagger without openapi is Swagger 2.0.
 		var top struct {
@@ -178,7 +224,19 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 		doc, err = fromSwagger2(loader, data, location, isJSON)
 		src.v2 = true
 	} else {
-		doc, err = loader.LoadFromDataWithPath(data, location)
+		// JSON takes the one-pass decoder (fastjson.go); when it gives up or meets any error, kin-openapi's
+		// own decoder runs from scratch, so that what is accepted and every message stay the same.
+		err = errSlowPath
+		if isJSON {
+			read := len(rd.files)
+			if doc, err = loadFast(loader, data, location); err != nil {
+				rd.files = rd.files[:read]
+			}
+		}
+		if err != nil {
+			loader = rd.loader()
+			doc, err = loader.LoadFromDataWithPath(data, location)
+		}
 	}
 	if err != nil {
 		if !isJSON {

@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,10 +26,7 @@ func newSourceMap(data []byte) *sourceMap { return &sourceMap{data: data} }
 func (s *sourceMap) node() *yaml.Node {
 	if !s.parsed {
 		s.parsed = true
-		var doc yaml.Node
-		if err := yaml.Unmarshal(s.data, &doc); err == nil && len(doc.Content) > 0 {
-			s.root = doc.Content[0]
-		}
+		s.root = SourceTree(s.data)
 	}
 	return s.root
 }
@@ -210,4 +209,252 @@ func (s *sourceMap) resolves(ref string) bool {
 		node = next
 	}
 	return true
+}
+
+// SourceTree parses a document's text into a YAML node tree (the root mapping or sequence), nil when it does not
+// parse. JSON text is read by jsonTree, some twenty times faster than the YAML parser on the same text (a
+// 13 MB description: 0.6 s of CPU); anything jsonTree does not take goes to the YAML parser.
+func SourceTree(data []byte) *yaml.Node {
+	if looksJSON(data) {
+		if n, err := jsonTree(data); err == nil {
+			return n
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// jsonTree builds the node tree yaml.v3 gives for a JSON text, as far as the fields sourceMap and the example
+// order read: Kind, Value (strings unescaped, other scalars as written), Content and Line.
+func jsonTree(data []byte) (*yaml.Node, error) {
+	p := &jsonTreeParser{data: data, line: 1}
+	p.space()
+	if p.pos < len(p.data) && p.data[p.pos] == 0xEF {
+		p.pos += 3 // a UTF-8 byte order mark
+		p.space()
+	}
+	n, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.pos != len(p.data) {
+		return nil, p.fail("text after the document")
+	}
+	return n, nil
+}
+
+type jsonTreeParser struct {
+	data  []byte
+	pos   int
+	line  int
+	slab  []yaml.Node  // nodes are carved from chunks: one allocation per thousand nodes, not one per node
+	stack []*yaml.Node // children of the open mappings and sequences, copied out once each is complete
+}
+
+// node returns a new node from the slab.
+func (p *jsonTreeParser) node(kind yaml.Kind, tag string, line int) *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, 1024)
+	}
+	p.slab = append(p.slab, yaml.Node{Kind: kind, Tag: tag, Line: line})
+	return &p.slab[len(p.slab)-1]
+}
+
+// children moves the children pushed since base into an exactly sized Content.
+func (p *jsonTreeParser) children(base int) []*yaml.Node {
+	if len(p.stack) == base {
+		return nil
+	}
+	out := make([]*yaml.Node, len(p.stack)-base)
+	copy(out, p.stack[base:])
+	clear(p.stack[base:])
+	p.stack = p.stack[:base]
+	return out
+}
+
+// maxJSONTreeDepth bounds nesting, as the YAML parser does.
+const maxJSONTreeDepth = 10000
+
+func (p *jsonTreeParser) fail(what string) error {
+	return fmt.Errorf("JSON text at line %d: %s", p.line, what)
+}
+
+func (p *jsonTreeParser) space() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case '\n':
+			p.line++
+		case ' ', '\t', '\r':
+		default:
+			return
+		}
+		p.pos++
+	}
+}
+
+func (p *jsonTreeParser) value(depth int) (*yaml.Node, error) {
+	if depth > maxJSONTreeDepth {
+		return nil, p.fail("nested too deep")
+	}
+	p.space()
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end")
+	}
+	line := p.line
+	switch c := p.data[p.pos]; c {
+	case '{':
+		p.pos++
+		n := p.node(yaml.MappingNode, "!!map", line)
+		p.space()
+		if p.pos < len(p.data) && p.data[p.pos] == '}' {
+			p.pos++
+			return n, nil
+		}
+		base := len(p.stack)
+		for {
+			p.space()
+			if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+				return nil, p.fail("expected a member name")
+			}
+			k, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+				return nil, p.fail("expected ':'")
+			}
+			p.pos++
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			p.stack = append(p.stack, k, v)
+			p.space()
+			if p.pos < len(p.data) && p.data[p.pos] == ',' {
+				p.pos++
+				continue
+			}
+			if p.pos < len(p.data) && p.data[p.pos] == '}' {
+				p.pos++
+				n.Content = p.children(base)
+				return n, nil
+			}
+			return nil, p.fail("expected ',' or '}'")
+		}
+	case '[':
+		p.pos++
+		n := p.node(yaml.SequenceNode, "!!seq", line)
+		p.space()
+		if p.pos < len(p.data) && p.data[p.pos] == ']' {
+			p.pos++
+			return n, nil
+		}
+		base := len(p.stack)
+		for {
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			p.stack = append(p.stack, v)
+			p.space()
+			if p.pos < len(p.data) && p.data[p.pos] == ',' {
+				p.pos++
+				continue
+			}
+			if p.pos < len(p.data) && p.data[p.pos] == ']' {
+				p.pos++
+				n.Content = p.children(base)
+				return n, nil
+			}
+			return nil, p.fail("expected ',' or ']'")
+		}
+	case '"':
+		start := p.pos
+		p.pos++
+		escaped := false
+		for p.pos < len(p.data) && p.data[p.pos] != '"' {
+			switch b := p.data[p.pos]; {
+			case b == '\\':
+				escaped = true
+				p.pos++
+			case b < 0x20 || b >= 0x80:
+				escaped = true // control characters and non-ASCII: let encoding/json check and unescape
+			}
+			p.pos++
+		}
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unterminated string")
+		}
+		p.pos++
+		raw := p.data[start:p.pos]
+		n := p.node(yaml.ScalarNode, "!!str", line)
+		n.Style = yaml.DoubleQuotedStyle
+		if !escaped {
+			n.Value = string(raw[1 : len(raw)-1])
+			return n, nil
+		}
+		if yamlRefusesEscape(raw) {
+			// The YAML parser knows neither \/ nor surrogate pairs: a text it cannot read gives no tree, as
+			// before this parser existed.
+			return nil, p.fail("an escape the YAML parser refuses")
+		}
+		if err := json.Unmarshal(raw, &n.Value); err != nil {
+			return nil, p.fail("bad string")
+		}
+		return n, nil
+	default:
+		start := p.pos
+		for p.pos < len(p.data) {
+			b := p.data[p.pos]
+			if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\r' || b == '\n' {
+				break
+			}
+			p.pos++
+		}
+		lit := string(p.data[start:p.pos])
+		switch {
+		case lit == "true" || lit == "false":
+			n := p.node(yaml.ScalarNode, "!!bool", line)
+			n.Value = lit
+			return n, nil
+		case lit == "null":
+			n := p.node(yaml.ScalarNode, "!!null", line)
+			n.Value = lit
+			return n, nil
+		case json.Valid([]byte(lit)) && lit != "":
+			tag := "!!int"
+			if strings.ContainsAny(lit, ".eE") {
+				tag = "!!float"
+			}
+			n := p.node(yaml.ScalarNode, tag, line)
+			n.Value = lit
+			return n, nil
+		}
+		return nil, p.fail(fmt.Sprintf("unexpected %q", lit))
+	}
+}
+
+// yamlRefusesEscape reports whether a JSON string literal holds an escape yaml.v3 refuses: \/ or a \u escape of
+// a UTF-16 surrogate.
+func yamlRefusesEscape(lit []byte) bool {
+	for i := 0; i+1 < len(lit); i++ {
+		if lit[i] != '\\' {
+			continue
+		}
+		switch lit[i+1] {
+		case '/':
+			return true
+		case 'u':
+			if i+5 < len(lit) && (lit[i+2] == 'd' || lit[i+2] == 'D') && strings.IndexByte("89abAB", lit[i+3]) >= 0 {
+				return true
+			}
+		}
+		i++
+	}
+	return false
 }
