@@ -22,6 +22,9 @@ func ownDecoding(p *openapi3.Parameter) bool {
 	}
 	switch p.In {
 	case openapi3.ParameterInQuery:
+		if composedItems(p.Schema.Value) { // decode_aws.go
+			return true
+		}
 		return sm.Style == openapi3.SerializationDeepObject || untypedItems(p.Schema.Value)
 	case openapi3.ParameterInCookie:
 		s := p.Schema.Value
