@@ -13,7 +13,7 @@ import (
 // (testdata/aws-protocols.yaml). A JSON body labelled application/x-amz-json-1.0/1.1 or another JSON type is
 // taken by an operation documenting application/json, validated as JSON, and an x-amz-json request is answered
 // with its own type; a body of another type stays 415. Query list parameters whose items are typed through allOf,
-// or are objects (one JSON value per item), decode and validate.
+// or are objects (one JSON value per item), and exploded objects with list properties decode and validate.
 func TestServeAWSProtocols(t *testing.T) {
 	api, err := openapi.LoadFile(t.Context(), "testdata/aws-protocols.yaml")
 	require.NoError(t, err)
@@ -61,6 +61,13 @@ func TestServeAWSProtocols(t *testing.T) {
 			status: 400, contains: "Filter"},
 		{name: "typed object items", method: "GET",
 			path: "/awsproto/?Action=DescribeThings&ThingId=a&Tag=" + url.QueryEscape(`{"name":"x","count":1}`), status: 200},
+		{name: "exploded object whose property is a list", method: "GET",
+			path: "/awsproto/?Action=AssociateThings&ThingIds%5B0%5D=a&ThingIds%5B1%5D=b&Limit=3", status: 200, contains: `"associated"`},
+		{name: "exploded object, the list as repeated names", method: "GET", path: "/awsproto/?Action=AssociateThings&ThingIds=a&ThingIds=b",
+			status: 200},
+		{name: "exploded object of the wrong shape", method: "GET", path: "/awsproto/?Action=AssociateThings&ThingIds%5B0%5D=a&Limit=many",
+			status: 400, contains: "Limit"},
+		{name: "exploded object required and absent", method: "GET", path: "/awsproto/?Action=AssociateThings", status: 400, contains: "Target"},
 		{name: "typed object item of the wrong shape", method: "GET",
 			path: "/awsproto/?Action=DescribeThings&ThingId=a&Tag=" + url.QueryEscape(`{"name":"x","count":"many"}`), status: 400, contains: "count"},
 	}

@@ -14,3 +14,31 @@ func composedItems(s *openapi3.Schema) bool {
 	it := s.Items.Value
 	return it.Type.IsEmpty() || it.Type.Is("object") || it.Type.Is("array")
 }
+
+// explodedObject returns the object schema of a query parameter of style form, exploded, whose properties are
+// sent under their own names ("InstanceIds[0]=i-1&DedicatedHostIds[0]=h-1" for AWS's AssociationTarget) and
+// that openapi3filter cannot decode because a property is not a scalar (an array, an object, or typed only
+// through allOf); nil for any other parameter. Properties are found through allOf members too.
+func explodedObject(p *openapi3.Parameter) *openapi3.Schema {
+	if p == nil || p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
+		return nil
+	}
+	sm, err := p.SerializationMethod()
+	if err != nil || sm.Style != openapi3.SerializationForm || !sm.Explode {
+		return nil
+	}
+	s := p.Schema.Value
+	if len(s.AllOf) > 0 {
+		s = mergedAllOf(s)
+	}
+	if !s.Type.Is("object") || len(s.Properties) == 0 {
+		return nil
+	}
+	for _, prop := range s.Properties {
+		v := derefSchema(prop)
+		if v == nil || v.Type.IsEmpty() || v.Type.Is("array") || v.Type.Is("object") {
+			return s
+		}
+	}
+	return nil
+}

@@ -22,7 +22,7 @@ func ownDecoding(p *openapi3.Parameter) bool {
 	}
 	switch p.In {
 	case openapi3.ParameterInQuery:
-		if composedItems(p.Schema.Value) { // decode_aws.go
+		if composedItems(p.Schema.Value) || explodedObject(p) != nil { // decode_aws.go
 			return true
 		}
 		return sm.Style == openapi3.SerializationDeepObject || untypedItems(p.Schema.Value)
@@ -79,8 +79,12 @@ func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any,
 		if !sm.Explode && sm.Style != openapi3.SerializationDeepObject {
 			d.delim = delimiter(sm.Style)
 		}
+		obj := explodedObject(p) // decode_aws.go
 		for _, pair := range pairs {
 			name, path := splitKey(pair.key)
+			if name != p.Name && obj != nil && obj.Properties[name] != nil {
+				name, path = p.Name, append([]string{name}, path...) // a property of an exploded object
+			}
 			if name != p.Name {
 				continue
 			}
