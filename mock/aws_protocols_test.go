@@ -65,6 +65,8 @@ func TestServeAWSProtocols(t *testing.T) {
 			path: "/awsproto/?Action=AssociateThings&ThingIds%5B0%5D=a&ThingIds%5B1%5D=b&Limit=3", status: 200, contains: `"associated"`},
 		{name: "exploded object, the list as repeated names", method: "GET", path: "/awsproto/?Action=AssociateThings&ThingIds=a&ThingIds=b",
 			status: 200},
+		{name: "exploded object, a scalar property given twice: the first", method: "GET",
+			path: "/awsproto/?Action=AssociateThings&ThingIds=a&Limit=3&Limit=many", status: 200},
 		{name: "exploded object of the wrong shape", method: "GET", path: "/awsproto/?Action=AssociateThings&ThingIds%5B0%5D=a&Limit=many",
 			status: 400, contains: "Limit"},
 		{name: "exploded object required and absent", method: "GET", path: "/awsproto/?Action=AssociateThings", status: 400, contains: "Target"},

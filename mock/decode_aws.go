@@ -42,3 +42,15 @@ func explodedObject(p *openapi3.Parameter) *openapi3.Schema {
 	}
 	return nil
 }
+
+// scalarProperty reports whether property name of obj takes one value (a string, number, integer or boolean).
+func scalarProperty(obj *openapi3.Schema, name string) bool {
+	v := derefSchema(obj.Properties[name])
+	if v == nil {
+		return false
+	}
+	if len(v.AllOf) > 0 {
+		v = mergedAllOf(v)
+	}
+	return !v.Type.IsEmpty() && !v.Type.Is("array") && !v.Type.Is("object")
+}

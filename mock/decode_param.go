@@ -83,6 +83,9 @@ func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any,
 		for _, pair := range pairs {
 			name, path := splitKey(pair.key)
 			if name != p.Name && obj != nil && obj.Properties[name] != nil {
+				if len(path) == 0 && scalarProperty(obj, name) && node.has(name) {
+					continue // another exploded object's property of the same name: the first wins, as in openapi3filter
+				}
 				name, path = p.Name, append([]string{name}, path...) // a property of an exploded object
 			}
 			if name != p.Name {
