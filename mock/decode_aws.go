@@ -54,3 +54,19 @@ func scalarProperty(obj *openapi3.Schema, name string) bool {
 	}
 	return !v.Type.IsEmpty() && !v.Type.Is("array") && !v.Type.Is("object")
 }
+
+// preferFitting settles a scalar property given more than once, as when two exploded objects of one operation
+// share a property name (EC2 CreateFleet's OnDemandOptions and SpotOptions both have AllocationStrategy, and the
+// query cannot say whose each value is): the first value the property's schema accepts, else the first value.
+func preferFitting(n *formNode, prop *openapi3.SchemaRef, v string) {
+	if n == nil || len(n.values) != 1 || prop == nil || prop.Value == nil {
+		return
+	}
+	fits := func(x any) bool {
+		s, ok := x.(string)
+		return ok && prop.Value.VisitJSON(coerceText(s, prop.Value)) == nil
+	}
+	if !fits(n.values[0]) && fits(v) {
+		n.values[0] = v
+	}
+}

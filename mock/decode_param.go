@@ -84,7 +84,8 @@ func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any,
 			name, path := splitKey(pair.key)
 			if name != p.Name && obj != nil && obj.Properties[name] != nil {
 				if len(path) == 0 && scalarProperty(obj, name) && node.has(name) {
-					continue // another exploded object's property of the same name: the first wins, as in openapi3filter
+					preferFitting(node.kids[name], obj.Properties[name], pair.value) // another object's property, perhaps
+					continue
 				}
 				name, path = p.Name, append([]string{name}, path...) // a property of an exploded object
 			}
