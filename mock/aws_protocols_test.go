@@ -49,6 +49,8 @@ func TestServeAWSProtocols(t *testing.T) {
 			headers: put("application/x-www-form-urlencoded"), status: 415},
 		{name: "text stays 415", method: "POST", path: "/awsproto/", body: `{"name":"a"}`,
 			headers: put("text/plain"), status: 415},
+		{name: "no body documented: still the client's x-amz-json type", method: "GET", path: "/awsproto/?Action=DescribeThings&ThingId=a",
+			headers: []string{"Content-Type", "application/x-amz-json-1.1"}, status: 200, contentType: "application/x-amz-json-1.1"},
 		{name: "list of allOf-typed items", method: "GET", path: "/awsproto/?Action=DescribeThings&ThingId=a&ThingId=b",
 			status: 200, contains: `"listed"`},
 		{name: "one item", method: "GET", path: "/awsproto/?Action=DescribeThings&ThingId=a", status: 200},

@@ -205,9 +205,11 @@ func (n *negotiation) check(r *http.Request, ex *exchange) {
 	n.accept = parseAccept(r.Header.Values("Accept"))
 	op := plan.op.Op
 	n.amzJSON, n.documentedCT = "", ""
+	var taken openapi3.Content // nil: no body documented; an x-amz-json type sent still picks the answer's type
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) {
-		n.noteJSONFamily(r.Header.Get("Content-Type"), rb.Value.Content)
+		taken = rb.Value.Content
 	}
+	n.noteJSONFamily(r.Header.Get("Content-Type"), taken)
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
 		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" {
 			n.failure = "unsupportedMediaType"
