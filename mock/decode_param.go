@@ -22,6 +22,9 @@ func ownDecoding(p *openapi3.Parameter) bool {
 	}
 	switch p.In {
 	case openapi3.ParameterInQuery:
+		if composedItems(p.Schema.Value) || explodedObject(p) != nil { // decode_aws.go
+			return true
+		}
 		return sm.Style == openapi3.SerializationDeepObject || untypedItems(p.Schema.Value)
 	case openapi3.ParameterInCookie:
 		s := p.Schema.Value
@@ -76,8 +79,16 @@ func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any,
 		if !sm.Explode && sm.Style != openapi3.SerializationDeepObject {
 			d.delim = delimiter(sm.Style)
 		}
+		obj := explodedObject(p) // decode_aws.go
 		for _, pair := range pairs {
 			name, path := splitKey(pair.key)
+			if name != p.Name && obj != nil && obj.Properties[name] != nil {
+				if len(path) == 0 && scalarProperty(obj, name) && node.has(name) {
+					preferFitting(node.kids[name], obj.Properties[name], pair.value) // another object's property, perhaps
+					continue
+				}
+				name, path = p.Name, append([]string{name}, path...) // a property of an exploded object
+			}
 			if name != p.Name {
 				continue
 			}

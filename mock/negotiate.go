@@ -19,6 +19,12 @@ type negotiation struct {
 	message string       // why, for the error answer
 	// xmlSchema is the schema of the body being rendered as XML (set by render, read by send).
 	xmlSchema *openapi3.SchemaRef
+	// amzJSON is the request's AWS JSON type (application/x-amz-json-1.0 or 1.1), which AWS answers with and
+	// AWS SDKs expect back; "" for other requests (see negotiate_aws.go).
+	amzJSON string
+	// documentedCT is the documented JSON-family type a request body of another JSON type is validated as
+	// ("" when the request's own type is documented or is not JSON).
+	documentedCT string
 }
 
 // mediaRange is one entry of Accept.
@@ -79,9 +85,10 @@ func (m mediaRange) specificity() int {
 	return 2
 }
 
-// isJSONMedia reports whether a media type (no parameters) is JSON: application/json or any +json type.
+// isJSONMedia reports whether a media type (no parameters) is JSON: application/json, any +json type or AWS's
+// application/x-amz-json-1.0 and 1.1.
 func isJSONMedia(mt string) bool {
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || isAmzJSON(mt)
 }
 
 // isXMLMedia reports whether a media type (no parameters) is XML: application/xml, text/xml or any +xml type.
@@ -155,7 +162,7 @@ func (n *negotiation) negotiate(rp *respPlan) (mt string, media *openapi3.MediaT
 		return "", nil, true
 	}
 	if len(n.accept) == 0 {
-		return rp.mediaType, rp.media, true
+		return n.answerType(rp.mediaType), rp.media, true
 	}
 	best, bestQ := "", 0.0
 	for _, k := range offeredTypes(rp.resp.Content) {
@@ -165,6 +172,9 @@ func (n *negotiation) negotiate(rp *respPlan) (mt string, media *openapi3.MediaT
 	}
 	if best == "" {
 		return rp.mediaType, rp.media, false
+	}
+	if mt := n.answerType(best); mt != best && quality(n.accept, mt) >= bestQ {
+		return mt, rp.resp.Content[best], true
 	}
 	return concreteType(best, n.accept), rp.resp.Content[best], true
 }
@@ -194,8 +204,14 @@ func (n *negotiation) check(r *http.Request, ex *exchange) {
 	plan := ex.plan
 	n.accept = parseAccept(r.Header.Values("Accept"))
 	op := plan.op.Op
+	n.amzJSON, n.documentedCT = "", ""
+	var taken openapi3.Content // nil: no body documented; an x-amz-json type sent still picks the answer's type
+	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) {
+		taken = rb.Value.Content
+	}
+	n.noteJSONFamily(r.Header.Get("Content-Type"), taken)
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
-		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil {
+		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" {
 			n.failure = "unsupportedMediaType"
 			n.message = "Content-Type " + ct + " is not accepted here; send " + strings.Join(offeredTypes(rb.Value.Content), " or ")
 			return

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -87,7 +86,10 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 			if ex.bodyValue == nil && len(ex.body) > 0 {
 				ex.bodyValue = predecodeBody(r, ex.body, ex.op.Op.RequestBody.Value)
 			}
-			if err := validateRequest(r.Context(), in, ex); err != nil {
+			restore := ex.neg.asDocumented(r) // an x-amz-json or +json body validated as the documented JSON type
+			err := validateRequest(r.Context(), in, ex)
+			restore()
+			if err != nil {
 				ex.writeVendorError(w, "validation", "validation", nil, tr.vars(capFailures(tr.failures(err, ex))))
 				return
 			}
@@ -108,7 +110,7 @@ func isJSONType(ct string) bool {
 	if err != nil {
 		return false
 	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+	return isJSONMedia(mt)
 }
 
 // validateRequest validates a request as openapi3filter.ValidateRequest does (security, the path item's and the
