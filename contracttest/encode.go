@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/standin/standin/internal/xmlvalue"
 	"github.com/standin/standin/openapi"
 )
 
@@ -101,6 +102,18 @@ func encodeBody(ct string, mt *openapi3.MediaType, v any) []byte {
 		return []byte(encodeForm(mt, v))
 	case base == mediaMultipart:
 		return encodeMultipart(mt, v)
+	case xmlvalue.IsMedia(base):
+		// An XML body follows the schema's xml objects (element names, attributes, wrapped arrays), as the
+		// mock reads it; a string schema's value is sent as it is.
+		if _, ok := v.(string); !ok {
+			var schema *openapi3.SchemaRef
+			if mt != nil {
+				schema = mt.Schema
+			}
+			if b, err := xmlvalue.Encode(v, schema); err == nil {
+				return b
+			}
+		}
 	}
 	if s, ok := v.(string); ok {
 		return []byte(s)

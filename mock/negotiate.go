@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/standin/standin/internal/xmlvalue"
 )
 
 // negotiation is what the route stage learnt from the request's Accept and Content-Type about the media types
@@ -92,9 +93,7 @@ func isJSONMedia(mt string) bool {
 }
 
 // isXMLMedia reports whether a media type (no parameters) is XML: application/xml, text/xml or any +xml type.
-func isXMLMedia(mt string) bool {
-	return mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml")
-}
+func isXMLMedia(mt string) bool { return xmlvalue.IsMedia(mt) }
 
 // quality is how much the Accept ranges want the offered media type: the q of the most specific range that
 // matches it, 0 when none does. A JSON type asked for (application/json, application/vnd.github+json) is also

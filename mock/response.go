@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/internal/xmlvalue"
 )
 
 // emptyBody is the body of a response that documents no content: nothing is written, not even "null".
@@ -134,7 +135,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	}
 	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
 		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
-			if data, err := encodeXML(body, ex.neg.xmlSchema); err == nil {
+			if data, err := xmlvalue.Encode(body, ex.neg.xmlSchema); err == nil {
 				body = string(data)
 			}
 		}

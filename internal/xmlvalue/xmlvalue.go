@@ -1,4 +1,6 @@
-package mock
+// Package xmlvalue writes decoded JSON values as XML documents shaped by an OpenAPI schema's xml objects: the
+// mock answers XML media types with it, and the contract runner sends XML request bodies with it.
+package xmlvalue
 
 import (
 	"bytes"
@@ -9,17 +11,25 @@ import (
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
-// xmlDepth bounds how deep encodeXML descends (generated values are bounded already; this guards the rest).
+// IsMedia reports whether a media type (parameters, if any, are ignored) is XML: application/xml, text/xml or
+// any +xml type.
+func IsMedia(mt string) bool {
+	mt = strings.ToLower(strings.TrimSpace(strings.Split(mt, ";")[0]))
+	return mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml")
+}
+
+// xmlDepth bounds how deep Encode descends (generated values are bounded already; this guards the rest).
 const xmlDepth = 64
 
-// encodeXML writes v as an XML document, honouring the schema's xml objects where it has them: the element
+// Encode writes v as an XML document, honouring the schema's xml objects where it has them: the element
 // name (xml.name, else the component name of a $ref, else the property name; the root defaults to "root"),
 // attributes (xml.attribute), wrapped arrays (xml.wrapped), and the root's namespace and prefix. Objects become
 // elements with one child per property (keys in alphabetical order); arrays repeat their item element; null is
 // an empty element. schema may be nil.
-func encodeXML(v any, schema *openapi3.SchemaRef) ([]byte, error) {
+func Encode(v any, schema *openapi3.SchemaRef) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -110,7 +120,7 @@ func (w *xmlWriter) element(name string, v any, schema *openapi3.SchemaRef, root
 				if px.Name != "" {
 					an = px.Name
 				}
-				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: xmlSafeName(an)}, Value: text(x[k])})
+				start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: xmlSafeName(an)}, Value: jsonvalue.Text(x[k])})
 				continue
 			}
 			children = append(children, k)
@@ -139,7 +149,7 @@ func (w *xmlWriter) element(name string, v any, schema *openapi3.SchemaRef, root
 		w.token(start.End())
 	default:
 		w.token(start)
-		w.token(xml.CharData(text(x)))
+		w.token(xml.CharData(jsonvalue.Text(x)))
 		w.token(start.End())
 	}
 }
