@@ -320,6 +320,9 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 			body[br.coll.Key] = rec[br.coll.Key]
 		}
 	}
+	if br.b.Action == openapi.ActionUpdate {
+		return echoWritten(br.ex, status, schema, body)
+	}
 	return body
 }
 
