@@ -298,7 +298,7 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		props = schema.Value.Properties
 	}
 	if br.b.Action == openapi.ActionList {
-		body[br.b.ListField] = br.list
+		body[br.b.ListField] = br.atLeastMinItems(status, br.list, br.b.ListField)
 		for _, name := range []string{"has_more", "hasMore", "more"} {
 			if p := props[name]; p != nil && p.Value != nil && p.Value.Type.Is("boolean") {
 				body[name] = br.hasMore
@@ -319,6 +319,9 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		if p := props[br.coll.Key]; p != nil && p.Value != nil && p.Value.VisitJSON(rec[br.coll.Key], br.rt.api.SchemaOptions()...) == nil {
 			body[br.coll.Key] = rec[br.coll.Key]
 		}
+	}
+	if br.b.Action == openapi.ActionUpdate {
+		return echoWritten(br.ex, status, schema, body)
 	}
 	return body
 }

@@ -228,3 +228,39 @@ func compareValues(a, b any) (int, bool) {
 	}
 	return ka.compare(kb), true
 }
+
+// atLeastMinItems makes a list answer hold as many items as the response schema's array demands (minItems): a
+// list with fewer records is completed with items of the documented response (its example, else generated
+// data), so an empty collection still answers a valid body. field names the array inside an object answer
+// ("" for an array answer). The records stay as they are; the items added are not stored.
+func (br *behaviourRun) atLeastMinItems(status int, list []any, field string) []any {
+	rp := br.ex.plan.lookup(status)
+	if rp == nil || rp.media == nil || rp.media.Schema == nil || rp.media.Schema.Value == nil {
+		return list
+	}
+	arr := rp.media.Schema.Value
+	if field != "" {
+		ps := propertySchema(arr, field)
+		if ps == nil {
+			return list
+		}
+		arr = ps.Value
+	}
+	if arr == nil || !arr.Type.Is("array") || uint64(len(list)) >= arr.MinItems {
+		return list
+	}
+	_, doc := br.rt.render(br.ex, rp)
+	if field != "" {
+		m, _ := doc.(map[string]any)
+		doc = m[field]
+	}
+	more, _ := doc.([]any)
+	out := slices.Clone(list)
+	for _, item := range more {
+		if uint64(len(out)) >= arr.MinItems {
+			break
+		}
+		out = append(out, deepCopy(item))
+	}
+	return out
+}

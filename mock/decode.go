@@ -326,6 +326,11 @@ func pickAlternative(s *openapi3.SchemaRef, n *formNode) *openapi3.Schema {
 	if len(sc.AllOf) > 0 && len(sc.AnyOf) == 0 && len(sc.OneOf) == 0 {
 		return mergedAllOf(sc)
 	}
+	if len(n.kids) == 0 && len(n.values) <= 1 && sc.Type.IsEmpty() && len(sc.Properties) == 0 {
+		// one text value against branches (a string enum or an integer): it is read by whichever branch takes
+		// it (coerceText tries each in turn), not by the first scalar one alone ("5" is 5, "minimum" a string)
+		return sc
+	}
 	for _, alt := range alts {
 		nested := alt.Type.Is("array") || alt.Type.Is("object")
 		switch {

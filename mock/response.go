@@ -180,7 +180,11 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 				"operation %s documents no response (responses: {}), so standin has nothing to answer with", ex.op.ID))
 			return
 		}
-		header, body := s.render(ex, ex.plan.lookup(status).as(status), ex.preferExample, ex.preferDynamic)
+		rp := ex.plan.lookup(status).as(status)
+		header, body := s.render(ex, rp, ex.preferExample, ex.preferDynamic)
+		if rp != nil && rp.media != nil {
+			body = echoWritten(ex, status, rp.media.Schema, body) // a PUT/PATCH answer shows what was written (behaviour_echo.go)
+		}
 		if status >= 400 {
 			header.Set(ReasonHeader, fmt.Sprintf("operation %s documents no success response; its first documented status answers", ex.op.ID))
 		}

@@ -167,7 +167,7 @@ func (br *behaviourRun) do() *bFailure {
 	case b.Respond != nil:
 		body = br.template(b.Respond)
 	case b.Action == openapi.ActionList:
-		body = br.list
+		body = br.atLeastMinItems(status, br.list, "")
 	case b.Action == openapi.ActionDelete:
 		body = br.before
 	default:

@@ -183,7 +183,7 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	for _, ref := range op.Parameters {
 		check(ref.Value)
 	}
-	if op.RequestBody != nil {
+	if op.RequestBody != nil && !textBodyUncheckable(in.Request, op.RequestBody.Value) {
 		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
 			me = append(me, err)
 		} else if err := emptyFormBody(in, op.RequestBody.Value, ex); err != nil {
