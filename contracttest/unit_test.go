@@ -239,3 +239,30 @@ func TestIdField(t *testing.T) {
 		})
 	}
 }
+
+func TestEncodeBodyXML(t *testing.T) {
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	boolean := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"boolean"}}}
+	req := &openapi3.SchemaRef{Ref: "#/components/schemas/AcceptAddressTransferRequest", Value: &openapi3.Schema{
+		Type:       &openapi3.Types{"object"},
+		Properties: openapi3.Schemas{"Address": str, "DryRun": boolean},
+	}}
+	mt := &openapi3.MediaType{Schema: req}
+	body := map[string]any{"Address": "9865 Driveborough", "DryRun": true}
+	tests := []struct {
+		ct, want string
+	}{
+		{"text/xml", "<AcceptAddressTransferRequest><Address>9865 Driveborough</Address><DryRun>true</DryRun></AcceptAddressTransferRequest>"},
+		{"application/xml; charset=utf-8", "<AcceptAddressTransferRequest><Address>9865 Driveborough</Address>"},
+		{"application/vnd.example+xml", "<DryRun>true</DryRun>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ct, func(t *testing.T) {
+			got := string(encodeBody(tt.ct, mt, body))
+			require.Contains(t, got, tt.want)
+			require.NotContains(t, got, `"Address"`, "no JSON under an XML label")
+		})
+	}
+	// A string schema's value goes as it is: the document gives the text.
+	require.Equal(t, "<a/>", string(encodeBody("text/xml", &openapi3.MediaType{Schema: str}, "<a/>")))
+}
