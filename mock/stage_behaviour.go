@@ -249,7 +249,8 @@ func (br *behaviourRun) write() *bFailure {
 		br.apply(rec)
 		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
 		br.after = rec
-		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
+		// rec is this write's own deep copy, only read from here on (the answer): the store takes it as it is
+		if err = br.tx.PutOwned(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
 	case openapi.ActionDelete:
