@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -242,7 +243,9 @@ func (br *behaviourRun) write() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		rec := deepCopyRecord(br.before)
+		// A shallow copy: the record's nested maps and slices are shared with the stored record, which is never
+		// modified; applyLabels and apply only set top-level fields, each to a value of its own.
+		rec := maps.Clone(br.before)
 		if f := br.applyLabels(rec); f != nil {
 			return f
 		}

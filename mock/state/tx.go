@@ -290,7 +290,9 @@ func (tx *Tx) Put(coll, key string, rec Record) error {
 // and of every map and slice inside it. From the call on, the caller (and anything else that holds a part of
 // rec) must never modify them: once committed they are read by other requests, sessions and goroutines
 // (Lookup, Scan, the journal) without a lock. Use it for a record the caller built or copied for this write
-// alone (Get's copy, DeepCopyRecord's, fresh maps) and only reads afterwards.
+// alone (Get's copy, DeepCopyRecord's, fresh maps) and only reads afterwards. rec may share maps and slices
+// with records already stored (a shallow copy of one, changed only in its top-level fields), since those are
+// never modified either.
 func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 	if err := tx.check(); err != nil {
 		return err
