@@ -181,7 +181,7 @@ func (br *behaviourRun) invoke() *bFailure {
 	br.apply(rec)
 	rec[br.coll.Key] = br.before[br.coll.Key]
 	br.after = rec
-	if err := br.tx.Put(br.qcoll, br.key, rec); err != nil {
+	if err := br.tx.PutOwned(br.qcoll, br.key, rec); err != nil { // rec is this write's own copy, only read from here on
 		return internal(err)
 	}
 	return nil

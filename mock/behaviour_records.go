@@ -54,7 +54,7 @@ func (br *behaviourRun) find() *bFailure {
 	prefix := br.scopePrefix()
 	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
 		if strings.HasPrefix(key, prefix) && match(rec) {
-			br.key, br.before, found = key, deepCopyRecord(rec), true
+			br.key, br.before, found = key, rec, true // stored records are read only (state.Tx.Lookup)
 		}
 		return !found
 	})
@@ -69,7 +69,7 @@ func (br *behaviourRun) find() *bFailure {
 
 func (br *behaviourRun) getKey(key string) *bFailure {
 	key = br.scopePrefix() + keyText(br.coll, key)
-	rec, err := br.tx.Get(br.qcoll, key)
+	rec, err := br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
 	if errors.Is(err, ErrNotFound) {
 		if br.materialises() {
 			return br.materialise(key)
@@ -320,7 +320,7 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 	prefix := br.scopePrefix()
 	if v, ok := rec[br.coll.Key]; ok && v != nil {
 		br.key = prefix + text(v)
-		if _, err := br.tx.Get(br.qcoll, br.key); err == nil {
+		if inUse, _ := br.tx.Has(br.qcoll, br.key); inUse {
 			return &bFailure{kind: "validation", vars: map[string]any{
 				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
 		}
@@ -347,8 +347,8 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 			return internal(err)
 		}
 		v, key = br.newID(n, func(k string) bool {
-			_, err := br.tx.Get(br.qcoll, prefix+k)
-			return err == nil
+			inUse, _ := br.tx.Has(br.qcoll, prefix+k)
+			return inUse
 		})
 	}
 	rec[br.coll.Key], br.key = v, prefix+key

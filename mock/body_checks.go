@@ -62,6 +62,9 @@ func jsonBodyFailures(body []byte) []validationFailure {
 			message:  fmt.Sprintf("the body is not valid UTF-8 at byte offset %d", off),
 			expected: "UTF-8 JSON", received: "byte 0x" + strconv.FormatUint(uint64(body[off]), 16) + " at offset " + strconv.Itoa(off)}}
 	}
+	if !mayRepeatKeys(body) { // most bodies give no key twice, and showing it needs no decoder (body_dupkeys.go)
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var out []validationFailure

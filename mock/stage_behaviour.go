@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -242,14 +243,17 @@ func (br *behaviourRun) write() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		rec := deepCopyRecord(br.before)
+		// A shallow copy: the record's nested maps and slices are shared with the stored record, which is never
+		// modified; applyLabels and apply only set top-level fields, each to a value of its own.
+		rec := maps.Clone(br.before)
 		if f := br.applyLabels(rec); f != nil {
 			return f
 		}
 		br.apply(rec)
 		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
 		br.after = rec
-		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
+		// rec is this write's own deep copy, only read from here on (the answer): the store takes it as it is
+		if err = br.tx.PutOwned(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
 		}
 	case openapi.ActionDelete:

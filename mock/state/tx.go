@@ -52,13 +52,23 @@ func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
 // Context is the context the transaction runs under.
 func (tx *Tx) Context() context.Context { return tx.ctx }
 
-// Get returns a copy of the record stored under key, or ErrNotFound.
+// Get returns a copy of the record stored under key, or ErrNotFound: the caller may modify it (and hand it to
+// PutOwned). A caller that only reads the record should use Lookup, which does not copy.
 func (tx *Tx) Get(coll, key string) (Record, error) {
 	rec, err := tx.get(coll, key)
 	if err != nil {
 		return nil, err
 	}
 	return DeepCopyRecord(rec), nil
+}
+
+// Lookup returns the record stored under key itself, not a copy, or ErrNotFound. A stored record is never
+// modified (every write stores a new record: copy on write), so the caller may keep it and read it from any
+// goroutine for as long as it likes, and sees it as it was when looked up whatever is written afterwards; it
+// must never modify it, nor any map or slice inside it (copy it with DeepCopyRecord, or use Get, to change
+// it). The same holds for the records Scan hands out.
+func (tx *Tx) Lookup(coll, key string) (Record, error) {
+	return tx.get(coll, key)
 }
 
 // Has reports whether a record is stored under key.
@@ -89,7 +99,8 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 }
 
 // Scan calls fn with each record of the collection in insertion order until fn returns false. The records are
-// the stored ones, not copies: fn must not modify or keep them (copy what it keeps with DeepCopyRecord).
+// the stored ones, not copies: as with Lookup, fn may keep them but must never modify them (copy what it
+// changes with DeepCopyRecord).
 func (tx *Tx) Scan(coll string, fn func(key string, rec Record) bool) error {
 	return tx.ScanFrom(coll, 0, fn)
 }
@@ -267,11 +278,26 @@ func (tx *Tx) coll(name string) *txColl {
 }
 
 // Put stores a copy of rec under key, replacing any record with that key (which keeps its place in the order).
+// The caller keeps rec and may go on changing it.
 func (tx *Tx) Put(coll, key string, rec Record) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
-	cp := DeepCopyRecord(rec)
+	return tx.PutOwned(coll, key, DeepCopyRecord(rec))
+}
+
+// PutOwned is Put without the copy: rec itself is stored, and with it the transaction takes ownership of rec
+// and of every map and slice inside it. From the call on, the caller (and anything else that holds a part of
+// rec) must never modify them: once committed they are read by other requests, sessions and goroutines
+// (Lookup, Scan, the journal) without a lock. Use it for a record the caller built or copied for this write
+// alone (Get's copy, DeepCopyRecord's, fresh maps) and only reads afterwards. rec may share maps and slices
+// with records already stored (a shallow copy of one, changed only in its top-level fields), since those are
+// never modified either.
+func (tx *Tx) PutOwned(coll, key string, rec Record) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	cp := rec
 	if cp == nil {
 		cp = Record{}
 	}
