@@ -130,6 +130,13 @@ func xmlValue(n *xmlNode, s *openapi3.Schema, depth int) any {
 		for prop, ps := range s.Properties {
 			name := xmlName(ps, prop)
 			p := derefSchema(ps)
+			if p != nil && p.Type.IsEmpty() && len(p.AllOf) > 0 && len(p.AnyOf)+len(p.OneOf) == 0 {
+				// Typed only through allOf (AWS writes every member as allOf: [{$ref: List}, {xml: ...}]): a list
+				// must be read as its repeated elements, not as its first one.
+				m := mergedAllOf(p)
+				m.XML = p.XML
+				p = m
+			}
 			switch {
 			case p != nil && p.XML != nil && p.XML.Attribute:
 				if v, ok := n.attrs[name]; ok {
