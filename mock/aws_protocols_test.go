@@ -79,10 +79,10 @@ func TestServeAWSProtocols(t *testing.T) {
 		{name: "typed object item of the wrong shape", method: "GET",
 			path: "/awsproto/?Action=DescribeThings&ThingId=a&Tag=" + url.QueryEscape(`{"name":"x","count":"many"}`), status: 400, contains: "count"},
 		{name: "XML body, a list typed through allOf read as its repeated elements", method: "POST", path: "/awsproto/?Action=DeleteThings",
-			body: `<DeleteThingsRequest><Domain>d</Domain><Items><name>a</name></Items><Items><name>b</name><count>2</count></Items></DeleteThingsRequest>`,
+			body:    `<DeleteThingsRequest><Domain>d</Domain><Items><name>a</name></Items><Items><name>b</name><count>2</count></Items></DeleteThingsRequest>`,
 			headers: []string{"Content-Type", "text/xml"}, status: 200, contains: `"deleted"`},
 		{name: "XML body, an item of the list breaking its schema", method: "POST", path: "/awsproto/?Action=DeleteThings",
-			body: `<DeleteThingsRequest><Domain>d</Domain><Items><name>a</name></Items><Items><count>two</count></Items></DeleteThingsRequest>`,
+			body:    `<DeleteThingsRequest><Domain>d</Domain><Items><name>a</name></Items><Items><count>two</count></Items></DeleteThingsRequest>`,
 			headers: []string{"Content-Type", "text/xml"}, status: 400, contains: "Items"},
 	}
 	for _, tt := range tests {
