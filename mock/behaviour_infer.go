@@ -316,8 +316,13 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		rec = br.before
 	}
 	if rec != nil {
-		if p := props[br.coll.Key]; p != nil && p.Value != nil && p.Value.VisitJSON(rec[br.coll.Key], br.rt.api.SchemaOptions()...) == nil {
-			body[br.coll.Key] = rec[br.coll.Key]
+		// An answer that is not the record itself (AWS's CreateEntity answers entityId, arn and state) carries
+		// the record's values for the fields it shares with it, so the answer and the next read agree.
+		for name, p := range props {
+			v, ok := rec[name]
+			if ok && p != nil && p.Value != nil && p.Value.VisitJSON(v, br.rt.api.SchemaOptions()...) == nil {
+				body[name] = v
+			}
 		}
 	}
 	if br.b.Action == openapi.ActionUpdate {

@@ -73,3 +73,42 @@ func TestInferNested(t *testing.T) {
 	resp = do(http.MethodGet, "/users/octocat", "", IDsHeader, "strict")
 	require.Equal(t, http.StatusNotFound, resp.status)
 }
+
+// TestInferCreateAnsweringSummary: a POST on a collection whose answer is a summary of the record (the key and a
+// few fields) and whose body writes the record's fields is a create: the client's key is kept, the answer shows
+// it, and the read that follows returns what was written with the answer's other fields.
+func TestInferCreateAnsweringSummary(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/summary-create.yaml")
+	require.NoError(t, err)
+	require.NotNil(t, api.Operation("CreateEntity").Behaviour, "a create")
+	require.Equal(t, openapi.ActionCreate, api.Operation("CreateEntity").Behaviour.Action)
+	ts, _ := engineServer(t, Config{}, []*openapi.API{api})
+	do := func(method, path, body string, headers ...string) engineResponse {
+		t.Helper()
+		resp := engineDo(t, ts, method, "/summary"+path, body, headers...)
+		engineCheckResponse(t, api, "/summary", resp)
+		return resp
+	}
+	resp := do(http.MethodPost, "/workspaces/w1/entities", `{"entityId":"e-1","entityName":"pump","description":"hello"}`)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	created := resp.json(t).(map[string]any)
+	require.Equal(t, "e-1", created["entityId"], "the client's key")
+
+	resp = do(http.MethodGet, "/workspaces/w1/entities/e-1", "", IDsHeader, "strict")
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	read := resp.json(t).(map[string]any)
+	require.Equal(t, "pump", read["entityName"])
+	require.Equal(t, "hello", read["description"])
+	require.Equal(t, created["arn"], read["arn"], "the answer and the read agree")
+	require.Equal(t, created["state"], read["state"])
+
+	resp = do(http.MethodGet, "/workspaces/w2/entities/e-1", "", IDsHeader, "strict")
+	require.Equal(t, http.StatusNotFound, resp.status, "created in w1 only")
+}
+
+func TestInferSearchIsNotACreate(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/summary-create.yaml")
+	require.NoError(t, err)
+	b := api.Operation("SearchEntities").Behaviour
+	require.True(t, b == nil || b.Action != openapi.ActionCreate, "a body of filters writes no record: %+v", b)
+}

@@ -162,7 +162,7 @@ func inferBehaviours(a *API) {
 		if b.Action != ActionList && !answersRecord(op, schema) {
 			b.AnswerGenerated = true
 		}
-		if b.Action == ActionCreate && b.AnswerGenerated {
+		if b.Action == ActionCreate && b.AnswerGenerated && !createsWithSummary(op, schema, key) {
 			continue // a POST answering another thing than the record is not a create (a search, a batch)
 		}
 		if sh.param != "" {
@@ -381,6 +381,29 @@ func answersRecord(op *Operation, record *openapi3.SchemaRef) bool {
 		}
 	}
 	return true
+}
+
+// createsWithSummary reports whether a POST on a collection whose answer is not the record is still a create:
+// it answers the record's key (AWS's CreateEntity answers entityId, arn, state) and its body writes the record's
+// fields (at least half of the body's properties, the key aside, are fields of the record). A search or a batch
+// sends something else: filters, a list of items.
+func createsWithSummary(op *Operation, record *openapi3.SchemaRef, key string) bool {
+	answer := properties(recordOf(ResponseSchema(op, op.SuccessStatus())))
+	if _, ok := answer[key]; !ok {
+		return false
+	}
+	fields := properties(record)
+	shared, others := 0, 0
+	for name := range properties(RequestSchema(op)) {
+		switch _, ok := fields[name]; {
+		case name == key:
+		case ok:
+			shared++
+		default:
+			others++
+		}
+	}
+	return shared > 0 && shared >= others
 }
 
 // inferredPage reads how the list operation pages: a limit (its default applies when absent), an offset or a

@@ -26,8 +26,7 @@ func TestLayering(t *testing.T) {
 		"github.com/standin/standin/internal/jsonvalue": {"github.com/standin/standin/mock", "github.com/standin/standin/openapi",
 			"github.com/standin/standin/contracttest", "net/http"},
 		// XML writing is shared by the mock's answers and the runner's requests: it knows neither.
-		"github.com/standin/standin/internal/xmlvalue": {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest",
-			"net/http"},
+		"github.com/standin/standin/internal/xmlvalue": {"github.com/standin/standin/mock", "github.com/standin/standin/contracttest"},
 		"github.com/standin/standin/mock/state": {"github.com/standin/standin/mock", "github.com/standin/standin/openapi",
 			"net/http", "github.com/getkin/kin-openapi/openapi3"},
 	}
