@@ -39,13 +39,16 @@ const (
 	// CheckUndocumentedSuccess is a spec gap too: a valid request was answered with a 2xx or 3xx the operation does
 	// not document, and the operation documents no success at all (only errors, or no response).
 	CheckUndocumentedSuccess = "undocumented_success"
+	// CheckAmbiguousSchema is a spec gap as well: the answer matches several alternatives of a oneOf that accept
+	// the same values (they differ only in a default or a description), so no answer can match exactly one.
+	CheckAmbiguousSchema = "ambiguous_schema"
 )
 
 // CheckNames lists every check in report order.
 var CheckNames = []string{
 	CheckStatusDocumented, CheckContentType, CheckBodySchema, CheckHeadersDocumented, CheckNoServerError,
 	CheckNegativeRejected, CheckAuthEnforced, CheckAuthAccepted, CheckStateConsistent, CheckBehaviourConsistent,
-	CheckResponseTime, CheckForcedStatus, CheckUndocumentedRejection, CheckUndocumentedSuccess,
+	CheckResponseTime, CheckForcedStatus, CheckUndocumentedRejection, CheckUndocumentedSuccess, CheckAmbiguousSchema,
 }
 
 // Outcome is how a case ended.

@@ -454,7 +454,7 @@ func (r *Runner) runCase(ctx context.Context, c *Case) *Result {
 			res.skip(skipBudget, fmt.Sprintf("request budget of %d exhausted", r.cfg.MaxRequests))
 			break
 		}
-		ck := &checker{doc: r.cfg.API.Doc, opts: r.cfg.API.SchemaOptions(), budget: r.cfg.ResponseTime, step: i}
+		ck := &checker{doc: r.cfg.API.Doc, opts: r.cfg.API.SchemaOptions(), budget: r.cfg.ResponseTime, step: i, strict: r.cfg.Strict}
 		if st.expect != expectUnknown && hreq != nil {
 			// The answers that were retried are part of the contract too (a 429 must carry its headers).
 			for _, tr := range throttledResps {

@@ -890,3 +890,45 @@ paths:
 		require.Contains(t, notes[name], "the parameter selects the operation: path key #X-Amz-Target=S.ListTags", name)
 	}
 }
+
+// TestAmbiguousOneOfIsTheDocuments: an answer that matches two oneOf alternatives accepting the same values is a
+// finding about the document (ambiguous_schema, a warning; a failure under Strict), while an answer matching two
+// alternatives a value could tell apart stays the server's body_schema failure.
+func TestAmbiguousOneOfIsTheDocuments(t *testing.T) {
+	matchesBoth := func() *httptest.Server {
+		s := newSpecServer(t, "testdata/ambiguous.yaml")
+		s.handle = func(w http.ResponseWriter, r *http.Request, op string, params map[string]string) {
+			// Matches both alternatives of the 200, which a value can tell apart: the server's fault.
+			writeJSON(w, http.StatusOK, map[string]any{"id": params["id"], "name": "x"})
+		}
+		return s.start()
+	}
+	// The 400 for a broken id is answered by specServer's validation with {"message": ...}: add the error field.
+	errServer := func() *httptest.Server {
+		s := newSpecServer(t, "testdata/ambiguous.yaml")
+		s.handle = func(w http.ResponseWriter, r *http.Request, op string, params map[string]string) {
+			writeJSON(w, http.StatusOK, map[string]any{"id": params["id"]})
+		}
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(strings.TrimPrefix(r.URL.Path, "/things/"), "t-") {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"error": "ID_INVALID", "message": "bad id"})
+				return
+			}
+			s.ServeHTTP(w, r)
+		}))
+		t.Cleanup(ts.Close)
+		return ts
+	}
+
+	rep := runAgainst(t, errServer(), "testdata/ambiguous.yaml", Config{})
+	require.Empty(t, failedChecks(rep), "the ambiguous 400 is the document's")
+	require.Positive(t, rep.Summary.Checks[CheckAmbiguousSchema].Warnings)
+	require.Zero(t, rep.Summary.Checks[CheckBodySchema].Failed)
+
+	rep = runAgainst(t, errServer(), "testdata/ambiguous.yaml", Config{Strict: true})
+	require.True(t, failedCheckNames(rep)[CheckAmbiguousSchema], "--strict makes the finding fail")
+
+	rep = runAgainst(t, matchesBoth(), "testdata/ambiguous.yaml", Config{})
+	require.True(t, failedCheckNames(rep)[CheckBodySchema], "alternatives a value can tell apart: the server chose a body matching both")
+	require.Zero(t, rep.Summary.Checks[CheckAmbiguousSchema].Warnings)
+}

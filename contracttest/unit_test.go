@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -265,4 +266,36 @@ func TestEncodeBodyXML(t *testing.T) {
 	}
 	// A string schema's value goes as it is: the document gives the text.
 	require.Equal(t, "<a/>", string(encodeBody("text/xml", &openapi3.MediaType{Schema: str}, "<a/>")))
+}
+
+func TestOverlappingOneOf(t *testing.T) {
+	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	errorWith := func(def string) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"error"},
+			Properties: openapi3.Schemas{"error": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Default: def}}, "message": str}}}
+	}
+	loose := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"a": str}}}
+	needsB := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"b"},
+		Properties: openapi3.Schemas{"b": str}}}
+	tests := []struct {
+		name string
+		alts openapi3.SchemaRefs
+		body any
+		want bool
+	}{
+		{"alternatives that differ only in a default", openapi3.SchemaRefs{errorWith("APIKEY_EMPTY"), errorWith("APIKEY_NOTFOUND")},
+			map[string]any{"error": "APIKEY_EMPTY", "message": "m"}, true},
+		{"one schema written twice", openapi3.SchemaRefs{str, str}, "x", true},
+		{"alternatives a value can tell apart: the server chose badly", openapi3.SchemaRefs{loose, needsB},
+			map[string]any{"b": "x"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			schema := &openapi3.Schema{OneOf: tt.alts}
+			err := schema.VisitJSON(tt.body, openapi3.MultiErrors())
+			require.Error(t, err, "the body matches more than one alternative")
+			require.Equal(t, tt.want, overlappingOneOf(err, nil))
+		})
+	}
+	require.False(t, overlappingOneOf(errors.New("not a schema error"), nil))
 }
