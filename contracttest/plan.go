@@ -584,13 +584,14 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 }
 
 // namesKeptRecord reports whether a path parameter of op names a record the mock keeps: the operation finds one
-// by a path value (inferred or declared behaviour) or sits under records that scope it.
+// by a path value (inferred or declared behaviour) or sits under a parent record the mock keeps (a scope alone,
+// as flat.io's /scores/{score}/comments where no scores collection is inferred, names nothing it can check).
 func namesKeptRecord(op *openapi.Operation) bool {
 	b := op.Behaviour
-	if b == nil || b.Action == openapi.ActionCreate || b.Action == openapi.ActionList && len(b.Scope) == 0 {
+	if b == nil || b.Action == openapi.ActionCreate || b.Action == openapi.ActionList && b.Parent == nil {
 		return false
 	}
-	if len(b.Scope) > 0 || b.Identifier != nil && b.Identifier.From.Root() == "path" {
+	if b.Parent != nil || b.Identifier != nil && b.Identifier.From.Root() == "path" {
 		return true
 	}
 	return slices.ContainsFunc(b.Lookup, func(m openapi.Match) bool { return m.Value.Root() == "path" })

@@ -299,3 +299,36 @@ func TestOverlappingOneOf(t *testing.T) {
 	}
 	require.False(t, overlappingOneOf(errors.New("not a schema error"), nil))
 }
+
+// TestNamesKeptRecord: an unknown-id case runs against standin only where the mock can tell: the list of a nested
+// collection under a parent it keeps, not under a scope whose parent it infers no collection for (flat.io's
+// /scores/{score}/comments with no GET /scores/{score}).
+func TestNamesKeptRecord(t *testing.T) {
+	doc := func(withParent bool) string {
+		item := ``
+		if withParent {
+			item = `"/scores/{score}":{"parameters":[{"name":"score","in":"path","required":true,"schema":{"type":"string"}}],` +
+				`"get":{"operationId":"getScore","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Score"}}}},"404":{"description":"none"}}}},`
+		}
+		return `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"components":{"schemas":{` +
+			`"Score":{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"}}},` +
+			`"Comment":{"type":"object","properties":{"id":{"type":"string"},"text":{"type":"string"}}}}},"paths":{` + item +
+			`"/scores/{score}/comments":{"parameters":[{"name":"score","in":"path","required":true,"schema":{"type":"string"}}],` +
+			`"get":{"operationId":"listComments","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Comment"}}}}},"404":{"description":"none"}}},` +
+			`"post":{"operationId":"addComment","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Comment"}}}},` +
+			`"responses":{"201":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Comment"}}}}}}}}}`
+	}
+	for _, tt := range []struct {
+		name       string
+		withParent bool
+		want       bool
+	}{{"a parent the mock keeps", true, true}, {"a scope and no parent collection", false, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			api, err := openapi.LoadData(t.Context(), "scores.json", []byte(doc(tt.withParent)))
+			require.NoError(t, err)
+			op := api.Operation("listComments")
+			require.NotNil(t, op.Behaviour, "an inferred list")
+			require.Equal(t, tt.want, namesKeptRecord(op))
+		})
+	}
+}
