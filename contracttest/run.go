@@ -396,6 +396,7 @@ const (
 	skipNoMalformed = "no malformed credential known"
 	skipNotRouted   = "the unbroken request was not routed either"
 	skipNotKept     = "the mock keeps no records the unknown id names"
+	skipUnplaced    = "a path parameter has no place in the path"
 	skipMaxFailures = "stopped: --max-failures reached"
 )
 

@@ -932,3 +932,42 @@ func TestAmbiguousOneOfIsTheDocuments(t *testing.T) {
 	require.True(t, failedCheckNames(rep)[CheckBodySchema], "alternatives a value can tell apart: the server chose a body matching both")
 	require.Zero(t, rep.Summary.Checks[CheckAmbiguousSchema].Warnings)
 }
+
+// TestUnplacedPathParameterIsSkipped: an operation whose path parameter sits after a '#' in its key (mastercard's
+// /send/#env/v1/partners/{partnerId}/transfer) cannot be requested; its cases are skipped as a gap in the
+// document, never sent and failed.
+func TestUnplacedPathParameterIsSkipped(t *testing.T) {
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{` +
+		`"/send/#env/v1/partners/{partnerId}/transfer":{"post":{"operationId":"transfer",` +
+		`"parameters":[{"name":"partnerId","in":"path","required":true,"schema":{"type":"string"}}],` +
+		`"responses":{"200":{"description":"ok"}}}},` +
+		`"/ping":{"get":{"operationId":"ping","responses":{"200":{"description":"ok"}}}}}}`
+	api, err := openapi.LoadData(t.Context(), "unplaced.json", []byte(doc))
+	require.NoError(t, err)
+	var hits sync.Map
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Store(r.URL.Path, true)
+		if r.URL.Path != "/ping" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(ts.Close)
+	rep, err := Run(t.Context(), Config{API: api, Target: ts.URL, RunID: "run1"}, WithHTTPClient(ts.Client()), WithSleep(noSleep), WithClock(fixedClock))
+	require.NoError(t, err)
+	require.False(t, rep.Failed(), "%v", failedChecks(rep))
+	var transfer int
+	for _, r := range rep.Results {
+		if r.Case.Operation == "transfer" {
+			transfer++
+			require.Equal(t, Skip, r.Outcome, r.Case.ID)
+			require.Contains(t, r.SkipReason, "path parameter partnerId has no place")
+		}
+	}
+	require.Positive(t, transfer)
+	_, sent := hits.Load("/send/")
+	require.False(t, sent, "no request for the operation that cannot be addressed")
+	_, pinged := hits.Load("/ping")
+	require.True(t, pinged)
+}

@@ -114,8 +114,8 @@ func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
 	}
 	for _, pair := range strings.FieldsFunc(extra, func(c rune) bool { return c == '&' || c == '#' }) {
 		name, value, valued := strings.Cut(pair, "=")
-		if name == "" {
-			continue
+		if name == "" || strings.ContainsAny(name, "/{} ") {
+			continue // not a header or query name: a URL written after a '#' (mastercard's /send/#env/v1/…)
 		}
 		if n, err := url.QueryUnescape(name); err == nil {
 			name = n

@@ -54,6 +54,7 @@ func TestPathRouter(t *testing.T) {
 		{name: "query key with a template value", method: "GET", path: "/v1/search?kind=book", wantOp: "searchByKind",
 			wantParams: map[string]string{"kind": "book"}},
 		{name: "query key not met falls back to the plain path", method: "GET", path: "/v1/search?q=x", wantOp: "search"},
+		{name: "a URL after '#' is no condition: routed on the part before it", method: "POST", path: "/v1/send/", wantOp: "sendTransfer"},
 		{name: "unknown path", method: "GET", path: "/v1/nothing", wantErr: routers.ErrPathNotFound},
 		{name: "outside the base path", method: "GET", path: "/v2/things/abc", wantErr: routers.ErrPathNotFound},
 		{name: "known path, other method", method: "PUT", path: "/v1/things/abc", wantErr: routers.ErrMethodNotAllowed},

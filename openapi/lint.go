@@ -62,6 +62,7 @@ func lint(doc *openapi3.T) []*LoadError {
 	}
 	if doc.Paths != nil {
 		for _, path := range sortedKeys(doc.Paths.Map()) {
+			l.pathKey("/paths/"+escapePointer(path), path)
 			l.pathItem("/paths/"+escapePointer(path), doc.Paths.Value(path))
 		}
 	}
@@ -85,6 +86,16 @@ func (l *linter) first(v any) bool {
 	}
 	l.seen[v] = true
 	return true
+}
+
+// pathKey warns about a key whose part after '#' is not a list of header or query conditions (AWS's
+// "/#X-Amz-Target=X" and "/tags/{arn}#tagKeys" are; mastercard's "/send/#env/v1/partners/{partnerId}/transfer"
+// is not): that part is ignored, and a path parameter named only there cannot be sent.
+func (l *linter) pathKey(ptr, key string) {
+	if _, frag, ok := strings.Cut(key, "#"); ok && strings.ContainsAny(frag, "/{}") {
+		l.warn(ptr, "the part of the path after '#' is not a header or query condition (name or name=value): "+
+			"requests are routed on %q, and path parameters named after the '#' cannot be sent", strings.SplitN(key, "#", 2)[0])
+	}
 }
 
 func (l *linter) pathItem(ptr string, item *openapi3.PathItem) {

@@ -191,6 +191,8 @@ func TestProblemLevels(t *testing.T) {
 			LevelWarning, "/paths/~1a/get/responses/200/content/application~1json/examples/summary-only", "the example has no value"},
 		{"component example without value", head + "paths: {}\ncomponents:\n  examples:\n    E: {summary: just words}\n",
 			LevelWarning, "/components/examples/E", "the example has no value"},
+		{"a URL after '#' in a path key", head + "paths:\n  /send/#env/v1/{partnerId}/t:\n    post:\n      parameters: [{name: partnerId, in: path, required: true, schema: {type: string}}]\n" + ok,
+			LevelWarning, "/paths/~1send~1#env~1v1~1{partnerId}~1t", `requests are routed on "/send/", and path parameters named after the '#' cannot be sent`},
 		{"response without description", head + "paths:\n  /a:\n    get:\n      responses:\n        \"204\": {}\n",
 			LevelWarning, "/paths/~1a/get/responses/204", "the response has no description"},
 		{"no info", "openapi: 3.0.3\npaths: {}\n", LevelWarning, "", "the document has no info"},
