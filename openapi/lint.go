@@ -145,6 +145,11 @@ func (l *linter) parameters(ptr string, ps openapi3.Parameters) openapi3.Paramet
 			l.warn(at, "the parameter has no name (OpenAPI requires one); standin leaves it out")
 			continue
 		}
+		if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && ignoredHeader(p.Value.Name) {
+			l.warn(at, "a header parameter named %s is ignored (OpenAPI: the media types and the security schemes "+
+				"say it); standin leaves it out", p.Value.Name)
+			continue
+		}
 		l.parameter(at, p)
 		kept = append(kept, p)
 	}
@@ -152,6 +157,12 @@ func (l *linter) parameters(ptr string, ps openapi3.Parameters) openapi3.Paramet
 		return ps
 	}
 	return kept
+}
+
+// ignoredHeader reports whether a header parameter of that name is one OpenAPI says to ignore: Accept,
+// Content-Type and Authorization.
+func ignoredHeader(name string) bool {
+	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
 func (l *linter) parameter(ptr string, ref *openapi3.ParameterRef) {

@@ -191,6 +191,8 @@ func TestProblemLevels(t *testing.T) {
 			LevelWarning, "/paths/~1a/get/responses/200/content/application~1json/examples/summary-only", "the example has no value"},
 		{"component example without value", head + "paths: {}\ncomponents:\n  examples:\n    E: {summary: just words}\n",
 			LevelWarning, "/components/examples/E", "the example has no value"},
+		{"a header parameter OpenAPI ignores", head + "paths:\n  /a:\n    get:\n      parameters: [{name: Content-Type, in: header, required: true, schema: {type: string}}]\n" + ok,
+			LevelWarning, "/paths/~1a/get/parameters/0", "a header parameter named Content-Type is ignored"},
 		{"a URL after '#' in a path key", head + "paths:\n  /send/#env/v1/{partnerId}/t:\n    post:\n      parameters: [{name: partnerId, in: path, required: true, schema: {type: string}}]\n" + ok,
 			LevelWarning, "/paths/~1send~1#env~1v1~1{partnerId}~1t", `requests are routed on "/send/", and path parameters named after the '#' cannot be sent`},
 		{"response without description", head + "paths:\n  /a:\n    get:\n      responses:\n        \"204\": {}\n",
@@ -383,4 +385,29 @@ func TestSwagger2Detection(t *testing.T) {
 	require.Equal(t, "/paths/~1pets~1{petId}/get/responses/200/examples/application~1json", problems[0].Pointer, "the Swagger 2.0 layout")
 	require.Equal(t, 47, problems[0].Line)
 	require.Contains(t, problems[0].Error(), "number must be at least 1")
+}
+
+// TestIgnoredHeaderParameters: Accept, Content-Type and Authorization header parameters are left out of the
+// operation (OpenAPI says their definitions SHALL be ignored), so nothing validates or sends them; a header
+// parameter of another name stays.
+func TestIgnoredHeaderParameters(t *testing.T) {
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{` +
+		`"parameters":[{"name":"authorization","in":"header","required":true,"schema":{"type":"string"}}],` +
+		`"post":{"operationId":"a","parameters":[` +
+		`{"name":"Content-Type","in":"header","required":true,"schema":{"type":"string"}},` +
+		`{"name":"Accept","in":"header","schema":{"type":"string"}},` +
+		`{"name":"X-Tenant","in":"header","required":true,"schema":{"type":"string"}}],` +
+		`"responses":{"200":{"description":"ok"}}}}}}`
+	api, err := LoadData(t.Context(), "headers.json", []byte(doc))
+	require.NoError(t, err)
+	op := api.Operation("a")
+	var names []string
+	for _, p := range op.Item.Parameters {
+		names = append(names, p.Value.Name)
+	}
+	for _, p := range op.Op.Parameters {
+		names = append(names, p.Value.Name)
+	}
+	require.Equal(t, []string{"X-Tenant"}, names)
+	require.Len(t, api.Warnings, 3)
 }
