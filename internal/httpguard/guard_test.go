@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -178,7 +179,11 @@ func TestTLSListenerClose(t *testing.T) {
 	require.ErrorIs(t, <-accepted, net.ErrClosed)
 	require.NoError(t, silent.SetReadDeadline(time.Now().Add(5*time.Second)))
 	_, err = io.ReadAll(silent)
-	require.NoError(t, err, "the pending handshake's connection is closed")
+	// Closed either way: an EOF once the listener had taken the connection, a reset when the close found it still
+	// in the kernel's queue. What must not happen is the read running into its deadline.
+	if err != nil {
+		require.ErrorIs(t, err, syscall.ECONNRESET, "the pending handshake's connection is closed")
+	}
 }
 
 func port(addr string) string {
