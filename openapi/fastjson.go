@@ -231,77 +231,23 @@ func (d *decoder) fill(v reflect.Value, j any) error {
 	case typeHeader:
 		return d.fill(v.FieldByName("Parameter"), j)
 	case typePaths:
-		m, ok := j.(map[string]any)
-		if !ok {
-			return errSlowPath
-		}
-		p := openapi3.NewPathsWithCapacity(len(m))
-		p.Extensions = map[string]any{}
-		for k, e := range m {
-			if strings.HasPrefix(k, "x-") {
-				if p.Extensions[k], err = plain(e); err != nil {
-					return err
-				}
-				continue
-			}
-			item := &openapi3.PathItem{}
-			if e == nil {
-				return errSlowPath
-			}
-			if err := d.fill(reflect.ValueOf(item).Elem(), e); err != nil {
-				return err
-			}
-			p.Set(k, item)
+		p := openapi3.NewPathsWithCapacity(sizeOf(j))
+		if p.Extensions, err = entries(d, j, p.Set); err != nil {
+			return err
 		}
 		v.Set(reflect.ValueOf(*p))
 		return nil
 	case typeCallback:
-		m, ok := j.(map[string]any)
-		if !ok {
-			return errSlowPath
-		}
-		c := openapi3.NewCallbackWithCapacity(len(m))
-		c.Extensions = map[string]any{}
-		for k, e := range m {
-			if strings.HasPrefix(k, "x-") {
-				if c.Extensions[k], err = plain(e); err != nil {
-					return err
-				}
-				continue
-			}
-			item := &openapi3.PathItem{}
-			if e == nil {
-				return errSlowPath
-			}
-			if err := d.fill(reflect.ValueOf(item).Elem(), e); err != nil {
-				return err
-			}
-			c.Set(k, item)
+		c := openapi3.NewCallbackWithCapacity(sizeOf(j))
+		if c.Extensions, err = entries(d, j, c.Set); err != nil {
+			return err
 		}
 		v.Set(reflect.ValueOf(*c))
 		return nil
 	case typeResponses:
-		m, ok := j.(map[string]any)
-		if !ok {
-			return errSlowPath
-		}
-		r := openapi3.NewResponsesWithCapacity(len(m))
-		r.Extensions = map[string]any{}
-		for k, e := range m {
-			if strings.HasPrefix(k, "x-") {
-				if r.Extensions[k], err = plain(e); err != nil {
-					return err
-				}
-				continue
-			}
-			ref := &openapi3.ResponseRef{}
-			if e == nil {
-				return errSlowPath
-			}
-			if err := d.fill(reflect.ValueOf(ref).Elem(), e); err != nil {
-				return err
-			}
-			r.Set(k, ref)
+		r := openapi3.NewResponsesWithCapacity(sizeOf(j))
+		if r.Extensions, err = entries(d, j, r.Set); err != nil {
+			return err
 		}
 		v.Set(reflect.ValueOf(*r))
 		return nil
@@ -610,6 +556,41 @@ func number(n json.Number) (float64, error) {
 		return 0, errSlowPath
 	}
 	return f, nil
+}
+
+// sizeOf is the number of members of a JSON object (0 for anything else).
+func sizeOf(j any) int {
+	m, _ := j.(map[string]any)
+	return len(m)
+}
+
+// entries fills a paths, callback or responses object: each member an object of type T (a path item, a
+// response) handed to set, each x- member an extension, returned.
+func entries[T any](d *decoder, j any, set func(key string, e *T)) (map[string]any, error) {
+	m, ok := j.(map[string]any)
+	if !ok {
+		return nil, errSlowPath
+	}
+	ext := map[string]any{}
+	for k, e := range m {
+		if strings.HasPrefix(k, "x-") {
+			x, err := plain(e)
+			if err != nil {
+				return nil, err
+			}
+			ext[k] = x
+			continue
+		}
+		if e == nil {
+			return nil, errSlowPath
+		}
+		item := new(T)
+		if err := d.fill(reflect.ValueOf(item).Elem(), e); err != nil {
+			return nil, err
+		}
+		set(k, item)
+	}
+	return ext, nil
 }
 
 // plain turns a generic value decoded with UseNumber into what encoding/json gives for an any: float64
