@@ -279,7 +279,10 @@ func (br *behaviourRun) page(p *openapi.Page, recs []Record, keys []string) []Re
 func (br *behaviourRun) inferredAnswer(status int) any {
 	rp := br.ex.plan.lookup(status)
 	var doc any
-	if rp != nil {
+	switch {
+	case rp != nil && br.b.Action == openapi.ActionList && br.b.ListField != "":
+		_, doc = br.rt.renderList(br.ex, rp, br.b.ListField) // the page goes into ListField below
+	case rp != nil:
 		_, doc = br.rt.render(br.ex, rp)
 	}
 	body, ok := deepCopy(doc).(map[string]any)

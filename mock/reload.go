@@ -68,6 +68,9 @@ func (s *Server) newRuntime(api *openapi.API) (*apiRuntime, error) {
 	}
 	rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
 	rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
+	rt.renderList = func(ex *exchange, rp *respPlan, field string) (http.Header, any) {
+		return s.renderAs(ex, rp, "", false, field)
+	}
 	rt.errBodies = newErrBodyCache(s)
 	for _, op := range api.Operations {
 		rt.ops[op.Op] = op

@@ -5,9 +5,11 @@ import (
 	"hash/fnv"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/standin/standin/fake"
 	"github.com/standin/standin/internal/xmlvalue"
 )
@@ -36,6 +38,13 @@ func (s *Server) renderStatus(ex *exchange, status int, example string) (header 
 // generated parts depend only on the seed and the request (API, operation, status, path, query and body), so
 // the same request gives the same answer.
 func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool) (http.Header, any) {
+	return s.renderAs(ex, rp, example, dynamic, "")
+}
+
+// renderAs is render, except that a body generated from an object schema leaves out the property omit (an
+// inferred list fills it with its page afterwards: Stripe's data, a page of 37 KB customers otherwise generated
+// to be thrown away).
+func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bool, omit string) (http.Header, any) {
 	if rp == nil {
 		return http.Header{}, noBody
 	}
@@ -87,7 +96,11 @@ func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool
 	if media.Schema == nil {
 		return header, noBody
 	}
-	v, err := s.gen.Generate(media.Schema, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
+	schema := media.Schema
+	if omit != "" {
+		schema = ex.api.without(schema, omit)
+	}
+	v, err := s.gen.Generate(schema, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
 	if err != nil {
 		s.log.Warn("generated body does not satisfy its schema", "api", ex.api.api.Name, "operation", ex.op.ID,
 			"status", rp.status, "error", err)
@@ -96,6 +109,29 @@ func (s *Server) render(ex *exchange, rp *respPlan, example string, dynamic bool
 		v = statusFields(v, media.Schema, rp.status, ex.api.api)
 	}
 	return header, v
+}
+
+// without returns schema less its property name (and that name in required), made once per schema and name;
+// schema itself when it does not declare the property directly.
+func (rt *apiRuntime) without(schema *openapi3.SchemaRef, name string) *openapi3.SchemaRef {
+	type key struct {
+		schema *openapi3.SchemaRef
+		name   string
+	}
+	k := key{schema, name}
+	if v, ok := rt.envelopes.Load(k); ok {
+		return v.(*openapi3.SchemaRef)
+	}
+	out := schema
+	if sv := schema.Value; sv != nil && sv.Properties[name] != nil {
+		cp := *sv
+		cp.Properties = maps.Clone(sv.Properties)
+		delete(cp.Properties, name)
+		cp.Required = slices.DeleteFunc(slices.Clone(sv.Required), func(n string) bool { return n == name })
+		out = &openapi3.SchemaRef{Value: &cp}
+	}
+	v, _ := rt.envelopes.LoadOrStore(k, out)
+	return v.(*openapi3.SchemaRef)
 }
 
 // baseType is a Content-Type's media type without parameters, lower case.

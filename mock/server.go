@@ -161,6 +161,10 @@ type apiRuntime struct {
 	// render builds the documented response rp for the exchange (example, else generated from its schema, plus
 	// documented headers): the body of an error answer for a kind the API declares no shape for.
 	render func(ex *exchange, rp *respPlan) (http.Header, any)
+	// renderList is render for an inferred list's answer: a generated body leaves out the list field it names.
+	renderList func(ex *exchange, rp *respPlan, field string) (http.Header, any)
+	// envelopes caches response schemas less a list field (response.go, without).
+	envelopes sync.Map
 	// errBodies holds generated error bodies per operation and status (errcache.go).
 	errBodies *errBodyCache
 	// ancestors caches openapi.Ancestors per operation (behaviour_infer.go).
