@@ -120,9 +120,18 @@ func candidates(s *openapi3.Schema, v any, rule string, param bool) []any {
 		}
 	case "enum":
 		if len(s.Enum) > 0 {
-			if s.Type.Is(openapi3.TypeString) {
+			switch {
+			case s.Type.Is(openapi3.TypeString):
 				out = append(out, "standin-not-in-enum", "zz-not-listed")
-			} else {
+			case s.Type.Is(openapi3.TypeBoolean):
+				// Only the boolean the enum leaves out breaks it: a number would be read as a boolean ("0" is
+				// false to most decoders), and Azure's enum [false, true] leaves nothing out.
+				for _, b := range []bool{false, true} {
+					if !slices.Contains(s.Enum, any(b)) {
+						out = append(out, b)
+					}
+				}
+			default:
 				hi := -1.0
 				for _, e := range s.Enum {
 					if f, ok := e.(float64); ok && f > hi {

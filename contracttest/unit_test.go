@@ -332,3 +332,23 @@ func TestNamesKeptRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestBooleanEnumMutations: a boolean enum is broken only by the boolean it leaves out; one that lists both
+// values (Azure's includePathRecommendations) has no enum case, never a number a decoder reads as false.
+func TestBooleanEnumMutations(t *testing.T) {
+	boolean := func(enum ...any) *openapi3.Schema {
+		return &openapi3.Schema{Type: &openapi3.Types{"boolean"}, Enum: enum}
+	}
+	enumCases := func(s *openapi3.Schema, v any) []any {
+		var out []any
+		for _, m := range paramMutations(s, v, requestOpts) {
+			if m.rule == "enum" {
+				out = append(out, m.value)
+			}
+		}
+		return out
+	}
+	require.Empty(t, enumCases(boolean(false, true), true))
+	require.Equal(t, []any{false}, enumCases(boolean(true), true))
+	require.Equal(t, []any{true}, candidates(boolean(false), false, "enum", true))
+}
