@@ -256,8 +256,9 @@ func readParts(mr *multipart.Reader, inherited string, root *formNode, encFn ope
 }
 
 // textBodyUncheckable reports whether the request's body is text (text/plain, text/csv, ...; not XML, which
-// decodes to a value) while the document gives that media type a schema no string can meet (chain49's sendtx
-// takes "transaction hex as plain text" under {type: object}). No text is an object or a number, so such a body
+// decodes to a value) or bytes (application/octet-stream) while the document gives that media type a schema no
+// string can meet (chain49's sendtx takes "transaction hex as plain text" under {type: object}; Google's
+// converted upload operations give octet-stream the resource's object schema). No text is an object or a number, so such a body
 // is accepted as sent, unvalidated, as a server reading the text would; a text body whose schema admits a string
 // is validated as that string.
 func textBodyUncheckable(r *http.Request, rb *openapi3.RequestBody) bool {
@@ -266,7 +267,8 @@ func textBodyUncheckable(r *http.Request, rb *openapi3.RequestBody) bool {
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "xml") || isJSONType(ct) {
+	raw := strings.HasPrefix(mt, "text/") && !strings.HasSuffix(mt, "xml") || mt == "application/octet-stream"
+	if err != nil || !raw || isJSONType(ct) {
 		return false
 	}
 	media := rb.Content.Get(ct)

@@ -22,10 +22,15 @@ func TestTextBodyAgainstSchema(t *testing.T) {
 	}{
 		{"/text-body/sendtx", "0100000001abcdef", http.StatusOK},
 		{"/text-body/sendtx", "{}", http.StatusOK},
+		{"/text-body/upload", "\x00\x01bytes", http.StatusOK},
 		{"/text-body/notes", "abc", http.StatusNoContent},
 		{"/text-body/notes", "abcdefgh", http.StatusBadRequest},
 	} {
-		resp := sendRequest(t, ts, http.MethodPost, tc.path, "", tc.body, false, "Content-Type", "text/plain")
+		ct := "text/plain"
+		if tc.path == "/text-body/upload" {
+			ct = "application/octet-stream"
+		}
+		resp := sendRequest(t, ts, http.MethodPost, tc.path, "", tc.body, false, "Content-Type", ct)
 		require.Equal(t, tc.want, resp.status, "%s %q: %s", tc.path, tc.body, resp.body)
 	}
 }
