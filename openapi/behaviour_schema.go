@@ -39,14 +39,16 @@ func RequestSchema(op *Operation) *openapi3.SchemaRef {
 	return mt.Schema
 }
 
-// jsonMedia returns application/json's media type, else the first other JSON one (application/vnd.x+json) in
-// name order, or nil.
+// jsonMedia returns application/json's media type, else the first other JSON one (application/vnd.x+json, or
+// application/json with parameters) in name order, or nil.
 func jsonMedia(c openapi3.Content) *openapi3.MediaType {
 	if mt := c.Get("application/json"); mt != nil {
 		return mt
 	}
 	for _, name := range slices.Sorted(maps.Keys(c)) {
-		if strings.HasSuffix(name, "+json") || strings.HasSuffix(name, "/json") {
+		// A key may carry parameters: GameSparks documents "application/json;charset=UTF-8".
+		base := strings.ToLower(strings.TrimSpace(strings.Split(name, ";")[0]))
+		if strings.HasSuffix(base, "+json") || strings.HasSuffix(base, "/json") {
 			return c[name]
 		}
 	}

@@ -148,3 +148,21 @@ func TestCollectionNames(t *testing.T) {
 		"/orgs/{org}/repos/{owner}":                            "orgs.repos",
 	}, got)
 }
+
+// TestInferWithMediaTypeParameters: a response documented under "application/json;charset=UTF-8" (GameSparks)
+// is JSON: its create and read are inferred like any other.
+func TestInferWithMediaTypeParameters(t *testing.T) {
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"components":{"schemas":{"Snap":{"type":"object",` +
+		`"properties":{"id":{"type":"string"},"description":{"type":"string"}}}}},"paths":{` +
+		`"/snapshots":{"post":{"operationId":"createSnap","requestBody":{"content":{"application/json":{"schema":` +
+		`{"type":"object","properties":{"description":{"type":"string"}}}}}},"responses":{"201":{"description":"made",` +
+		`"content":{"application/json;charset=UTF-8":{"schema":{"$ref":"#/components/schemas/Snap"}}}}}}},` +
+		`"/snapshots/{snapshotId}":{"get":{"operationId":"getSnap","parameters":[{"name":"snapshotId","in":"path",` +
+		`"required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"it","content":` +
+		`{"application/json;charset=UTF-8":{"schema":{"$ref":"#/components/schemas/Snap"}}}}}}}}}`
+	api, err := LoadData(t.Context(), "snaps.json", []byte(doc))
+	require.NoError(t, err)
+	require.NotNil(t, api.Operation("createSnap").Behaviour)
+	require.Equal(t, ActionCreate, api.Operation("createSnap").Behaviour.Action)
+	require.Equal(t, ActionGet, api.Operation("getSnap").Behaviour.Action)
+}
