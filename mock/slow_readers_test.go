@@ -20,22 +20,9 @@ import (
 // TestIssue13SlowReaders: 200 clients that ask for a large answer and never read it are dropped after the write
 // timeout; meanwhile other clients are served, and the memory the readers held is given back.
 func TestIssue13SlowReaders(t *testing.T) {
-	// A large documented example: the answer costs no generation, so the test measures the writes only.
-	item := `{"a":"` + strings.Repeat("x", 60) + `","b":1}`
-	example := "[" + strings.TrimSuffix(strings.Repeat(item+",", 1500), ",") + "]"
-	doc := `{"openapi":"3.0.3","info":{"title":"slow","version":"1"},"paths":{"/thing":{"get":{"operationId":"getThing",` +
-		`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"object"}},` +
-		`"example":` + example + `}}}}}}}}`
-	api, err := openapi.LoadData(context.Background(), "slow.json", []byte(doc))
-	require.NoError(t, err)
 	// The timeout counts from the first byte, and a streamed answer is encoded after it: 6 s leaves the clients
 	// that do read room to finish under -race on a loaded machine; the slow readers never will.
-	srv, err := New([]*openapi.API{api}, Config{WriteTimeout: 6 * time.Second, JournalSize: 1000})
-	require.NoError(t, err)
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener = smallBuffers{ts.Listener} // so that the kernel cannot absorb a whole answer for a reader
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+	ts, _ := slowServer(t, 1500, 6*time.Second)
 
 	full := engineDo(t, ts, "GET", "/thing", "")
 	require.Equal(t, 200, full.status)
@@ -104,20 +91,8 @@ func TestIssue13SlowReaders(t *testing.T) {
 // they hang, the server holds a bounded piece of each answer (it streams large answers), not the whole of it, and
 // other clients are served. Memory is measured as heap in use, not time.
 func TestIssue13SlowReadersMemory(t *testing.T) {
-	item := `{"a":"` + strings.Repeat("x", 60) + `","b":1}`
-	example := "[" + strings.TrimSuffix(strings.Repeat(item+",", 7000), ",") + "]"
-	doc := `{"openapi":"3.0.3","info":{"title":"slow","version":"1"},"paths":{"/thing":{"get":{"operationId":"getThing",` +
-		`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"object"}},` +
-		`"example":` + example + `}}}}}}}}`
-	api, err := openapi.LoadData(context.Background(), "slow.json", []byte(doc))
-	require.NoError(t, err)
-	srv, err := New([]*openapi.API{api}, Config{WriteTimeout: 5 * time.Minute, JournalSize: 1000})
-	require.NoError(t, err)
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Listener = smallBuffers{ts.Listener}
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
-	require.Greater(t, len(example), 500_000)
+	ts, size := slowServer(t, 7000, 5*time.Minute)
+	require.Greater(t, size, 500_000)
 
 	runtime.GC()
 	var before runtime.MemStats
@@ -150,7 +125,7 @@ func TestIssue13SlowReadersMemory(t *testing.T) {
 	}
 	for range 5 {
 		require.Equal(t, 200, engineDo(t, ts, "GET", AdminPrefix+"health", "").status)
-		require.Equal(t, len(example), len(engineDo(t, ts, "GET", "/thing", "").body), "others are served whole")
+		require.Equal(t, size, len(engineDo(t, ts, "GET", "/thing", "").body), "others are served whole")
 	}
 
 	runtime.GC()
@@ -158,7 +133,7 @@ func TestIssue13SlowReadersMemory(t *testing.T) {
 	runtime.ReadMemStats(&during)
 	grown := int64(during.HeapInuse) - int64(before.HeapInuse)
 	t.Logf("heap in use: %d KiB before, %d KiB with %d readers hanging on a %d KiB answer (%d KiB each)",
-		before.HeapInuse>>10, during.HeapInuse>>10, readers, len(example)>>10, grown/readers>>10)
+		before.HeapInuse>>10, during.HeapInuse>>10, readers, size>>10, grown/readers>>10)
 	require.Less(t, grown, int64(readers*64<<10), "each hanging reader holds less than 64 KiB")
 
 	closeAll()
@@ -182,4 +157,26 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 		_ = tc.SetWriteBuffer(4096)
 	}
 	return c, err
+}
+
+// slowServer serves one operation whose documented example is an array of items small objects (about 75 bytes
+// each, so the answer costs no generation and a test measures the writes only), on a listener with small socket
+// buffers so that the kernel cannot absorb a whole answer for a reader. It returns the server and the example's
+// size.
+func slowServer(t *testing.T, items int, writeTimeout time.Duration) (*httptest.Server, int) {
+	t.Helper()
+	item := `{"a":"` + strings.Repeat("x", 60) + `","b":1}`
+	example := "[" + strings.TrimSuffix(strings.Repeat(item+",", items), ",") + "]"
+	doc := `{"openapi":"3.0.3","info":{"title":"slow","version":"1"},"paths":{"/thing":{"get":{"operationId":"getThing",` +
+		`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"object"}},` +
+		`"example":` + example + `}}}}}}}}`
+	api, err := openapi.LoadData(context.Background(), "slow.json", []byte(doc))
+	require.NoError(t, err)
+	srv, err := New([]*openapi.API{api}, Config{WriteTimeout: writeTimeout, JournalSize: 1000})
+	require.NoError(t, err)
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Listener = smallBuffers{ts.Listener}
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+	return ts, len(example)
 }
