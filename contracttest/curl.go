@@ -24,18 +24,52 @@ func maskHeader(h http.Header, secrets []string) http.Header {
 	return out
 }
 
-// maskSecrets replaces every secret in s, as written and as query-escaped.
+// maskSecrets replaces every secret in s, as written and as query-escaped. A short secret (under 8 bytes) is
+// replaced only where it stands alone, not inside a longer word: `--bearer t` must not turn "http" into
+// "h****p", and a short secret written inside a word does not give that secret away.
 func maskSecrets(s string, secrets []string) string {
 	for _, secret := range secrets {
 		if secret == "" {
 			continue
 		}
-		s = strings.ReplaceAll(s, secret, masked)
+		forms := []string{secret}
 		if esc := url.QueryEscape(secret); esc != secret {
-			s = strings.ReplaceAll(s, esc, masked)
+			forms = append(forms, esc)
+		}
+		for _, f := range forms {
+			if len(secret) >= 8 {
+				s = strings.ReplaceAll(s, f, masked)
+			} else {
+				s = replaceWords(s, f)
+			}
 		}
 	}
 	return s
+}
+
+// replaceWords replaces each occurrence of w in s that no letter, digit, '_', '-' or '.' touches on either side.
+func replaceWords(s, w string) string {
+	var b strings.Builder
+	from := 0 // s[:from] is written
+	for at := 0; ; {
+		i := strings.Index(s[at:], w)
+		if i < 0 {
+			b.WriteString(s[from:])
+			return b.String()
+		}
+		i += at
+		end := i + len(w)
+		if (i == 0 || !wordByte(s[i-1])) && (end == len(s) || !wordByte(s[end])) {
+			b.WriteString(s[from:i] + masked)
+			from, at = end, end
+			continue
+		}
+		at = i + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // maskURL masks the user's credentials sent in the query (or anywhere else in the URL).

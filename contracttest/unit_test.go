@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -351,4 +352,38 @@ func TestBooleanEnumMutations(t *testing.T) {
 	require.Empty(t, enumCases(boolean(false, true), true))
 	require.Equal(t, []any{false}, enumCases(boolean(true), true))
 	require.Equal(t, []any{true}, candidates(boolean(false), false, "enum", true))
+}
+
+func FuzzMaskSecrets(f *testing.F) {
+	f.Add("http://h/t?key=t&x=tt", "t")
+	f.Add("a a a", "a a")
+	f.Fuzz(func(t *testing.T, s, secret string) {
+		maskSecrets(s, []string{secret}) // any text, any secret: no panic
+		if len(secret) >= 3 && !strings.Contains(masked, secret) {
+			// The secret never survives where it stands alone.
+			for _, sep := range []string{" ", "=", "&"} {
+				require.NotContains(t, maskSecrets(sep+secret+sep, []string{secret}), sep+secret+sep)
+			}
+		}
+	})
+}
+
+func TestMaskSecrets(t *testing.T) {
+	tests := []struct {
+		name, in string
+		secrets  []string
+		want     string
+	}{
+		{"long secret everywhere", "Bearer sk_test_123 and xsk_test_123y", []string{"sk_test_123"}, "Bearer **** and x****y"},
+		{"query-escaped form", "key=a%2Fb%2Fc%2Fd%2Fe", []string{"a/b/c/d/e"}, "key=****"},
+		{"short secret only where it stands alone", "http://h/t?key=t&x=tt", []string{"t"}, "http://h/****?key=****&x=tt"},
+		{"short secret in a header value", "Bearer abc", []string{"abc"}, "Bearer ****"},
+		{"short secret inside a word stays", "abcdef", []string{"abc"}, "abcdef"},
+		{"overlapping occurrences", "a a a", []string{"a a"}, "**** a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, maskSecrets(tt.in, tt.secrets))
+		})
+	}
 }
