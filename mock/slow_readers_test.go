@@ -33,21 +33,7 @@ func TestIssue13SlowReaders(t *testing.T) {
 	runtime.ReadMemStats(&before)
 
 	const readers = 200
-	conns := make([]net.Conn, 0, readers)
-	t.Cleanup(func() {
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	addr := strings.TrimPrefix(ts.URL, "http://")
-	for range readers {
-		c, err := net.Dial("tcp", addr)
-		require.NoError(t, err)
-		_ = c.(*net.TCPConn).SetReadBuffer(4096)
-		_, err = io.WriteString(c, "GET /thing HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
-		require.NoError(t, err)
-		conns = append(conns, c)
-	}
+	conns := dialReaders(t, ts, readers)
 
 	// Others are served while the readers hang.
 	for range 10 {
@@ -99,21 +85,11 @@ func TestIssue13SlowReadersMemory(t *testing.T) {
 	runtime.ReadMemStats(&before)
 
 	const readers = 200
-	conns := make([]net.Conn, 0, readers)
+	conns := dialReaders(t, ts, readers)
 	closeAll := func() {
 		for _, c := range conns {
 			_ = c.Close()
 		}
-	}
-	t.Cleanup(closeAll)
-	addr := strings.TrimPrefix(ts.URL, "http://")
-	for range readers {
-		c, err := net.Dial("tcp", addr)
-		require.NoError(t, err)
-		_ = c.(*net.TCPConn).SetReadBuffer(4096)
-		_, err = io.WriteString(c, "GET /thing HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
-		require.NoError(t, err)
-		conns = append(conns, c)
 	}
 	// Each reader sees its status line, so its handler is writing; then it reads no more.
 	for _, c := range conns {
@@ -179,4 +155,26 @@ func slowServer(t *testing.T, items int, writeTimeout time.Duration) (*httptest.
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
 	return ts, len(example)
+}
+
+// dialReaders opens n connections with small receive buffers, each sending GET /thing and reading nothing yet;
+// they are closed when the test ends.
+func dialReaders(t *testing.T, ts *httptest.Server, n int) []net.Conn {
+	t.Helper()
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	conns := make([]net.Conn, 0, n)
+	t.Cleanup(func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		conns = append(conns, c)
+		_ = c.(*net.TCPConn).SetReadBuffer(4096)
+		_, err = io.WriteString(c, "GET /thing HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
+		require.NoError(t, err)
+	}
+	return conns
 }
