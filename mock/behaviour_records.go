@@ -216,8 +216,7 @@ func (br *behaviourRun) newRecord() (Record, *bFailure) {
 			return nil, internal(err)
 		}
 		if inUse {
-			return nil, &bFailure{kind: "validation", vars: map[string]any{
-				"message": fmt.Sprintf("a record with %s %s already exists", field, value), "errors": []any{}}}
+			return nil, br.conflictFailure(field, value) // errorkind_fallback.go
 		}
 		rec[field] = typed
 		br.idField, br.idValue = field, typed
@@ -321,8 +320,7 @@ func (br *behaviourRun) assignKey(rec Record) *bFailure {
 	if v, ok := rec[br.coll.Key]; ok && v != nil {
 		br.key = prefix + text(v)
 		if inUse, _ := br.tx.Has(br.qcoll, br.key); inUse {
-			return &bFailure{kind: "validation", vars: map[string]any{
-				"message": fmt.Sprintf("a record with %s %s already exists", br.coll.Key, br.key), "errors": []any{}}}
+			return br.conflictFailure(br.coll.Key, v) // the value as sent, not the scoped key it is stored under
 		}
 		return nil
 	}

@@ -20,6 +20,11 @@ type ErrorKind struct {
 	// Prefer lists, best first, the statuses an answer for this kind may take from what the operation
 	// documents when the API declares no shape for it.
 	Prefer []int
+	// Fallback names the kind that answers instead when the API declares no shape for this kind and the operation
+	// documents none of Prefer exactly or by a range ("4XX"; a "default" response does not count): a duplicate
+	// key (conflict) is then answered as a validation failure is, as Stripe answers 400 resource_already_exists.
+	// It applies only when the fallback kind's answer is itself declared or documented. Empty for most kinds.
+	Fallback string
 	// Declarable reports whether a root x-standin errors block may declare a shape for the kind.
 	Declarable bool
 	// ForFaultStatus reports whether a fault rule's status=N answer borrows the kind's declared shape when that
@@ -42,6 +47,9 @@ var errorKindTable = []ErrorKind{
 	{Name: "notFound", Purpose: "a record the request names does not exist",
 		Status: http.StatusNotFound, Message: "Not found",
 		Prefer: []int{http.StatusNotFound}, Declarable: true, ForFaultStatus: true},
+	{Name: "conflict", Purpose: "a create names a key or identifier that a record already has",
+		Status: http.StatusConflict, Message: "A record with this key already exists",
+		Prefer: []int{http.StatusConflict}, Fallback: "validation", Declarable: true, ForFaultStatus: true},
 	{Name: "rateLimited", Purpose: "the rate limit is exceeded",
 		Status: http.StatusTooManyRequests, Message: "Too many requests",
 		Prefer: []int{http.StatusTooManyRequests}, Declarable: true, ForFaultStatus: true},

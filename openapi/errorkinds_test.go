@@ -27,6 +27,18 @@ func TestErrorKindTable(t *testing.T) {
 		if k.Declarable {
 			declarable = append(declarable, k.Name)
 		}
+		if k.Fallback != "" {
+			// A fallback chain ends at a kind without one, never back where it started.
+			visited := map[string]bool{k.Name: true}
+			for next := k.Fallback; next != ""; {
+				fb, ok := LookupErrorKind(next)
+				require.True(t, ok, "%s: fallback %q is not a kind", k.Name, next)
+				require.False(t, visited[next], "%s: fallback chain loops at %q", k.Name, next)
+				require.True(t, fb.Declarable, "%s: fallback %q must be declarable, as it stands in for a declarable kind", k.Name, next)
+				visited[next] = true
+				next = fb.Fallback
+			}
+		}
 		got, ok := LookupErrorKind(k.Name)
 		require.True(t, ok)
 		require.Equal(t, k, got)
@@ -46,6 +58,7 @@ func TestErrorKindsBlockKeys(t *testing.T) {
 		{"notFound", true},
 		{"routeNotFound", true},
 		{"queued", true},
+		{"conflict", true},
 		{"notAcceptable", false},
 		{"teapot", false},
 	}
