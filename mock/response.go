@@ -171,11 +171,17 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	}
 	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
 		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
+			if ex.sendLargeXML(w, stage, status, header, body) { // stream_xml.go
+				return
+			}
 			if data, err := xmlvalue.Encode(body, ex.neg.xmlSchema); err == nil {
 				body = string(data)
 			}
 		}
 		if text, ok := body.(string); ok {
+			if ex.sendLargeText(w, stage, status, header, text) { // stream_text.go
+				return
+			}
 			ex.answeredBy, ex.status = stage, status
 			h := w.Header()
 			maps.Copy(h, header)

@@ -5,6 +5,7 @@ package xmlvalue
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -31,8 +32,19 @@ const xmlDepth = 64
 // an empty element. schema may be nil.
 func Encode(v any, schema *openapi3.SchemaRef) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
+	err := EncodeTo(&buf, v, schema)
+	return buf.Bytes(), err
+}
+
+// EncodeTo writes what Encode returns to out as it goes, element by element: it holds no more of the document than
+// out buffers plus the xml.Encoder's own 4 KiB buffer (none extra when out is a *bufio.Writer of at least 4 KiB,
+// which the encoder then writes into directly, flushing it when it fills and once at the end), so a large answer
+// can be streamed to a connection. It stops at the first error out returns and returns it.
+func EncodeTo(out io.Writer, v any, schema *openapi3.SchemaRef) error {
+	if _, err := io.WriteString(out, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(out)
 	name := "root"
 	if n := refName(schema); n != "" {
 		name = n
@@ -45,7 +57,7 @@ func Encode(v any, schema *openapi3.SchemaRef) ([]byte, error) {
 	if w.err == nil {
 		w.err = enc.Flush()
 	}
-	return buf.Bytes(), w.err
+	return w.err
 }
 
 type xmlWriter struct {
