@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
 )
 
@@ -211,7 +212,8 @@ func (p *planner) crudShaped(op *openapi.Operation) *openapi.Operation {
 
 // behaviour plans the cases that check behaviour: for an x-standin write whose answer shows a value from before
 // the write ($before.f), two writes of different values, the second of which must answer the first's; for a
-// write of a record without links to its read, the write then the read at the record's path.
+// create that documents 409 and names its record's key, the same create twice (duplicateCase); for a write of a
+// record without links to its read, the write then the read at the record's path.
 func (p *planner) behaviour(op *openapi.Operation) []*Case {
 	var out []*Case
 	ct, mt, _ := requestMedia(op)
@@ -219,6 +221,9 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 		if c := p.beforeCase(op, ct, mt); c != nil {
 			out = append(out, c)
 		}
+	}
+	if c := p.duplicateCase(op); c != nil {
+		out = append(out, c)
 	}
 	read := p.crudShaped(op)
 	if read == nil || !p.cfg.selected(read) || linksTo(op, read.ID) {
@@ -359,4 +364,45 @@ func (p *planner) otherValue(op *openapi.Operation, mt *openapi3.MediaType, src 
 		}
 	}
 	return nil, false
+}
+
+// duplicateCase plans, for a create (declared or inferred) that documents 409 and whose request names the new
+// record's key, the same create twice: the first, under a fresh key, must succeed; the second must answer 409,
+// the key being in use. The key is the path's for a create at a path id (POST /contact/{identifier}), else the
+// body's field named as the collection's key (POST /things {"id": …}). Nil for any other operation.
+func (p *planner) duplicateCase(op *openapi.Operation) *Case {
+	b := op.Behaviour
+	if b == nil || b.Action != openapi.ActionCreate || !op.Documents(http.StatusConflict) {
+		return nil
+	}
+	r := p.base(op)
+	what := "the path's id"
+	if createsAtPath(op) {
+		if !p.freshPathParams(op, r, "duplicate") {
+			return nil
+		}
+	} else {
+		c := p.api.Collections[b.Resource]
+		ct, mt, _ := requestMedia(op)
+		body, ok := r.bodyValue.(map[string]any)
+		if c == nil || !ok || mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			return nil
+		}
+		ps := mt.Schema.Value.Properties[c.Key]
+		if ps == nil {
+			return nil
+		}
+		v, err := p.gen.Generate(ps, p.api.Name+"/"+op.ID+"/duplicate/"+c.Key+"/"+p.cfg.RunID,
+			fake.Hint{Name: c.Key, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})
+		if err != nil || v == nil {
+			return nil
+		}
+		body = deepCopy(body).(map[string]any)
+		body[c.Key] = v
+		r.setBody(ct, mt, body)
+		what = fmt.Sprintf("%s=%s", c.Key, scalarString(v))
+	}
+	first := newStep(op, r, expectValid, "create a record under a fresh key ("+what+")")
+	second := newStep(op, r.clone(), expectConflict, "create it again: the key is in use, so the documented 409")
+	return &Case{Kind: KindStateful, Name: "duplicate-create", Steps: []*Step{first, second}}
 }

@@ -80,6 +80,7 @@ const (
 	expectForced                      // the forced status
 	expectState                       // a read or delete after a write: 2xx, reflecting the write
 	expectGone                        // the record was deleted: 404
+	expectConflict                    // the same create again, its key in use: the documented 409
 )
 
 // Plan lists every case of a run in the order they are sent.

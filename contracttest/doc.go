@@ -44,7 +44,8 @@
 //     forced with "Prefer: code=N".
 //
 // Stateful cases also check behaviour: an x-standin write whose answer shows $before.f is written twice with
-// two valid values; a write of a record at an inferred item path is followed by the read at that path.
+// two valid values; a create that documents 409 and names its record's key is sent twice, the second must get
+// 409 (duplicate-create); a write of a record at an inferred item path is followed by the read at that path.
 // Requests follow the operation's media types (JSON, form-urlencoded and multipart with their encoding) and
 // every parameter style.
 //

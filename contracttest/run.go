@@ -647,6 +647,8 @@ func (r *Runner) check(ck *checker, st *Step, req *request, hreq *http.Request, 
 		}
 	case expectUnknown:
 		ck.add(CheckNegativeRejected, code >= 400 && code < 500, "a 4xx (usually 404) for a path no operation has", strconv.Itoa(code))
+	case expectConflict:
+		ck.add(CheckNegativeRejected, code == http.StatusConflict, "the documented 409 for a create whose key is already in use", strconv.Itoa(code))
 	case expectAuth:
 		var want []int
 		for _, s := range documented4xx(op) {

@@ -1,0 +1,80 @@
+package contracttest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
+)
+
+// duplicateResult returns the duplicate-create result of op in rep (nil when none was planned).
+func duplicateResult(rep *Report, op string) *Result {
+	for _, r := range rep.Results {
+		if r.Case.Name == "duplicate-create" && r.Case.Steps[0].Operation == op {
+			return r
+		}
+	}
+	return nil
+}
+
+// TestIssue10DuplicateCreate: a create that documents 409 and names its record's key in the body gets a
+// duplicate-create case (the same create twice, the second must answer 409); one without 409 gets none. The mock
+// passes it; a server that accepts the same key twice fails it on negative_rejected.
+func TestIssue10DuplicateCreate(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/duplicates.yaml")
+	require.NoError(t, err)
+
+	t.Run("the mock answers 409", func(t *testing.T) {
+		clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+		ts := mockTarget(t, api, clock)
+		rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath, RunID: "run1"},
+			WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+		require.NoError(t, err)
+		require.Nil(t, duplicateResult(rep, "createWidget"), "no 409 documented, no duplicate case")
+		res := duplicateResult(rep, "createThing")
+		require.NotNil(t, res, "createThing documents 409")
+		require.Equal(t, Pass, res.Outcome, "%+v", res.Checks)
+		require.Len(t, res.Exchanges, 2)
+		require.Equal(t, http.StatusCreated, res.Exchanges[0].Response.Status)
+		require.Equal(t, http.StatusConflict, res.Exchanges[1].Response.Status, "%s", res.Exchanges[1].Response.Body)
+		require.Equal(t, res.Exchanges[0].Request.Body, res.Exchanges[1].Request.Body, "the same create twice")
+		require.NotContains(t, res.Exchanges[0].Request.Body, `"first"`, "a fresh key, not the example's")
+		require.Zero(t, rep.Summary.Failed, "%v", failedChecks(rep))
+	})
+
+	t.Run("a server that takes the key twice fails", func(t *testing.T) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				http.NotFound(w, r)
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write(body)
+		}))
+		t.Cleanup(ts.Close)
+		rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/v1", Include: []string{"createThing"}, RunID: "run1"},
+			WithHTTPClient(ts.Client()), WithSleep(noSleep), WithClock(fixedClock))
+		require.NoError(t, err)
+		res := duplicateResult(rep, "createThing")
+		require.NotNil(t, res)
+		require.Equal(t, Fail, res.Outcome)
+		var failed []CheckResult
+		for _, c := range res.Checks {
+			if !c.Passed {
+				failed = append(failed, c)
+			}
+		}
+		require.Len(t, failed, 1, "%+v", res.Checks)
+		require.Equal(t, CheckNegativeRejected, failed[0].Name)
+		require.Equal(t, 1, failed[0].Step)
+		require.Equal(t, "201", failed[0].Got)
+		require.Contains(t, failed[0].Want, "409")
+	})
+}
