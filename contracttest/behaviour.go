@@ -369,7 +369,8 @@ func (p *planner) otherValue(op *openapi.Operation, mt *openapi3.MediaType, src 
 // duplicateCase plans, for a create (declared or inferred) that documents 409 and whose request names the new
 // record's key, the same create twice: the first, under a fresh key, must succeed; the second must answer 409,
 // the key being in use. The key is the path's for a create at a path id (POST /contact/{identifier}), else the
-// body's field named as the collection's key (POST /things {"id": …}). Nil for any other operation.
+// body's field named as the collection's key (POST /things {"id": …}) unless it is readOnly. Nil for any other
+// operation.
 func (p *planner) duplicateCase(op *openapi.Operation) *Case {
 	b := op.Behaviour
 	if b == nil || b.Action != openapi.ActionCreate || !op.Documents(http.StatusConflict) {
@@ -389,8 +390,8 @@ func (p *planner) duplicateCase(op *openapi.Operation) *Case {
 			return nil
 		}
 		ps := mt.Schema.Value.Properties[c.Key]
-		if ps == nil {
-			return nil
+		if ps == nil || ps.Value == nil || ps.Value.ReadOnly {
+			return nil // a key the server assigns (readOnly) is not the client's to name
 		}
 		v, err := p.gen.Generate(ps, p.api.Name+"/"+op.ID+"/duplicate/"+c.Key+"/"+p.cfg.RunID,
 			fake.Hint{Name: c.Key, Direction: fake.Request, OpenAPI31: p.api.Doc.IsOpenAPI31OrLater()})

@@ -23,7 +23,8 @@ func duplicateResult(rep *Report, op string) *Result {
 }
 
 // TestIssue10DuplicateCreate: a create that documents 409 and names its record's key in the body gets a
-// duplicate-create case (the same create twice, the second must answer 409); one without 409 gets none. The mock
+// duplicate-create case (the same create twice, the second must answer 409); one without 409, or whose key is
+// readOnly, gets none. The mock
 // passes it; a server that accepts the same key twice fails it on negative_rejected.
 func TestIssue10DuplicateCreate(t *testing.T) {
 	api, err := openapi.LoadFile(t.Context(), "testdata/duplicates.yaml")
@@ -36,6 +37,7 @@ func TestIssue10DuplicateCreate(t *testing.T) {
 			WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
 		require.NoError(t, err)
 		require.Nil(t, duplicateResult(rep, "createWidget"), "no 409 documented, no duplicate case")
+		require.Nil(t, duplicateResult(rep, "createGadget"), "a readOnly key is not the client's to name")
 		res := duplicateResult(rep, "createThing")
 		require.NotNil(t, res, "createThing documents 409")
 		require.Equal(t, Pass, res.Outcome, "%+v", res.Checks)
