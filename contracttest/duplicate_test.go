@@ -49,6 +49,24 @@ func TestIssue10DuplicateCreate(t *testing.T) {
 		require.Zero(t, rep.Summary.Failed, "%v", failedChecks(rep))
 	})
 
+	t.Run("a create at a path id", func(t *testing.T) {
+		api, err := openapi.LoadFile(t.Context(), "testdata/duplicates-identifier.yaml")
+		require.NoError(t, err)
+		clock := &fakeTime{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+		ts := mockTarget(t, api, clock)
+		rep, err := Run(t.Context(), Config{API: api, Target: ts.URL + "/" + api.Name + api.BasePath, RunID: "run1"},
+			WithHTTPClient(ts.Client()), WithSleep(clock.Sleep), WithClock(clock.Now))
+		require.NoError(t, err)
+		res := duplicateResult(rep, "createMember")
+		require.NotNil(t, res)
+		require.Equal(t, Pass, res.Outcome, "%+v", res.Checks)
+		require.Equal(t, http.StatusCreated, res.Exchanges[0].Response.Status, "%s", res.Exchanges[0].Response.Body)
+		require.Equal(t, http.StatusConflict, res.Exchanges[1].Response.Status, "%s", res.Exchanges[1].Response.Body)
+		require.Equal(t, res.Exchanges[0].Request.URL, res.Exchanges[1].Request.URL, "the same path id twice")
+		require.NotContains(t, res.Exchanges[0].Request.URL, "email:ada@example.com", "a fresh id, not the example's")
+		require.Zero(t, rep.Summary.Failed, "%v", failedChecks(rep))
+	})
+
 	t.Run("a server that takes the key twice fails", func(t *testing.T) {
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodPost {
