@@ -236,7 +236,7 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 			continue
 		}
 		if op.Method == http.MethodPost && pr.Name == item {
-			field := idField(op, pr.Name)
+			field := idField(op, pr.Name, pr.Schema)
 			if field == "" {
 				return out
 			}
@@ -274,28 +274,16 @@ func linksTo(op *openapi.Operation, id string) bool {
 	return false
 }
 
-// idField names the field of op's success answer that carries the new record's id for the path parameter name:
-// the parameter's own name, else the field its name ends with (number, name, key, slug, uuid), else "id".
-func idField(op *openapi.Operation, name string) string {
+// idField names the field of op's success answer that carries the new record's id for the path parameter name
+// (whose schema is param), by the mock's own rule (openapi.KeyField): the parameter's own name, else the field
+// its name ends with ({team_slug} the slug, {issue_number} the number), else a handle for a string parameter
+// against an integer id ({org} the login), else "id".
+func idField(op *openapi.Operation, name string, param *openapi3.SchemaRef) string {
 	s := successSchema(op, op.SuccessStatus())
 	if s == nil {
 		return ""
 	}
-	if _, ok := s.Properties[name]; ok && name != "" {
-		return name
-	}
-	// {team_slug} names the slug, {codespace_name} the name, {issue_number} the number: the field the parameter's
-	// name ends with, as the mock keys such records; else the id.
-	lower := strings.ToLower(name)
-	for _, f := range []string{"number", "name", "key", "slug", "uuid"} {
-		if _, ok := s.Properties[f]; ok && strings.HasSuffix(lower, f) && lower != f {
-			return f
-		}
-	}
-	if _, ok := s.Properties["id"]; ok {
-		return "id"
-	}
-	return ""
+	return openapi.KeyField(s.Properties, name, param)
 }
 
 // beforeCase plans two writes for an operation whose answer shows a value from before the write: the second
