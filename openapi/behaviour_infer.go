@@ -378,7 +378,7 @@ func nestedFields(body *openapi3.SchemaRef, props map[string]*openapi3.SchemaRef
 		var holders []string
 		flattened := ""
 		for name, p := range props {
-			if _, ok := properties(p)[field]; !ok || !isObjectSchema(p) {
+			if _, ok := properties(p)[field]; !ok { // properties reads allOf: Azure wraps a flattened $ref in one
 				continue
 			}
 			holders = append(holders, name)
