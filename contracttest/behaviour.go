@@ -210,6 +210,40 @@ func (p *planner) crudShaped(op *openapi.Operation) *openapi.Operation {
 	return nil
 }
 
+// answersRecord reports whether the write op answers the record that read reads, so that its answer must show
+// the values written: the same schema, one of the read's alternatives (Stripe's customer of customer |
+// deleted_customer), or an object with every property of the read's record. A write answering something else
+// (Google's long-running Operation for a BackupRun insert) may share field names with the record (endTime)
+// that mean other things.
+func answersRecord(op, read *openapi.Operation) bool {
+	if read == nil {
+		return false
+	}
+	w, r := successSchema(op, op.SuccessStatus()), successSchema(read, read.SuccessStatus())
+	if w == nil || r == nil {
+		return false
+	}
+	if w == r {
+		return true
+	}
+	for _, list := range []openapi3.SchemaRefs{r.AnyOf, r.OneOf} {
+		for _, alt := range list {
+			if alt != nil && alt.Value == w {
+				return true
+			}
+		}
+	}
+	if len(r.Properties) == 0 {
+		return false
+	}
+	for name := range r.Properties {
+		if _, ok := w.Properties[name]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // behaviour plans the cases that check behaviour: for an x-standin write whose answer shows a value from before
 // the write ($before.f), two writes of different values, the second of which must answer the first's; for a
 // create that documents 409 and names its record's key, the same create twice (duplicateCase); for a write of a
@@ -241,7 +275,7 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 			continue
 		}
 		if op.Method == http.MethodPost && pr.Name == item {
-			field := idField(op, pr.Name)
+			field := idField(op, pr.Name, pr.Schema)
 			if field == "" {
 				return out
 			}
@@ -258,7 +292,7 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 		return out
 	}
 	first := newStep(op, firstReq, expectValid, "write "+op.ID)
-	first.echo = true
+	first.echo = answersRecord(op, read)
 	second := newStep(read, p.base(read), expectState, "read the record back at its path with "+read.ID)
 	second.link = &linkUse{name: "item path", params: params}
 	second.reflect = true
@@ -279,28 +313,16 @@ func linksTo(op *openapi.Operation, id string) bool {
 	return false
 }
 
-// idField names the field of op's success answer that carries the new record's id for the path parameter name:
-// the parameter's own name, else the field its name ends with (number, name, key, slug, uuid), else "id".
-func idField(op *openapi.Operation, name string) string {
+// idField names the field of op's success answer that carries the new record's id for the path parameter name
+// (whose schema is param), by the mock's own rule (openapi.KeyField): the parameter's own name, else the field
+// its name ends with ({team_slug} the slug, {issue_number} the number), else a handle for a string parameter
+// against an integer id ({org} the login), else "id".
+func idField(op *openapi.Operation, name string, param *openapi3.SchemaRef) string {
 	s := successSchema(op, op.SuccessStatus())
 	if s == nil {
 		return ""
 	}
-	if _, ok := s.Properties[name]; ok && name != "" {
-		return name
-	}
-	// {team_slug} names the slug, {codespace_name} the name, {issue_number} the number: the field the parameter's
-	// name ends with, as the mock keys such records; else the id.
-	lower := strings.ToLower(name)
-	for _, f := range []string{"number", "name", "key", "slug", "uuid"} {
-		if _, ok := s.Properties[f]; ok && strings.HasSuffix(lower, f) && lower != f {
-			return f
-		}
-	}
-	if _, ok := s.Properties["id"]; ok {
-		return "id"
-	}
-	return ""
+	return openapi.KeyField(s.Properties, name, param)
 }
 
 // beforeCase plans two writes for an operation whose answer shows a value from before the write: the second

@@ -411,7 +411,7 @@ func (p *planner) positive(op *openapi.Operation) []*Case {
 	defer func() {
 		// What the write's answer must show: the x-standin prediction, else for a write of a record the fields
 		// written.
-		echo := p.crudShaped(op) != nil && isWrite(op.Method)
+		echo := isWrite(op.Method) && answersRecord(op, p.crudShaped(op))
 		for _, c := range out {
 			st := c.Steps[0]
 			if predictable(op) {

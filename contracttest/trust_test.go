@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -970,4 +971,70 @@ func TestUnplacedPathParameterIsSkipped(t *testing.T) {
 	require.False(t, sent, "no request for the operation that cannot be addressed")
 	_, pinged := hits.Load("/ping")
 	require.True(t, pinged)
+}
+
+// operationServer implements testdata/operations.yaml: an insert answers an Operation of its own (its endTime is
+// when the operation ended, not the backup's), the update answers the backup; every id names a backup.
+// ignoresUpdate keeps the old description.
+func operationServer(t *testing.T, ignoresUpdate bool) *httptest.Server {
+	s := newSpecServer(t, "testdata/operations.yaml")
+	var mu sync.Mutex // guards backups
+	backups := map[string]map[string]any{"b-1": {"id": "b-1", "description": "nightly", "status": "DONE"}}
+	s.handle = func(w http.ResponseWriter, r *http.Request, op string, params map[string]string) {
+		mu.Lock()
+		defer mu.Unlock()
+		var in map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		switch op {
+		case "insertBackup":
+			id := "b-" + strconv.Itoa(len(backups)+1)
+			rec := map[string]any{"id": id}
+			for _, k := range []string{"description", "endTime", "status"} {
+				if v, ok := in[k]; ok {
+					rec[k] = v
+				}
+			}
+			backups[id] = rec
+			writeJSON(w, http.StatusOK, map[string]any{"name": "operations/" + id, "done": false,
+				"endTime": "2001-02-03T04:05:06Z", "status": "RUNNING"})
+		case "getBackup", "updateBackup":
+			rec, ok := backups[params["id"]]
+			if !ok { // every id names a backup
+				rec = map[string]any{"id": params["id"], "description": "weekly", "status": "PENDING"}
+				backups[params["id"]] = rec
+			}
+			if d, ok := in["description"]; ok && op == "updateBackup" && !ignoresUpdate {
+				rec["description"] = d
+			}
+			writeJSON(w, http.StatusOK, rec)
+		}
+	}
+	return s.start()
+}
+
+// TestWriteAnsweringAnotherResource: the answer of a write must show the values written only when it is the
+// record the read returns. An Operation sharing field names with the record (endTime, status) is not, so an
+// insert answering one passes; an update answering the record without the write still fails.
+func TestWriteAnsweringAnotherResource(t *testing.T) {
+	tests := []struct {
+		name          string
+		ignoresUpdate bool
+		wantFailed    []string
+	}{
+		{"a correct server", false, nil},
+		{"an ignored update", true, []string{"updateBackup/positive/generated-1 " + CheckBehaviourConsistent}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := runAgainst(t, operationServer(t, tt.ignoresUpdate), "testdata/operations.yaml", Config{})
+			got := outcomes(rep)
+			require.Equal(t, Pass, got["insertBackup/positive/generated-1"], "%v", failedChecks(rep))
+			for _, f := range tt.wantFailed {
+				require.Contains(t, failedChecks(rep), f)
+			}
+			for _, f := range failedChecks(rep) {
+				require.NotContains(t, f, "insertBackup", "the Operation's endTime is not the backup's")
+			}
+		})
+	}
 }

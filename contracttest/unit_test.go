@@ -215,6 +215,7 @@ func TestDeepObjectArrays(t *testing.T) {
 // name, else the field its name ends with (GitHub's {team_slug} is the team's slug), else id.
 func TestIdField(t *testing.T) {
 	str := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	integer := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"integer"}}}
 	tests := []struct {
 		param string
 		props []string
@@ -227,17 +228,24 @@ func TestIdField(t *testing.T) {
 		{"index", []string{"id", "number"}, "id"},
 		{"slug", []string{"id", "slug"}, "slug"},
 		{"thing", []string{"name"}, ""},
+		{"org", []string{"int:id", "login", "name"}, "login"}, // GitHub's /orgs/{org} against an integer id
+		{"org", []string{"id", "login"}, "id"},                // a string id holds the org's name itself
+		{"petId", []string{"int:id", "name"}, "id"},           // an id by its name stays the id
 	}
 	for _, tt := range tests {
 		t.Run(tt.param, func(t *testing.T) {
 			props := openapi3.Schemas{}
 			for _, p := range tt.props {
+				if name, ok := strings.CutPrefix(p, "int:"); ok {
+					props[name] = integer
+					continue
+				}
 				props[p] = str
 			}
 			ok := &openapi3.Response{Content: openapi3.NewContentWithJSONSchema(&openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props})}
 			responses := openapi3.NewResponses(openapi3.WithStatus(201, &openapi3.ResponseRef{Value: ok}))
 			op := &openapi.Operation{ID: "create", Method: "POST", Path: "/things", Op: &openapi3.Operation{Responses: responses}, Statuses: []int{201}}
-			require.Equal(t, tt.want, idField(op, tt.param))
+			require.Equal(t, tt.want, idField(op, tt.param, str), "the path parameter is a string")
 		})
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -358,6 +360,25 @@ func (br *behaviourRun) mergeField(field string, old, v any) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// applyNested writes the body's fields that the record holds one level down (Behaviour.Nested: Azure's PATCH
+// {"displayName": …} into properties.displayName), each merged into its holder on its own, so that a value the
+// record cannot hold leaves the others written.
+func (br *behaviourRun) applyNested(rec Record, body map[string]any) {
+	if len(br.b.Nested) == 0 {
+		return
+	}
+	for _, field := range slices.Sorted(maps.Keys(br.b.Nested)) {
+		v, ok := body[field]
+		if !ok {
+			continue
+		}
+		holder := br.b.Nested[field]
+		if merged, ok := br.mergeField(holder, rec[holder], map[string]any{field: v}); ok {
+			rec[holder] = merged
+		}
+	}
 }
 
 // mergeValue merges patch into base: objects key by key (recursively), anything else replaced. It copies.

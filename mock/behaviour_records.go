@@ -282,6 +282,7 @@ func (br *behaviourRun) apply(rec Record) {
 					}
 				}
 			}
+			br.applyNested(rec, obj)
 		}
 	}
 	for _, a := range br.b.Set {

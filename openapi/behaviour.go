@@ -114,6 +114,9 @@ type Behaviour struct {
 	// Parent is the record the Scope's last parameter names (the issue of /issues/{issue_number}/labels), when
 	// standin keeps that record too: with strict ids, a request under a parent that does not exist is not found.
 	Parent *Parent
+	// Nested maps a body field that the record holds one level down to the record property holding it
+	// (Azure's PATCH {"displayName": …} is the record's properties.displayName): a merge writes it there.
+	Nested map[string]string
 	// AnswerGenerated answers the operation's own documented response (example or generated data) with the
 	// record's key copied in, rather than the record: the response is not the record (a deleted marker, an
 	// action's result).

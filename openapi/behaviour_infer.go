@@ -93,10 +93,19 @@ func inferBehaviours(a *API) {
 		cands = append(cands, candidate{op: op, shape: sh, coll: sh.coll})
 	}
 	names := collectionNames(a, cands, func(c candidate) string { return c.coll })
-	idParam := map[string]string{} // collection template -> the parameter its items are named by
-	for _, c := range cands {
-		if _, seen := idParam[c.coll]; !seen && c.shape.param != "" {
-			idParam[c.coll] = c.shape.param
+	// collection template -> the parameter its items are named by, and that parameter's schema: the plain
+	// item's (/v1/{name}), else an item action's (/v1/{addressGroup}:addItems), as Google documents write both
+	// over one template.
+	idParam := map[string]string{}
+	idSchema := map[string]*openapi3.SchemaRef{}
+	for _, plain := range []bool{true, false} {
+		for _, c := range cands {
+			if _, seen := idParam[c.coll]; !seen && c.shape.param != "" && (c.shape.verb == "") == plain {
+				idParam[c.coll] = c.shape.param
+				if p := OperationParam(c.op, "path", c.shape.param); p != nil {
+					idSchema[c.coll] = p.Schema
+				}
+			}
 		}
 	}
 	type pending struct {
@@ -127,7 +136,7 @@ func inferBehaviours(a *API) {
 			continue
 		}
 		props := properties(schema)
-		key := keyField(props, idParam[c.coll])
+		key := KeyField(props, idParam[c.coll], idSchema[c.coll])
 		if key == "" {
 			continue
 		}
@@ -180,6 +189,9 @@ func inferBehaviours(a *API) {
 			continue // a declared collection of that name is only used through x-standin
 		}
 		b.Resource, b.Inferred = name, true
+		if b.Merge {
+			b.Nested = nestedFields(RequestSchema(op), props)
+		}
 		op.Behaviour = b
 		if len(sh.scope) > 0 {
 			parents = append(parents, pending{b, parentItem(c.coll)})
@@ -296,10 +308,13 @@ func collectionNames[T any](a *API, cands []T, template func(T) string) map[stri
 	return out
 }
 
-// keyField chooses the record field an item's path parameter names: the parameter itself when the record has
+// KeyField chooses the record field an item's path parameter names: the parameter itself when the record has
 // it, "number" for an "issue_number", else "id". A key is a string or a number: an object field of the same
-// name (an issue's assignee, for .../assignees/{assignee}) names no record.
-func keyField(props map[string]*openapi3.SchemaRef, param string) string {
+// name (an issue's assignee, for .../assignees/{assignee}) names no record. A string parameter that is not an
+// id by its name ({org}, {username}) against a numeric id names the record by its handle: the first string
+// field of login, username, slug, handle, name (GitHub's /orgs/{org} is the organization's login); the id stays
+// the key when the record has none of them.
+func KeyField(props map[string]*openapi3.SchemaRef, param string, paramSchema *openapi3.SchemaRef) string {
 	has := func(name string) bool {
 		p, ok := props[name]
 		if !ok {
@@ -317,10 +332,76 @@ func keyField(props map[string]*openapi3.SchemaRef, param string) string {
 			return field
 		}
 	}
-	if has("id") {
-		return "id"
+	if !has("id") {
+		return ""
 	}
-	return ""
+	if numericField(props["id"]) && handleParam(param, paramSchema) {
+		for _, field := range []string{"login", "username", "slug", "handle", "name"} {
+			if p := KeySchema(props[field]); p != nil && p.Type.Is("string") {
+				return field
+			}
+		}
+	}
+	return "id"
+}
+
+// numericField reports whether a record field holds numbers only (an integer id).
+func numericField(s *openapi3.SchemaRef) bool {
+	ks := KeySchema(s)
+	return ks != nil && (ks.Type.Is("integer") || ks.Type.Is("number"))
+}
+
+// handleParam reports whether a path parameter names a record by a handle rather than an id: its schema is a
+// string that does not hold digits only, and its name does not end in "id".
+func handleParam(name string, s *openapi3.SchemaRef) bool {
+	ks := KeySchema(s)
+	if ks == nil || !ks.Type.Is("string") || ks.Format != "" && ks.Format != "string" {
+		return false
+	}
+	if strings.Trim(ks.Pattern, "^$[]0123456789-\\d+*{},") == "" && ks.Pattern != "" {
+		return false // a pattern of digits: an id written as a string
+	}
+	lower := strings.ToLower(name)
+	return name != "" && !strings.HasSuffix(lower, "id") && !strings.HasSuffix(lower, "ids")
+}
+
+// nestedFields maps each field of a write's body that the record does not have at its top level to the
+// record's object property that has it (Azure's PATCH body {displayName} is the record's
+// properties.displayName): the property marked x-ms-client-flatten when one is, else the only one, else the one
+// called "properties". nil when every body field has its place at the top (or none is found).
+func nestedFields(body *openapi3.SchemaRef, props map[string]*openapi3.SchemaRef) map[string]string {
+	var out map[string]string
+	for field := range properties(body) {
+		if _, top := props[field]; top {
+			continue
+		}
+		var holders []string
+		flattened := ""
+		for name, p := range props {
+			if _, ok := properties(p)[field]; !ok { // properties reads allOf: Azure wraps a flattened $ref in one
+				continue
+			}
+			holders = append(holders, name)
+			if flat, _ := p.Value.Extensions["x-ms-client-flatten"].(bool); flat {
+				flattened = name
+			}
+		}
+		holder := flattened
+		switch {
+		case holder != "":
+		case len(holders) == 1:
+			holder = holders[0]
+		case slices.Contains(holders, "properties"):
+			holder = "properties"
+		default:
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[field] = holder
+	}
+	return out
 }
 
 // verbStatus finds what an item action changes in its record: the value of the record's status (or state) enum

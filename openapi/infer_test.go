@@ -166,3 +166,43 @@ func TestInferWithMediaTypeParameters(t *testing.T) {
 	require.Equal(t, ActionCreate, api.Operation("createSnap").Behaviour.Action)
 	require.Equal(t, ActionGet, api.Operation("getSnap").Behaviour.Action)
 }
+
+// TestInferKeysAndNestedFields: the key an item's path parameter names (the plain item's parameter over an item
+// action's on the same template; a login for a string {org} against an integer id), and where a write's body
+// fields go when the record holds them one level down.
+func TestInferKeysAndNestedFields(t *testing.T) {
+	tests := []struct {
+		file, op string
+		key      string
+		nested   map[string]string
+	}{
+		{"google-names.yaml", "urlLists.get", "name", nil},
+		{"google-names.yaml", "addressGroups.addItems", "name", nil}, // listed first, names its parameter otherwise
+		{"google-names.yaml", "urlLists.patch", "name", nil},
+		{"infer.yaml", "getOrg", "login", nil},
+		{"infer.yaml", "updateOrg", "login", nil},
+		{"infer.yaml", "getUser", "login", nil},
+		{"infer.yaml", "getAccount", "id", nil}, // no handle field: the id, which /accounts/acme cannot hold
+		{"infer.yaml", "getIssue", "number", nil},
+		{"azure-flatten.yaml", "Groups_Update", "id", map[string]string{"displayName": "properties"}},
+		{"azure-flatten.yaml", "Groups_CreateOrUpdate", "id", nil}, // the record's own shape
+		// history holds severity too: the property marked x-ms-client-flatten wins
+		{"azure-flatten.yaml", "Tickets_Update", "name", map[string]string{"severity": "properties"}},
+	}
+	apis := map[string]*API{}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.op, func(t *testing.T) {
+			api := apis[tt.file]
+			if api == nil {
+				var err error
+				api, err = LoadFile(t.Context(), "../mock/testdata/"+tt.file)
+				require.NoError(t, err)
+				apis[tt.file] = api
+			}
+			b := api.Operation(tt.op).Behaviour
+			require.NotNil(t, b)
+			require.Equal(t, tt.key, api.Collections[b.Resource].Key)
+			require.Equal(t, tt.nested, b.Nested)
+		})
+	}
+}
