@@ -1,12 +1,19 @@
 package mock
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/standin/standin/internal/xmlvalue"
 )
 
 func init() {
@@ -68,4 +75,161 @@ func (n *negotiation) answerType(mt string) string {
 		return n.amzJSON
 	}
 	return mt
+}
+
+// awsQueryForm reports whether a request body of type ct is an AWS SDK's form to an AWS query operation, which
+// the operation takes whatever media type it documents for its body (decode_aws_query.go).
+func awsQueryForm(ct string, ex *exchange) bool {
+	return isFormType(ct) && awsQueryOp(ex.route)
+}
+
+// AWS query-protocol services answer in an envelope the published descriptions leave out: the output
+// structure inside <ActionResult>, inside <ActionResponse> with <ResponseMetadata><RequestId>; EC2 puts the
+// output's members directly in <ActionResponse> after a <requestId>. The SDKs read the answer through that
+// envelope, so a success answer of an AWS query operation (route_aws.go) in XML is written inside it. The
+// request id is derived from the request (the same request gets the same id, as generated bodies are).
+
+// encodeXML writes a body as XML: in the AWS envelope for a 2xx answer of an AWS query operation, else as
+// xmlvalue writes it.
+func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
+	action := awsAction(ex)
+	if action == "" || status < 200 || status > 299 {
+		return xmlvalue.Encode(body, ex.neg.xmlSchema)
+	}
+	doc := ex.route.Spec
+	ec2 := awsService(doc) == "ec2"
+	ns := awsNamespace(doc, ex.route.Operation, ec2)
+	id := ex.awsRequestID()
+	root := action + "Result"
+	if ec2 {
+		root = action + "Response"
+	}
+	named := &openapi3.Schema{}
+	if s := ex.neg.xmlSchema; s != nil && s.Value != nil {
+		cp := *s.Value
+		named = &cp
+	}
+	named.XML = &openapi3.XML{Name: root}
+	if ec2 {
+		named.XML.Namespace = ns
+	}
+	data, err := xmlvalue.Encode(body, &openapi3.SchemaRef{Value: named})
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte(xml.Header))
+	var out bytes.Buffer
+	out.WriteString(xml.Header)
+	if ec2 {
+		end := bytes.IndexByte(data, '>') // the end of the root's start tag: names and attributes hold no '>'
+		if end < 0 {
+			return nil, errors.New("mock: no root element written")
+		}
+		out.Write(data[:end+1])
+		out.WriteString("<requestId>" + id + "</requestId>")
+		out.Write(data[end+1:])
+		return out.Bytes(), nil
+	}
+	out.WriteString("<" + action + "Response")
+	if ns != "" {
+		out.WriteString(` xmlns="`)
+		_ = xml.EscapeText(&out, []byte(ns))
+		out.WriteString(`"`)
+	}
+	out.WriteString(">")
+	out.Write(data)
+	out.WriteString("<ResponseMetadata><RequestId>" + id + "</RequestId></ResponseMetadata></" + action + "Response>")
+	return out.Bytes(), nil
+}
+
+// awsEmptyAnswer gives a 2xx answer without content of an AWS query operation (the documents describe
+// SetQueueAttributes, TagUser, ... as "200: Success" without content) the envelope AWS sends, which carries the
+// request id and which boto3 parses whatever the operation's output: <ActionResponse><ResponseMetadata>... as
+// text/xml (EC2: <ActionResponse><requestId>...<return>true</return>). Any other answer is returned as given.
+func (ex *exchange) awsEmptyAnswer(status int, header http.Header, body any) (http.Header, any) {
+	if _, empty := body.(emptyBody); !empty || status < 200 || status > 299 || status == http.StatusNoContent {
+		return header, body
+	}
+	action := awsAction(ex)
+	if action == "" {
+		return header, body
+	}
+	ec2 := awsService(ex.route.Spec) == "ec2"
+	ns := awsNamespace(ex.route.Spec, ex.route.Operation, ec2)
+	var out bytes.Buffer
+	out.WriteString(xml.Header + "<" + action + "Response")
+	if ns != "" {
+		out.WriteString(` xmlns="` + ns + `"`)
+	}
+	out.WriteString(">")
+	if ec2 {
+		out.WriteString("<requestId>" + ex.awsRequestID() + "</requestId><return>true</return>")
+	} else {
+		out.WriteString("<ResponseMetadata><RequestId>" + ex.awsRequestID() + "</RequestId></ResponseMetadata>")
+	}
+	out.WriteString("</" + action + "Response>")
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Content-Type", "text/xml")
+	return h, out.String()
+}
+
+// awsAction is the Action an AWS query operation answers ("" for any other operation): the value its key's
+// "#Action=" part names, as an XML name.
+func awsAction(ex *exchange) string {
+	if ex.route == nil || !awsQueryOp(ex.route) {
+		return ""
+	}
+	_, rest, _ := strings.Cut(ex.route.Path, "Action=")
+	if i := strings.IndexAny(rest, "&#?"); i >= 0 {
+		rest = rest[:i]
+	}
+	for _, c := range rest {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return ""
+		}
+	}
+	return rest
+}
+
+// awsService is the service's name as APIs.guru records it (x-serviceName: "ec2", "sqs", ...), "" when none.
+func awsService(doc *openapi3.T) string {
+	if doc == nil || doc.Info == nil {
+		return ""
+	}
+	s, _ := doc.Info.Extensions["x-serviceName"].(string)
+	return s
+}
+
+// awsNamespace is the XML namespace of the service's answers, built as AWS builds them from the service name
+// and the API version (the Version parameter's value): "https://sqs.amazonaws.com/doc/2012-11-05/"; "" when
+// either is unknown. The SDKs do not check it.
+func awsNamespace(doc *openapi3.T, op *openapi3.Operation, ec2 bool) string {
+	svc := awsService(doc)
+	version := ""
+	if p := op.Parameters.GetByInAndName(openapi3.ParameterInQuery, "Version"); p != nil && p.Schema != nil && p.Schema.Value != nil && len(p.Schema.Value.Enum) == 1 {
+		version, _ = p.Schema.Value.Enum[0].(string)
+	}
+	if svc == "" || version == "" || strings.ContainsAny(svc+version, `/"<>& `) {
+		return ""
+	}
+	scheme := "https"
+	if ec2 {
+		scheme = "http"
+	}
+	return scheme + "://" + svc + ".amazonaws.com/doc/" + version + "/"
+}
+
+// awsRequestID is a request id shaped as AWS's (a UUID), derived from the API, the operation and the request.
+func (ex *exchange) awsRequestID() string {
+	h := sha256.New()
+	for _, part := range []string{ex.api.api.Name, ex.route.Path, ex.method, ex.rawQuery} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	h.Write(ex.body)
+	x := hex.EncodeToString(h.Sum(nil))
+	return x[0:8] + "-" + x[8:12] + "-4" + x[13:16] + "-a" + x[17:20] + "-" + x[20:32]
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/standin/standin/fake"
-	"github.com/standin/standin/internal/xmlvalue"
 )
 
 // emptyBody is the body of a response that documents no content: nothing is written, not even "null".
@@ -158,6 +157,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	if bodiless(status) {
 		body = noBody
 	}
+	header, body = ex.awsEmptyAnswer(status, header, body) // AWS query answers carry their envelope (negotiate_aws.go)
 	if _, empty := body.(emptyBody); empty {
 		ex.answeredBy, ex.status = stage, status
 		h := w.Header()
@@ -171,7 +171,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	}
 	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
 		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
-			if data, err := xmlvalue.Encode(body, ex.neg.xmlSchema); err == nil {
+			if data, err := ex.encodeXML(status, body); err == nil { // in AWS's envelope for AWS query operations (negotiate_aws.go)
 				body = string(data)
 			}
 		}
