@@ -56,7 +56,9 @@ func TestServeAWSQueryEC2(t *testing.T) {
 	}{
 		{name: "SDK form: Action in the body routes; flattened lists and structures decode", method: "POST", path: "/",
 			body: describe, headers: awsSDKHeaders(), status: 200,
-			contains: []string{`<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>`, `next-page`}},
+			contains: []string{`<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>`,
+				`</requestId><instancesSet><item><instanceId>i-0a1</instanceId></item><item><instanceId>i-0b2</instanceId></item></instancesSet>` +
+					`<nextToken>next-page</nextToken></DescribeInstancesResponse>`}},
 		{name: "Accept */*", method: "POST", path: "/", body: describe, headers: awsSDKHeaders("Accept", "*/*"), status: 200,
 			contains: []string{`<DescribeInstancesResponse`}},
 		{name: "the mount path without a slash", method: "POST", path: "/compute/", body: describe, headers: awsSDKHeaders(), status: 200},
@@ -141,8 +143,17 @@ func TestServeAWSQueryServices(t *testing.T) {
 		{name: "SQS: a flattened list of named items, answered in the envelope", method: "POST", path: "/", status: 200,
 			body:   "Action=GetQueueAttributes&Version=2012-11-05&" + queue + "&AttributeName.1=DelaySeconds&AttributeName.2=VisibilityTimeout",
 			result: "GetQueueAttributesResult",
-			contains: []string{`<GetQueueAttributesResponse xmlns="https://sqs.amazonaws.com/doc/2012-11-05/"><GetQueueAttributesResult>`,
+			contains: []string{`<GetQueueAttributesResponse xmlns="https://sqs.amazonaws.com/doc/2012-11-05/"><GetQueueAttributesResult>` +
+				`<Attribute><Name>DelaySeconds</Name><Value>5</Value></Attribute><Attribute><Name>VisibilityTimeout</Name><Value>30</Value></Attribute>` +
 				`</GetQueueAttributesResult><ResponseMetadata><RequestId>`}},
+		{name: "SNS: a map answered as entries", method: "POST", path: "/", status: 200, result: "GetTopicAttributesResult",
+			body: "Action=GetTopicAttributes&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Anews",
+			contains: []string{`<GetTopicAttributesResult><Attributes><entry><key>DisplayName</key><value>News</value></entry>` +
+				`<entry><key>Owner</key><value>123456789012</value></entry></Attributes></GetTopicAttributesResult>`}},
+		{name: "IAM: a list answered as members", method: "POST", path: "/", status: 200, result: "ListUserTagsResult",
+			body: "Action=ListUserTags&Version=2010-05-08&UserName=ana",
+			contains: []string{`<ListUserTagsResult><IsTruncated>false</IsTruncated><Tags><member><Key>team</Key><Value>web</Value></member>` +
+				`<member><Key>env</Key><Value>prod</Value></member></Tags></ListUserTagsResult>`}},
 		{name: "SQS: a list item outside its enum", method: "POST", path: "/", status: 480,
 			body: "Action=GetQueueAttributes&Version=2012-11-05&" + queue + "&AttributeName.1=Colour"},
 		{name: "SQS GET: a flattened map in the query", method: "GET", status: 200,

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/internal/xmlvalue"
 )
 
@@ -89,8 +89,8 @@ func awsQueryForm(ct string, ex *exchange) bool {
 // envelope, so a success answer of an AWS query operation (route_aws.go) in XML is written inside it. The
 // request id is derived from the request (the same request gets the same id, as generated bodies are).
 
-// encodeXML writes a body as XML: in the AWS envelope for a 2xx answer of an AWS query operation, else as
-// xmlvalue writes it.
+// encodeXML writes a body as XML: for a 2xx answer of an AWS query operation, in the AWS envelope and with
+// AWS's names for members, lists and maps (negotiate_aws_xml.go), else as xmlvalue writes it.
 func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
 	action := awsAction(ex)
 	if action == "" || status < 200 || status > 299 {
@@ -98,48 +98,30 @@ func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
 	}
 	doc := ex.route.Spec
 	ec2 := awsService(doc) == "ec2"
-	ns := awsNamespace(doc, ex.route.Operation, ec2)
-	id := ex.awsRequestID()
-	root := action + "Result"
+	w := &awsXML{}
+	w.buf.WriteString(xml.Header + "<" + action + "Response")
+	if ns := awsNamespace(doc, ex.route.Operation, ec2); ns != "" {
+		w.buf.WriteString(` xmlns="` + ns + `"`)
+	}
+	w.buf.WriteString(">")
 	if ec2 {
-		root = action + "Response"
+		w.buf.WriteString("<requestId>" + ex.awsRequestID() + "</requestId>")
+	} else {
+		w.open(action + "Result")
 	}
-	named := &openapi3.Schema{}
-	if s := ex.neg.xmlSchema; s != nil && s.Value != nil {
-		cp := *s.Value
-		named = &cp
+	switch v := body.(type) {
+	case map[string]any:
+		w.members(v, ex.neg.xmlSchema, 0)
+	case nil:
+	default:
+		_ = xml.EscapeText(&w.buf, []byte(jsonvalue.Text(v)))
 	}
-	named.XML = &openapi3.XML{Name: root}
-	if ec2 {
-		named.XML.Namespace = ns
+	if !ec2 {
+		w.close(action + "Result")
+		w.buf.WriteString("<ResponseMetadata><RequestId>" + ex.awsRequestID() + "</RequestId></ResponseMetadata>")
 	}
-	data, err := xmlvalue.Encode(body, &openapi3.SchemaRef{Value: named})
-	if err != nil {
-		return nil, err
-	}
-	data = bytes.TrimPrefix(data, []byte(xml.Header))
-	var out bytes.Buffer
-	out.WriteString(xml.Header)
-	if ec2 {
-		end := bytes.IndexByte(data, '>') // the end of the root's start tag: names and attributes hold no '>'
-		if end < 0 {
-			return nil, errors.New("mock: no root element written")
-		}
-		out.Write(data[:end+1])
-		out.WriteString("<requestId>" + id + "</requestId>")
-		out.Write(data[end+1:])
-		return out.Bytes(), nil
-	}
-	out.WriteString("<" + action + "Response")
-	if ns != "" {
-		out.WriteString(` xmlns="`)
-		_ = xml.EscapeText(&out, []byte(ns))
-		out.WriteString(`"`)
-	}
-	out.WriteString(">")
-	out.Write(data)
-	out.WriteString("<ResponseMetadata><RequestId>" + id + "</RequestId></ResponseMetadata></" + action + "Response>")
-	return out.Bytes(), nil
+	w.buf.WriteString("</" + action + "Response>")
+	return w.buf.Bytes(), nil
 }
 
 // awsEmptyAnswer gives a 2xx answer without content of an AWS query operation (the documents describe
