@@ -53,6 +53,7 @@ func TestServeAWSQueryEC2(t *testing.T) {
 		headers      []string
 		status       int
 		contains     []string
+		awsError     string // the code of the AWS error document the answer must be
 	}{
 		{name: "SDK form: Action in the body routes; flattened lists and structures decode", method: "POST", path: "/",
 			body: describe, headers: awsSDKHeaders(), status: 200,
@@ -75,7 +76,10 @@ func TestServeAWSQueryEC2(t *testing.T) {
 		{name: "a member of the wrong type, by its wire name", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
 			body: "Action=DescribeInstances&Version=2016-11-15&DryRun=maybe", contains: []string{`DryRun`}},
 		{name: "the documented body's required list missing", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
-			body: "Action=TerminateInstances&Version=2016-11-15&DryRun=false", contains: []string{`InstanceIds`}},
+			body: "Action=TerminateInstances&Version=2016-11-15&DryRun=false", awsError: "ValidationError",
+			contains: []string{`<Message>Request validation failed: property &#34;InstanceIds&#34; is missing</Message>`}},
+		{name: "an error answer is AWS's XML whatever Accept says", method: "POST", path: "/", headers: awsSDKHeaders("Accept", "*/*"),
+			body: "Action=TerminateInstances&Version=2016-11-15", status: 400, awsError: "ValidationError"},
 		{name: "the required list given", method: "POST", path: "/", headers: awsSDKHeaders(), status: 200,
 			body: "Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-1&DryRun=false", contains: []string{`<TerminateInstancesResponse`}},
 		{name: "Version in the body is validated", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
@@ -94,7 +98,9 @@ func TestServeAWSQueryEC2(t *testing.T) {
 		{name: "GET: a flattened list numbered wrongly", method: "GET", status: 400, headers: []string{"Authorization", awsSigV4},
 			path: "/?Action=DescribeInstances&Version=2016-11-15&InstanceId.a=i-1", contains: []string{`InstanceId.a`}},
 		{name: "a JSON body to the same key is still not a form", method: "POST", path: "/?Action=DescribeInstances&Version=2016-11-15",
-			headers: []string{"Content-Type", "application/json", "Authorization", awsSigV4}, body: `{}`, status: 415},
+			headers: []string{"Content-Type", "application/json", "Authorization", awsSigV4}, body: `{}`, status: 415, awsError: "ValidationError"},
+		{name: "no credentials", method: "POST", path: "/", headers: []string{"Content-Type", awsFormType}, body: describe, status: 401,
+			awsError: "AccessDenied"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +108,19 @@ func TestServeAWSQueryEC2(t *testing.T) {
 			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
 			for _, c := range tt.contains {
 				require.Contains(t, string(resp.body), c)
+			}
+			if tt.awsError != "" {
+				require.Equal(t, "text/xml", resp.header.Get("Content-Type"))
+				var doc struct {
+					XMLName xml.Name `xml:"Response"`
+					Code    string   `xml:"Errors>Error>Code"`
+					Message string   `xml:"Errors>Error>Message"`
+					ID      string   `xml:"RequestID"`
+				}
+				require.NoError(t, xml.Unmarshal(resp.body, &doc), "body: %s", resp.body)
+				require.Equal(t, tt.awsError, doc.Code)
+				require.NotEmpty(t, doc.Message)
+				require.Regexp(t, requestID, doc.ID)
 			}
 			if resp.status == 200 {
 				require.Equal(t, "text/xml", resp.header.Get("Content-Type"))
@@ -129,13 +148,19 @@ func TestServeAWSQueryServices(t *testing.T) {
 		body         string
 		status       int
 		contains     []string
-		result       string // the <…Result> the answer must carry, when checked
+		result       string   // the <…Result> the answer must carry, when checked
+		awsError     string   // the code of the AWS error document the answer must be
+		headers      []string // besides the SDK's
 	}{
 		{name: "SQS: a flattened map; the answer without content is the bare envelope", method: "POST", path: "/", status: 200,
 			result: "ResponseMetadata",
 			body:   "Action=SetQueueAttributes&Version=2012-11-05&" + queue + "&Attribute.1.Name=DelaySeconds&Attribute.1.Value=5&Attribute.2.Name=VisibilityTimeout&Attribute.2.Value=30"},
-		{name: "SQS: the map required and absent", method: "POST", path: "/", status: 480,
-			body: "Action=SetQueueAttributes&Version=2012-11-05&" + queue},
+		{name: "SQS: the map required and absent: the documented error, as AWS writes it", method: "POST", path: "/", status: 480,
+			body: "Action=SetQueueAttributes&Version=2012-11-05&" + queue, awsError: "InvalidAttributeName",
+			contains: []string{`<ErrorResponse xmlns="https://sqs.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidAttributeName</Code>` +
+				`<Message>Request validation failed: property &#34;Attributes&#34; is missing</Message></Error><RequestId>`}},
+		{name: "IAM: a documented error forced with Prefer", method: "POST", path: "/", status: 480, headers: []string{"Prefer", "code=480"},
+			body: "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team&Tags.member.1.Value=web", awsError: "NoSuchEntityException"},
 		{name: "SQS: a map entry without its key", method: "POST", path: "/", status: 480,
 			body: "Action=SetQueueAttributes&Version=2012-11-05&" + queue + "&Attribute.1.Value=5"},
 		{name: "SQS: a map entry without its value", method: "POST", path: "/", status: 480,
@@ -169,19 +194,21 @@ func TestServeAWSQueryServices(t *testing.T) {
 			contains: []string{`Attributes.entry.one`, `expected map entries numbered from 1`}},
 		{name: "IAM: Tags.member.N structures", method: "POST", path: "/", status: 200, result: "ResponseMetadata",
 			body: "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team&Tags.member.1.Value=web&Tags.member.2.Key=env&Tags.member.2.Value=prod"},
-		{name: "IAM: a member structure missing a required member", method: "POST", path: "/", status: 400,
-			body: "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team", contains: []string{`Tags`}},
-		{name: "IAM: more members than the list allows", method: "POST", path: "/", status: 400,
+		{name: "IAM: a member structure missing a required member", method: "POST", path: "/", status: 480, awsError: "NoSuchEntityException",
+			body:     "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team",
+			contains: []string{`<Message>Request validation failed: property &#34;Value&#34; is missing</Message>`}},
+		{name: "IAM: more members than the list allows", method: "POST", path: "/", status: 480,
 			body: "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=a&Tags.member.1.Value=1&Tags.member.2.Key=b&Tags.member.2.Value=2" +
 				"&Tags.member.3.Key=c&Tags.member.3.Value=3&Tags.member.4.Key=d&Tags.member.4.Value=4", contains: []string{`Tags`}},
 		{name: "IAM GET: Tags.member.N in the query", method: "GET", status: 200,
 			path: "/?Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team&Tags.member.1.Value=web"},
 		{name: "IAM GET: a member structure missing a required member", method: "GET", status: 400,
-			path: "/?Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team", contains: []string{`Tags`}},
+			path: "/?Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team", contains: []string{`property &#34;Value&#34; is missing`}},
 		{name: "RDS: a list named by its items", method: "POST", path: "/", status: 200,
 			body: "Action=ModifyDBThing&Version=2014-10-31&DBThingIdentifier=db1&VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1&AllocatedStorage=20"},
 		{name: "RDS: an integer member that is not one", method: "POST", path: "/", status: 400,
-			body: "Action=ModifyDBThing&Version=2014-10-31&DBThingIdentifier=db1&AllocatedStorage=lots", contains: []string{`AllocatedStorage`}},
+			body: "Action=ModifyDBThing&Version=2014-10-31&DBThingIdentifier=db1&AllocatedStorage=lots", awsError: "ValidationError",
+			contains: []string{`AllocatedStorage`, `integer`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,10 +218,24 @@ func TestServeAWSQueryServices(t *testing.T) {
 			} else {
 				headers = []string{"Authorization", awsSigV4}
 			}
-			resp := sendRequest(t, ts, tt.method, tt.path, "", tt.body, false, headers...)
+			resp := sendRequest(t, ts, tt.method, tt.path, "", tt.body, false, append(headers, tt.headers...)...)
 			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
 			for _, c := range tt.contains {
 				require.Contains(t, string(resp.body), c)
+			}
+			if tt.awsError != "" {
+				require.Equal(t, "text/xml", resp.header.Get("Content-Type"))
+				var doc struct {
+					XMLName xml.Name `xml:"ErrorResponse"`
+					Type    string   `xml:"Error>Type"`
+					Code    string   `xml:"Error>Code"`
+					Message string   `xml:"Error>Message"`
+					ID      string   `xml:"RequestId"`
+				}
+				require.NoError(t, xml.Unmarshal(resp.body, &doc), "body: %s", resp.body)
+				require.Equal(t, []string{"Sender", tt.awsError}, []string{doc.Type, doc.Code})
+				require.NotEmpty(t, doc.Message)
+				require.Regexp(t, requestID, doc.ID)
 			}
 			if tt.result != "" {
 				action := actionOf(tt.path + "&" + tt.body)

@@ -92,7 +92,7 @@ func (q *awsQuery) param(in *openapi3filter.RequestValidationInput, p *openapi3.
 	if err != nil {
 		return true, paramError(in, p, err)
 	}
-	if err := p.Schema.Value.VisitJSON(v, schemaOptions(in)...); err != nil {
+	if err := plainSchema(p.Schema).Value.VisitJSON(v, schemaOptions(in)...); err != nil {
 		return true, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err}
 	}
 	if ex.paramValues == nil {
@@ -135,7 +135,7 @@ func (q *awsQuery) decodeBody(in *openapi3filter.RequestValidationInput, rb *ope
 		return &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: err.Error(), Err: err}
 	}
 	ex.bodyValue = v
-	if err := schema.Value.VisitJSON(v, schemaOptions(in)...); err != nil {
+	if err := plainSchema(schema).Value.VisitJSON(v, schemaOptions(in)...); err != nil {
 		return &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: "doesn't match schema", Err: err}
 	}
 	return nil
@@ -500,4 +500,89 @@ func memberList(sh awsShape) string {
 		names = append(names[:8], "...")
 	}
 	return strings.Join(names, ", ")
+}
+
+// plainSchema returns s with every allOf that only adds annotations to one schema replaced by that schema:
+// APIs.guru writes each AWS member as "allOf: [{$ref: Type}, {description, xml}]", and a value failing Type
+// then fails as "doesn't match all schemas from allOf", which names neither the member nor the reason. The
+// copy is made for one validation (request schemas are small); cycles are kept as cycles.
+func plainSchema(s *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if s == nil || s.Value == nil {
+		return s
+	}
+	return &openapi3.SchemaRef{Value: plainCopy(s.Value, map[*openapi3.Schema]*openapi3.Schema{}, 0)}
+}
+
+func plainCopy(s *openapi3.Schema, memo map[*openapi3.Schema]*openapi3.Schema, depth int) *openapi3.Schema {
+	if s == nil || depth > 4*maxFormDepth {
+		return s
+	}
+	if c := memo[s]; c != nil {
+		return c
+	}
+	if only := soleAllOf(s); only != nil {
+		c := plainCopy(only, memo, depth+1)
+		memo[s] = c
+		return c
+	}
+	cp := *s
+	memo[s] = &cp
+	ref := func(r *openapi3.SchemaRef) *openapi3.SchemaRef {
+		if r == nil || r.Value == nil {
+			return r
+		}
+		return &openapi3.SchemaRef{Value: plainCopy(r.Value, memo, depth+1)}
+	}
+	refs := func(rs openapi3.SchemaRefs) openapi3.SchemaRefs {
+		if rs == nil {
+			return nil
+		}
+		out := make(openapi3.SchemaRefs, len(rs))
+		for i, r := range rs {
+			out[i] = ref(r)
+		}
+		return out
+	}
+	if s.Properties != nil {
+		cp.Properties = make(openapi3.Schemas, len(s.Properties))
+		for k, p := range s.Properties {
+			cp.Properties[k] = ref(p)
+		}
+	}
+	cp.Items = ref(s.Items)
+	cp.AdditionalProperties.Schema = ref(s.AdditionalProperties.Schema)
+	cp.AllOf, cp.AnyOf, cp.OneOf = refs(s.AllOf), refs(s.AnyOf), refs(s.OneOf)
+	cp.Not = ref(s.Not)
+	return &cp
+}
+
+// soleAllOf returns the one schema an allOf-only schema stands for when its other members carry annotations
+// only (description, xml, title, example); nil otherwise.
+func soleAllOf(s *openapi3.Schema) *openapi3.Schema {
+	if len(s.AllOf) == 0 || !annotationOnly(s, true) {
+		return nil
+	}
+	var only *openapi3.Schema
+	for _, m := range s.AllOf {
+		if m == nil || m.Value == nil {
+			return nil
+		}
+		if m.Ref == "" && annotationOnly(m.Value, false) {
+			continue
+		}
+		if only != nil {
+			return nil
+		}
+		only = m.Value
+	}
+	return only
+}
+
+// annotationOnly reports whether s constrains nothing (allOf aside when allowAllOf is set).
+func annotationOnly(s *openapi3.Schema, allowAllOf bool) bool {
+	return s.Type.IsEmpty() && len(s.Properties) == 0 && s.Items == nil && (allowAllOf || len(s.AllOf) == 0) &&
+		len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.Not == nil && len(s.Enum) == 0 && s.Pattern == "" && s.Format == "" &&
+		s.Min == nil && s.Max == nil && s.MinLength == 0 && s.MaxLength == nil && s.MinItems == 0 && s.MaxItems == nil &&
+		s.MinProps == 0 && s.MaxProps == nil && len(s.Required) == 0 && s.AdditionalProperties.Has == nil &&
+		s.AdditionalProperties.Schema == nil && !s.Nullable && !s.UniqueItems && s.MultipleOf == nil && s.Const == nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -90,7 +91,7 @@ func awsQueryForm(ct string, ex *exchange) bool {
 // request id is derived from the request (the same request gets the same id, as generated bodies are).
 
 // encodeXML writes a body as XML: for a 2xx answer of an AWS query operation, in the AWS envelope and with
-// AWS's names for members, lists and maps (negotiate_aws_xml.go), else as xmlvalue writes it.
+// AWS's names for members, lists and maps (negotiate_aws_xml.go); else as xmlvalue writes it.
 func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
 	action := awsAction(ex)
 	if action == "" || status < 200 || status > 299 {
@@ -124,38 +125,104 @@ func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
 	return w.buf.Bytes(), nil
 }
 
-// awsEmptyAnswer gives a 2xx answer without content of an AWS query operation (the documents describe
-// SetQueueAttributes, TagUser, ... as "200: Success" without content) the envelope AWS sends, which carries the
-// request id and which boto3 parses whatever the operation's output: <ActionResponse><ResponseMetadata>... as
-// text/xml (EC2: <ActionResponse><requestId>...<return>true</return>). Any other answer is returned as given.
-func (ex *exchange) awsEmptyAnswer(status int, header http.Header, body any) (http.Header, any) {
-	if _, empty := body.(emptyBody); !empty || status < 200 || status > 299 || status == http.StatusNoContent {
-		return header, body
+// awsErrorXML is the error document of an AWS query service, which the SDKs read the error's code and message
+// from: <ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…
+// (EC2: <Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…). The code is
+// the name APIs.guru gives the documented response as its description ("480": InvalidAttributeName), else one
+// AWS uses for the status; the message is the reason standin answers for (X-Standin-Reason), else the body's
+// message and failures, else the code.
+func (ex *exchange) awsErrorXML(status int, header http.Header, body any) []byte {
+	code := ""
+	if ex.plan != nil {
+		if rp := ex.plan.lookup(status); rp != nil && rp.resp != nil && rp.resp.Description != nil && awsErrorCode.MatchString(*rp.resp.Description) {
+			code = *rp.resp.Description
+		}
 	}
+	if code == "" {
+		switch {
+		case status == http.StatusForbidden || status == http.StatusUnauthorized:
+			code = "AccessDenied"
+		case status == http.StatusNotFound:
+			code = "ResourceNotFound"
+		case status == http.StatusTooManyRequests:
+			code = "Throttling"
+		case status >= 500:
+			code = "InternalFailure"
+		default:
+			code = "ValidationError"
+		}
+	}
+	msg := header.Get(ReasonHeader)
+	if m, ok := body.(map[string]any); ok && msg == "" {
+		kind, _ := m["code"].(string)
+		msg = reason(kind, m) // standin's plain shape: its message and first failure, where it is
+	}
+	if msg == "" {
+		msg = code
+	}
+	text := func(s string) string {
+		var b bytes.Buffer
+		_ = xml.EscapeText(&b, []byte(s))
+		return b.String()
+	}
+	id := ex.awsRequestID()
+	if awsService(ex.route.Spec) == "ec2" {
+		return []byte(xml.Header + "<Response><Errors><Error><Code>" + code + "</Code><Message>" + text(msg) +
+			"</Message></Error></Errors><RequestID>" + id + "</RequestID></Response>")
+	}
+	typ := "Sender"
+	if status >= 500 {
+		typ = "Receiver"
+	}
+	out := xml.Header + "<ErrorResponse"
+	if ns := awsNamespace(ex.route.Spec, ex.route.Operation, false); ns != "" {
+		out += ` xmlns="` + ns + `"`
+	}
+	return []byte(out + "><Error><Type>" + typ + "</Type><Code>" + code + "</Code><Message>" + text(msg) +
+		"</Message></Error><RequestId>" + id + "</RequestId></ErrorResponse>")
+}
+
+// awsErrorCode matches the error names APIs.guru writes as the descriptions of AWS error responses.
+var awsErrorCode = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{1,99}$`)
+
+// awsAnswer shapes the answers of an AWS query operation that the SDKs read through AWS's own documents
+// rather than through the operation's schema: an error answer becomes AWS's error document (awsErrorXML) as
+// text/xml, whatever was documented or negotiated; a 2xx answer without content (the documents describe
+// SetQueueAttributes, TagUser, ... as "200: Success" without content) gets the envelope AWS sends, which carries
+// the request id and which boto3 parses whatever the operation's output: <ActionResponse><ResponseMetadata>...
+// (EC2: <ActionResponse><requestId>...<return>true</return>). Any other answer is returned as given.
+func (ex *exchange) awsAnswer(status int, header http.Header, body any) (http.Header, any) {
 	action := awsAction(ex)
-	if action == "" {
+	_, empty := body.(emptyBody)
+	switch {
+	case action == "":
+		return header, body
+	case status >= 400:
+		body = string(ex.awsErrorXML(status, header, body))
+	case empty && status >= 200 && status <= 299 && status != http.StatusNoContent:
+		ec2 := awsService(ex.route.Spec) == "ec2"
+		var out bytes.Buffer
+		out.WriteString(xml.Header + "<" + action + "Response")
+		if ns := awsNamespace(ex.route.Spec, ex.route.Operation, ec2); ns != "" {
+			out.WriteString(` xmlns="` + ns + `"`)
+		}
+		out.WriteString(">")
+		if ec2 {
+			out.WriteString("<requestId>" + ex.awsRequestID() + "</requestId><return>true</return>")
+		} else {
+			out.WriteString("<ResponseMetadata><RequestId>" + ex.awsRequestID() + "</RequestId></ResponseMetadata>")
+		}
+		out.WriteString("</" + action + "Response>")
+		body = out.String()
+	default:
 		return header, body
 	}
-	ec2 := awsService(ex.route.Spec) == "ec2"
-	ns := awsNamespace(ex.route.Spec, ex.route.Operation, ec2)
-	var out bytes.Buffer
-	out.WriteString(xml.Header + "<" + action + "Response")
-	if ns != "" {
-		out.WriteString(` xmlns="` + ns + `"`)
-	}
-	out.WriteString(">")
-	if ec2 {
-		out.WriteString("<requestId>" + ex.awsRequestID() + "</requestId><return>true</return>")
-	} else {
-		out.WriteString("<ResponseMetadata><RequestId>" + ex.awsRequestID() + "</RequestId></ResponseMetadata>")
-	}
-	out.WriteString("</" + action + "Response>")
 	h := header.Clone()
 	if h == nil {
 		h = http.Header{}
 	}
 	h.Set("Content-Type", "text/xml")
-	return h, out.String()
+	return h, body
 }
 
 // awsAction is the Action an AWS query operation answers ("" for any other operation): the value its key's

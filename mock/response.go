@@ -157,7 +157,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	if bodiless(status) {
 		body = noBody
 	}
-	header, body = ex.awsEmptyAnswer(status, header, body) // AWS query answers carry their envelope (negotiate_aws.go)
+	header, body = ex.awsAnswer(status, header, body) // AWS query answers in AWS's own documents (negotiate_aws.go)
 	if _, empty := body.(emptyBody); empty {
 		ex.answeredBy, ex.status = stage, status
 		h := w.Header()
