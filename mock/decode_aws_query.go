@@ -437,7 +437,8 @@ func (d awsDecoder) mapping(k *awsKeys, sh awsShape, at string, depth int) (any,
 
 // structure decodes a structure: each child of k is a member, named as the schema's property or by its wire
 // name (the xml name, capitalised as EC2 sends it; for a list, also its items' xml name, as flattened lists are
-// sent). Children naming no member are left out.
+// sent; for a flattened list or map without an xml name, also its name without a final "s", as SQS sends Tags
+// as Tag.1.Key). Children naming no member are left out.
 func (d awsDecoder) structure(k *awsKeys, s *openapi3.SchemaRef, at string, depth int) (any, error) {
 	sh := shapeOf(s)
 	out := map[string]any{}
@@ -456,6 +457,9 @@ func (d awsDecoder) structure(k *awsKeys, s *openapi3.SchemaRef, at string, dept
 		names := []string{ps.xmlName}
 		if ps.typ == "array" {
 			names = append(names, shapeOf(ps.items).xmlName) // a flattened list sent under its items' name (SQS's AttributeName.1)
+		}
+		if single, ok := strings.CutSuffix(name, "s"); ok && ps.xmlName == "" && single != "" && (ps.typ == "array" || ps.typ == "map") && flattened(sh.props[name]) {
+			names = append(names, single) // a flattened member whose wire name the document lost (SQS's Tags, sent as Tag.1.Key)
 		}
 		for _, x := range names {
 			if x == "" {
