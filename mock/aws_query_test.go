@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -85,9 +86,9 @@ func TestServeAWSQueryEC2(t *testing.T) {
 		{name: "Version in the body is validated", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
 			body: "Action=TerminateInstances&Version=2015-01-01&InstanceId.1=i-1", contains: []string{`Version`}},
 		{name: "an Action no operation has", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
-			body: "Action=RebootInstances&Version=2016-11-15", contains: []string{`RebootInstances`, `names no operation`}},
+			body: "Action=RebootInstances&Version=2016-11-15", contains: []string{`RebootInstances`, `names no operation`}, awsError: "InvalidAction"},
 		{name: "no Action anywhere", method: "POST", path: "/", headers: awsSDKHeaders(), status: 400,
-			body: "Version=2016-11-15", contains: []string{`Action is required`}},
+			body: "Version=2016-11-15", contains: []string{`Action is required`}, awsError: "InvalidAction"},
 		{name: "Action in the query, members in the form", method: "POST", path: "/?Action=DescribeInstances&Version=2016-11-15",
 			headers: awsSDKHeaders(), status: 400, body: "Filter.1.Value.x=a", contains: []string{`Filter.1.Value.x`}},
 		{name: "GET: flattened query members", method: "GET", status: 200, headers: []string{"Authorization", awsSigV4},
@@ -159,6 +160,8 @@ func TestServeAWSQueryServices(t *testing.T) {
 			body: "Action=SetQueueAttributes&Version=2012-11-05&" + queue, awsError: "InvalidAttributeName",
 			contains: []string{`<ErrorResponse xmlns="https://sqs.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidAttributeName</Code>` +
 				`<Message>Request validation failed: property &#34;Attributes&#34; is missing</Message></Error><RequestId>`}},
+		{name: "an Action the document does not have: the status the candidates document", method: "POST", path: "/", status: 480,
+			body: "Action=DeleteQueue&Version=2012-11-05&" + queue, awsError: "InvalidAction", contains: []string{`DeleteQueue`}},
 		{name: "IAM: a documented error forced with Prefer", method: "POST", path: "/", status: 480, headers: []string{"Prefer", "code=480"},
 			body: "Action=TagUser&Version=2010-05-08&UserName=ana&Tags.member.1.Key=team&Tags.member.1.Value=web", awsError: "NoSuchEntityException"},
 		{name: "SQS: a map entry without its key", method: "POST", path: "/", status: 480,
@@ -364,6 +367,39 @@ func TestServeAWSQueryCorpus(t *testing.T) {
 			names := envelopeOf(t, resp.body)
 			action := actionOf(tt.body)
 			require.Equal(t, []string{action + "Response", tt.result}, names)
+		})
+	}
+}
+
+// TestServeAWSQueryBodyLimit: the form body read before routing is bounded by MaxBody: a larger one still
+// routes by the fields within the limit and is answered as too large, in AWS's error document; one whose
+// Action lies past the limit names no operation.
+func TestServeAWSQueryBodyLimit(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/aws-query-ec2.yaml")
+	require.NoError(t, err)
+	ts, _ := engineServer(t, Config{MaxBody: 256}, []*openapi.API{api})
+	var ids strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&ids, "&InstanceId.%d=i-0123456789abcdef0", i+1)
+	}
+	tests := []struct {
+		name     string
+		body     string
+		status   int
+		contains string
+	}{
+		{name: "within the limit", body: "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1", status: 200,
+			contains: "<DescribeInstancesResponse"},
+		{name: "past the limit: routed, then too large", body: "Action=DescribeInstances&Version=2016-11-15" + ids.String(), status: 413,
+			contains: "<Code>RequestEntityTooLarge</Code>"},
+		{name: "the Action past the limit", body: strings.TrimPrefix(ids.String(), "&") + "&Action=DescribeInstances&Version=2016-11-15",
+			status: 400, contains: "Action is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := sendRequest(t, ts, "POST", "/", "", tt.body, false, awsSDKHeaders()...)
+			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
+			require.Contains(t, string(resp.body), tt.contains)
 		})
 	}
 }

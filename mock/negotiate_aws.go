@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -127,13 +128,12 @@ func (ex *exchange) encodeXML(status int, body any) ([]byte, error) {
 
 // awsErrorXML is the error document of an AWS query service, which the SDKs read the error's code and message
 // from: <ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…
-// (EC2: <Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…). The code is
-// the name APIs.guru gives the documented response as its description ("480": InvalidAttributeName), else one
-// AWS uses for the status; the message is the reason standin answers for (X-Standin-Reason), else the body's
+// (EC2: <Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…), for the
+// service of doc (op gives the API version for the namespace). The code is code when given, else the name APIs.guru gives the documented response as its description ("480":
+// InvalidAttributeName), else one AWS uses for the status; the message is the reason standin answers for (X-Standin-Reason), else the body's
 // message and failures, else the code.
-func (ex *exchange) awsErrorXML(status int, header http.Header, body any) []byte {
-	code := ""
-	if ex.plan != nil {
+func (ex *exchange) awsErrorXML(doc *openapi3.T, op *openapi3.Operation, code string, status int, header http.Header, body any) []byte {
+	if code == "" && ex.plan != nil {
 		if rp := ex.plan.lookup(status); rp != nil && rp.resp != nil && rp.resp.Description != nil && awsErrorCode.MatchString(*rp.resp.Description) {
 			code = *rp.resp.Description
 		}
@@ -144,6 +144,8 @@ func (ex *exchange) awsErrorXML(status int, header http.Header, body any) []byte
 			code = "AccessDenied"
 		case status == http.StatusNotFound:
 			code = "ResourceNotFound"
+		case status == http.StatusRequestEntityTooLarge:
+			code = "RequestEntityTooLarge"
 		case status == http.StatusTooManyRequests:
 			code = "Throttling"
 		case status >= 500:
@@ -166,7 +168,7 @@ func (ex *exchange) awsErrorXML(status int, header http.Header, body any) []byte
 		return b.String()
 	}
 	id := ex.awsRequestID()
-	if awsService(ex.route.Spec) == "ec2" {
+	if awsService(doc) == "ec2" {
 		return []byte(xml.Header + "<Response><Errors><Error><Code>" + code + "</Code><Message>" + text(msg) +
 			"</Message></Error></Errors><RequestID>" + id + "</RequestID></Response>")
 	}
@@ -175,11 +177,30 @@ func (ex *exchange) awsErrorXML(status int, header http.Header, body any) []byte
 		typ = "Receiver"
 	}
 	out := xml.Header + "<ErrorResponse"
-	if ns := awsNamespace(ex.route.Spec, ex.route.Operation, false); ns != "" {
+	if ns := awsNamespace(doc, op, false); ns != "" {
 		out += ` xmlns="` + ns + `"`
 	}
 	return []byte(out + "><Error><Type>" + typ + "</Type><Code>" + code + "</Code><Message>" + text(msg) +
 		"</Message></Error><RequestId>" + id + "</RequestId></ErrorResponse>")
+}
+
+// awsActionMissed returns, for a request to an AWS query API that names no operation by its Action (none, or
+// one the document does not have: the route stage's conditionMiss), an operation of the candidates (for the
+// namespace); nil for any other request. AWS answers such a request with the code InvalidAction.
+func awsActionMissed(ex *exchange) *openapi3.Operation {
+	miss := ex.condMiss
+	if ex.route != nil || miss == nil || len(miss.routes) == 0 {
+		return nil
+	}
+	r := miss.routes[0]
+	op := r.item.GetOperation(miss.method)
+	if op == nil || !slices.ContainsFunc(r.conds, func(c routeCond) bool { return c.name == "Action" }) {
+		return nil
+	}
+	if _, ok := op.Extensions["x-aws-operation-name"]; !ok && !awsDocument(ex.api.api.Doc) {
+		return nil
+	}
+	return op
 }
 
 // awsErrorCode matches the error names APIs.guru writes as the descriptions of AWS error responses.
@@ -195,10 +216,13 @@ func (ex *exchange) awsAnswer(status int, header http.Header, body any) (http.He
 	action := awsAction(ex)
 	_, empty := body.(emptyBody)
 	switch {
+	case action == "" && status >= 400 && awsActionMissed(ex) != nil:
+		op := awsActionMissed(ex)
+		body = string(ex.awsErrorXML(ex.api.api.Doc, op, "InvalidAction", status, header, body))
 	case action == "":
 		return header, body
 	case status >= 400:
-		body = string(ex.awsErrorXML(status, header, body))
+		body = string(ex.awsErrorXML(ex.route.Spec, ex.route.Operation, "", status, header, body))
 	case empty && status >= 200 && status <= 299 && status != http.StatusNoContent:
 		ec2 := awsService(ex.route.Spec) == "ec2"
 		var out bytes.Buffer
@@ -274,7 +298,7 @@ func awsNamespace(doc *openapi3.T, op *openapi3.Operation, ec2 bool) string {
 // awsRequestID is a request id shaped as AWS's (a UUID), derived from the API, the operation and the request.
 func (ex *exchange) awsRequestID() string {
 	h := sha256.New()
-	for _, part := range []string{ex.api.api.Name, ex.route.Path, ex.method, ex.rawQuery} {
+	for _, part := range []string{ex.api.api.Name, ex.path, ex.method, ex.rawQuery} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -67,27 +67,35 @@ func isFormType(ct string) bool {
 // withFormQuery returns the probe to route r by: for a request carrying a form body to an API with AWS query
 // keys, a copy of probe whose query has the form's fields after its own, so that "POST /" with
 // "Action=DescribeInstances&..." in its body reaches "/#Action=DescribeInstances". The body is read once, at
-// most limit bytes, and put back in r for the validation stage; a larger body is put back unread past the limit
-// (validation answers it as too large) and routes by the query alone, as does any other request.
+// most limit+1 bytes, and put back in r for the validation stage. A larger body routes by the whole fields of
+// its first limit bytes (the SDKs write Action first) and is put back unread past them, so that the validation
+// stage answers it as too large.
 func withFormQuery(r, probe *http.Request, limit int64) *http.Request {
-	if !hasBody(r) || !isFormType(r.Header.Get("Content-Type")) || r.ContentLength > limit {
+	if !hasBody(r) || !isFormType(r.Header.Get("Content-Type")) {
 		return probe
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	rest := r.Body
+	fields := body
 	if err != nil || int64(len(body)) > limit {
 		r.Body = struct {
 			io.Reader
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), errAfter{rest, err}), rest}
-		return probe
+		fields = body[:min(int64(len(body)), limit)]
+		if i := bytes.LastIndexByte(fields, '&'); i >= 0 {
+			fields = fields[:i] // the last field may be cut
+		} else {
+			fields = nil
+		}
+	} else {
+		_ = rest.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
-	_ = rest.Close()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	p := *probe
 	u := *probe.URL
-	u.RawQuery = joinQuery(u.RawQuery, string(body))
+	u.RawQuery = joinQuery(u.RawQuery, string(fields))
 	p.URL = &u
 	return &p
 }
