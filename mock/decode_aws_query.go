@@ -74,7 +74,18 @@ func (q *awsQuery) param(in *openapi3filter.RequestValidationInput, p *openapi3.
 	}
 	prefix := p.Name + "."
 	if !slices.ContainsFunc(q.pairs, func(fp formPair) bool { return strings.HasPrefix(fp.key, prefix) }) {
-		return false, nil
+		m := q.explodedMap(in, p)
+		if m == nil {
+			return false, nil
+		}
+		if err := plainSchema(p.Schema).Value.VisitJSON(m, schemaOptions(in)...); err != nil {
+			return true, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err}
+		}
+		if ex.paramValues == nil {
+			ex.paramValues = map[string]any{}
+		}
+		ex.paramValues[p.In+":"+p.Name] = m
+		return true, nil
 	}
 	root := &awsKeys{}
 	for _, fp := range q.pairs {
@@ -100,6 +111,52 @@ func (q *awsQuery) param(in *openapi3filter.RequestValidationInput, p *openapi3.
 	}
 	ex.paramValues[p.In+":"+p.Name] = v
 	return true, nil
+}
+
+// explodedMap reads a map parameter (an object of additionalProperties only, as the documents describe SQS's
+// Tags and Attribute on GET) written as OpenAPI's exploded form writes a free-form object: one query field per
+// entry ("team=web&env=prod"), the fields being those no other parameter of the operation declares (nor
+// SigV4's X-Amz-* ones). Only for an operation with one such map parameter, which the request does not write
+// under its own name; nil otherwise or when the request has no such field.
+func (q *awsQuery) explodedMap(in *openapi3filter.RequestValidationInput, p *openapi3.Parameter) map[string]any {
+	sh := shapeOf(p.Schema)
+	sm, err := p.SerializationMethod()
+	if sh.typ != "map" || err != nil || sm.Style != openapi3.SerializationForm || !sm.Explode || shapeOf(sh.values).typ != "" {
+		return nil
+	}
+	declared := map[string]bool{}
+	others := 0
+	for _, list := range []openapi3.Parameters{in.Route.PathItem.Parameters, in.Route.Operation.Parameters} {
+		for _, ref := range list {
+			if ref == nil || ref.Value == nil || ref.Value.In != openapi3.ParameterInQuery {
+				continue
+			}
+			declared[ref.Value.Name] = true
+			if ref.Value != p && shapeOf(ref.Value.Schema).typ == "map" {
+				others++
+			}
+		}
+	}
+	if others > 0 {
+		return nil
+	}
+	out := map[string]any{}
+	for _, fp := range q.pairs {
+		name, _, _ := strings.Cut(fp.key, ".")
+		if fp.key == p.Name {
+			return nil
+		}
+		if declared[name] || strings.HasPrefix(strings.ToLower(fp.key), "x-amz-") {
+			continue
+		}
+		if _, dup := out[fp.key]; !dup {
+			out[fp.key] = coerceText(fp.value, shapeOf(sh.values).s)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func paramError(in *openapi3filter.RequestValidationInput, p *openapi3.Parameter, err error) error {
