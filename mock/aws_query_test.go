@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/standin/standin/internal/corpus"
@@ -406,4 +408,31 @@ func TestServeAWSQueryBodyLimit(t *testing.T) {
 			require.Contains(t, string(resp.body), tt.contains)
 		})
 	}
+}
+
+// FuzzDecodeAWSForm: any form body decodes into the schemas of the EC2-like and the query-protocol test
+// documents, or fails with a DecodeError naming a key, without panicking.
+func FuzzDecodeAWSForm(f *testing.F) {
+	ec2, err := openapi.LoadFile(f.Context(), "testdata/aws-query-ec2.yaml")
+	require.NoError(f, err)
+	query, err := openapi.LoadFile(f.Context(), "testdata/aws-query.yaml")
+	require.NoError(f, err)
+	schemas := []*openapi3.SchemaRef{
+		awsBodySchema(ec2.Doc.Paths.Value("/#Action=DescribeInstances").Post.RequestBody.Value),
+		awsBodySchema(query.Doc.Paths.Value("/#Action=SetQueueAttributes").Post.RequestBody.Value),
+		awsBodySchema(query.Doc.Paths.Value("/#Action=CreateTopic").Post.RequestBody.Value),
+	}
+	for _, seed := range []string{"InstanceId.1=i-1&Filter.1.Name=n&Filter.1.Value.1=v", "Attribute.1.Name=k&Attribute.1.Value=v",
+		"Attributes.entry.1.key=k&Attributes.entry.1.value=v&Tags.member.1.Key=k", "Filter.1=x", "Tags..Key=%zz", "Filter.99999.Value.2.x=1"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, s := range schemas {
+			_, err := decodeAWSForm([]byte(body), s)
+			var de *DecodeError
+			if err != nil && !errors.As(err, &de) {
+				require.Contains(t, err.Error(), "the form body does not decode")
+			}
+		}
+	})
 }
