@@ -25,7 +25,7 @@ import (
 // AWS SDK would: a form of Action, Version and a generated input value flattened by the protocol's rules
 // (EC2: lists numbered directly, members capitalised; the others: ".member" lists, ".entry" maps, flattened ones
 // under their items' name; SigV2's fields for SimpleDB), and expects the operation's 2xx answer in AWS's
-// envelope: every one of the 1,648 operations of the 18 documents does.
+// envelope: every one of the 1,648 operations of the 19 documents does.
 //
 //	go test -tags corpus -run TestAWSQuerySDKCorpus -v ./mock/
 func TestAWSQuerySDKCorpus(t *testing.T) {
