@@ -210,7 +210,7 @@ func (n *negotiation) check(r *http.Request, ex *exchange) {
 	}
 	n.noteJSONFamily(r.Header.Get("Content-Type"), taken)
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
-		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" {
+		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" && !awsQueryForm(ct, ex) {
 			n.failure = "unsupportedMediaType"
 			n.message = "Content-Type " + ct + " is not accepted here; send " + strings.Join(offeredTypes(rb.Value.Content), " or ")
 			return

@@ -18,6 +18,9 @@ var plainErrorXML = &openapi3.SchemaRef{Value: &openapi3.Schema{XML: &openapi3.X
 // takes XML and not JSON, or sends no Accept to an operation that documents XML only; JSON otherwise.
 func (ex *exchange) answerError(w http.ResponseWriter, stage string, status int, header http.Header, body any) {
 	mt := ex.neg.errorType(ex.op)
+	if mt == "" && (awsAction(ex) != "" || awsActionMissed(ex) != nil) {
+		mt = "text/xml" // AWS query services answer errors in XML whatever Accept says (negotiate_aws.go)
+	}
 	if mt == "" || bodiless(status) {
 		ex.answer(w, stage, status, header, body)
 		return

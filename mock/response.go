@@ -11,7 +11,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/standin/standin/fake"
-	"github.com/standin/standin/internal/xmlvalue"
 )
 
 // emptyBody is the body of a response that documents no content: nothing is written, not even "null".
@@ -158,6 +157,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	if bodiless(status) {
 		body = noBody
 	}
+	header, body = ex.awsAnswer(status, header, body) // AWS query answers in AWS's own documents (negotiate_aws.go)
 	if _, empty := body.(emptyBody); empty {
 		ex.answeredBy, ex.status = stage, status
 		h := w.Header()
@@ -171,10 +171,12 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 	}
 	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
 		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
-			if ex.sendLargeXML(w, stage, status, header, body) { // stream_xml.go
+			// AWS query operations answer in AWS's envelope (negotiate_aws.go), written whole; other large XML
+			// answers are streamed (stream_xml.go).
+			if awsAction(ex) == "" && ex.sendLargeXML(w, stage, status, header, body) {
 				return
 			}
-			if data, err := xmlvalue.Encode(body, ex.neg.xmlSchema); err == nil {
+			if data, err := ex.encodeXML(status, body); err == nil {
 				body = string(data)
 			}
 		}

@@ -26,6 +26,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 		s.log.Warn(msg, "api", rt.api.Name)
 	}
 	cors := s.corsFor(rt, router)
+	formAction := router.routesByFormAction() // route_aws.go
 	// A request that matches no operation, and a preflight, still pass the session and journal stages, so
 	// that a wrong base URL and a browser's preflights show up in the journal.
 	preflight := s.sessionStage(rt)(s.journalStage(rt)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +56,9 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
 			probe := routeProbe(r, ex.path)
+			if formAction && !strings.Contains(r.URL.RawQuery, "Action=") {
+				probe = withFormQuery(r, probe, s.cfg.MaxBody) // an AWS SDK's form body carries the Action (route_aws.go)
+			}
 			if cors != nil {
 				if methods := cors.handle(w, r, probe); methods != nil {
 					ex.preflight = methods

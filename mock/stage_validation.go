@@ -129,7 +129,14 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 		me = append(me, err)
 	}
 	var pairs []formPair
+	in, aws := awsQueryInput(in, ex) // an AWS query form: its fields are query parameters too (decode_aws_query.go)
 	check := func(p *openapi3.Parameter) {
+		if done, err := aws.param(in, p, ex); done { // flattened AWS query members ("Filter.1.Name=n")
+			if err != nil {
+				me = append(me, err)
+			}
+			return
+		}
 		if ex.plan == nil || ex.plan.params[p] == nil || !ex.plan.params[p].own {
 			if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
 				me = append(me, err)
@@ -183,7 +190,11 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	for _, ref := range op.Parameters {
 		check(ref.Value)
 	}
-	if op.RequestBody != nil && !textBodyUncheckable(in.Request, op.RequestBody.Value) {
+	if op.RequestBody != nil && aws.validatesBody() {
+		if err := aws.decodeBody(in, op.RequestBody.Value, ex); err != nil {
+			me = append(me, err)
+		}
+	} else if op.RequestBody != nil && !textBodyUncheckable(in.Request, op.RequestBody.Value) {
 		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
 			me = append(me, err)
 		} else if err := emptyFormBody(in, op.RequestBody.Value, ex); err != nil {
