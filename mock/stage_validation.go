@@ -214,7 +214,8 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	for _, ref := range op.Parameters {
 		check(ref.Value)
 	}
-	if op.RequestBody != nil && !textBodyUncheckable(in.Request, op.RequestBody.Value) {
+	// (A body decoded as JSON is never an uncheckable text body: its Content-Type is JSON.)
+	if op.RequestBody != nil && (jsonBody || !textBodyUncheckable(in.Request, op.RequestBody.Value)) {
 		fast := checks != nil && jsonBody && len(ex.body) > 0 && len(op.RequestBody.Value.Content) > 0 &&
 			checks.bodyOK(in, op.RequestBody.Value, ex.bodyValue)
 		var err error

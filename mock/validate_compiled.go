@@ -506,11 +506,13 @@ func (cc *compiler) schema(s *openapi3.Schema, family string, chain []*openapi3.
 		return fail()
 	}
 	if s.Pattern != "" {
-		re, err := pattern.Lenient(s.Pattern)
-		if err != nil {
+		if sp := compileSimplePattern(s.Pattern); sp != nil {
+			c.re = sp
+		} else if re, err := pattern.Lenient(s.Pattern); err == nil {
+			c.re = re
+		} else {
 			return fail()
 		}
-		c.re = re
 	}
 	if f := s.Format; f != "" {
 		if v := fake.StringFormatValidator(f); v != nil {
