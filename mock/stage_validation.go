@@ -106,8 +106,11 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 
 // isJSONType reports whether a Content-Type names JSON (application/json, application/problem+json, ...).
 func isJSONType(ct string) bool {
-	if ct == "" {
+	switch ct {
+	case "":
 		return false
+	case "application/json": // what nearly every client sends, without parsing it
+		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
