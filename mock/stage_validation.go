@@ -195,13 +195,25 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 		if s, ok := v.(string); ok && s == "" && p.AllowEmptyValue {
 			return
 		}
-		opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
-		if route.Spec.IsOpenAPI31OrLater() {
-			opts = append(opts, openapi3.EnableJSONSchema2020())
+		fast := false
+		if checks != nil {
+			if c := checks.decoded[p]; c != nil {
+				fast = c.ok(v)
+			}
 		}
-		if err := p.Schema.Value.VisitJSON(v, opts...); err != nil {
-			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err})
-			return
+		if !fast || cross != nil {
+			opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
+			if route.Spec.IsOpenAPI31OrLater() {
+				opts = append(opts, openapi3.EnableJSONSchema2020())
+			}
+			err := p.Schema.Value.VisitJSON(v, opts...)
+			if cross != nil {
+				cross(ex, p.In+" parameter "+p.Name+" (decoded by standin)", fast, err)
+			}
+			if err != nil {
+				me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err})
+				return
+			}
 		}
 		if ex.paramValues == nil {
 			ex.paramValues = map[string]any{}

@@ -117,7 +117,7 @@ func (c *checker) ok(v any) bool {
 	case map[string]any:
 		return c.object(x)
 	}
-	return false // null, or a type only kin-openapi knows how to take
+	return false // null, or a type only kin-openapi knows how to take (what a decoder other than encoding/json made)
 }
 
 func (c *checker) inEnum(v any) bool {
@@ -621,6 +621,9 @@ type opChecks struct {
 	securityMet bool
 	bodies      map[*openapi3.MediaType]*checker
 	params      map[*openapi3.Parameter]*paramCheck
+	// decoded holds the schemas of the parameters standin decodes itself (ownDecoding), checked on the value
+	// decodeParam gives.
+	decoded map[*openapi3.Parameter]*checker
 }
 
 // paramCheck is a simple-style path or header parameter, or a form-style query parameter, of a primitive type.
@@ -663,6 +666,15 @@ func (oc *opChecks) build(doc *openapi3.T, op *openapi3.Operation, item *openapi
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			if ref == nil || ref.Value == nil {
+				continue
+			}
+			if ownDecoding(ref.Value) {
+				if c := compileSchema(ref.Value.Schema.Value, false); c != nil {
+					if oc.decoded == nil {
+						oc.decoded = map[*openapi3.Parameter]*checker{}
+					}
+					oc.decoded[ref.Value] = c
+				}
 				continue
 			}
 			if pc := compileParam(ref.Value); pc != nil {

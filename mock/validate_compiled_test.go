@@ -32,6 +32,7 @@ var crossChecks crossRecord
 type crossRecord struct {
 	mu       sync.Mutex
 	accepted int      // parts the compiled checks accepted (openapi3filter agreeing)
+	decoded  int      // of which parameters standin decodes itself
 	missed   int      // parts they passed on that openapi3filter accepted (correct, only slower)
 	diverged []string // parts they accepted that openapi3filter rejects
 }
@@ -45,6 +46,9 @@ func (c *crossRecord) record(ex *exchange, part string, fast bool, err error) {
 			ex.method, ex.op.Pointer, part, err))
 	case fast:
 		c.accepted++
+		if strings.HasSuffix(part, "(decoded by standin)") {
+			c.decoded++
+		}
 	case err == nil:
 		c.missed++
 	}
@@ -141,6 +145,37 @@ func TestCompiledValidationAnswers(t *testing.T) {
 			acc, _, div := crossChecks.snapshot()
 			require.Equal(t, div0, div)
 			require.GreaterOrEqual(t, acc-acc0, tt.accepted)
+		})
+	}
+}
+
+// TestCompiledValidationDecodedParams covers the parameters standin decodes itself (a deepObject array of a
+// Stripe-style list): their compiled check accepts a valid value, and an invalid one is answered by
+// openapi3filter's verdict.
+func TestCompiledValidationDecodedParams(t *testing.T) {
+	needCrossCheck(t)
+	api, err := openapi.LoadFile(t.Context(), "testdata/stripe-style.yaml")
+	require.NoError(t, err)
+	ts, _ := engineServer(t, Config{Seed: 1}, []*openapi.API{api})
+	tests := []struct {
+		name, query string
+		status      int
+		decoded     int // decoded parameters the compiled checks must accept
+	}{
+		{name: "expand list", query: "expand[]=customer&expand[]=invoice&limit=3", status: 200, decoded: 1},
+		{name: "expand item too long", query: "expand[]=" + strings.Repeat("x", 5001), status: 400, decoded: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			crossChecks.mu.Lock()
+			dec0, div0 := crossChecks.decoded, len(crossChecks.diverged)
+			crossChecks.mu.Unlock()
+			resp := engineDo(t, ts, http.MethodGet, "/stripe-style/v1/customers?"+tt.query, "", "Authorization", engineBearer)
+			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
+			crossChecks.mu.Lock()
+			defer crossChecks.mu.Unlock()
+			require.Equal(t, div0, len(crossChecks.diverged))
+			require.Equal(t, tt.decoded, crossChecks.decoded-dec0)
 		})
 	}
 }
