@@ -430,3 +430,79 @@ func jsonString(data []byte) (string, bool) {
 	}
 	return s, true
 }
+
+// TestCompiledParamsMatchKin gives parameters of each place and primitive type present, absent, empty and
+// malformed values, and requires the compiled check to accept exactly what openapi3filter.ValidateParameter
+// accepts, except that it may leave an empty or absent required value to openapi3filter.
+func TestCompiledParamsMatchKin(t *testing.T) {
+	doc := &openapi3.T{OpenAPI: "3.0.3", Paths: openapi3.NewPaths()}
+	param := func(in, name, schema string, required bool) *openapi3.Parameter {
+		var s openapi3.Schema
+		require.NoError(t, json.Unmarshal([]byte(schema), &s))
+		return &openapi3.Parameter{In: in, Name: name, Required: required, Schema: &openapi3.SchemaRef{Value: &s}}
+	}
+	params := []*openapi3.Parameter{
+		param("path", "id", `{"type":"string","format":"uuid"}`, true),
+		param("query", "limit", `{"type":"integer","format":"int32","minimum":1}`, true),
+		param("query", "ratio", `{"type":"number","maximum":1}`, false),
+		param("query", "q", `{"type":"string","minLength":2,"enum":["ab","cd"]}`, false),
+		param("header", "X-Flag", `{"type":"boolean"}`, false),
+		param("header", "x-token", `{"type":"string","pattern":"^[a-z]{3}$"}`, true),
+	}
+	op := &openapi3.Operation{}
+	for _, p := range params {
+		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: p})
+	}
+	route := &routers.Route{Spec: doc, PathItem: &openapi3.PathItem{}, Method: http.MethodGet, Operation: op}
+	values := []string{"", "ab", "abc", "7869c1a9-a680-4086-b6f5-9e78a651f6f2", "0", "1", "2147483648", "0.5", "1.5",
+		"NaN", "Inf", "true", "TRUE", "t", "yes", "-1", "1e2", "xyz"}
+	for _, p := range params {
+		pc := compileParam(p)
+		require.NotNil(t, pc, p.Name)
+		fs := fuzzSchema{param: p, pc: pc, route: route}
+		for _, raw := range values {
+			fast, err := paramVerdicts(fs, raw)
+			if raw == "" {
+				require.False(t, fast && err != nil, "%s %q: compiled accepts, openapi3filter: %v", p.Name, raw, err)
+				continue
+			}
+			require.Equal(t, err == nil, fast, "%s %q: openapi3filter says %v", p.Name, raw, err)
+		}
+		// absent
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		in := &openapi3filter.RequestValidationInput{Request: req, Route: route, PathParams: map[string]string{},
+			Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, SchemaValidationOptions: fake.SchemaOptions()}}
+		err := openapi3filter.ValidateParameter(context.Background(), in, p)
+		fast := pc.ok(in)
+		require.False(t, fast && err != nil, "%s absent: compiled accepts, openapi3filter: %v", p.Name, err)
+		require.Equal(t, !p.Required && p.In != "path", fast, "%s absent", p.Name)
+	}
+}
+
+// TestSecurityMet mirrors openapi3filter.ValidateSecurityRequirements with NoopAuthenticationFunc.
+func TestSecurityMet(t *testing.T) {
+	doc := &openapi3.T{Components: &openapi3.Components{SecuritySchemes: openapi3.SecuritySchemes{
+		"key":    {Value: &openapi3.SecurityScheme{Type: "apiKey", In: "header", Name: "x-key"}},
+		"bearer": {Value: &openapi3.SecurityScheme{Type: "http", Scheme: "bearer"}},
+	}}}
+	tests := []struct {
+		name string
+		srs  openapi3.SecurityRequirements
+	}{
+		{"none", nil},
+		{"empty requirement", openapi3.SecurityRequirements{{}}},
+		{"declared", openapi3.SecurityRequirements{{"key": {}}}},
+		{"both declared", openapi3.SecurityRequirements{{"key": {}, "bearer": {}}}},
+		{"undeclared", openapi3.SecurityRequirements{{"oauth": {"read"}}}},
+		{"undeclared with declared", openapi3.SecurityRequirements{{"oauth": {}, "key": {}}}},
+		{"an alternative declared", openapi3.SecurityRequirements{{"oauth": {}}, {"bearer": {}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &openapi3filter.RequestValidationInput{Request: httptest.NewRequest(http.MethodGet, "/", nil),
+				Route: &routers.Route{Spec: doc}, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+			err := openapi3filter.ValidateSecurityRequirements(context.Background(), in, tt.srs)
+			require.Equal(t, err == nil, securityMet(doc, tt.srs), "openapi3filter says %v", err)
+		})
+	}
+}
