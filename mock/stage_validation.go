@@ -42,13 +42,13 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				}
 				body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 				_ = r.Body.Close()
-				var tooBig *http.MaxBytesError
-				switch {
-				case errors.As(err, &tooBig):
-					ex.writeVendorError(w, "validation", "tooLarge", nil, nil)
-					return
-				case err != nil:
-					ex.writeVendorError(w, "validation", "malformed", nil, nil)
+				if err != nil {
+					kind := "malformed"
+					var tooBig *http.MaxBytesError // declared here: it escapes, and only a failed read needs it
+					if errors.As(err, &tooBig) {
+						kind = "tooLarge"
+					}
+					ex.writeVendorError(w, "validation", kind, nil, nil)
 					return
 				}
 				ex.body = body
