@@ -14,6 +14,7 @@ import (
 // thousands of instructions a string; this walks the string once per sequence.
 type simplePattern struct {
 	alts [][]runeSet
+	sets [][]charSet // alts with an ASCII bitmap per position
 }
 
 // runeSet is a character class as inclusive ranges lo, hi, lo, hi, ...
@@ -26,6 +27,29 @@ func (rs runeSet) has(r rune) bool {
 		}
 	}
 	return false
+}
+
+// charSet is a runeSet with its ASCII members as a bitmap, the common case answered by one bit test.
+type charSet struct {
+	ascii [2]uint64
+	rs    runeSet
+}
+
+func newCharSet(rs runeSet) charSet {
+	cs := charSet{rs: rs}
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		if rs.has(c) {
+			cs.ascii[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return cs
+}
+
+func (cs *charSet) has(r rune) bool {
+	if r < utf8.RuneSelf {
+		return cs.ascii[r>>6]&(1<<(r&63)) != 0
+	}
+	return cs.rs.has(r)
 }
 
 // Bounds of what compileSimplePattern expands; a larger pattern keeps the engine.
@@ -53,7 +77,14 @@ func compileSimplePattern(src string) *simplePattern {
 	if alts == nil {
 		return nil
 	}
-	return &simplePattern{alts: alts}
+	sp := &simplePattern{alts: alts, sets: make([][]charSet, len(alts))}
+	for i, seq := range alts {
+		sp.sets[i] = make([]charSet, len(seq))
+		for j, rs := range seq {
+			sp.sets[i][j] = newCharSet(rs)
+		}
+	}
+	return sp
 }
 
 // expandPattern lists the sequences of character sets t matches; nil when t is not made of literals, classes,
@@ -127,7 +158,7 @@ func expandPattern(t *syntax.Regexp) [][]runeSet {
 
 // MatchString reports whether s is one of the pattern's sequences.
 func (p *simplePattern) MatchString(s string) bool {
-	for _, seq := range p.alts {
+	for _, seq := range p.sets {
 		if matchSeq(seq, s) {
 			return true
 		}
@@ -135,7 +166,10 @@ func (p *simplePattern) MatchString(s string) bool {
 	return false
 }
 
-func matchSeq(seq []runeSet, s string) bool {
+func matchSeq(seq []charSet, s string) bool {
+	if len(s) < len(seq) { // each character takes at least one byte
+		return false
+	}
 	i := 0
 	for _, r := range s {
 		if i == len(seq) || !seq[i].has(r) {
