@@ -2,9 +2,11 @@ package mock
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -380,19 +382,7 @@ func readOnlyNames(s *openapi3.Schema, seen *[]*openapi3.Schema, names *[]string
 	}
 }
 
-func sortedKeys(m openapi3.Schemas) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	// insertion sort: property lists are short, and this runs once per schema at compile time
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
+func sortedKeys(m openapi3.Schemas) []string { return slices.Sorted(maps.Keys(m)) }
 
 // uncompiled reports whether s uses a keyword the checkers leave to kin-openapi.
 func uncompiled(s *openapi3.Schema) bool {
