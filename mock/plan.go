@@ -30,6 +30,8 @@ type opPlan struct {
 	security []secAlternative
 	// params holds the parameters of the operation and its path item, with their message overrides.
 	params map[*openapi3.Parameter]*paramPlan
+	// checks are the compiled request checks (validate_compiled.go); nil for an OpenAPI 3.1 document.
+	checks *opChecks
 }
 
 // respPlan is one documented response.
@@ -130,6 +132,9 @@ func (s *Server) planAPI(rt *apiRuntime) map[*openapi3.Operation]*opPlan {
 			s.log.Warn("ignoring an undefined security scheme", "error", err)
 		}
 		p.security = sec
+		if !rt.api.Doc.IsOpenAPI31OrLater() {
+			p.checks = &opChecks{}
+		}
 		plans[op.Op] = p
 	}
 	return plans

@@ -19,7 +19,8 @@ import (
 // rejects a JSON body that does not parse (malformed shape), then validates the request with openapi3filter,
 // collecting every failure, and answers them in the API's validation shape (see translate.go). On success
 // ex.body and ex.bodyValue hold the raw and decoded body, whatever its media type (JSON, a form, multipart, ...),
-// and ex.paramValues the parameters standin decodes itself (see decode_param.go).
+// and ex.paramValues the parameters standin decodes itself (see decode_param.go). The checks compiled for the
+// operation (validate_compiled.go) answer first; openapi3filter judges whatever they do not accept.
 func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	// SkipSettingDefaults: openapi3filter would otherwise write a property's default over a missing property
 	// or an explicit null before validating, so a required field left out or a null for a non-nullable field
@@ -33,6 +34,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
+			jsonBody := false // ex.bodyValue is the body decoded as JSON (null included)
 			if rb := ex.op.Op.RequestBody; rb != nil && rb.Value != nil && r.Body != nil && r.Body != http.NoBody {
 				if r.ContentLength > s.cfg.MaxBody {
 					ex.writeVendorError(w, "validation", "tooLarge", nil, nil)
@@ -40,13 +42,13 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				}
 				body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 				_ = r.Body.Close()
-				var tooBig *http.MaxBytesError
-				switch {
-				case errors.As(err, &tooBig):
-					ex.writeVendorError(w, "validation", "tooLarge", nil, nil)
-					return
-				case err != nil:
-					ex.writeVendorError(w, "validation", "malformed", nil, nil)
+				if err != nil {
+					kind := "malformed"
+					var tooBig *http.MaxBytesError // declared here: it escapes, and only a failed read needs it
+					if errors.As(err, &tooBig) {
+						kind = "tooLarge"
+					}
+					ex.writeVendorError(w, "validation", kind, nil, nil)
 					return
 				}
 				ex.body = body
@@ -59,6 +61,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					}
 				}
 				if len(bytes.TrimSpace(body)) > 0 && isJSONType(ct) {
+					jsonBody = true
 					var v any
 					if err := json.Unmarshal(body, &v); err != nil {
 						ex.writeVendorError(w, "validation", "malformed", nil, nil)
@@ -87,7 +90,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				ex.bodyValue = predecodeBody(r, ex.body, ex.op.Op.RequestBody.Value)
 			}
 			restore := ex.neg.asDocumented(r) // an x-amz-json or +json body validated as the documented JSON type
-			err := validateRequest(r.Context(), in, ex)
+			err := validateRequest(r.Context(), in, ex, jsonBody)
 			restore()
 			if err != nil {
 				ex.writeVendorError(w, "validation", "validation", nil, tr.vars(capFailures(tr.failures(err, ex))))
@@ -103,8 +106,11 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 
 // isJSONType reports whether a Content-Type names JSON (application/json, application/problem+json, ...).
 func isJSONType(ct string) bool {
-	if ct == "" {
+	switch ct {
+	case "":
 		return false
+	case "application/json": // what nearly every client sends, without parsing it
+		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -117,16 +123,31 @@ func isJSONType(ct string) bool {
 // operation's parameters, the body, every failure collected), except that the parameters openapi3filter cannot
 // decode (ownDecoding) are decoded by standin and checked against their schema here. Their values are kept in
 // ex.paramValues for the behaviour stage.
-func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationInput, ex *exchange) error {
+//
+// Each part (security, a parameter, the body) the operation's compiled checks accept is not given to
+// openapi3filter; a part they do not accept is, so failures read as openapi3filter words them. jsonBody says
+// ex.bodyValue holds the body decoded as JSON, which the compiled body check reads instead of decoding it again.
+func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationInput, ex *exchange, jsonBody bool) error {
 	var me openapi3.MultiError
 	route := in.Route
 	op := route.Operation
+	checks := ex.plan.compiledChecks(route.Spec)
+	cross := compiledCrossCheck
+	if checks == nil {
+		cross = nil
+	}
 	security := op.Security
 	if security == nil {
 		security = &route.Spec.Security
 	}
-	if err := openapi3filter.ValidateSecurityRequirements(ctx, in, *security); err != nil {
-		me = append(me, err)
+	if fast := checks != nil && checks.securityMet; !fast || cross != nil {
+		err := openapi3filter.ValidateSecurityRequirements(ctx, in, *security)
+		if cross != nil {
+			cross(ex, "security", fast, err)
+		}
+		if err != nil {
+			me = append(me, err)
+		}
 	}
 	var pairs []formPair
 	in, aws := awsQueryInput(in, ex) // an AWS query form: its fields are query parameters too (decode_aws_query.go)
@@ -138,7 +159,20 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 			return
 		}
 		if ex.plan == nil || ex.plan.params[p] == nil || !ex.plan.params[p].own {
-			if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
+			fast := false
+			if checks != nil {
+				if pc := checks.params[p]; pc != nil {
+					fast = pc.ok(in)
+				}
+			}
+			if fast && cross == nil {
+				return
+			}
+			err := openapi3filter.ValidateParameter(ctx, in, p)
+			if cross != nil {
+				cross(ex, p.In+" parameter "+p.Name, fast, err)
+			}
+			if err != nil {
 				me = append(me, err)
 			}
 			return
@@ -168,13 +202,25 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 		if s, ok := v.(string); ok && s == "" && p.AllowEmptyValue {
 			return
 		}
-		opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
-		if route.Spec.IsOpenAPI31OrLater() {
-			opts = append(opts, openapi3.EnableJSONSchema2020())
+		fast := false
+		if checks != nil {
+			if c := checks.decoded[p]; c != nil {
+				fast = c.ok(v)
+			}
 		}
-		if err := p.Schema.Value.VisitJSON(v, opts...); err != nil {
-			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err})
-			return
+		if !fast || cross != nil {
+			opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, in.Options.SchemaValidationOptions...)
+			if route.Spec.IsOpenAPI31OrLater() {
+				opts = append(opts, openapi3.EnableJSONSchema2020())
+			}
+			err := p.Schema.Value.VisitJSON(v, opts...)
+			if cross != nil {
+				cross(ex, p.In+" parameter "+p.Name+" (decoded by standin)", fast, err)
+			}
+			if err != nil {
+				me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Err: err})
+				return
+			}
 		}
 		if ex.paramValues == nil {
 			ex.paramValues = map[string]any{}
@@ -190,12 +236,22 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	for _, ref := range op.Parameters {
 		check(ref.Value)
 	}
+	// (A body decoded as JSON is never an uncheckable text body: its Content-Type is JSON.)
 	if op.RequestBody != nil && aws.validatesBody() {
 		if err := aws.decodeBody(in, op.RequestBody.Value, ex); err != nil {
 			me = append(me, err)
 		}
-	} else if op.RequestBody != nil && !textBodyUncheckable(in.Request, op.RequestBody.Value) {
-		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
+	} else if op.RequestBody != nil && (jsonBody || !textBodyUncheckable(in.Request, op.RequestBody.Value)) {
+		fast := checks != nil && jsonBody && len(ex.body) > 0 && len(op.RequestBody.Value.Content) > 0 &&
+			checks.bodyOK(in, op.RequestBody.Value, ex.bodyValue)
+		var err error
+		if !fast || cross != nil {
+			err = openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value)
+			if cross != nil {
+				cross(ex, "body", fast, err)
+			}
+		}
+		if err != nil {
 			me = append(me, err)
 		} else if err := emptyFormBody(in, op.RequestBody.Value, ex); err != nil {
 			me = append(me, err)
@@ -206,6 +262,11 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 	}
 	return nil
 }
+
+// compiledCrossCheck is nil but in tests, which set it to compare the compiled checks with openapi3filter: when
+// set, every part is also given to openapi3filter, whose verdict (err) is kept and reported with the compiled one
+// (fast: the compiled checks accepted the part).
+var compiledCrossCheck func(ex *exchange, part string, fast bool, err error)
 
 // predecodeBody decodes a body that is not JSON with the decoder openapi3filter will use, so that a failure can
 // point into it (array indices as numbers); nil when the body's type has no decoder or does not decode.
