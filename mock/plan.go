@@ -73,7 +73,7 @@ func (p *opPlan) lookup(status int) *respPlan {
 // Problems the document's own validation does not catch (a malformed x-standin-messages) are logged and the
 // offending part is ignored.
 func (s *Server) planAPI(rt *apiRuntime) map[*openapi3.Operation]*opPlan {
-	order := newExampleOrder(rt.api.Source)
+	order := newExampleOrder(rt.api)
 	mask := newMasker(rt.api.Doc)
 	plans := make(map[*openapi3.Operation]*opPlan, len(rt.api.Operations))
 	for _, op := range rt.api.Operations {
@@ -271,20 +271,20 @@ func headerText(v any) string {
 // pays for a tree of itself (a third of a second and 100 MB there with the YAML parser); JSON text is read by
 // openapi.SourceTree's own parser.
 type exampleOrder struct {
-	source []byte
+	api    *openapi.API
 	parsed bool
 	root   *yaml.Node
 }
 
-func newExampleOrder(source []byte) *exampleOrder { return &exampleOrder{source: source} }
+func newExampleOrder(api *openapi.API) *exampleOrder { return &exampleOrder{api: api} }
 
 func (o *exampleOrder) parse() {
 	if o.parsed {
 		return
 	}
 	o.parsed = true
-	o.root = openapi.SourceTree(o.source)
-	o.source = nil
+	o.root = o.api.TakeSourceTree() // a YAML document's tree as parsed at load
+	o.api = nil
 }
 
 // names returns the example names of every content of the response code of the operation at opPointer, in
