@@ -22,9 +22,9 @@
 #            baseline's 50-record page, pinned as above; the records per answer are printed (standin's generator
 #            decides how many it writes). Target: req/s ratio >= 0.2.
 #   state    `standin serve --api cinnox --fixtures DIR` with STATE_N enquiries in one collection (written by
-#            bench/bigfixtures): start to the first answer of a 50-record page and the peak RSS then and after
-#            STATE_REQS more pages, against the bundled 16 enquiries. Targets (100,000 records): start <= 2 s,
-#            RSS <= 400 MB.
+#            bench/bigfixtures), for every BINARY: start to the first answer of a 50-record page and the peak RSS
+#            then and after STATE_REQS more pages, against the last binary with the bundled 16 enquiries. Targets
+#            (100,000 records): start <= 2 s, RSS <= 400 MB.
 #
 # Settings (environment): SECTIONS, REPEAT (7), LOAD_DURATION (3s), DURATION (5s), ROUNDS (3), CONNS (16),
 #   INSTR_N (2000), INSTR_TOOL, STATE_N (100000), STATE_REQS (50), PORT_BASE (18290: uses PORT_BASE..+5),
@@ -269,10 +269,10 @@ fi
 if has state; then
 	say "state: writing $STATE_N enquiries into $OUT/big"
 	"$OUT/bigfixtures" -n "$STATE_N" -out "$OUT/big" || die "bigfixtures failed"
-	for which in bundled big; do
-		args=()
-		[[ $which == bundled ]] || args=(--fixtures "$OUT/big")
-		launch "state-$which" "$STANDIN" serve --api cinnox "${args[@]}" --log-level error --addr "127.0.0.1:$P0"
+	for which in bundled "${BINS[@]}"; do
+		bin=$which args=(--fixtures "$OUT/big")
+		if [[ $which == bundled ]]; then bin=$STANDIN args=(); fi
+		launch state "$bin" serve --api cinnox "${args[@]}" --log-level error --addr "127.0.0.1:$P0"
 		ready "http://127.0.0.1:$P0$LIST" "Authorization: Bearer t"
 		w=$WALL_MS c=$CPU_MS r0=$(hwm_mib "$PID")
 		nice -n 10 hey -n "$STATE_REQS" -c 2 -H "Authorization: Bearer t" "http://127.0.0.1:$P0$LIST" >/dev/null
@@ -281,8 +281,8 @@ if has state; then
 		if [[ $which == bundled ]]; then
 			bw=$w bc=$c br0=$r0 br1=$r1
 		else
-			row "state: $STATE_N enquiries, start to first 50-record page, wall ms (CPU ms)" "$w ($c)" "bundled 16 records $bw ($bc)" "$(ratio "$w" "$bw")" "<= 2000 ms"
-			row "state: $STATE_N enquiries, peak RSS MiB at start / after $STATE_REQS pages" "$r0 / $r1" "bundled 16 records $br0 / $br1" "$(ratio "$r1" "$br1")" "<= 400 MB (381 MiB)"
+			row "state: $STATE_N enquiries, start to first 50-record page, wall ms (CPU ms): $which" "$w ($c)" "bundled 16 records $bw ($bc)" "$(ratio "$w" "$bw")" "<= 2000 ms"
+			row "state: $STATE_N enquiries, peak RSS MiB at start / after $STATE_REQS pages: $which" "$r0 / $r1" "bundled 16 records $br0 / $br1" "$(ratio "$r1" "$br1")" "<= 400 MB (381 MiB)"
 		fi
 	done
 fi
