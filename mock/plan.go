@@ -271,20 +271,23 @@ func headerText(v any) string {
 // pays for a tree of itself (a third of a second and 100 MB there with the YAML parser); JSON text is read by
 // openapi.SourceTree's own parser.
 type exampleOrder struct {
-	api    *openapi.API
+	source []byte
 	parsed bool
 	root   *yaml.Node
 }
 
-func newExampleOrder(api *openapi.API) *exampleOrder { return &exampleOrder{api: api} }
+func newExampleOrder(api *openapi.API) *exampleOrder {
+	root := api.TakeSourceTree() // a YAML document's tree as parsed at load
+	return &exampleOrder{source: api.Source, root: root, parsed: root != nil}
+}
 
 func (o *exampleOrder) parse() {
 	if o.parsed {
 		return
 	}
 	o.parsed = true
-	o.root = o.api.TakeSourceTree() // a YAML document's tree as parsed at load
-	o.api = nil
+	o.root = openapi.SourceTree(o.source)
+	o.source = nil
 }
 
 // names returns the example names of every content of the response code of the operation at opPointer, in

@@ -315,8 +315,8 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	}
 	api.Converted = converted
 	api.Files = rd.files
-	if src.parsed && src.root != nil {
-		api.tree.Store(src.root)
+	if !isJSON && src.parsed && src.root != nil {
+		api.tree.Store(src.root) // a JSON text's tree is rebuilt cheaply when asked for; a YAML one is not
 	}
 	ext, extProblems := parseExtension(doc.Extensions[extensionKey])
 	for _, p := range extProblems {

@@ -211,15 +211,11 @@ func (s *sourceMap) resolves(ref string) bool {
 	return true
 }
 
-// TakeSourceTree returns the node tree of a.Source (as SourceTree gives it) and forgets it: the tree load
-// already parsed the first time, so that the text is parsed once per start, then a new parse. The caller owns
-// the tree and must not change it.
-func (a *API) TakeSourceTree() *yaml.Node {
-	if t := a.tree.Swap(nil); t != nil {
-		return t
-	}
-	return SourceTree(a.Source)
-}
+// TakeSourceTree returns the node tree of a YAML document's Source that load parsed (as SourceTree gives
+// it) and forgets it, so that the text is parsed once per start and the tree is not held for the life of the
+// API; nil when there is none (a JSON document, or the tree already taken). The caller owns the tree and must
+// not change it.
+func (a *API) TakeSourceTree() *yaml.Node { return a.tree.Swap(nil) }
 
 // SourceTree parses a document's text into a YAML node tree (the root mapping or sequence), nil when it does not
 // parse. JSON text is read by jsonTree, some twenty times faster than the YAML parser on the same text (a
