@@ -9,9 +9,10 @@
 # Sections (SECTIONS, default "start pinned instr dynamic state"):
 #   start    `standin serve` with no document (the three bundled APIs): wall time and CPU time (the process's
 #            threads, from /proc/PID/task/*/schedstat) from launch to the first answer, median of REPEAT starts,
-#            the binaries and the bare baseline (bench/baseline --items 0: nothing rendered at start) alternating. Then the peak RSS (VmHWM) of the last
-#            binary serving the three APIs after LOAD_DURATION of wrk on the assign PATCH and as long on the CINNOX
-#            list, and the baseline's under the same load. Targets: start <= 100 ms, peak RSS <= 40 MB.
+#            the binaries and the bare baseline (bench/baseline --items 0: nothing rendered at start) alternating.
+#            Then the peak RSS (VmHWM) of each binary serving the three APIs after LOAD_DURATION of wrk on the
+#            assign PATCH and as long on the CINNOX list, and the baseline's under the same load. Targets: start
+#            <= 100 ms, peak RSS <= 40 MB.
 #   pinned   careCycle `PATCH /v2/inquiries/{id}/assign` (`standin serve --api carecycle`, default request log to
 #            a file, validation, state, journal) against the baseline's fixed answer: the server pinned to core 0
 #            (taskset -c 0), wrk to core 1 (-t1 -cCONNS -dDURATION --latency), ROUNDS rounds alternating baseline
@@ -185,7 +186,8 @@ if has start; then
 		row "bundled start to first answer, CPU ms (median of $REPEAT): $b" "$c" "bare baseline $bc" "$(ratio "$c" "$bc")" ""
 	done
 	say "start: peak RSS under load ($LOAD_DURATION assign PATCH + $LOAD_DURATION CINNOX list, wrk -t2 -c$CONNS)"
-	for b in baseline "$STANDIN"; do
+	declare -A RSS=()
+	for b in baseline "${BINS[@]}"; do
 		if [[ $b == baseline ]]; then
 			launch rss-baseline "$OUT/baseline" --addr "127.0.0.1:$P0"
 			pre=""
@@ -197,10 +199,12 @@ if has start; then
 		nice -n 10 wrk -t2 -c"$CONNS" -d"$LOAD_DURATION" -s "$OUT/assign.lua" "http://127.0.0.1:$P0$pre$ASSIGN" >/dev/null 2>&1
 		[[ -z $pre ]] || pre=/cinnox
 		nice -n 10 wrk -t2 -c"$CONNS" -d"$LOAD_DURATION" -s "$OUT/list.lua" "http://127.0.0.1:$P0$pre$LIST" >/dev/null 2>&1
-		if [[ $b == baseline ]]; then brss=$(hwm_mib "$PID"); else srss=$(hwm_mib "$PID"); fi
+		RSS[$b]=$(hwm_mib "$PID")
 		stop
 	done
-	row "peak RSS MiB under load, three bundled APIs: $STANDIN" "$srss" "bare baseline $brss" "$(ratio "$srss" "$brss")" "<= 40 MB (38.1 MiB)"
+	for b in "${BINS[@]}"; do
+		row "peak RSS MiB under load, three bundled APIs: $b" "${RSS[$b]}" "bare baseline ${RSS[baseline]}" "$(ratio "${RSS[$b]}" "${RSS[baseline]}")" "<= 40 MB (38.1 MiB)"
+	done
 fi
 
 # ---- pinned --------------------------------------------------------------------------------------------------
