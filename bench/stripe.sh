@@ -5,7 +5,10 @@
 # For each standin binary given (default: one built from this checkout), one after the other:
 #   stripe start   wall time from launch to the first answer of GET /v1/customers on Stripe's 7.7 MB spec3.json
 #                  (--strict-ids), and the CPU (user+sys) the process used until then; median of REPEAT starts
-#   2xx            server CPU per request of GET /v1/customers (N requests, 2 connections, hey)
+#   first 404      wall time of the first GET /v1/customers/cus_123 (its error body is generated then, once per API,
+#                  status and named error schema; curl's time_total)
+#   2xx            server CPU per request of GET /v1/customers (N requests, 2 connections, hey), after WARM
+#                  requests of the 2xx and of the 404
 #   404            server CPU per request of GET /v1/customers/cus_123 under --strict-ids (a documented error
 #                  answer), its status and body size
 #   rss            peak RSS of the process (VmHWM) right after the start (median) and after those requests
@@ -17,8 +20,8 @@
 # On a loaded machine wall time moves a lot; CPU time much less: compare CPU columns within one run.
 # Usage: bash bench/stripe.sh [BINARY...]     e.g. bash bench/stripe.sh /tmp/standin-ref /tmp/standin-new
 # Settings: SPEC (Stripe's spec3.json from the Go module cache), GITHUB (api.github.com.json under
-#   $STANDIN_CORPUS, ~/standin-corpus by default; GITHUB=none skips), N (200), REPEAT (3), PORT (18190),
-#   STRIPE_MOCK (built into /tmp/stripe-mock-bench). Requires go, curl, hey and awk. Every server started is
+#   $STANDIN_CORPUS, ~/standin-corpus by default; GITHUB=none skips), N (200), WARM (20), REPEAT (3),
+#   PORT (18190), STRIPE_MOCK (built into /tmp/stripe-mock-bench). Requires go, curl, hey and awk. Every server started is
 #   stopped by its PID.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +29,7 @@ SPEC=${SPEC:-$(go env GOMODCACHE)/github.com/stripe/stripe-mock@v0.203.0/embedde
 CORPUS=${STANDIN_CORPUS:-$HOME/standin-corpus}
 GITHUB=${GITHUB:-$CORPUS/node_modules/@octokit/openapi/generated/api.github.com.json}
 N=${N:-200}
+WARM=${WARM:-20}
 REPEAT=${REPEAT:-3}
 PORT=${PORT:-18190}
 STRIPE_MOCK=${STRIPE_MOCK:-}
@@ -83,9 +87,14 @@ starts() {
 	SW=$(printf '%s' "$walls" | median) SC=$(printf '%s' "$cpus" | median) SR=$(printf '%s' "$rsss" | median)
 }
 
-# requests: 2xx and 404 CPU per request on the server in PID, its 404 status and size, its peak RSS.
+# requests: the wall time of the first 404 (its error body is generated then, once per API and status), then,
+# after WARM requests of each, 2xx and 404 CPU per request on the server in PID, its 404 status and size, its
+# peak RSS.
 requests() {
-	local base=$1 c0 c1 c2 bytes code
+	local base=$1 c0 c1 c2 bytes code first
+	first=$(curl -s -o /dev/null -w '%{time_total}' -H "$AUTH" "$base/v1/customers/cus_123")
+	hey -n "$WARM" -c 2 -H "$AUTH" "$base/v1/customers" >/dev/null
+	hey -n "$WARM" -c 2 -H "$AUTH" "$base/v1/customers/cus_123" >/dev/null
 	c0=$(cpu $PID)
 	hey -n "$N" -c 2 -H "$AUTH" "$base/v1/customers" >/dev/null
 	c1=$(cpu $PID)
@@ -93,13 +102,13 @@ requests() {
 	c2=$(cpu $PID)
 	bytes=$(curl -s -H "$AUTH" "$base/v1/customers/cus_123" | wc -c)
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$base/v1/customers/cus_123")
-	awk -v c0="$c0" -v c1="$c1" -v c2="$c2" -v n="$N" -v by="$bytes" -v code="$code" -v r="$(hwm $PID)" \
-		'BEGIN { printf "%.2f | %.2f (%s) | %s | %s", (c1-c0)*1000/n, (c2-c1)*1000/n, code, by, r }'
+	awk -v c0="$c0" -v c1="$c1" -v c2="$c2" -v n="$N" -v by="$bytes" -v code="$code" -v r="$(hwm $PID)" -v f="$first" \
+		'BEGIN { printf "%.0f | %.2f | %.2f (%s) | %s | %s", f*1000, (c1-c0)*1000/n, (c2-c1)*1000/n, code, by, r }'
 }
 
 B=http://127.0.0.1:$PORT
-printf '| server | Stripe start wall s | Stripe start CPU s | Stripe RSS at start MiB | Stripe 2xx CPU ms/req | Stripe 404 CPU ms/req (status) | 404 body bytes | Stripe peak RSS after requests MiB | GitHub start wall s | GitHub start CPU s | GitHub peak RSS MiB | bundled start wall ms | bundled start CPU ms |\n'
-printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| server | Stripe start wall s | Stripe start CPU s | Stripe RSS at start MiB | first 404 wall ms | Stripe 2xx CPU ms/req | Stripe 404 CPU ms/req (status) | 404 body bytes | Stripe peak RSS after requests MiB | GitHub start wall s | GitHub start CPU s | GitHub peak RSS MiB | bundled start wall ms | bundled start CPU ms |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for bin in "${BINS[@]}"; do
 	starts "$B/v1/customers" "$bin" serve --spec "$SPEC" --strict-ids --seed 1 --addr 127.0.0.1:$PORT
 	sw=$SW sc=$SC sr=$SR
@@ -118,9 +127,9 @@ for bin in "${BINS[@]}"; do
 		BEGIN { printf "| %s | %.2f | %.2f | %s | %s | %s | %s | %s | %.0f | %.0f |\n", b, sw, sc, sr, r, f(gw), f(gc), gr, bw*1000, bc*1000 }'
 done
 if [[ $STRIPE_MOCK != none ]]; then
-	starts "$B/v1/customers" "$STRIPE_MOCK" -http-addr 127.0.0.1:$PORT -spec "$SPEC"
+	starts "$B/v1/customers" "$STRIPE_MOCK" -http-addr 127.0.0.1:$PORT -https-addr 127.0.0.1: -spec "$SPEC"
 	sw=$SW sc=$SC sr=$SR
-	start "$B/v1/customers" "$STRIPE_MOCK" -http-addr 127.0.0.1:$PORT -spec "$SPEC"
+	start "$B/v1/customers" "$STRIPE_MOCK" -http-addr 127.0.0.1:$PORT -https-addr 127.0.0.1: -spec "$SPEC"
 	reqs=$(requests "$B")
 	stop
 	awk -v b="stripe-mock v0.203.0" -v sw="$sw" -v sc="$sc" -v sr="$sr" -v r="$reqs" \

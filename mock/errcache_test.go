@@ -135,3 +135,29 @@ func TestErrorBodyLengthLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorBodySharedBySchema: operations whose error response is the same named schema share one template per
+// status and media type, so the first error answer of a second operation generates nothing.
+func TestErrorBodySharedBySchema(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/doc-errors.yaml")
+	require.NoError(t, err)
+	ts, srv := engineServer(t, Config{Seed: 3, StrictIDs: true}, []*openapi.API{api})
+	var bodies []map[string]any
+	for _, path := range []string{"/doc-errors/v1/ranged", "/doc-errors/v1/fallback"} {
+		resp := engineDo(t, ts, http.MethodPost, path, `{}`)
+		require.Equal(t, http.StatusBadRequest, resp.status, "%s: %s", path, resp.body)
+		engineCheckResponse(t, api, "/doc-errors", resp)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(resp.body, &v))
+		bodies = append(bodies, v)
+	}
+	require.Equal(t, bodies[0], bodies[1])
+	c := srv.byName["doc-errors"].errBodies
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	require.Len(t, c.m, 1, "one template for the two operations")
+	for k := range c.m {
+		require.Nil(t, k.resp)
+		require.Same(t, api.Doc.Components.Schemas["Problem"].Value, k.op)
+	}
+}

@@ -75,7 +75,7 @@ func (p *opPlan) lookup(status int) *respPlan {
 // Problems the document's own validation does not catch (a malformed x-standin-messages) are logged and the
 // offending part is ignored.
 func (s *Server) planAPI(rt *apiRuntime) map[*openapi3.Operation]*opPlan {
-	order := newExampleOrder(rt.api.Source)
+	order := newExampleOrder(rt.api)
 	mask := newMasker(rt.api.Doc)
 	plans := make(map[*openapi3.Operation]*opPlan, len(rt.api.Operations))
 	for _, op := range rt.api.Operations {
@@ -281,7 +281,10 @@ type exampleOrder struct {
 	root   *yaml.Node
 }
 
-func newExampleOrder(source []byte) *exampleOrder { return &exampleOrder{source: source} }
+func newExampleOrder(api *openapi.API) *exampleOrder {
+	root := api.TakeSourceTree() // a YAML document's tree as parsed at load
+	return &exampleOrder{source: api.Source, root: root, parsed: root != nil}
+}
 
 func (o *exampleOrder) parse() {
 	if o.parsed {

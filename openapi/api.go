@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"gopkg.in/yaml.v3"
 
 	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/openapi/pattern"
@@ -47,6 +49,7 @@ type API struct {
 	Collections map[string]*Collection
 
 	byID map[string]*Operation
+	tree atomic.Pointer[yaml.Node] // Source's node tree parsed at load, until TakeSourceTree (source.go)
 }
 
 // Operation is one method on one path of an API.

@@ -41,6 +41,12 @@ func fastDecode(data []byte) (*openapi3.T, error) {
 	if err := dec.Decode(&root); err != nil {
 		return nil, errSlowPath
 	}
+	return decodeGeneric(root)
+}
+
+// decodeGeneric fills an openapi3.T from a document decoded into generic values (numbers as json.Number), or
+// reports errSlowPath.
+func decodeGeneric(root any) (*openapi3.T, error) {
 	if _, ok := root.(map[string]any); !ok {
 		return nil, errSlowPath
 	}
@@ -60,6 +66,11 @@ func loadFast(loader *openapi3.Loader, data []byte, location *url.URL) (*openapi
 	if err != nil {
 		return nil, err
 	}
+	return resolveFast(loader, fast, location)
+}
+
+// resolveFast gives the loader a document decoded without it and resolves its references.
+func resolveFast(loader *openapi3.Loader, fast *openapi3.T, location *url.URL) (*openapi3.T, error) {
 	doc, err := loader.LoadFromDataWithPath([]byte("{}"), location)
 	if err != nil {
 		return nil, errSlowPath

@@ -226,12 +226,18 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	} else {
 		// JSON takes the one-pass decoder (fastjson.go); when it gives up or meets any error, kin-openapi's
 		// own decoder runs from scratch, so that what is accepted and every message stay the same.
+		// YAML text is parsed once into the node tree that sourceMap reads and that the API keeps for the
+		// mock's example order (fastyaml.go), and decoded from that tree the same way.
 		err = errSlowPath
+		read := len(rd.files)
 		if isJSON {
-			read := len(rd.files)
-			if doc, err = loadFast(loader, data, location); err != nil {
-				rd.files = rd.files[:read]
-			}
+			doc, err = loadFast(loader, data, location)
+		} else if tree := parseYAMLTree(data); tree != nil {
+			src.root, src.parsed = tree, true
+			doc, err = loadFastYAML(loader, tree, len(data), location)
+		}
+		if err != nil {
+			rd.files = rd.files[:read]
 		}
 		if err != nil {
 			loader = rd.loader()
@@ -309,6 +315,9 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	}
 	api.Converted = converted
 	api.Files = rd.files
+	if !isJSON && src.parsed && src.root != nil {
+		api.tree.Store(src.root) // a JSON text's tree is rebuilt cheaply when asked for; a YAML one is not
+	}
 	ext, extProblems := parseExtension(doc.Extensions[extensionKey])
 	for _, p := range extProblems {
 		problems = append(problems, &LoadError{File: file, Line: src.line(p.pointer), Pointer: p.pointer, Err: p.err})

