@@ -158,11 +158,24 @@ func sortFields(fs []field, ord []order) []order {
 		}
 		return fs[a.at].key < fs[b.at].key
 	}
-	if len(ord) <= 48 {
-		for i := 1; i < len(ord); i++ { // insertion sort: few keys, cheap comparisons
-			for j := i; j > 0 && less(ord[j], ord[j-1]); j-- {
-				ord[j], ord[j-1] = ord[j-1], ord[j]
+	if len(ord) <= 64 {
+		// Binary insertion sort: few comparisons (n log n), and the entries move with one copy each, which
+		// is a few wide moves, not one swap per step.
+		for i := 1; i < len(ord); i++ {
+			o := ord[i]
+			if !less(o, ord[i-1]) {
+				continue
 			}
+			lo, hi := 0, i-1 // o goes before ord[i-1]: find the first entry it sorts before
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); less(o, ord[mid]) {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			copy(ord[lo+1:i+1], ord[lo:i])
+			ord[lo] = o
 		}
 		return ord
 	}
@@ -186,6 +199,11 @@ type sortKey struct {
 }
 
 func keyPrefix(s string) uint64 {
+	if len(s) >= 8 { // one load (the compiler combines these)
+		_ = s[7]
+		return uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 |
+			uint64(s[4])<<24 | uint64(s[5])<<16 | uint64(s[6])<<8 | uint64(s[7])
+	}
 	var p uint64
 	n := min(len(s), 8)
 	for i := 0; i < n; i++ {
@@ -218,11 +236,22 @@ func sortedKeys[V any](m map[string]V) *[]sortKey {
 	for k := range m {
 		ks = append(ks, sortKey{keyPrefix(k), k})
 	}
-	if len(ks) <= 48 {
-		for i := 1; i < len(ks); i++ { // insertion sort: few keys, cheap comparisons
-			for j := i; j > 0 && ks[j].less(ks[j-1]); j-- {
-				ks[j], ks[j-1] = ks[j-1], ks[j]
+	if len(ks) <= 64 {
+		for i := 1; i < len(ks); i++ { // binary insertion sort, as in sortFields
+			k := ks[i]
+			if !k.less(ks[i-1]) {
+				continue
 			}
+			lo, hi := 0, i-1
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); k.less(ks[mid]) {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			copy(ks[lo+1:i+1], ks[lo:i])
+			ks[lo] = k
 		}
 	} else {
 		slices.SortFunc(ks, sortKey.compare)

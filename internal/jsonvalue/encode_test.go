@@ -63,6 +63,29 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestAppendSortsEverySize covers the sorting of object keys at every size around the switch between the
+// insertion sort and the general one, with keys sharing their first eight bytes.
+func TestAppendSortsEverySize(t *testing.T) {
+	for n := range 70 {
+		m := map[string]any{}
+		for i := range n {
+			switch i % 3 {
+			case 0:
+				m[fmt.Sprintf("callback%03d", (i*37)%101)] = float64(i)
+			case 1:
+				m[fmt.Sprintf("k%d", i)] = map[string]string{fmt.Sprintf("z%d", i): "v", fmt.Sprintf("a%d", n-i): "w"}
+			default:
+				m[fmt.Sprintf("callbac%c", 'a'+i%26)+fmt.Sprint(i)] = nil
+			}
+		}
+		want, err := stdJSON(t, m)
+		require.NoError(t, err)
+		got, err := Append(nil, m)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%d keys", n)
+	}
+}
+
 func manyKeys(n int) map[string]any {
 	m := map[string]any{}
 	for i := range n {
