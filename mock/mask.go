@@ -40,8 +40,13 @@ type bodyMasker struct {
 	// not ASCII are left out: only a body that is not ASCII can hold them, and mentions says yes to every such
 	// body.
 	anchors []anchorGroup
+	// anchorAt maps a byte to 1 + the index in anchors of the group it anchors (either case), 0 for none: a key
+	// is searched in one pass (mentionsKey).
+	anchorAt [256]uint8
 	// anyText is set when a name is empty: every body mentions it.
 	anyText bool
+	// keyMentions is mentionsKey as a func value, made once.
+	keyMentions func(string) bool
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -70,6 +75,11 @@ func newBodyMasker(extra []string) *bodyMasker {
 			m.addAnchored(n)
 		}
 	}
+	for i, g := range m.anchors {
+		m.anchorAt[g.lower] = uint8(i + 1)
+		m.anchorAt[g.upper] = uint8(i + 1)
+	}
+	m.keyMentions = m.mentionsKey
 	return m
 }
 
@@ -158,6 +168,42 @@ func (m *bodyMasker) mentions(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// mentionsKey is mentions for an object key: whether key may name a credential. In JSON text that is valid, the
+// masking expression matches only keys (a quoted text followed by a colon), so a JSON body none of whose keys
+// mentions a name has nothing to mask.
+func (m *bodyMasker) mentionsKey(key string) bool {
+	if m.anyText {
+		return true
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 0x80 {
+			return true
+		}
+		if g := m.anchorAt[c]; g != 0 {
+			for _, n := range m.anchors[g-1].names {
+				if start := i - n.at; start >= 0 && len(key)-start >= len(n.name) && hasLowerPrefixString(key[start:], n.name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hasLowerPrefixString is hasLowerPrefix for a string.
+func hasLowerPrefixString(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerASCII[s[i]] != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // find reports whether one of g's names sits around an occurrence of the byte c in b.

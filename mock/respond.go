@@ -22,7 +22,16 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 		return
 	}
 	buf := jsonBufs.Get().(*[]byte)
-	data, err := jsonvalue.Append((*buf)[:0], body)
+	var data []byte
+	var err error
+	jn, _ := w.(jsonNoter)
+	if watch := jsonKeyWatch(jn); watch != nil {
+		var named bool
+		data, named, err = jsonvalue.AppendWatched((*buf)[:0], body, watch)
+		jn.noteJSON(err == nil && !named)
+	} else {
+		data, err = jsonvalue.Append((*buf)[:0], body)
+	}
 	if err != nil {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":"standin could not encode the response body"}`)
@@ -39,6 +48,20 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 		*buf = data[:0]
 		jsonBufs.Put(buf)
 	}
+}
+
+// jsonNoter is a writer that wants to know of the body writeJSON writes next (the journal's recorder): its
+// key watch sees every object key encoded, and noteJSON says whether none of them passed it.
+type jsonNoter interface {
+	jsonKeyWatch() func(string) bool
+	noteJSON(keysClean bool)
+}
+
+func jsonKeyWatch(jn jsonNoter) func(string) bool {
+	if jn == nil {
+		return nil
+	}
+	return jn.jsonKeyWatch()
 }
 
 // jsonBufs pools the buffers writeJSON encodes into; one larger than maxPooledJSON is left to the collector.

@@ -16,19 +16,49 @@ import (
 // reflection and with one small key slice per object; anything else is handed to encoding/json for that value
 // alone. On error dst comes back unchanged with the error encoding/json gives.
 func Append(dst []byte, v any) ([]byte, error) {
-	out, err := appendValue(dst, v, 0)
+	out, err := appendValue(dst, v, 0, nil)
 	if err != nil {
 		return dst, err
 	}
 	return out, nil
 }
 
+// AppendWatched is Append that also hands each object key it writes to watch, until watch returns true, and
+// reports whether it did. A value Append leaves to encoding/json counts as true: its keys are not seen.
+func AppendWatched(dst []byte, v any, watch func(key string) bool) ([]byte, bool, error) {
+	w := watcher{fn: watch}
+	out, err := appendValue(dst, v, 0, &w)
+	if err != nil {
+		return dst, w.hit, err
+	}
+	return out, w.hit, nil
+}
+
+// watcher is AppendWatched's state: nil for Append.
+type watcher struct {
+	fn  func(string) bool
+	hit bool
+}
+
+func (w *watcher) key(k string) {
+	if w != nil && !w.hit && w.fn(k) {
+		w.hit = true
+	}
+}
+
+func (w *watcher) unseen() {
+	if w != nil {
+		w.hit = true
+	}
+}
+
 // maxDirectDepth is how deep Append writes by itself; deeper values (a cycle, in practice) go to encoding/json,
 // which reports a cycle as an error.
 const maxDirectDepth = 500
 
-func appendValue(dst []byte, v any, depth int) ([]byte, error) {
+func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 	if depth > maxDirectDepth {
+		w.unseen()
 		return appendStd(dst, v)
 	}
 	switch x := v.(type) {
@@ -62,9 +92,10 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			f := &fs[o.at]
+			w.key(f.key)
 			dst = appendString(dst, f.key)
 			dst = append(dst, ':')
-			if dst, err = appendValue(dst, f.val, depth+1); err != nil {
+			if dst, err = appendValue(dst, f.val, depth+1, w); err != nil {
 				break
 			}
 		}
@@ -87,6 +118,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
+			w.key(k.key)
 			dst = appendString(dst, k.key)
 			dst = append(dst, ':')
 			dst = appendString(dst, x[k.key])
@@ -103,7 +135,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, err = appendValue(dst, item, depth+1); err != nil {
+			if dst, err = appendValue(dst, item, depth+1, w); err != nil {
 				return dst, err
 			}
 		}
@@ -121,6 +153,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	}
+	w.unseen()
 	return appendStd(dst, v)
 }
 

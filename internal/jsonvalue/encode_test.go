@@ -127,3 +127,34 @@ func BenchmarkAppendRecord(b *testing.B) {
 		}
 	}
 }
+
+func TestAppendWatched(t *testing.T) {
+	tests := []struct {
+		name     string
+		v        any
+		stopAt   string // the key watch says true to
+		wantKeys []string
+		wantHit  bool
+	}{
+		{"every key, nested, in written order", map[string]any{"b": []any{map[string]any{"y": 1.0, "x": nil}},
+			"a": map[string]string{"k2": "v", "k1": "w"}}, "", []string{"a", "k1", "k2", "b", "x", "y"}, false},
+		{"stops at the first true", map[string]any{"c": 1.0, "b": 2.0, "a": 3.0}, "b", []string{"a", "b"}, true},
+		{"no object", []any{"x", 1.0, true, nil, []string{"s"}}, "", nil, false},
+		{"a value for encoding/json counts as seen", map[string]any{"p": point{X: 1}}, "", []string{"p"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen []string
+			got, hit, err := AppendWatched([]byte("x"), tt.v, func(k string) bool {
+				seen = append(seen, k)
+				return k == tt.stopAt
+			})
+			require.NoError(t, err)
+			want, err := Append([]byte("x"), tt.v)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+			require.Equal(t, tt.wantKeys, seen)
+			require.Equal(t, tt.wantHit, hit)
+		})
+	}
+}
