@@ -12,7 +12,8 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			rec := &recorder{ResponseWriter: w, watch: mask.body.keyMentions}
+			ex.rec = recorder{ResponseWriter: w, watch: mask.body.keyMentions}
+			rec := &ex.rec
 			reqHeaders := mask.header(r.Header)
 			query := mask.rawQuery(r.URL.RawQuery)
 			path := r.URL.Path
