@@ -3,6 +3,7 @@ package jsonvalue
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -23,10 +24,15 @@ func Append(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
-// AppendWatched is Append that also hands each object key it writes to watch, until watch returns true, and
-// reports whether it did. A value Append leaves to encoding/json counts as true: its keys are not seen.
-func AppendWatched(dst []byte, v any, watch func(key string) bool) ([]byte, bool, error) {
+// AppendWatched is Append that also hands each object key it writes to watch (when not nil), until watch returns
+// true, and reports whether it did; a value Append leaves to encoding/json counts as true: its keys are not seen.
+// With limit > 0 it gives up with ErrTooLarge once the text passes about limit bytes (it checks between values
+// and before a long string), so finding out that a value is large costs about limit bytes of work.
+func AppendWatched(dst []byte, v any, watch func(key string) bool, limit int) ([]byte, bool, error) {
 	w := watcher{fn: watch}
+	if limit > 0 {
+		w.end = len(dst) + limit
+	}
 	out, err := appendValue(dst, v, 0, &w)
 	if err != nil {
 		return dst, w.hit, err
@@ -34,14 +40,18 @@ func AppendWatched(dst []byte, v any, watch func(key string) bool) ([]byte, bool
 	return out, w.hit, nil
 }
 
+// ErrTooLarge reports that AppendWatched's text passed its limit.
+var ErrTooLarge = errors.New("jsonvalue: the text passes the limit")
+
 // watcher is AppendWatched's state: nil for Append.
 type watcher struct {
 	fn  func(string) bool
 	hit bool
+	end int // the length of the text not to pass; 0 for none
 }
 
 func (w *watcher) key(k string) {
-	if w != nil && !w.hit && w.fn(k) {
+	if w != nil && w.fn != nil && !w.hit && w.fn(k) {
 		w.hit = true
 	}
 }
@@ -50,6 +60,11 @@ func (w *watcher) unseen() {
 	if w != nil {
 		w.hit = true
 	}
+}
+
+// over reports whether a text of n bytes passes the limit.
+func (w *watcher) over(n int) bool {
+	return w != nil && w.end > 0 && n > w.end
 }
 
 // maxDirectDepth is how deep Append writes by itself; deeper values (a cycle, in practice) go to encoding/json,
@@ -65,6 +80,9 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 	case nil:
 		return append(dst, "null"...), nil
 	case string:
+		if w.over(len(dst) + len(x)) {
+			return dst, ErrTooLarge
+		}
 		return appendString(dst, x), nil
 	case float64:
 		return appendFloat(dst, x, v)
@@ -90,6 +108,10 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		for i, o := range ord {
 			if i > 0 {
 				dst = append(dst, ',')
+			}
+			if w.over(len(dst)) {
+				err = ErrTooLarge
+				break
 			}
 			f := &fs[o.at]
 			w.key(f.key)
@@ -132,6 +154,9 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		dst = append(dst, '[')
 		var err error
 		for i, item := range x {
+			if w.over(len(dst)) {
+				return dst, ErrTooLarge
+			}
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -146,6 +171,9 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		}
 		dst = append(dst, '[')
 		for i, s := range x {
+			if w.over(len(dst) + len(s)) {
+				return dst, ErrTooLarge
+			}
 			if i > 0 {
 				dst = append(dst, ',')
 			}

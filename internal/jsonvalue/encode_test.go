@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,13 +149,50 @@ func TestAppendWatched(t *testing.T) {
 			got, hit, err := AppendWatched([]byte("x"), tt.v, func(k string) bool {
 				seen = append(seen, k)
 				return k == tt.stopAt
-			})
+			}, 0)
 			require.NoError(t, err)
 			want, err := Append([]byte("x"), tt.v)
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(got))
 			require.Equal(t, tt.wantKeys, seen)
 			require.Equal(t, tt.wantHit, hit)
+		})
+	}
+}
+
+// TestAppendWatchedLimit: under its limit AppendWatched writes what Append writes; past it, it stops early with
+// ErrTooLarge and dst as it was, however the size is made (many values, one long string, deep lists).
+func TestAppendWatchedLimit(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	many := make([]any, 100000)
+	for i := range many {
+		many[i] = map[string]any{"n": float64(i)}
+	}
+	tests := []struct {
+		name  string
+		v     any
+		limit int
+		large bool
+	}{
+		{"small", map[string]any{"a": []any{1.0, "b"}}, 64, false},
+		{"exactly at the limit", "abcd", 6, false},
+		{"no limit", long, 0, false},
+		{"many values", many, 4096, true},
+		{"one long string in an object", map[string]any{"s": long}, 4096, true},
+		{"a long string in a list of lists", []any{[]any{[]any{long}}}, 4096, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := AppendWatched([]byte("pre"), tt.v, nil, tt.limit)
+			if tt.large {
+				require.ErrorIs(t, err, ErrTooLarge)
+				require.Equal(t, "pre", string(got))
+				return
+			}
+			require.NoError(t, err)
+			want, err := Append([]byte("pre"), tt.v)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
 		})
 	}
 }
