@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -71,6 +72,9 @@ type exchange struct {
 	dw  deadlineWriter
 	tw  trackWriter
 	rec recorder
+	// The request the route stage matches: r with the path below the mount prefix (routeProbe).
+	probe    http.Request
+	probeURL url.URL
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.
