@@ -45,6 +45,9 @@ type bodyMasker struct {
 	anchorAt [256]uint8
 	// anyText is set when a name is empty: every body mentions it.
 	anyText bool
+	// plainKeys holds field names the document declares that name no credential (knowKeys): mentionsKey
+	// answers for them with one lookup instead of a search. Never changed once the masker is in use.
+	plainKeys keySet
 	// keyMentions is mentionsKey as a func value, made once.
 	keyMentions func(string) bool
 }
@@ -177,6 +180,9 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 	if m.anyText {
 		return true
 	}
+	if m.plainKeys.has(key) {
+		return false
+	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if c >= 0x80 {
@@ -191,6 +197,149 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 		}
 	}
 	return false
+}
+
+// knowKeys remembers which of names (the field names a document declares) name no credential, so that
+// mentionsKey answers for them at once. It must be called before the masker is used.
+func (m *bodyMasker) knowKeys(names []string) {
+	plain := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != "" && !m.mentionsKey(n) {
+			plain = append(plain, n)
+		}
+	}
+	m.plainKeys = newKeySet(plain)
+}
+
+// keySet is a set of non-empty strings in an open-addressed table at most half full, for lookups cheaper than a
+// map's: a hash of the length and two words of the string, then string comparisons. Read-only once made.
+type keySet struct {
+	slots []string // "" for an empty slot
+	mask  uint64
+}
+
+func newKeySet(names []string) keySet {
+	n := 8
+	for n < 2*len(names) {
+		n *= 2
+	}
+	ks := keySet{slots: make([]string, n), mask: uint64(n - 1)}
+	for _, name := range names {
+		for i := keyHash(name) & ks.mask; ; i = (i + 1) & ks.mask {
+			if ks.slots[i] == name {
+				break
+			}
+			if ks.slots[i] == "" {
+				ks.slots[i] = name
+				break
+			}
+		}
+	}
+	return ks
+}
+
+func (ks keySet) has(s string) bool {
+	if len(ks.slots) == 0 || s == "" {
+		return false
+	}
+	for i := keyHash(s) & ks.mask; ; i = (i + 1) & ks.mask {
+		switch ks.slots[i] {
+		case s:
+			return true
+		case "":
+			return false
+		}
+	}
+}
+
+// keyHash mixes a string's length with its first and last eight bytes (all of it, for up to 16 bytes).
+func keyHash(s string) uint64 {
+	var a, b uint64
+	if len(s) >= 8 {
+		a, b = word(s[:8]), word(s[len(s)-8:])
+	} else {
+		for i := 0; i < len(s); i++ {
+			a = a<<8 | uint64(s[i])
+		}
+	}
+	h := (a ^ b*0x9e3779b97f4a7c15 ^ uint64(len(s))) * 0xff51afd7ed558ccd
+	return h ^ h>>32
+}
+
+// word reads eight bytes little-endian, in one load.
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// maxDeclaredNames bounds the field names declaredFieldNames collects from one document.
+const maxDeclaredNames = 20000
+
+// declaredFieldNames lists the property names the document's schemas declare: those of its components and of
+// the request and response bodies of its operations, all the way down, at most maxDeclaredNames.
+func declaredFieldNames(doc *openapi3.T) []string {
+	if doc == nil {
+		return nil
+	}
+	seen := map[*openapi3.Schema]bool{}
+	names := map[string]struct{}{}
+	var visit func(ref *openapi3.SchemaRef)
+	visit = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] || len(names) >= maxDeclaredNames {
+			return
+		}
+		sc := ref.Value
+		seen[sc] = true
+		for name, p := range sc.Properties {
+			names[name] = struct{}{}
+			visit(p)
+		}
+		visit(sc.Items)
+		visit(sc.Not)
+		if sc.AdditionalProperties.Schema != nil {
+			visit(sc.AdditionalProperties.Schema)
+		}
+		for _, list := range []openapi3.SchemaRefs{sc.AllOf, sc.AnyOf, sc.OneOf} {
+			for _, r := range list {
+				visit(r)
+			}
+		}
+	}
+	visitContent := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				visit(mt.Schema)
+			}
+		}
+	}
+	if doc.Components != nil {
+		for _, sc := range doc.Components.Schemas {
+			visit(sc)
+		}
+	}
+	if doc.Paths != nil {
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.RequestBody != nil && op.RequestBody.Value != nil {
+					visitContent(op.RequestBody.Value.Content)
+				}
+				if op.Responses == nil {
+					continue
+				}
+				for _, resp := range op.Responses.Map() {
+					if resp != nil && resp.Value != nil {
+						visitContent(resp.Value.Content)
+					}
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	return out
 }
 
 // hasLowerPrefixString is hasLowerPrefix for a string.

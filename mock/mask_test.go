@@ -198,3 +198,45 @@ func TestRecorderCleanJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestMentionsKeyKnownKeys: field names the document declares are looked up, not searched, and a declared name
+// that names a credential is still reported.
+func TestMentionsKeyKnownKeys(t *testing.T) {
+	doc := engineAPIs(t, "carecycle")[0].Doc
+	names := declaredFieldNames(doc)
+	require.Contains(t, names, "assignedTo")
+	require.Contains(t, names, "callbackRequestedBy")
+	m := newBodyMasker(nil)
+	m.knowKeys(append(names, "apiKey", "Session_Token", "x"))
+	require.True(t, m.plainKeys.has("assignedTo"))
+	require.False(t, m.plainKeys.has("apiKey"))
+	for key, want := range map[string]bool{"assignedTo": false, "x": false, "apiKey": true, "Session_Token": true,
+		"undeclaredPassword": true, "undeclared": false} {
+		require.Equal(t, want, m.mentionsKey(key), key)
+	}
+}
+
+// TestKeySet: the set finds every member and nothing else, with keys of every length sharing their first and last
+// bytes (equal hashes' neighbours).
+func TestKeySet(t *testing.T) {
+	var in, out []string
+	for n := 1; n <= 40; n++ {
+		for _, mid := range []string{"a", "b", "ab"} {
+			k := strings.Repeat("x", n/2) + mid + strings.Repeat("y", n-n/2)
+			if n%3 == 0 {
+				out = append(out, k)
+			} else {
+				in = append(in, k)
+			}
+		}
+	}
+	ks := newKeySet(append(in, in[0])) // a repeated name is kept once
+	for _, k := range in {
+		require.True(t, ks.has(k), k)
+	}
+	for _, k := range append(out, "", "x", "unknown") {
+		require.False(t, ks.has(k), k)
+	}
+	require.False(t, keySet{}.has("x"), "the empty set")
+	require.False(t, newKeySet(nil).has("x"))
+}

@@ -9,6 +9,7 @@ import (
 // (500 in the vendor's shape) so that it is journalled too.
 func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	mask := newMasker(rt.api.Doc)
+	mask.body.knowKeys(declaredFieldNames(rt.api.Doc)) // the answer's keys are mostly these: one lookup each
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
