@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -46,8 +47,9 @@ type bodyMasker struct {
 	// anyText is set when a name is empty: every body mentions it.
 	anyText bool
 	// plainKeys holds field names the document declares that name no credential (knowKeys): mentionsKey
-	// answers for them with one lookup instead of a search. Never changed once the masker is in use.
-	plainKeys keySet
+	// answers for them with one lookup instead of a search. Nil until knowKeys has run: it may run beside the
+	// masker's use (the journal stage builds it in the background, as it takes a big document tens of ms).
+	plainKeys atomic.Pointer[keySet]
 	// keyMentions is mentionsKey as a func value, made once.
 	keyMentions func(string) bool
 }
@@ -180,7 +182,7 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 	if m.anyText {
 		return true
 	}
-	if m.plainKeys.has(key) {
+	if ks := m.plainKeys.Load(); ks != nil && ks.has(key) {
 		return false
 	}
 	for i := 0; i < len(key); i++ {
@@ -200,7 +202,7 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 }
 
 // knowKeys remembers which of names (the field names a document declares) name no credential, so that
-// mentionsKey answers for them at once. It must be called before the masker is used.
+// mentionsKey answers for them at once. It is safe to call while the masker is in use.
 func (m *bodyMasker) knowKeys(names []string) {
 	plain := make([]string, 0, len(names))
 	for _, n := range names {
@@ -208,7 +210,8 @@ func (m *bodyMasker) knowKeys(names []string) {
 			plain = append(plain, n)
 		}
 	}
-	m.plainKeys = newKeySet(plain)
+	ks := newKeySet(plain)
+	m.plainKeys.Store(&ks)
 }
 
 // keySet is a set of non-empty strings in an open-addressed table at most half full, for lookups cheaper than a
