@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -64,6 +65,16 @@ type exchange struct {
 	preflight []string
 	// Set by the route stage: what Accept and Content-Type ask for (negotiate.go).
 	neg negotiation
+
+	// The request's context value and the response writers the stages wrap around the connection's (server.go,
+	// stage_recover.go, stage_journal.go): kept here so that a request's own state is one allocation.
+	ctx exchangeCtx
+	dw  deadlineWriter
+	tw  trackWriter
+	rec recorder
+	// The request the route stage matches: r with the path below the mount prefix (routeProbe).
+	probe    http.Request
+	probeURL url.URL
 }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.
@@ -79,12 +90,32 @@ func newExchange(rt *apiRuntime, now time.Time) *exchange {
 	return &exchange{api: rt, start: now}
 }
 
+// withExchange returns ctx carrying ex, in ex's own context value (no allocation).
 func withExchange(ctx context.Context, ex *exchange) context.Context {
-	return context.WithValue(ctx, exchangeKey{}, ex)
+	ex.ctx = exchangeCtx{Context: ctx, ex: ex}
+	return &ex.ctx
 }
+
+// exchangeCtx is context.WithValue(parent, exchangeKey{}, ex) held inside the exchange.
+type exchangeCtx struct {
+	context.Context
+	ex *exchange
+}
+
+func (c *exchangeCtx) Value(key any) any {
+	if _, ok := key.(exchangeKey); ok {
+		return c.ex
+	}
+	return c.Context.Value(key)
+}
+
+func (c *exchangeCtx) String() string { return "mock.exchangeCtx" }
 
 // exchangeFrom returns the request's exchange; every pipeline stage runs with one.
 func exchangeFrom(ctx context.Context) *exchange {
+	if c, ok := ctx.(*exchangeCtx); ok { // the pipeline's own context: no lookup
+		return c.ex
+	}
 	ex, _ := ctx.Value(exchangeKey{}).(*exchange)
 	return ex
 }

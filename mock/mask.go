@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -40,8 +41,17 @@ type bodyMasker struct {
 	// not ASCII are left out: only a body that is not ASCII can hold them, and mentions says yes to every such
 	// body.
 	anchors []anchorGroup
+	// anchorAt maps a byte to 1 + the index in anchors of the group it anchors (either case), 0 for none: a key
+	// is searched in one pass (mentionsKey).
+	anchorAt [256]uint8
 	// anyText is set when a name is empty: every body mentions it.
 	anyText bool
+	// plainKeys holds field names the document declares that name no credential (knowKeys): mentionsKey
+	// answers for them with one lookup instead of a search. Nil until knowKeys has run: it may run beside the
+	// masker's use (the journal stage builds it in the background, as it takes a big document tens of ms).
+	plainKeys atomic.Pointer[keySet]
+	// keyMentions is mentionsKey as a func value, made once.
+	keyMentions func(string) bool
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -70,6 +80,11 @@ func newBodyMasker(extra []string) *bodyMasker {
 			m.addAnchored(n)
 		}
 	}
+	for i, g := range m.anchors {
+		m.anchorAt[g.lower] = uint8(i + 1)
+		m.anchorAt[g.upper] = uint8(i + 1)
+	}
+	m.keyMentions = m.mentionsKey
 	return m
 }
 
@@ -158,6 +173,189 @@ func (m *bodyMasker) mentions(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// mentionsKey is mentions for an object key: whether key may name a credential. In JSON text that is valid, the
+// masking expression matches only keys (a quoted text followed by a colon), so a JSON body none of whose keys
+// mentions a name has nothing to mask.
+func (m *bodyMasker) mentionsKey(key string) bool {
+	if m.anyText {
+		return true
+	}
+	if ks := m.plainKeys.Load(); ks != nil && ks.has(key) {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 0x80 {
+			return true
+		}
+		if g := m.anchorAt[c]; g != 0 {
+			for _, n := range m.anchors[g-1].names {
+				if start := i - n.at; start >= 0 && len(key)-start >= len(n.name) && hasLowerPrefixString(key[start:], n.name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// knowKeys remembers which of names (the field names a document declares) name no credential, so that
+// mentionsKey answers for them at once. It is safe to call while the masker is in use.
+func (m *bodyMasker) knowKeys(names []string) {
+	plain := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != "" && !m.mentionsKey(n) {
+			plain = append(plain, n)
+		}
+	}
+	ks := newKeySet(plain)
+	m.plainKeys.Store(&ks)
+}
+
+// keySet is a set of non-empty strings in an open-addressed table at most half full, for lookups cheaper than a
+// map's: a hash of the length and two words of the string, then string comparisons. Read-only once made.
+type keySet struct {
+	slots []string // "" for an empty slot
+	mask  uint64
+}
+
+func newKeySet(names []string) keySet {
+	n := 8
+	for n < 2*len(names) {
+		n *= 2
+	}
+	ks := keySet{slots: make([]string, n), mask: uint64(n - 1)}
+	for _, name := range names {
+		for i := keyHash(name) & ks.mask; ; i = (i + 1) & ks.mask {
+			if ks.slots[i] == name {
+				break
+			}
+			if ks.slots[i] == "" {
+				ks.slots[i] = name
+				break
+			}
+		}
+	}
+	return ks
+}
+
+func (ks keySet) has(s string) bool {
+	if len(ks.slots) == 0 || s == "" {
+		return false
+	}
+	for i := keyHash(s) & ks.mask; ; i = (i + 1) & ks.mask {
+		switch ks.slots[i] {
+		case s:
+			return true
+		case "":
+			return false
+		}
+	}
+}
+
+// keyHash mixes a string's length with its first and last eight bytes (all of it, for up to 16 bytes).
+func keyHash(s string) uint64 {
+	var a, b uint64
+	if len(s) >= 8 {
+		a, b = word(s[:8]), word(s[len(s)-8:])
+	} else {
+		for i := 0; i < len(s); i++ {
+			a = a<<8 | uint64(s[i])
+		}
+	}
+	h := (a ^ b*0x9e3779b97f4a7c15 ^ uint64(len(s))) * 0xff51afd7ed558ccd
+	return h ^ h>>32
+}
+
+// word reads eight bytes little-endian, in one load.
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// maxDeclaredNames bounds the field names declaredFieldNames collects from one document.
+const maxDeclaredNames = 20000
+
+// declaredFieldNames lists the property names the document's schemas declare: those of its components and of
+// the request and response bodies of its operations, all the way down, at most maxDeclaredNames.
+func declaredFieldNames(doc *openapi3.T) []string {
+	if doc == nil {
+		return nil
+	}
+	seen := map[*openapi3.Schema]bool{}
+	names := map[string]struct{}{}
+	var visit func(ref *openapi3.SchemaRef)
+	visit = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] || len(names) >= maxDeclaredNames {
+			return
+		}
+		sc := ref.Value
+		seen[sc] = true
+		for name, p := range sc.Properties {
+			names[name] = struct{}{}
+			visit(p)
+		}
+		visit(sc.Items)
+		visit(sc.Not)
+		if sc.AdditionalProperties.Schema != nil {
+			visit(sc.AdditionalProperties.Schema)
+		}
+		for _, list := range []openapi3.SchemaRefs{sc.AllOf, sc.AnyOf, sc.OneOf} {
+			for _, r := range list {
+				visit(r)
+			}
+		}
+	}
+	visitContent := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				visit(mt.Schema)
+			}
+		}
+	}
+	if doc.Components != nil {
+		for _, sc := range doc.Components.Schemas {
+			visit(sc)
+		}
+	}
+	if doc.Paths != nil {
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.RequestBody != nil && op.RequestBody.Value != nil {
+					visitContent(op.RequestBody.Value.Content)
+				}
+				if op.Responses == nil {
+					continue
+				}
+				for _, resp := range op.Responses.Map() {
+					if resp != nil && resp.Value != nil {
+						visitContent(resp.Value.Content)
+					}
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	return out
+}
+
+// hasLowerPrefixString is hasLowerPrefix for a string.
+func hasLowerPrefixString(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerASCII[s[i]] != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // find reports whether one of g's names sits around an occurrence of the byte c in b.

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -155,5 +156,87 @@ func TestBodyMaskerMentionsAgreesWithLowerContains(t *testing.T) {
 		}
 		body := sb.String()
 		require.Equal(t, slow(body), m.mentions([]byte(body)), "%q", body)
+		require.Equal(t, slow(body), m.mentionsKey(body), "key %q", body)
 	}
+}
+
+// TestRecorderCleanJSON: the journal keeps an answer as written, unmasked and unchecked, only when writeJSON
+// encoded it whole from a value none of whose keys may name a credential, and it is an object or an array.
+func TestRecorderCleanJSON(t *testing.T) {
+	m := newMasker(nil)
+	big := map[string]any{"pad": strings.Repeat("x", jsonStreamThreshold)}
+	tests := []struct {
+		name  string
+		body  any
+		more  string // a second write after writeJSON's
+		clean bool
+	}{
+		{"object without credential keys", map[string]any{"id": "1", "nested": []any{map[string]any{"name": "token"}}}, "", true},
+		{"array", []any{1.0, "secret"}, "", true},
+		{"a key naming a credential", map[string]any{"id": "1", "nested": map[string]any{"refreshToken": "t"}}, "", false},
+		{"a key in another case", map[string]string{"X-API-KEY": "t"}, "", false},
+		{"a key not ASCII", map[string]any{"clé": "t"}, "", false},
+		{"a string, which the form masking may rewrite", "a=1&token=2", "", false},
+		{"a value encoded by encoding/json", map[string]any{"p": struct{ Password string }{"x"}}, "", false},
+		{"written further", map[string]any{"id": "1"}, "more", false},
+		{"streamed", big, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{ResponseWriter: httptest.NewRecorder(), watch: m.body.keyMentions}
+			writeJSON(rec, 200, nil, tt.body)
+			if tt.more != "" {
+				_, _ = rec.Write([]byte(tt.more))
+			}
+			require.Equal(t, tt.clean, rec.clean)
+			if !rec.truncated {
+				kept, _ := m.journalBodyOwned(rec.body)
+				if tt.clean {
+					require.Equal(t, string(kept), string(rec.body), "the masking would have kept it as it is too")
+				}
+			}
+		})
+	}
+}
+
+// TestMentionsKeyKnownKeys: field names the document declares are looked up, not searched, and a declared name
+// that names a credential is still reported.
+func TestMentionsKeyKnownKeys(t *testing.T) {
+	doc := engineAPIs(t, "carecycle")[0].Doc
+	names := declaredFieldNames(doc)
+	require.Contains(t, names, "assignedTo")
+	require.Contains(t, names, "callbackRequestedBy")
+	m := newBodyMasker(nil)
+	m.knowKeys(append(names, "apiKey", "Session_Token", "x"))
+	require.True(t, m.plainKeys.Load().has("assignedTo"))
+	require.False(t, m.plainKeys.Load().has("apiKey"))
+	for key, want := range map[string]bool{"assignedTo": false, "x": false, "apiKey": true, "Session_Token": true,
+		"undeclaredPassword": true, "undeclared": false} {
+		require.Equal(t, want, m.mentionsKey(key), key)
+	}
+}
+
+// TestKeySet: the set finds every member and nothing else, with keys of every length sharing their first and last
+// bytes (equal hashes' neighbours).
+func TestKeySet(t *testing.T) {
+	var in, out []string
+	for n := 1; n <= 40; n++ {
+		for _, mid := range []string{"a", "b", "ab"} {
+			k := strings.Repeat("x", n/2) + mid + strings.Repeat("y", n-n/2)
+			if n%3 == 0 {
+				out = append(out, k)
+			} else {
+				in = append(in, k)
+			}
+		}
+	}
+	ks := newKeySet(append(in, in[0])) // a repeated name is kept once
+	for _, k := range in {
+		require.True(t, ks.has(k), k)
+	}
+	for _, k := range append(out, "", "x", "unknown") {
+		require.False(t, ks.has(k), k)
+	}
+	require.False(t, keySet{}.has("x"), "the empty set")
+	require.False(t, newKeySet(nil).has("x"))
 }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -16,13 +17,26 @@ import (
 )
 
 // writeJSON writes body as JSON with status and extra headers. The text is built in a pooled buffer: a
-// ResponseWriter does not keep what it is given.
+// ResponseWriter does not keep what it is given. A large answer is streamed instead (stream.go): a text shorter
+// than smallJSON never is (jsonSize's estimate of it stays below jsonStreamThreshold, at most 16 times the
+// text), so the estimate is asked for only once the encoding passes smallJSON.
 func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) {
-	if writeLargeJSON(w, status, header, body) { // a large answer is streamed (stream.go)
-		return
-	}
 	buf := jsonBufs.Get().(*[]byte)
-	data, err := jsonvalue.Append((*buf)[:0], body)
+	jn, _ := w.(jsonNoter)
+	watch := jsonKeyWatch(jn)
+	data, named, err := jsonvalue.AppendWatched((*buf)[:0], body, watch, smallJSON)
+	if err != nil || len(data) >= smallJSON {
+		if writeLargeJSON(w, status, header, body) {
+			jsonBufs.Put(buf)
+			return
+		}
+		if errors.Is(err, jsonvalue.ErrTooLarge) {
+			data, named, err = jsonvalue.AppendWatched((*buf)[:0], body, watch, 0)
+		}
+	}
+	if jn != nil {
+		jn.noteJSON(err == nil && !named)
+	}
 	if err != nil {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":"standin could not encode the response body"}`)
@@ -39,6 +53,23 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 		*buf = data[:0]
 		jsonBufs.Put(buf)
 	}
+}
+
+// smallJSON is the length below which a JSON text is never streamed.
+const smallJSON = jsonStreamThreshold / 16
+
+// jsonNoter is a writer that wants to know of the body writeJSON writes next (the journal's recorder): its
+// key watch sees every object key encoded, and noteJSON says whether none of them passed it.
+type jsonNoter interface {
+	jsonKeyWatch() func(string) bool
+	noteJSON(keysClean bool)
+}
+
+func jsonKeyWatch(jn jsonNoter) func(string) bool {
+	if jn == nil {
+		return nil
+	}
+	return jn.jsonKeyWatch()
 }
 
 // jsonBufs pools the buffers writeJSON encodes into; one larger than maxPooledJSON is left to the collector.

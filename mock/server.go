@@ -301,8 +301,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := newExchange(rt, s.clock.Now())
 	ex.path = rest
-	w = &deadlineWriter{ResponseWriter: w, timeout: s.cfg.WriteTimeout}
-	rt.h.ServeHTTP(w, r.WithContext(withExchange(r.Context(), ex)))
+	ex.dw = deadlineWriter{ResponseWriter: w, timeout: s.cfg.WriteTimeout}
+	rt.h.ServeHTTP(&ex.dw, r.WithContext(withExchange(r.Context(), ex)))
 }
 
 // mountFor finds the API for a request path and the path below its mount prefix.

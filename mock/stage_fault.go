@@ -30,7 +30,7 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				return
 			}
 			var rules []*activeRule
-			if h := r.Header.Values(FaultHeader); len(h) > 0 && !s.cfg.IgnoreFaultHeaders {
+			if h := r.Header[FaultHeader]; len(h) > 0 && !s.cfg.IgnoreFaultHeaders { // FaultHeader is canonical
 				rule, err := fault.Parse(strings.Join(h, ","))
 				if err == nil {
 					err = s.checkRuleBounds(rule)

@@ -9,10 +9,14 @@ import (
 // (500 in the vendor's shape) so that it is journalled too.
 func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	mask := newMasker(rt.api.Doc)
+	// The answer's keys are mostly the declared field names: one lookup each once known. Collecting them takes
+	// a big document tens of ms, so it runs beside the start; until it is done keys are searched.
+	go func() { mask.body.knowKeys(declaredFieldNames(rt.api.Doc)) }()
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			rec := &recorder{ResponseWriter: w}
+			ex.rec = recorder{ResponseWriter: w, watch: mask.body.keyMentions}
+			rec := &ex.rec
 			reqHeaders := mask.header(r.Header)
 			query := mask.rawQuery(r.URL.RawQuery)
 			path := r.URL.Path
@@ -46,7 +50,11 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					e.Status = StatusClientClosed
 				}
 				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
-				if r.Method != http.MethodHead { // net/http sent none
+				switch {
+				case r.Method == http.MethodHead: // net/http sent none
+				case rec.clean: // valid JSON without a key to mask: kept as it is
+					e.Response.Body = rec.body
+				default:
 					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 				}
 				e = ex.session.journal.add(e)
@@ -76,7 +84,20 @@ type recorder struct {
 	wrote     bool
 	body      []byte
 	truncated bool
+
+	// watch is the masker's test of an object key (bodyMasker.mentionsKey), for writeJSON to run on the keys it
+	// encodes. pending is set by noteJSON when no key passed it: the next Write carries a whole JSON text
+	// encoded from a value. clean is set when the body is exactly such a text, an object or an array, kept
+	// whole: the journal keeps it as it is, with nothing to mask and no need to check it is JSON.
+	watch   func(string) bool
+	pending bool
+	clean   bool
 }
+
+// jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
+func (rc *recorder) jsonKeyWatch() func(string) bool { return rc.watch }
+
+func (rc *recorder) noteJSON(keysClean bool) { rc.pending = keysClean }
 
 func (rc *recorder) WriteHeader(code int) {
 	if !rc.wrote && code >= 200 {
@@ -90,6 +111,8 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	if !rc.wrote {
 		rc.status, rc.wrote = http.StatusOK, true
 	}
+	rc.clean = rc.pending && len(rc.body) == 0 && len(b) > 0 && len(b) <= journalBodyLimit && (b[0] == '{' || b[0] == '[')
+	rc.pending = false
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
 		if rc.body == nil { // most answers are written in one piece: keep it in one allocation of its size
 			rc.body = make([]byte, 0, min(room, len(b)))

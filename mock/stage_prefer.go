@@ -91,7 +91,7 @@ func (s *Server) preferStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				r.URL = &u
 				ex.rawQuery = rest
 			}
-			values := r.Header.Values("Prefer")
+			values := r.Header["Prefer"] // Values("Prefer"), less canonicalising the canonical name
 			if (len(values) == 0 && len(fromQuery) == 0) || s.cfg.IgnoreFaultHeaders {
 				next.ServeHTTP(w, r)
 				return

@@ -12,7 +12,13 @@ import (
 func (s *Server) recoverStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			tw := &trackWriter{ResponseWriter: w}
+			var tw *trackWriter
+			if ex := exchangeFrom(r.Context()); ex != nil { // in the exchange's own allocation
+				ex.tw = trackWriter{ResponseWriter: w}
+				tw = &ex.tw
+			} else {
+				tw = &trackWriter{ResponseWriter: w}
+			}
 			defer func() {
 				if p := recover(); p != nil {
 					s.recovered(tw, r, p)

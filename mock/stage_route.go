@@ -55,7 +55,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			probe := routeProbe(r, ex.path)
+			probe := routeProbeIn(r, ex.path, &ex.probe, &ex.probeURL)
 			if formAction && !strings.Contains(r.URL.RawQuery, "Action=") {
 				probe = withFormQuery(r, probe, s.cfg.MaxBody) // an AWS SDK's form body carries the Action (route_aws.go)
 			}
@@ -98,8 +98,19 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 // routeProbe is a shallow copy of r whose URL path is the path below the mount prefix, kept in its escaped form
 // (the router matches encoded paths, so "%2F" inside a parameter stays inside it).
 func routeProbe(r *http.Request, below string) *http.Request {
-	probe := *r
-	u := *r.URL
+	return routeProbeIn(r, below, new(http.Request), new(url.URL))
+}
+
+// routeProbeIn is routeProbe built in the given request and URL (the exchange's).
+func routeProbeIn(r *http.Request, below string, probe *http.Request, u *url.URL) *http.Request {
+	*probe = *r
+	*u = *r.URL
+	probe.URL = u
+	if r.URL.RawPath == "" && pathAsEscaped(r.URL.Path) {
+		// The path is its own escaped form (the common case), and so is every part of it.
+		u.Path = below
+		return probe
+	}
 	escaped := r.URL.EscapedPath()
 	if mount := len(r.URL.Path) - len(below); mount > 0 && strings.HasPrefix(escaped, r.URL.Path[:mount]) {
 		escaped = escaped[mount:]
@@ -111,9 +122,28 @@ func routeProbe(r *http.Request, below string) *http.Request {
 	if u.EscapedPath() != escaped { // not a valid encoding of below: match the decoded path
 		u.RawPath = ""
 	}
-	probe.URL = &u
-	return &probe
+	return probe
 }
+
+// pathAsEscaped reports whether url.URL.EscapedPath leaves path as it is: every byte is one the path escaping
+// keeps (pathKeeps).
+func pathAsEscaped(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if !pathKeeps[path[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// pathKeeps marks the bytes url.URL.EscapedPath writes as they are, asked of net/url itself.
+var pathKeeps = func() (t [256]bool) {
+	for c := range 128 {
+		p := "/a" + string(rune(c)) // not a path of its own ("*" is kept only as the whole path)
+		t[c] = (&url.URL{Path: p}).EscapedPath() == p
+	}
+	return t
+}()
 
 // unescapeParams decodes percent-encoded path parameters: the router matches the encoded path (so an encoded
 // "/" stays inside its parameter), but validation and lookups need the value the client meant, as a vendor's

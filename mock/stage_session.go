@@ -14,7 +14,10 @@ func (s *Server) sessionStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			name := r.Header.Get(SessionHeader)
+			var name string
+			if vs := r.Header[SessionHeader]; len(vs) > 0 { // Get, less canonicalising the canonical name
+				name = vs[0]
+			}
 			if name == "" {
 				name = DefaultSession
 			}

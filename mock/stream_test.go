@@ -124,3 +124,41 @@ func TestStreamEncodeErrorAborts(t *testing.T) {
 	_, err = io.ReadAll(resp.Body)
 	require.Error(t, err, "a truncated answer")
 }
+
+// TestSmallJSONNeverStreams: writeJSON skips the size estimate for a text shorter than smallJSON, which is sound
+// only if the estimate of such a text always stays below the streaming threshold. Values built to be estimated
+// far above their length (zeros, empty lists encoding/json writes, nulls, short keys) are grown to just under
+// smallJSON bytes, and their estimate checked.
+func TestSmallJSONNeverStreams(t *testing.T) {
+	items := map[string]func(i int) any{
+		"zeros":                    func(int) any { return 0.0 },
+		"ints":                     func(int) any { return 0 },
+		"values for encoding/json": func(int) any { return []int{} },
+		"numbers":                  func(int) any { return json.Number("0") },
+		"nulls and bools":          func(i int) any { return []any{nil, false}[i%2] },
+		"empty objects":            func(int) any { return map[string]any{} },
+		"one-letter keys":          func(i int) any { return map[string]any{string(rune('a' + i%26)): 0.0} },
+		"lists of maps":            func(int) any { return []map[string]any{{"k": 0}} },
+	}
+	for name, item := range items {
+		t.Run(name, func(t *testing.T) {
+			var list []any
+			for i := 0; ; i++ {
+				next := append(list, item(i))
+				data, err := marshalJSON(next)
+				require.NoError(t, err)
+				if len(data) >= smallJSON {
+					break
+				}
+				list = next
+			}
+			for _, body := range []any{list, map[string]any{"data": list}} {
+				data, err := marshalJSON(body)
+				require.NoError(t, err)
+				if len(data) < smallJSON {
+					require.Less(t, jsonSize(body, jsonStreamThreshold), jsonStreamThreshold, "%d bytes", len(data))
+				}
+			}
+		})
+	}
+}

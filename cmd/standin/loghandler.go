@@ -76,26 +76,25 @@ func appendTextRecord(b []byte, r slog.Record) ([]byte, bool) {
 	b = append(b, "level="...)
 	b = append(b, r.Level.String()...)
 	b = append(b, " msg="...)
-	if !plainText(r.Message) {
+	b, ok := appendText(b, r.Message)
+	if !ok {
 		return b, false
 	}
-	b = appendText(b, r.Message)
-	ok := true
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "" || !plainText(a.Key) {
+		if a.Key == "" {
 			ok = false
 			return false
 		}
 		b = append(b, ' ')
-		b = appendText(b, a.Key)
+		if b, ok = appendText(b, a.Key); !ok {
+			return false
+		}
 		b = append(b, '=')
 		switch v := a.Value; v.Kind() {
 		case slog.KindString:
-			if !plainText(v.String()) {
-				ok = false
+			if b, ok = appendText(b, v.String()); !ok {
 				return false
 			}
-			b = appendText(b, v.String())
 		case slog.KindInt64:
 			b = strconv.AppendInt(b, v.Int64(), 10)
 		case slog.KindFloat64:
@@ -111,35 +110,73 @@ func appendTextRecord(b []byte, r slog.Record) ([]byte, bool) {
 	return append(b, '\n'), ok
 }
 
-// appendMillis writes t as RFC 3339 with exactly three fractional digits, as slog does.
+// appendMillis writes t as RFC 3339 with exactly three fractional digits, as slog does: the digits are written
+// directly (time.Time.AppendFormat parses its layout on every call), years beyond 0-9999 through AppendFormat.
 func appendMillis(b []byte, t time.Time) []byte {
-	const prefixLen = len("2006-01-02T15:04:05.000")
-	n := len(b)
-	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		const prefixLen = len("2006-01-02T15:04:05.000")
+		n := len(b)
+		t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / int(time.Millisecond)
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	_, offset := t.Zone()
+	if offset == 0 {
+		return append(b, 'Z')
+	}
+	zone := offset / 60 // minutes, as the Z07:00 layout element counts them
+	sign := byte('+')
+	if zone < 0 {
+		sign, zone = '-', -zone
+	}
+	h, m := zone/60, zone%60
+	if h >= 100 {
+		return append(b, sign, byte('0'+h/100), byte('0'+h/10%10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
+	}
+	return append(b, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
 }
 
-// plainText reports whether s is all printable ASCII: the text this handler formats itself.
-func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
+// textClass sorts the bytes for appendText: 0 written as it is, textQuote makes TextHandler quote the text (a
+// space, '=' or '"'), textOther is not printable ASCII (left to TextHandler).
+const (
+	textQuote = 1 << iota
+	textOther
+)
+
+var textClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c < 0x20 || c >= 0x7f:
+			t[c] = textOther
+		case c == ' ' || c == '=' || c == '"':
+			t[c] = textQuote
 		}
 	}
-	return true
-}
+	return t
+}()
 
-// appendText writes printable ASCII s as TextHandler does: as it is, or quoted when it is empty or holds a space,
-// '=' or '"'.
-func appendText(b []byte, s string) []byte {
+// appendText writes s as TextHandler does when s is printable ASCII, in one pass: as it is, or quoted when it is
+// empty or holds a space, '=' or '"'. For any other s it reports false.
+func appendText(b []byte, s string) ([]byte, bool) {
 	if s == "" {
-		return append(b, `""`...)
+		return append(b, `""`...), true
 	}
+	var class uint8
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ' ' || c == '=' || c == '"' {
-			return strconv.AppendQuote(b, s)
-		}
+		class |= textClass[s[i]]
 	}
-	return append(b, s...)
+	switch {
+	case class&textOther != 0:
+		return b, false
+	case class != 0:
+		return strconv.AppendQuote(b, s), true
+	}
+	return append(b, s...), true
 }

@@ -3,6 +3,7 @@ package jsonvalue
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -16,25 +17,72 @@ import (
 // reflection and with one small key slice per object; anything else is handed to encoding/json for that value
 // alone. On error dst comes back unchanged with the error encoding/json gives.
 func Append(dst []byte, v any) ([]byte, error) {
-	out, err := appendValue(dst, v, 0)
+	out, err := appendValue(dst, v, 0, nil)
 	if err != nil {
 		return dst, err
 	}
 	return out, nil
 }
 
+// AppendWatched is Append that also hands each object key it writes to watch (when not nil), until watch returns
+// true, and reports whether it did; a value Append leaves to encoding/json counts as true: its keys are not seen.
+// With limit > 0 it gives up with ErrTooLarge once the text passes about limit bytes (it checks between values
+// and before a long string), so finding out that a value is large costs about limit bytes of work.
+func AppendWatched(dst []byte, v any, watch func(key string) bool, limit int) ([]byte, bool, error) {
+	w := watcher{fn: watch}
+	if limit > 0 {
+		w.end = len(dst) + limit
+	}
+	out, err := appendValue(dst, v, 0, &w)
+	if err != nil {
+		return dst, w.hit, err
+	}
+	return out, w.hit, nil
+}
+
+// ErrTooLarge reports that AppendWatched's text passed its limit.
+var ErrTooLarge = errors.New("jsonvalue: the text passes the limit")
+
+// watcher is AppendWatched's state: nil for Append.
+type watcher struct {
+	fn  func(string) bool
+	hit bool
+	end int // the length of the text not to pass; 0 for none
+}
+
+func (w *watcher) key(k string) {
+	if w != nil && w.fn != nil && !w.hit && w.fn(k) {
+		w.hit = true
+	}
+}
+
+func (w *watcher) unseen() {
+	if w != nil {
+		w.hit = true
+	}
+}
+
+// over reports whether a text of n bytes passes the limit.
+func (w *watcher) over(n int) bool {
+	return w != nil && w.end > 0 && n > w.end
+}
+
 // maxDirectDepth is how deep Append writes by itself; deeper values (a cycle, in practice) go to encoding/json,
 // which reports a cycle as an error.
 const maxDirectDepth = 500
 
-func appendValue(dst []byte, v any, depth int) ([]byte, error) {
+func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 	if depth > maxDirectDepth {
+		w.unseen()
 		return appendStd(dst, v)
 	}
 	switch x := v.(type) {
 	case nil:
 		return append(dst, "null"...), nil
 	case string:
+		if w.over(len(dst) + len(x)) {
+			return dst, ErrTooLarge
+		}
 		return appendString(dst, x), nil
 	case float64:
 		return appendFloat(dst, x, v)
@@ -61,10 +109,15 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
+			if w.over(len(dst)) {
+				err = ErrTooLarge
+				break
+			}
 			f := &fs[o.at]
+			w.key(f.key)
 			dst = appendString(dst, f.key)
 			dst = append(dst, ':')
-			if dst, err = appendValue(dst, f.val, depth+1); err != nil {
+			if dst, err = appendValue(dst, f.val, depth+1, w); err != nil {
 				break
 			}
 		}
@@ -87,6 +140,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
+			w.key(k.key)
 			dst = appendString(dst, k.key)
 			dst = append(dst, ':')
 			dst = appendString(dst, x[k.key])
@@ -100,10 +154,13 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		dst = append(dst, '[')
 		var err error
 		for i, item := range x {
+			if w.over(len(dst)) {
+				return dst, ErrTooLarge
+			}
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, err = appendValue(dst, item, depth+1); err != nil {
+			if dst, err = appendValue(dst, item, depth+1, w); err != nil {
 				return dst, err
 			}
 		}
@@ -114,6 +171,9 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		dst = append(dst, '[')
 		for i, s := range x {
+			if w.over(len(dst) + len(s)) {
+				return dst, ErrTooLarge
+			}
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -121,6 +181,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	}
+	w.unseen()
 	return appendStd(dst, v)
 }
 
@@ -158,11 +219,24 @@ func sortFields(fs []field, ord []order) []order {
 		}
 		return fs[a.at].key < fs[b.at].key
 	}
-	if len(ord) <= 48 {
-		for i := 1; i < len(ord); i++ { // insertion sort: few keys, cheap comparisons
-			for j := i; j > 0 && less(ord[j], ord[j-1]); j-- {
-				ord[j], ord[j-1] = ord[j-1], ord[j]
+	if len(ord) <= 64 {
+		// Binary insertion sort: few comparisons (n log n), and the entries move with one copy each, which
+		// is a few wide moves, not one swap per step.
+		for i := 1; i < len(ord); i++ {
+			o := ord[i]
+			if !less(o, ord[i-1]) {
+				continue
 			}
+			lo, hi := 0, i-1 // o goes before ord[i-1]: find the first entry it sorts before
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); less(o, ord[mid]) {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			copy(ord[lo+1:i+1], ord[lo:i])
+			ord[lo] = o
 		}
 		return ord
 	}
@@ -186,6 +260,11 @@ type sortKey struct {
 }
 
 func keyPrefix(s string) uint64 {
+	if len(s) >= 8 { // one load (the compiler combines these)
+		_ = s[7]
+		return uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 |
+			uint64(s[4])<<24 | uint64(s[5])<<16 | uint64(s[6])<<8 | uint64(s[7])
+	}
 	var p uint64
 	n := min(len(s), 8)
 	for i := 0; i < n; i++ {
@@ -218,11 +297,22 @@ func sortedKeys[V any](m map[string]V) *[]sortKey {
 	for k := range m {
 		ks = append(ks, sortKey{keyPrefix(k), k})
 	}
-	if len(ks) <= 48 {
-		for i := 1; i < len(ks); i++ { // insertion sort: few keys, cheap comparisons
-			for j := i; j > 0 && ks[j].less(ks[j-1]); j-- {
-				ks[j], ks[j-1] = ks[j-1], ks[j]
+	if len(ks) <= 64 {
+		for i := 1; i < len(ks); i++ { // binary insertion sort, as in sortFields
+			k := ks[i]
+			if !k.less(ks[i-1]) {
+				continue
 			}
+			lo, hi := 0, i-1
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); k.less(ks[mid]) {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			copy(ks[lo+1:i+1], ks[lo:i])
+			ks[lo] = k
 		}
 	} else {
 		slices.SortFunc(ks, sortKey.compare)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,29 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestAppendSortsEverySize covers the sorting of object keys at every size around the switch between the
+// insertion sort and the general one, with keys sharing their first eight bytes.
+func TestAppendSortsEverySize(t *testing.T) {
+	for n := range 70 {
+		m := map[string]any{}
+		for i := range n {
+			switch i % 3 {
+			case 0:
+				m[fmt.Sprintf("callback%03d", (i*37)%101)] = float64(i)
+			case 1:
+				m[fmt.Sprintf("k%d", i)] = map[string]string{fmt.Sprintf("z%d", i): "v", fmt.Sprintf("a%d", n-i): "w"}
+			default:
+				m[fmt.Sprintf("callbac%c", 'a'+i%26)+fmt.Sprint(i)] = nil
+			}
+		}
+		want, err := stdJSON(t, m)
+		require.NoError(t, err)
+		got, err := Append(nil, m)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%d keys", n)
+	}
+}
+
 func manyKeys(n int) map[string]any {
 	m := map[string]any{}
 	for i := range n {
@@ -102,5 +126,73 @@ func BenchmarkAppendRecord(b *testing.B) {
 		if buf, err = Append(buf[:0], rec); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestAppendWatched(t *testing.T) {
+	tests := []struct {
+		name     string
+		v        any
+		stopAt   string // the key watch says true to
+		wantKeys []string
+		wantHit  bool
+	}{
+		{"every key, nested, in written order", map[string]any{"b": []any{map[string]any{"y": 1.0, "x": nil}},
+			"a": map[string]string{"k2": "v", "k1": "w"}}, "", []string{"a", "k1", "k2", "b", "x", "y"}, false},
+		{"stops at the first true", map[string]any{"c": 1.0, "b": 2.0, "a": 3.0}, "b", []string{"a", "b"}, true},
+		{"no object", []any{"x", 1.0, true, nil, []string{"s"}}, "", nil, false},
+		{"a value for encoding/json counts as seen", map[string]any{"p": point{X: 1}}, "", []string{"p"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen []string
+			got, hit, err := AppendWatched([]byte("x"), tt.v, func(k string) bool {
+				seen = append(seen, k)
+				return k == tt.stopAt
+			}, 0)
+			require.NoError(t, err)
+			want, err := Append([]byte("x"), tt.v)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+			require.Equal(t, tt.wantKeys, seen)
+			require.Equal(t, tt.wantHit, hit)
+		})
+	}
+}
+
+// TestAppendWatchedLimit: under its limit AppendWatched writes what Append writes; past it, it stops early with
+// ErrTooLarge and dst as it was, however the size is made (many values, one long string, deep lists).
+func TestAppendWatchedLimit(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	many := make([]any, 100000)
+	for i := range many {
+		many[i] = map[string]any{"n": float64(i)}
+	}
+	tests := []struct {
+		name  string
+		v     any
+		limit int
+		large bool
+	}{
+		{"small", map[string]any{"a": []any{1.0, "b"}}, 64, false},
+		{"exactly at the limit", "abcd", 6, false},
+		{"no limit", long, 0, false},
+		{"many values", many, 4096, true},
+		{"one long string in an object", map[string]any{"s": long}, 4096, true},
+		{"a long string in a list of lists", []any{[]any{[]any{long}}}, 4096, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := AppendWatched([]byte("pre"), tt.v, nil, tt.limit)
+			if tt.large {
+				require.ErrorIs(t, err, ErrTooLarge)
+				require.Equal(t, "pre", string(got))
+				return
+			}
+			require.NoError(t, err)
+			want, err := Append([]byte("pre"), tt.v)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+		})
 	}
 }

@@ -16,16 +16,18 @@ func stopBytes(w uint64) uint64 {
 	return ctl | (q-swarLo)&^q&swarHi | (bs-swarLo)&^bs&swarHi
 }
 
+// load64 reads s[i:i+8] little-endian. The bytes are taken at constant offsets of one slice, which the compiler
+// turns into a single load (offsets i+1... are not combined).
 func load64(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func load64b(b []byte, i int) uint64 {
-	_ = b[i+7]
-	return uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-		uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+	b = b[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // skipASCIIPlain returns the index of the first byte of s from i on that is not printable ASCII other than '"'
@@ -33,9 +35,17 @@ func load64b(b []byte, i int) uint64 {
 func skipASCIIPlain(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		if w := load64(s, i); stopBytes(w)|w&swarHi != 0 {
-			break
+			goto bytewise
 		}
 	}
+	// Fewer than eight bytes remain: one word ending at the end covers them (and bytes before i, which can only
+	// make it fail).
+	if i < len(s) && len(s) >= 8 {
+		if w := load64(s, len(s)-8); stopBytes(w)|w&swarHi == 0 {
+			return len(s)
+		}
+	}
+bytewise:
 	for i < len(s) && asciiPlain[s[i]] {
 		i++
 	}
@@ -47,9 +57,15 @@ func skipASCIIPlain(s string, i int) int {
 func skipStringPlain(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
 		if stopBytes(load64b(b, i)) != 0 {
-			break
+			goto bytewise
 		}
 	}
+	if i < len(b) && len(b) >= 8 { // as in skipASCIIPlain
+		if stopBytes(load64b(b, len(b)-8)) == 0 {
+			return len(b)
+		}
+	}
+bytewise:
 	for i < len(b) && strPlain[b[i]] {
 		i++
 	}

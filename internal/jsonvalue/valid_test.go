@@ -59,6 +59,23 @@ func TestWordScan(t *testing.T) {
 			require.Equal(t, at, skipASCIIPlain(string(s), 0), "%q", s)
 		}
 	}
+	// Every length, stop place and starting place, with a byte to stop at just before the start too (the last
+	// word may cover it): the scan finds the first stop from the start on, or the end.
+	for n := 1; n <= 24; n++ {
+		for at := 0; at <= n; at++ {
+			for from := 0; from <= at; from++ {
+				s := []byte(strings.Repeat("a~ ", 10)[:n])
+				if at < n {
+					s[at] = '"'
+				}
+				if from > 0 {
+					s[from-1] = '\\'
+				}
+				require.Equal(t, at, skipStringPlain(s, from), "%q from %d", s, from)
+				require.Equal(t, at, skipASCIIPlain(string(s), from), "%q from %d", s, from)
+			}
+		}
+	}
 	s := "abcdefghij\xc3\xa9"
 	require.Equal(t, 10, skipASCIIPlain(s, 0))
 	require.Equal(t, len(s), skipStringPlain([]byte(s), 0))

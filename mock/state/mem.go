@@ -36,18 +36,48 @@ var emptyMem = &mem{colls: map[string]*collection{}}
 // every other last segment as text. So the keys directly under one scope are one range of the tree, and its
 // integers a range inside it (see scopeStart). The encoding is one to one: a NUL byte in the scope is escaped.
 func keyOrder(key string) string {
+	var buf [80]byte // on the stack: the string is the one allocation
+	return string(appendKeyOrder(buf[:0], key))
+}
+
+// appendKeyOrder appends keyOrder(key) to b.
+func appendKeyOrder(b []byte, key string) []byte {
 	scope, last := splitKey(key)
-	var sb strings.Builder
-	sb.Grow(len(key) + 5)
-	writeScope(&sb, scope)
-	if isIntKey(last) {
-		sb.WriteByte(0)
-		sb.WriteByte(byte('a' + len(last)))
-	} else {
-		sb.WriteByte(1)
+	for i := 0; i < len(scope); i++ {
+		b = append(b, scope[i])
+		if scope[i] == 0 {
+			b = append(b, 0xff)
+		}
 	}
-	sb.WriteString(last)
-	return sb.String()
+	b = append(b, 0, 0)
+	if isIntKey(last) {
+		b = append(b, 0, byte('a'+len(last)))
+	} else {
+		b = append(b, 1)
+	}
+	return append(b, last...)
+}
+
+// getByKey is byKey.get(keyOrder(key)) without making the order a string: it is built in a buffer on the stack
+// and compared in place.
+func getByKey(t *tree[string, *storedEntry], key string) (*storedEntry, bool) {
+	var buf [80]byte
+	return getByOrder(t, appendKeyOrder(buf[:0], key))
+}
+
+// getByOrder is byKey.get(string(ko)), comparing ko in place.
+func getByOrder(t *tree[string, *storedEntry], ko []byte) (*storedEntry, bool) {
+	for t != nil {
+		switch {
+		case string(ko) == t.k:
+			return t.v, true
+		case string(ko) < t.k:
+			t = t.left
+		default:
+			t = t.right
+		}
+	}
+	return nil, false
 }
 
 // splitKey cuts a key after its last '/'.
@@ -106,7 +136,7 @@ func (m *mem) Get(coll, key string) (Record, error) {
 	if c == nil {
 		return nil, ErrNotFound
 	}
-	e, ok := c.byKey.get(keyOrder(key))
+	e, ok := getByKey(c.byKey, key)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -227,15 +257,16 @@ func (b *builder) coll(name string) *collection {
 
 func (b *builder) put(coll, key string, rec Record) {
 	c := b.coll(coll)
-	ko := keyOrder(key)
+	var buf [80]byte
+	ko := appendKeyOrder(buf[:0], key)
 	seq := b.seq
-	if old, ok := c.byKey.get(ko); ok {
+	if old, ok := getByOrder(c.byKey, ko); ok {
 		seq = old.seq
 	} else {
 		b.seq++
 	}
 	e := &storedEntry{seq: seq, key: key, rec: rec}
-	c.byKey = c.byKey.set(ko, e, strPri(key))
+	c.byKey = c.byKey.set(string(ko), e, strPri(key))
 	c.bySeq = c.bySeq.set(seq, e, mix(seq))
 	b.colls[coll] = c
 }

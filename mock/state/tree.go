@@ -31,14 +31,14 @@ func (t *tree[K, V]) with(left, right *tree[K, V]) *tree[K, V] {
 
 // get returns the value under k.
 func (t *tree[K, V]) get(k K) (V, bool) {
-	for t != nil {
-		switch c := cmp.Compare(k, t.k); {
-		case c < 0:
-			t = t.left
-		case c > 0:
-			t = t.right
-		default:
+	for t != nil { // K is a string or an integer: no NaN, so == and < order it
+		switch {
+		case k == t.k:
 			return t.v, true
+		case k < t.k:
+			t = t.left
+		default:
+			t = t.right
 		}
 	}
 	var zero V
@@ -50,23 +50,23 @@ func (t *tree[K, V]) set(k K, v V, pri uint64) *tree[K, V] {
 	if t == nil {
 		return &tree[K, V]{k: k, v: v, pri: pri, size: 1}
 	}
-	switch c := cmp.Compare(k, t.k); {
-	case c < 0:
+	switch {
+	case k == t.k:
+		n := *t
+		n.v = v
+		return &n
+	case k < t.k:
 		l := t.left.set(k, v, pri)
 		if l.pri > t.pri { // rotate right: l becomes the root
 			return l.with(l.left, t.with(l.right, t.right))
 		}
 		return t.with(l, t.right)
-	case c > 0:
+	default:
 		r := t.right.set(k, v, pri)
 		if r.pri > t.pri { // rotate left
 			return r.with(t.with(t.left, r.left), r.right)
 		}
 		return t.with(t.left, r)
-	default:
-		n := *t
-		n.v = v
-		return &n
 	}
 }
 

@@ -3,6 +3,7 @@ package state
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,4 +102,27 @@ func TestTreeRankAndBelow(t *testing.T) {
 	require.Zero(t, empty.rank(5))
 	_, _, ok := empty.below(5)
 	require.False(t, ok)
+}
+
+// TestGetByKey: the lookup that builds a key's order on the stack finds what the tree holds under keyOrder(key),
+// for keys with scopes, integers, NUL bytes, and lengths beyond its buffer.
+func TestGetByKey(t *testing.T) {
+	keys := []string{"", "1", "01", "42", "a", "a/1", "a/b/7", "a\x00b/1", "\x00", "x/\x00", strings.Repeat("k", 200),
+		strings.Repeat("s/", 50) + "9", "497f6eca-6276-4993-bfeb-53cbbbba6f08", "123456789012345678", "1234567890123456789"}
+	var tr *tree[string, *storedEntry]
+	for i, k := range keys {
+		if i%2 == 0 {
+			tr = tr.set(keyOrder(k), &storedEntry{key: k}, strPri(k))
+		}
+	}
+	for i, k := range keys {
+		e, ok := getByKey(tr, k)
+		require.Equal(t, i%2 == 0, ok, "%q", k)
+		if ok {
+			require.Equal(t, k, e.key)
+		}
+		want, wantOK := tr.get(keyOrder(k))
+		require.Equal(t, wantOK, ok)
+		require.Equal(t, want, e)
+	}
 }
