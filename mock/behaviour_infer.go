@@ -299,8 +299,9 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		schema = rp.media.Schema
 	}
 	props := map[string]*openapi3.SchemaRef{}
+	var required []string
 	if schema != nil && schema.Value != nil {
-		props = schema.Value.Properties
+		props, required = schema.Value.Properties, schema.Value.Required
 	}
 	if br.b.Action == openapi.ActionList {
 		body[br.b.ListField] = br.atLeastMinItems(status, br.list, br.b.ListField)
@@ -315,6 +316,10 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 			}
 		}
 		return body
+	}
+	if br.b.Operation != nil {
+		// an operation about the record (Google's long-running Operation), not a summary of it
+		return br.finishOperation(body, required)
 	}
 	rec := br.after
 	if rec == nil {
