@@ -14,7 +14,7 @@ import (
 // TestInferLongRunningWrites: a Google-style API creates, patches and deletes through long-running operations
 // (testdata/google-lro.yaml). The create under {parent} stores its body as the record GET /v1/{name} reads,
 // named "<parent>/playlists/<playlistId>"; each write answers its Operation finished, with the record as the
-// response; the delete is followed by a 404.
+// response; the list under the parent shows it until the delete, which is followed by a 404.
 func TestInferLongRunningWrites(t *testing.T) {
 	api, err := openapi.LoadFile(t.Context(), "testdata/google-lro.yaml")
 	require.NoError(t, err)
@@ -45,6 +45,19 @@ func TestInferLongRunningWrites(t *testing.T) {
 	require.Equal(t, "Road trip", got["displayName"])
 	require.Equal(t, []any{"a", "b"}, got["tracks"])
 
+	list := func(parent string) []any {
+		t.Helper()
+		resp := engineDo(t, ts, http.MethodGet, "/glro/v1/"+parent+"/playlists", "")
+		require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+		got := resp.json(t).(map[string]any)
+		require.NoError(t, schemas["ListPlaylistsResponse"].Value.VisitJSON(got), "%s", resp.body)
+		return got["playlists"].([]any)
+	}
+	playlists := list(parent)
+	require.Len(t, playlists, 1, "the list under the parent shows the created playlist")
+	require.Equal(t, name, playlists[0].(map[string]any)["name"])
+	require.Empty(t, list("projects/p1/locations/us"), "another parent has none")
+
 	op = do(http.MethodPatch, "/v1/"+name+"?updateMask=displayName", `{"displayName":"Night drive"}`, http.StatusOK, "Operation")
 	require.Equal(t, true, op["done"])
 	response := op["response"].(map[string]any)
@@ -61,6 +74,7 @@ func TestInferLongRunningWrites(t *testing.T) {
 	require.Equal(t, true, op["done"])
 	require.Equal(t, map[string]any{"@type": "type.googleapis.com/google.protobuf.Empty"}, op["response"])
 	do(http.MethodGet, "/v1/"+name, "", http.StatusNotFound, "ErrorBody")
+	require.Empty(t, list(parent), "the deleted playlist is no longer listed")
 }
 
 // TestInferLongRunningNames: how a create under {parent} names its record without the id parameter (a new id

@@ -89,8 +89,8 @@ func inferBehaviours(a *API) {
 			continue // x-standin decides, or no success status to answer a record with (a redirect to logs)
 		}
 		sh := shapeOf(op.Path)
-		if kf, coll := googleCreate(a, op, spanning); kf != nil {
-			// POST /v1/{parent}/urlLists makes the record GET /v1/{name} reads
+		if kf, coll := googleCollection(a, op, spanning); kf != nil {
+			// POST /v1/{parent}/urlLists makes the record GET /v1/{name} reads; GET lists those records
 			cands = append(cands, candidate{op: op, shape: pathShape{coll: coll, scope: scopeOf(coll)}, coll: coll, keyFrom: kf})
 			continue
 		}
@@ -160,6 +160,9 @@ func inferBehaviours(a *API) {
 			b = &Behaviour{Action: ActionCreate, Merge: true, KeyFrom: c.keyFrom}
 		case sh.param == "" && op.Method == "GET":
 			b = &Behaviour{Action: ActionList, ListField: inferredListWrap(op)}
+			if c.keyFrom != nil {
+				b.KeyFrom, b.ListField = c.keyFrom, googleListField(op, c.keyFrom.Segment)
+			}
 			if b.ListField == "" && !isArraySchema(ResponseSchema(op, op.SuccessStatus())) {
 				continue
 			}

@@ -63,6 +63,41 @@ func googleCreate(a *API, op *Operation, spanning bool) (*KeyFrom, string) {
 	return nil, ""
 }
 
+// googleCollection is googleCreate for a POST, and for a GET of the same path (GET /v1/{parent}/urlLists) the
+// list of the records that create names under the parent.
+func googleCollection(a *API, op *Operation, spanning bool) (*KeyFrom, string) {
+	if op.Method != "GET" {
+		return googleCreate(a, op, spanning)
+	}
+	for _, post := range a.Operations {
+		if post.Method == "POST" && post.Path == op.Path && post.Ext == nil {
+			if kf, coll := googleCreate(a, post, spanning); kf != nil && isObjectSchema(ResponseSchema(op, op.SuccessStatus())) {
+				return &KeyFrom{Parent: kf.Parent, Segment: kf.Segment}, coll
+			}
+		}
+	}
+	return nil, ""
+}
+
+// googleListField is the array property of a Google list answer that holds the records: the one named like
+// the collection ("urlLists" in {urlLists, nextPageToken, unreachable}), else the only array of objects.
+func googleListField(op *Operation, segment string) string {
+	props := properties(ResponseSchema(op, op.SuccessStatus()))
+	if p := props[segment]; isArraySchema(p) {
+		return segment
+	}
+	found := ""
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		if p := props[name]; isArraySchema(p) && isObjectSchema(p.Value.Items) {
+			if found != "" {
+				return ""
+			}
+			found = name
+		}
+	}
+	return found
+}
+
 // bodyIsRecord reports whether op's request body is the record: the same schema, or an object of two
 // properties or more that are all the record's (one shared field, as sqladmin's {commonName} for a
 // certificate, says too little).

@@ -23,6 +23,8 @@ func TestInferLongRunning(t *testing.T) {
 		{"google-lro.yaml", "playlists.delete", ActionDelete, "v1", nil,
 			&LongRunning{Done: "done", Response: "response", Error: "error", TypeURL: "type.googleapis.com/google.protobuf.Empty"}},
 		{"google-lro.yaml", "playlists.get", ActionGet, "v1", nil, nil},
+		// the list under {parent}: the records the create names there
+		{"google-lro.yaml", "playlists.list", ActionList, "v1", &KeyFrom{Parent: "parent", Segment: "playlists"}, nil},
 		// an operation of another shape: no done or response to fill, nothing of the record copied in
 		{"google-lro.yaml", "snapshots.insert", ActionCreate, "snapshots", nil, &LongRunning{}},
 		// an Operation without a response field: the create still makes the record {name} reads
