@@ -310,6 +310,14 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 				body[name] = br.hasMore
 			}
 		}
+		if !br.hasMore {
+			// the last page names no next one: a generated token would send a client's pager round forever
+			for _, name := range []string{"nextPageToken", "next_page_token"} {
+				if p := props[name]; p != nil && p.Value != nil && p.Value.Type.Is("string") && !slices.Contains(required, name) {
+					delete(body, name)
+				}
+			}
+		}
 		for _, name := range []string{"total_count", "totalCount", "total", "count"} {
 			if p := props[name]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
 				body[name] = float64(br.total)

@@ -51,6 +51,7 @@ func TestInferLongRunningWrites(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
 		got := resp.json(t).(map[string]any)
 		require.NoError(t, schemas["ListPlaylistsResponse"].Value.VisitJSON(got), "%s", resp.body)
+		require.NotContains(t, got, "nextPageToken", "the only page names no next one")
 		return got["playlists"].([]any)
 	}
 	playlists := list(parent)
