@@ -276,6 +276,9 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 		}
 		if op.Method == http.MethodPost && pr.Name == item {
 			field := idField(op, pr.Name, pr.Schema)
+			if b, key := op.Behaviour, idField(read, pr.Name, pr.Schema); b != nil && b.Operation != nil && b.Operation.Response != "" && key != "" {
+				field = b.Operation.Response + "/" + key // the answer is a finished operation carrying the record
+			}
 			if field == "" {
 				return out
 			}

@@ -299,8 +299,9 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		schema = rp.media.Schema
 	}
 	props := map[string]*openapi3.SchemaRef{}
+	var required []string
 	if schema != nil && schema.Value != nil {
-		props = schema.Value.Properties
+		props, required = schema.Value.Properties, schema.Value.Required
 	}
 	if br.b.Action == openapi.ActionList {
 		body[br.b.ListField] = br.atLeastMinItems(status, br.list, br.b.ListField)
@@ -309,12 +310,24 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 				body[name] = br.hasMore
 			}
 		}
+		if !br.hasMore {
+			// the last page names no next one: a generated token would send a client's pager round forever
+			for _, name := range []string{"nextPageToken", "next_page_token"} {
+				if p := props[name]; p != nil && p.Value != nil && p.Value.Type.Is("string") && !slices.Contains(required, name) {
+					delete(body, name)
+				}
+			}
+		}
 		for _, name := range []string{"total_count", "totalCount", "total", "count"} {
 			if p := props[name]; p != nil && p.Value != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
 				body[name] = float64(br.total)
 			}
 		}
 		return body
+	}
+	if br.b.Operation != nil {
+		// an operation about the record (Google's long-running Operation), not a summary of it
+		return br.finishOperation(body, required)
 	}
 	rec := br.after
 	if rec == nil {

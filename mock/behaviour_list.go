@@ -44,8 +44,13 @@ func (br *behaviourRun) runList() *bFailure {
 	var kept []Record // stored records: copied below, once paged
 	var keys []string // kept's keys, for cursors
 	prefix := br.scopePrefix()
+	under := false // a Google list: the records named <parent>/<segment>/<id>, not those further down
+	if kf := b.KeyFrom; kf != nil && kf.Parent != "" {
+		prefix += br.ex.params[kf.Parent] + "/" + kf.Segment + "/"
+		under = true
+	}
 	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		if !strings.HasPrefix(key, prefix) {
+		if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
 			return true
 		}
 		for _, c := range conds {

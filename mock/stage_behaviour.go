@@ -220,6 +220,9 @@ func (br *behaviourRun) write() *bFailure {
 			return f
 		}
 		br.apply(rec)
+		if f := br.nameCreated(rec); f != nil {
+			return f
+		}
 		if f := br.assignKey(rec); f != nil {
 			return f
 		}

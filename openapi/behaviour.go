@@ -121,6 +121,35 @@ type Behaviour struct {
 	// record's key copied in, rather than the record: the response is not the record (a deleted marker, an
 	// action's result).
 	AnswerGenerated bool
+	// KeyFrom says where a create finds its new record's id other than the body: a query parameter, and for a
+	// Google resource name the parent it is made under (POST /v1/{parent}/urlLists?urlListId=u1 creates the
+	// record named "<parent>/urlLists/u1"). nil: the body's key field, else a new id.
+	KeyFrom *KeyFrom
+	// Operation is set when a write answers a long-running operation about the record rather than the record
+	// (Google's {name, done, metadata, response, error}): the answer is the operation's documented response,
+	// finished, and none of the record's fields are copied into it. Set with AnswerGenerated.
+	Operation *LongRunning
+}
+
+// KeyFrom is where an inferred create finds the id of the record it makes.
+type KeyFrom struct {
+	// Query is the query parameter holding the new record's id ("urlListId"); "" when the operation has none.
+	Query string
+	// Parent and Segment make the key a resource name, <the Parent parameter's value>/<Segment>/<id>
+	// ("projects/p/locations/l" + "urlLists" + "u1"); both empty when the key is the id alone.
+	Parent, Segment string
+}
+
+// LongRunning describes the operation a write answers in place of the record. The write is applied at once,
+// so the answer is the operation finished: Done true, Response holding the record (an empty object for a
+// delete), Error left out.
+type LongRunning struct {
+	Done     string // the boolean field that says the operation finished ("done"); "" when it has none
+	Response string // the object field that carries the result ("response"); "" when it has none
+	Error    string // the field that carries a failure ("error"); "" when it has none
+	// TypeURL is the "@type" the result gets when the operation's schema asks for one (Google's Any:
+	// "type.googleapis.com/UrlList", "type.googleapis.com/google.protobuf.Empty" for a delete); "" otherwise.
+	TypeURL string
 }
 
 // Parent locates the record a nested collection belongs to: its collection, the path parameter holding its

@@ -72,19 +72,28 @@ func inferBehaviours(a *API) {
 		op    *Operation
 		shape pathShape
 		// the collection template the behaviour works on: the shape's, or for a nested collection
-		// (.../{id}/sources) the path itself.
+		// (.../{id}/sources) the path itself, or for a Google create (/v1/{parent}/urlLists) the template of
+		// the resource names it makes (/v1, whose /v1/{name} reads them).
 		coll string
+		// keyFrom names the created record by the parent and a query parameter (Google creates)
+		keyFrom *KeyFrom
 	}
 	var cands []candidate
 	paths := map[string]bool{}
 	for _, op := range a.Operations {
 		paths[op.Path] = true
 	}
+	spanning := spanningNames(a)
 	for _, op := range a.Operations {
 		if op.Ext != nil || !slices.ContainsFunc(op.Statuses, func(s int) bool { return s >= 200 && s < 300 }) {
 			continue // x-standin decides, or no success status to answer a record with (a redirect to logs)
 		}
 		sh := shapeOf(op.Path)
+		if kf, coll := googleCollection(a, op, spanning); kf != nil {
+			// POST /v1/{parent}/urlLists makes the record GET /v1/{name} reads; GET lists those records
+			cands = append(cands, candidate{op: op, shape: pathShape{coll: coll, scope: scopeOf(coll)}, coll: coll, keyFrom: kf})
+			continue
+		}
 		if sh.verb != "" && !strings.Contains(op.Path, "}:") && nestedCollection(a, op.Path) {
 			// .../{id}/sources with .../{id}/sources/{x} or a list: a collection inside the record
 			cands = append(cands, candidate{op: op, shape: pathShape{coll: op.Path, scope: scopeOf(op.Path)}, coll: op.Path})
@@ -148,9 +157,12 @@ func inferBehaviours(a *API) {
 				b.Set = []Assign{*st}
 			}
 		case sh.param == "" && op.Method == "POST":
-			b = &Behaviour{Action: ActionCreate, Merge: true}
+			b = &Behaviour{Action: ActionCreate, Merge: true, KeyFrom: c.keyFrom}
 		case sh.param == "" && op.Method == "GET":
 			b = &Behaviour{Action: ActionList, ListField: inferredListWrap(op)}
+			if c.keyFrom != nil {
+				b.KeyFrom, b.ListField = c.keyFrom, googleListField(op, c.keyFrom.Segment)
+			}
 			if b.ListField == "" && !isArraySchema(ResponseSchema(op, op.SuccessStatus())) {
 				continue
 			}
@@ -171,8 +183,26 @@ func inferBehaviours(a *API) {
 		if b.Action != ActionList && !answersRecord(op, schema) {
 			b.AnswerGenerated = true
 		}
-		if b.Action == ActionCreate && b.AnswerGenerated && !createsWithSummary(op, schema, key) {
-			continue // a POST answering another thing than the record is not a create (a search, a batch)
+		if b.AnswerGenerated {
+			lro := longRunning(a, op, schema)
+			summary := b.Action == ActionCreate && createsWithSummary(op, schema, key)
+			switch {
+			case b.Action == ActionCreate && c.keyFrom != nil && answersBody(op):
+				b.AnswerGenerated = false // a Google create answering the resource it was sent: the record stored
+			case b.Action == ActionCreate && lro != nil && (c.keyFrom != nil || bodyIsRecord(op, schema) && (lro.finishes() || !summary)):
+				// a create answering an operation about the record it stores (Google's long-running Operation,
+				// sqladmin's) rather than the record or a summary of it: the body is the record
+				b.Operation = lro
+				if b.KeyFrom == nil {
+					if q := idQuery(op, lastLiteral(c.coll)); q != "" {
+						b.KeyFrom = &KeyFrom{Query: q}
+					}
+				}
+			case b.Action == ActionCreate && c.keyFrom == nil && !summary:
+				continue // a POST answering another thing than the record is not a create (a search, a batch)
+			case (b.Action == ActionUpdate || b.Action == ActionDelete) && lro != nil && lro.finishes():
+				b.Operation = lro
+			}
 		}
 		if sh.param != "" {
 			b.Lookup = []Match{{Field: key, Value: Expr{Ref: "$path." + sh.param}}}
