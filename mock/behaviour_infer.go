@@ -253,7 +253,11 @@ func (br *behaviourRun) page(p *openapi.Page, recs []Record, keys []string) []Re
 		return -2 // a cursor naming no record: nothing comes after it
 	}
 	limit := br.pageValue(p.Limit, len(recs))
-	limit = max(limit, 0)
+	if limit <= 0 {
+		// A page size of 0 asks for the server's default (Google's pageSize, most "limit"s): a page of nothing
+		// with a next-page token would send a client's pager round forever.
+		limit = br.pageDefault(p.Limit, len(recs))
+	}
 	switch after, before := cursor(p.After), cursor(p.Before); {
 	case after == -2 || before == -2:
 		return nil

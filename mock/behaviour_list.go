@@ -106,6 +106,19 @@ func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
 	return def
 }
 
+// pageDefault is the page size a limit of 0 stands for: the limit parameter's positive default, else def.
+func (br *behaviourRun) pageDefault(e *openapi.Expr, def int) int {
+	if e == nil || e.Root() != "query" {
+		return def
+	}
+	if p := openapi.OperationParam(br.ex.op, "query", e.Path()[0]); p != nil && p.Schema != nil && p.Schema.Value != nil {
+		if n, ok := p.Schema.Value.Default.(float64); ok && n > 0 {
+			return int(n)
+		}
+	}
+	return def
+}
+
 // matches tests one record field against a filter's values.
 func matches(field any, vals map[string]any) bool {
 	for name, v := range vals {

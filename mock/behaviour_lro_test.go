@@ -45,9 +45,9 @@ func TestInferLongRunningWrites(t *testing.T) {
 	require.Equal(t, "Road trip", got["displayName"])
 	require.Equal(t, []any{"a", "b"}, got["tracks"])
 
-	list := func(parent string) []any {
+	list := func(parent string, query ...string) []any {
 		t.Helper()
-		resp := engineDo(t, ts, http.MethodGet, "/glro/v1/"+parent+"/playlists", "")
+		resp := engineDo(t, ts, http.MethodGet, "/glro/v1/"+parent+"/playlists"+strings.Join(query, ""), "")
 		require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
 		got := resp.json(t).(map[string]any)
 		require.NoError(t, schemas["ListPlaylistsResponse"].Value.VisitJSON(got), "%s", resp.body)
@@ -58,6 +58,8 @@ func TestInferLongRunningWrites(t *testing.T) {
 	require.Len(t, playlists, 1, "the list under the parent shows the created playlist")
 	require.Equal(t, name, playlists[0].(map[string]any)["name"])
 	require.Empty(t, list("projects/p1/locations/us"), "another parent has none")
+	require.Len(t, list(parent, "?pageSize=0"), 1, "a page size of 0 asks for the default page, not an empty one")
+	require.Len(t, list(parent, "?pageSize=1"), 1)
 
 	op = do(http.MethodPatch, "/v1/"+name+"?updateMask=displayName", `{"displayName":"Night drive"}`, http.StatusOK, "Operation")
 	require.Equal(t, true, op["done"])
