@@ -253,9 +253,10 @@ func (br *behaviourRun) page(p *openapi.Page, recs []Record, keys []string) []Re
 		return -2 // a cursor naming no record: nothing comes after it
 	}
 	limit := br.pageValue(p.Limit, len(recs))
-	if limit <= 0 {
+	if limit <= 0 && br.b.Inferred {
 		// A page size of 0 asks for the server's default (Google's pageSize, most "limit"s): a page of nothing
-		// with a next-page token would send a client's pager round forever.
+		// with a next-page token would send a client's pager round forever. A declared page (x-standin) takes
+		// 0 as written.
 		limit = br.pageDefault(p.Limit, len(recs))
 	}
 	switch after, before := cursor(p.After), cursor(p.Before); {
