@@ -3,9 +3,11 @@ package contracttest
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -291,6 +293,9 @@ func (p *planner) behaviour(op *openapi.Operation) []*Case {
 	if createsAtPath(op) {
 		p.freshPathParams(op, firstReq, "item-read")
 	}
+	if p.standin && op.Method != http.MethodPost && item != "" {
+		p.fitKey(op, firstReq, item)
+	}
 	if _, ok := firstReq.bodyValue.(map[string]any); !ok {
 		return out
 	}
@@ -431,4 +436,39 @@ func (p *planner) duplicateCase(op *openapi.Operation) *Case {
 	first := newStep(op, r, expectValid, "create a record under a fresh key ("+what+")")
 	second := newStep(op, r.clone(), expectConflict, "create it again: the key is in use, so the documented 409")
 	return &Case{Kind: KindStateful, Name: "duplicate-create", Steps: []*Step{first, second}}
+}
+
+// fitKey gives a write's item path parameter a value standin can keep a record under, where the parameter takes
+// text and the record's key field is a number (gitea's /milestones/{id}, "the ID or the name", against an
+// integer id): the mock answers a name the key cannot hold with the documented response and keeps nothing, so a
+// read back could not show the write. The value stays one the parameter's schema accepts.
+func (p *planner) fitKey(op *openapi.Operation, r *request, item string) {
+	b := op.Behaviour
+	if b == nil || p.api == nil {
+		return
+	}
+	c := p.api.Collections[b.Resource]
+	if c == nil || c.Schema == nil || c.Schema.Value == nil {
+		return
+	}
+	ks := c.Schema.Value.Properties[c.Key]
+	if ks == nil || ks.Value == nil || !(ks.Value.Type.Is("integer") || ks.Value.Type.Is("number")) {
+		return
+	}
+	old := r.pathParams[item]
+	if _, err := strconv.ParseFloat(old, 64); err == nil {
+		return
+	}
+	for _, pr := range parameters(op) {
+		if pr.In != openapi3.ParameterInPath || pr.Name != item || pr.Schema == nil || pr.Schema.Value == nil {
+			continue
+		}
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(old))
+		n := 1 + int(h.Sum32()%100000)
+		if v := strconv.Itoa(n); pr.Schema.Value.VisitJSON(v) == nil && ks.Value.VisitJSON(float64(n)) == nil {
+			p.setParam(r, pr, v)
+		}
+		return
+	}
 }
