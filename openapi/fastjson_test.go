@@ -19,6 +19,16 @@ import (
 // fresh loader set up as the reader sets one up. fast is nil when loadFast left the document to kin-openapi.
 func kinAndFast(t *testing.T, file string, data []byte) (kin, fast *openapi3.T) {
 	t.Helper()
+	return kinAndDecoder(t, file, data, func(l *openapi3.Loader, loc *url.URL) (*openapi3.T, error) {
+		return loadFast(l, data, loc)
+	})
+}
+
+// kinAndDecoder loads data at file with kin-openapi's own decoder and with decode (one of the fast decoders),
+// each with a fresh loader. fast is nil when decode left the document to kin-openapi; both are nil when both
+// refuse it.
+func kinAndDecoder(t *testing.T, file string, data []byte, decode func(*openapi3.Loader, *url.URL) (*openapi3.T, error)) (kin, fast *openapi3.T) {
+	t.Helper()
 	loc := &url.URL{Path: filepath.ToSlash(file)}
 	newLoader := func() *openapi3.Loader {
 		l := openapi3.NewLoader()
@@ -26,7 +36,7 @@ func kinAndFast(t *testing.T, file string, data []byte) (kin, fast *openapi3.T) 
 		return l
 	}
 	kin, kerr := newLoader().LoadFromDataWithPath(data, loc)
-	fast, ferr := loadFast(newLoader(), data, loc)
+	fast, ferr := decode(newLoader(), loc)
 	if errors.Is(ferr, errSlowPath) {
 		return kin, nil
 	}

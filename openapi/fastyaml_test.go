@@ -2,10 +2,8 @@ package openapi
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,23 +14,9 @@ import (
 // with a fresh loader. fast is nil when loadFastYAML left the document to kin-openapi.
 func kinAndFastYAML(t *testing.T, file string, data []byte) (kin, fast *openapi3.T) {
 	t.Helper()
-	loc := &url.URL{Path: filepath.ToSlash(file)}
-	newLoader := func() *openapi3.Loader {
-		l := openapi3.NewLoader()
-		l.IsExternalRefsAllowed = true
-		return l
-	}
-	kin, kerr := newLoader().LoadFromDataWithPath(data, loc)
-	fast, ferr := loadFastYAML(newLoader(), parseYAMLTree(data), len(data), loc)
-	if errors.Is(ferr, errSlowPath) {
-		return kin, nil
-	}
-	if kerr != nil {
-		require.Error(t, ferr, "kin-openapi refuses %s (%v), the fast decoder accepts it", file, kerr)
-		return nil, nil
-	}
-	require.NoError(t, ferr, file)
-	return kin, fast
+	return kinAndDecoder(t, file, data, func(l *openapi3.Loader, loc *url.URL) (*openapi3.T, error) {
+		return loadFastYAML(l, parseYAMLTree(data), len(data), loc)
+	})
 }
 
 // TestFastYAMLMatchesKin decodes the bundled documents and the YAML test documents with kin-openapi and from the
