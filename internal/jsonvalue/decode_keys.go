@@ -3,6 +3,7 @@ package jsonvalue
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -18,7 +19,14 @@ import (
 // the input it accepts it gives exactly encoding/json's values (strings with escapes or invalid UTF-8 are
 // unquoted by encoding/json itself; a repeated key keeps its last value).
 func EachObject(data []byte, each func(map[string]any) bool) bool {
-	d := objectDecoder{data: data, keys: map[string]string{}, vals: map[string]any{}}
+	return EachObjectRewriting(data, "", nil, each)
+}
+
+// EachObjectRewriting is EachObject with every string value that starts with prefix (not a key) replaced by
+// what rewrite answers for it; rewrite answering false stops the reading with false. A fixture file resolves
+// its relative times ("$now-3d") so, without walking every record again.
+func EachObjectRewriting(data []byte, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
+	d := objectDecoder{data: data, keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
 	d.space()
 	if !d.byte('[') {
 		return false
@@ -65,6 +73,8 @@ type objectDecoder struct {
 	keys    map[string]string
 	vals    map[string]any // the string as an any: a shared value is not boxed again
 	scratch []pair         // the members of the objects being read, innermost last
+	prefix  string
+	rewrite func(string) (any, bool) // nil: none
 }
 
 type pair struct {
@@ -261,8 +271,19 @@ func (d *objectDecoder) key(raw []byte) (string, bool) {
 // text unquotes a string value; a short one is shared through d.vals while it has room.
 func (d *objectDecoder) text(raw []byte) (any, bool) {
 	body, s, ok := unquote(raw)
-	if !ok || body == nil {
-		return s, ok
+	if !ok {
+		return nil, false
+	}
+	if d.rewrite != nil {
+		if body != nil && hasPrefix(body, d.prefix) {
+			return d.rewrite(string(body))
+		}
+		if body == nil && strings.HasPrefix(s, d.prefix) {
+			return d.rewrite(s)
+		}
+	}
+	if body == nil {
+		return s, true
 	}
 	if len(body) > maxInternedValue {
 		return string(body), true
@@ -275,6 +296,10 @@ func (d *objectDecoder) text(raw []byte) (any, bool) {
 		d.vals[v.(string)] = v
 	}
 	return v, true
+}
+
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }
 
 func containsByte(b []byte, c byte) bool {
