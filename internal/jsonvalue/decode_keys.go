@@ -1,7 +1,10 @@
 package jsonvalue
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,41 +22,130 @@ import (
 // the input it accepts it gives exactly encoding/json's values (strings with escapes or invalid UTF-8 are
 // unquoted by encoding/json itself; a repeated key keeps its last value).
 func EachObject(data []byte, each func(map[string]any) bool) bool {
-	return EachObjectRewriting(data, "", nil, each)
+	return EachObjectFrom(bytes.NewReader(data), "", nil, each)
 }
 
-// EachObjectRewriting is EachObject with every string value that starts with prefix (not a key) replaced by
-// what rewrite answers for it; rewrite answering false stops the reading with false. A fixture file resolves
-// its relative times ("$now-3d") so, without walking every record again.
-func EachObjectRewriting(data []byte, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
-	d := objectDecoder{data: data, keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
-	d.space()
-	if !d.byte('[') {
+// EachObjectFrom is EachObject reading from r, one element at a time (a big file is never held whole), with
+// every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil: none);
+// rewrite answering false stops the reading with false. A fixture file resolves its relative times ("$now-3d")
+// so, without walking every record again. A read error also answers false.
+func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
+	br := bufio.NewReaderSize(r, 64<<10)
+	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
+	if c, ok := nextByte(br); !ok || c != '[' {
 		return false
 	}
-	d.space()
-	if !d.byte(']') {
+	c, ok := nextByte(br)
+	if !ok {
+		return false
+	}
+	if c != ']' {
+		var buf []byte
 		for {
-			d.space()
-			if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+			if c != '{' {
 				return false
 			}
+			if buf, ok = readObject(br, buf[:0]); !ok {
+				return false
+			}
+			d.data, d.pos = buf, 0
 			m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
-			if !ok || !each(m) {
+			if !ok || d.pos != len(buf) || !each(m) {
 				return false
 			}
-			d.space()
-			if d.byte(',') {
-				continue
+			if c, ok = nextByte(br); !ok {
+				return false
 			}
-			if d.byte(']') {
+			if c == ']' {
 				break
 			}
-			return false
+			if c != ',' {
+				return false
+			}
+			if c, ok = nextByte(br); !ok {
+				return false
+			}
 		}
 	}
-	d.space()
-	return d.pos == len(d.data)
+	_, ok = nextByte(br)
+	return !ok && atEOF(br) // nothing but white space after the array
+}
+
+// nextByte returns the next byte that is not JSON white space, without consuming it unless it is one of
+// '[', ']' or ','; false at the end of the input or on a read error.
+func nextByte(br *bufio.Reader) (byte, bool) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return 0, false
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '[', ']', ',':
+			return c, true
+		}
+		_ = br.UnreadByte()
+		return c, true
+	}
+}
+
+var quoteOrBackslash = [256]bool{'"': true, '\\': true}
+
+// atEOF reports whether br is at the end of its input (not at a read error).
+func atEOF(br *bufio.Reader) bool {
+	_, err := br.Peek(1)
+	return err == io.EOF
+}
+
+// readObject appends to buf the object (or any value opened by '{' or '[') at br's position, up to its closing
+// bracket, telling strings apart so that brackets inside them do not count; whether it is valid JSON is the
+// decoder's to say.
+func readObject(br *bufio.Reader, buf []byte) ([]byte, bool) {
+	depth, inString, escaped := 0, false, false
+	for {
+		if br.Buffered() == 0 {
+			if _, err := br.Peek(1); err != nil {
+				return buf, false
+			}
+		}
+		chunk, _ := br.Peek(br.Buffered())
+		for i := 0; i < len(chunk); i++ {
+			c := chunk[i]
+			if inString {
+				if escaped {
+					escaped = false
+					continue
+				}
+				for i < len(chunk) && !quoteOrBackslash[chunk[i]] {
+					i++
+				}
+				if i == len(chunk) {
+					break // the string goes on in the next chunk
+				}
+				if chunk[i] == '"' {
+					inString = false
+				} else {
+					escaped = true
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					buf = append(buf, chunk[:i+1]...)
+					_, _ = br.Discard(i + 1)
+					return buf, true
+				}
+			}
+		}
+		buf = append(buf, chunk...)
+		_, _ = br.Discard(len(chunk))
+	}
 }
 
 // maxNesting is encoding/json's nesting limit.
