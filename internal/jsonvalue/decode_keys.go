@@ -335,13 +335,20 @@ func unquote(raw []byte) (body []byte, s string, ok bool) {
 			if utf8.Valid(body) && !containsByte(body, '\\') {
 				return body, "", true
 			}
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return nil, "", false
-			}
-			return nil, s, true
+			s, ok = unquoteStd(raw)
+			return nil, s, ok
 		}
 	}
 	return body, "", true
+}
+
+// unquoteStd unquotes with encoding/json (apart, so that its string escapes to the heap only on this path).
+func unquoteStd(raw []byte) (string, bool) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // key unquotes an object key, shared through d.keys while it has room.
