@@ -11,8 +11,8 @@ import (
 
 // TestRecordCheckMatchesKin offers the compiled record checker every seeded record of the bundled APIs (their
 // fixtures topped up with generated records) and, for each, variants with one field removed, nulled or given a
-// value of another type: whatever it accepts, Collection.Check (kin-openapi) must accept too. The bundled
-// records themselves must be accepted by the compiled checker where the schema compiles, or it saves nothing.
+// value of another type, and the same one level down (a field of a nested object, an item of an array):
+// whatever it accepts, Collection.Check (kin-openapi) must accept too. The bundled records themselves must be accepted by the compiled checker where the schema compiles, or it saves nothing.
 func TestRecordCheckMatchesKin(t *testing.T) {
 	_, srv := stateServer(t, Config{Records: 30, Seed: 3}, WithClock(newStateClock()))
 	seed := srv.state.hub.Seed()
@@ -39,6 +39,32 @@ func TestRecordCheckMatchesKin(t *testing.T) {
 						other := maps.Clone(e.Record)
 						other[k] = v
 						variants = append(variants, other)
+					}
+					switch inner := e.Record[k].(type) {
+					case map[string]any: // one level down: a field of a nested object changed or removed
+						for _, ik := range slices.Sorted(maps.Keys(inner)) {
+							for _, v := range append(odd, "removed") {
+								changed := maps.Clone(inner)
+								if v == "removed" {
+									delete(changed, ik)
+								} else {
+									changed[ik] = v
+								}
+								other := maps.Clone(e.Record)
+								other[k] = changed
+								variants = append(variants, other)
+							}
+						}
+					case []any: // an item of an array replaced
+						for i := range inner {
+							for _, v := range odd {
+								changed := slices.Clone(inner)
+								changed[i] = v
+								other := maps.Clone(e.Record)
+								other[k] = changed
+								variants = append(variants, other)
+							}
+						}
 					}
 				}
 				for _, v := range variants {
