@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"github.com/standin/standin/mock"
@@ -16,6 +18,9 @@ import (
 //
 //	go run ./bench/bigfixtures -n 100000 -out /tmp/big
 //	BENCH_FIXTURES=/tmp/big go test -run '^$' -bench StartFixtures -benchtime 1x -cpuprofile /tmp/state.out ./bench/
+//
+// With BENCH_HEAP=FILE it also writes the heap in use after the first page (after a GC) to FILE, for
+// `go tool pprof -sample_index=inuse_space`, and reports it as live-MiB.
 func BenchmarkStartFixtures(b *testing.B) {
 	dir := os.Getenv("BENCH_FIXTURES")
 	if dir == "" {
@@ -37,6 +42,20 @@ func BenchmarkStartFixtures(b *testing.B) {
 		srv.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+		}
+		if path := os.Getenv("BENCH_HEAP"); path != "" {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MiB")
+			f, err := os.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				b.Fatal(err)
+			}
+			_ = f.Close()
 		}
 		_ = srv.Close()
 	}

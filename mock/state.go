@@ -22,8 +22,9 @@ import (
 // stateArea is the server's state: the hub of sessions' records over the Store, and the collections of the
 // served APIs.
 type stateArea struct {
-	hub   *state.Hub
-	colls map[string]*openapi.Collection // qualified name ("carecycle/inquiries") -> collection
+	hub    *state.Hub
+	colls  map[string]*openapi.Collection // qualified name ("carecycle/inquiries") -> collection
+	checks map[*openapi.Collection]*recordCheck
 }
 
 // qualify names a collection of an API in the store.
@@ -32,7 +33,7 @@ func qualify(api, coll string) string { return api + "/" + coll }
 // initState loads the fixtures, tops collections up to Config.Records, checks every record against its schema,
 // and opens the state file. It runs once, before the default session is created.
 func (s *Server) initState() error {
-	h := &stateArea{colls: map[string]*openapi.Collection{}}
+	h := &stateArea{colls: map[string]*openapi.Collection{}, checks: map[*openapi.Collection]*recordCheck{}}
 	s.state = h
 	var fsys fs.FS = fixtures.FS
 	if s.cfg.FixturesDir != "" {
@@ -51,6 +52,7 @@ func (s *Server) initState() error {
 		api := rt.api
 		for _, c := range api.Collections {
 			h.colls[qualify(api.Name, c.Name)] = c
+			h.checks[c] = newRecordCheck(api, c)
 		}
 		files, err := fixtures.Load(fsys, api.Name, now)
 		if err != nil {
@@ -62,7 +64,7 @@ func (s *Server) initState() error {
 				return fmt.Errorf("mock: fixtures %s: API %s has no collection %q: expected one of %v", f.File, api.Name,
 					f.Name, slices.Sorted(maps.Keys(api.Collections)))
 			}
-			entries, err := fixtureEntries(c, f)
+			entries, err := fixtureEntries(c, h.checks[c], f)
 			if err != nil {
 				return fmt.Errorf("mock: %w", err)
 			}
@@ -112,7 +114,7 @@ func (h *stateArea) checkStored(coll, _ string, rec Record) error {
 	if hidden {
 		return nil
 	}
-	return checkRecord(c, rec)
+	return h.checks[c].check(c, rec)
 }
 
 // applyOverrides folds the state overrides of the scenarios given at start into the seeded state: a record
@@ -137,12 +139,13 @@ func applyOverrides(seed State, overrides []scenarios.StateOverride, apis map[st
 	}
 }
 
-// fixtureEntries checks a fixture file's records against the collection and keys them.
-func fixtureEntries(c *openapi.Collection, f fixtures.Collection) ([]Entry, error) {
+// fixtureEntries checks a fixture file's records against the collection (rc, its compiled check, may be nil)
+// and keys them.
+func fixtureEntries(c *openapi.Collection, rc *recordCheck, f fixtures.Collection) ([]Entry, error) {
 	entries := make([]Entry, 0, len(f.Records))
 	seen := map[string]int{}
 	for i, rec := range f.Records {
-		if err := checkRecord(c, rec); err != nil {
+		if err := rc.check(c, rec); err != nil {
 			return nil, &fixtures.Error{File: f.File, Record: i, Err: err}
 		}
 		key := text(rec[c.Key])

@@ -325,6 +325,7 @@ func (c *checker) object(v map[string]any) bool {
 // compiler compiles the checkers of one body or parameter schema.
 type compiler struct {
 	asRequest bool // readOnly properties are checked (a body; parameters are checked without VisitAsRequest)
+	record    bool // kin-openapi's own string formats only, as openapi.Collection.Check (state_check.go)
 	done      map[compileKey]*checker
 	nodes     int
 }
@@ -505,7 +506,7 @@ func (cc *compiler) schema(s *openapi3.Schema, family string, chain []*openapi3.
 		}
 	}
 	if f := s.Format; f != "" {
-		if v := fake.StringFormatValidator(f); v != nil {
+		if v := fake.StringFormatValidator(f); v != nil && !cc.record {
 			c.strFormat = v
 		} else {
 			c.strFormat = openapi3.SchemaStringFormats[f]

@@ -1,0 +1,452 @@
+package jsonvalue
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// EachObject decodes data, a JSON array of objects, into the values encoding/json gives an any (map[string]any,
+// []any, string, float64, bool, nil), calling each with every object in order. Object keys are interned: every
+// occurrence of a key, in every object, shares one string, and so do repeated short string values (an enum, an
+// empty string), up to a bounded number of distinct ones. A big fixture file of records with the same fields
+// thus holds each field name once instead of once per record.
+//
+// It answers false, without saying why, when data is not such an array (a syntax error, an element that is not
+// an object, a number out of float64's range, nesting deeper than encoding/json allows, text after the array)
+// or when each answers false: the caller then reads data with encoding/json, which describes the problem. For
+// the input it accepts it gives exactly encoding/json's values (strings with escapes or invalid UTF-8 are
+// unquoted by encoding/json itself; a repeated key keeps its last value).
+func EachObject(data []byte, each func(map[string]any) bool) bool {
+	return EachObjectFrom(bytes.NewReader(data), "", nil, each)
+}
+
+// EachObjectFrom is EachObject reading from r, one element at a time (a big file is never held whole), with
+// every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil: none);
+// rewrite answering false stops the reading with false. A fixture file resolves its relative times ("$now-3d")
+// so, without walking every record again. A read error also answers false.
+func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
+	br := bufio.NewReaderSize(r, 64<<10)
+	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
+	if c, ok := nextByte(br); !ok || c != '[' {
+		return false
+	}
+	c, ok := nextByte(br)
+	if !ok {
+		return false
+	}
+	if c != ']' {
+		var buf []byte
+		for {
+			if c != '{' {
+				return false
+			}
+			if buf, ok = readObject(br, buf[:0]); !ok {
+				return false
+			}
+			d.data, d.pos = buf, 0
+			m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
+			if !ok || d.pos != len(buf) || !each(m) {
+				return false
+			}
+			if c, ok = nextByte(br); !ok {
+				return false
+			}
+			if c == ']' {
+				break
+			}
+			if c != ',' {
+				return false
+			}
+			if c, ok = nextByte(br); !ok {
+				return false
+			}
+		}
+	}
+	_, ok = nextByte(br)
+	return !ok && atEOF(br) // nothing but white space after the array
+}
+
+// nextByte returns the next byte that is not JSON white space, without consuming it unless it is one of
+// '[', ']' or ','; false at the end of the input or on a read error.
+func nextByte(br *bufio.Reader) (byte, bool) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return 0, false
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '[', ']', ',':
+			return c, true
+		}
+		_ = br.UnreadByte()
+		return c, true
+	}
+}
+
+var quoteOrBackslash = [256]bool{'"': true, '\\': true}
+
+// atEOF reports whether br is at the end of its input (not at a read error).
+func atEOF(br *bufio.Reader) bool {
+	_, err := br.Peek(1)
+	return err == io.EOF
+}
+
+// readObject appends to buf the object (or any value opened by '{' or '[') at br's position, up to its closing
+// bracket, telling strings apart so that brackets inside them do not count; whether it is valid JSON is the
+// decoder's to say.
+func readObject(br *bufio.Reader, buf []byte) ([]byte, bool) {
+	depth, inString, escaped := 0, false, false
+	for {
+		if br.Buffered() == 0 {
+			if _, err := br.Peek(1); err != nil {
+				return buf, false
+			}
+		}
+		chunk, _ := br.Peek(br.Buffered())
+		for i := 0; i < len(chunk); i++ {
+			c := chunk[i]
+			if inString {
+				if escaped {
+					escaped = false
+					continue
+				}
+				for i < len(chunk) && !quoteOrBackslash[chunk[i]] {
+					i++
+				}
+				if i == len(chunk) {
+					break // the string goes on in the next chunk
+				}
+				if chunk[i] == '"' {
+					inString = false
+				} else {
+					escaped = true
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					buf = append(buf, chunk[:i+1]...)
+					_, _ = br.Discard(i + 1)
+					return buf, true
+				}
+			}
+		}
+		buf = append(buf, chunk...)
+		_, _ = br.Discard(len(chunk))
+	}
+}
+
+// maxNesting is encoding/json's nesting limit.
+const maxNesting = 10000
+
+// maxInternedValue and maxInternedValues bound the string values shared between records: short ones, and no
+// more distinct ones than this (keys are interned up to maxInternedKeys).
+const (
+	maxInternedValue  = 32
+	maxInternedValues = 1 << 14
+	maxInternedKeys   = 1 << 16
+)
+
+type objectDecoder struct {
+	data    []byte
+	pos     int
+	keys    map[string]string
+	vals    map[string]any // the string as an any: a shared value is not boxed again
+	scratch []pair         // the members of the objects being read, innermost last
+	prefix  string
+	rewrite func(string) (any, bool) // nil: none
+}
+
+type pair struct {
+	k string
+	v any
+}
+
+func (d *objectDecoder) space() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// byte consumes c if it is next.
+func (d *objectDecoder) byte(c byte) bool {
+	if d.pos < len(d.data) && d.data[d.pos] == c {
+		d.pos++
+		return true
+	}
+	return false
+}
+
+func (d *objectDecoder) value(depth int) (any, bool) {
+	if d.pos >= len(d.data) {
+		return nil, false
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		m, ok := d.object(depth + 1)
+		return m, ok
+	case c == '[':
+		return d.array(depth + 1)
+	case c == '"':
+		raw, ok := d.stringRaw()
+		if !ok {
+			return nil, false
+		}
+		return d.text(raw)
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	return nil, false
+}
+
+func (d *objectDecoder) literal(word string) bool {
+	if len(d.data)-d.pos >= len(word) && string(d.data[d.pos:d.pos+len(word)]) == word {
+		d.pos += len(word)
+		return true
+	}
+	return false
+}
+
+// object reads an object at d.pos ('{'); its map is made at its final size.
+func (d *objectDecoder) object(depth int) (map[string]any, bool) {
+	if depth > maxNesting {
+		return nil, false
+	}
+	d.pos++ // '{'
+	base := len(d.scratch)
+	defer func() { d.scratch = d.scratch[:base] }()
+	d.space()
+	if !d.byte('}') {
+		for {
+			d.space()
+			raw, ok := d.stringRaw()
+			if !ok {
+				return nil, false
+			}
+			k, ok := d.key(raw)
+			if !ok {
+				return nil, false
+			}
+			d.space()
+			if !d.byte(':') {
+				return nil, false
+			}
+			d.space()
+			v, ok := d.value(depth)
+			if !ok {
+				return nil, false
+			}
+			d.scratch = append(d.scratch, pair{k, v})
+			d.space()
+			if d.byte(',') {
+				continue
+			}
+			if d.byte('}') {
+				break
+			}
+			return nil, false
+		}
+	}
+	members := d.scratch[base:]
+	m := make(map[string]any, len(members))
+	for _, p := range members {
+		m[p.k] = p.v
+	}
+	return m, true
+}
+
+func (d *objectDecoder) array(depth int) (any, bool) {
+	if depth > maxNesting {
+		return nil, false
+	}
+	d.pos++ // '['
+	out := []any{}
+	d.space()
+	if d.byte(']') {
+		return out, true
+	}
+	for {
+		d.space()
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		d.space()
+		if d.byte(',') {
+			continue
+		}
+		if d.byte(']') {
+			return out, true
+		}
+		return nil, false
+	}
+}
+
+// stringRaw returns the quoted string at d.pos, quotes included.
+func (d *objectDecoder) stringRaw() ([]byte, bool) {
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return nil, false
+	}
+	start := d.pos
+	for i := start + 1; i < len(d.data); i++ {
+		switch c := d.data[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return d.data[start:d.pos], true
+		case c == '\\':
+			i++ // the escaped byte; encoding/json checks the escape
+		case c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// unquote returns the text of the quoted string raw: body, a slice of raw, when it needs no unquoting (no escape,
+// valid UTF-8), or else s, unquoted by encoding/json.
+func unquote(raw []byte) (body []byte, s string, ok bool) {
+	body = raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c == '\\' || c >= utf8.RuneSelf {
+			if utf8.Valid(body) && !containsByte(body, '\\') {
+				return body, "", true
+			}
+			s, ok = unquoteStd(raw)
+			return nil, s, ok
+		}
+	}
+	return body, "", true
+}
+
+// unquoteStd unquotes with encoding/json (apart, so that its string escapes to the heap only on this path).
+func unquoteStd(raw []byte) (string, bool) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// key unquotes an object key, shared through d.keys while it has room.
+func (d *objectDecoder) key(raw []byte) (string, bool) {
+	body, s, ok := unquote(raw)
+	if !ok || body == nil {
+		return s, ok
+	}
+	if k, ok := d.keys[string(body)]; ok { // no allocation for the lookup
+		return k, true
+	}
+	k := string(body)
+	if len(d.keys) < maxInternedKeys {
+		d.keys[k] = k
+	}
+	return k, true
+}
+
+// text unquotes a string value; a short one is shared through d.vals while it has room.
+func (d *objectDecoder) text(raw []byte) (any, bool) {
+	body, s, ok := unquote(raw)
+	if !ok {
+		return nil, false
+	}
+	if d.rewrite != nil {
+		if body != nil && hasPrefix(body, d.prefix) {
+			return d.rewrite(string(body))
+		}
+		if body == nil && strings.HasPrefix(s, d.prefix) {
+			return d.rewrite(s)
+		}
+	}
+	if body == nil {
+		return s, true
+	}
+	if len(body) > maxInternedValue {
+		return string(body), true
+	}
+	if v, ok := d.vals[string(body)]; ok {
+		return v, true
+	}
+	var v any = string(body)
+	if len(d.vals) < maxInternedValues {
+		d.vals[v.(string)] = v
+	}
+	return v, true
+}
+
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
+func containsByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// number reads a number with JSON's grammar and converts it as encoding/json does (strconv.ParseFloat).
+func (d *objectDecoder) number() (any, bool) {
+	start, i := d.pos, d.pos
+	digits := func() bool {
+		s := i
+		for i < len(d.data) && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+		}
+		return i > s
+	}
+	if d.data[i] == '-' {
+		i++
+	}
+	if i < len(d.data) && d.data[i] == '0' {
+		i++
+	} else if !digits() {
+		return nil, false
+	}
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		if !digits() {
+			return nil, false
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return nil, false
+		}
+	}
+	f, err := strconv.ParseFloat(string(d.data[start:i]), 64)
+	if err != nil {
+		return nil, false
+	}
+	d.pos = i
+	return f, true
+}

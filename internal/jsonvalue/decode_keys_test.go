@@ -1,0 +1,100 @@
+package jsonvalue
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+)
+
+// stdObjects is what encoding/json makes of data as an array of objects, and whether it is one.
+func stdObjects(data []byte) ([]map[string]any, bool) {
+	var all []any
+	if err := json.Unmarshal(data, &all); err != nil || all == nil {
+		return nil, false
+	}
+	out := []map[string]any{}
+	for _, v := range all {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, m)
+	}
+	return out, true
+}
+
+func eachObjects(data []byte) ([]map[string]any, bool) {
+	out := []map[string]any{}
+	ok := EachObject(data, func(m map[string]any) bool { out = append(out, m); return true })
+	return out, ok
+}
+
+// TestEachObjectMatchesEncodingJSON requires EachObject to accept exactly the arrays of objects encoding/json
+// accepts, with the same values.
+func TestEachObjectMatchesEncodingJSON(t *testing.T) {
+	deep := func(n int) string { return `[{"a":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}]` }
+	for _, text := range []string{
+		`[]`, ` [ ] `, "[\n{}\n]\n", `[{}]`, `[{"a":1},{"a":2}]`,
+		`[{"s":"plain","e":"","u":"é😀","esc":"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00","lone":"\ud800x"}]`,
+		"[{\"bad\":\"\xff\xfe\",\"k\xff\":1}]", "[{\"ctl\":\"a\x01\"}]", `[{"a\u0062":1,"ab":2}]`,
+		`[{"n":[0,-0,1.5,-2.25e3,1E+2,1e-2,123456789012345678901234567890,0.1]}]`,
+		`[{"n":1e400}]`, `[{"n":01}]`, `[{"n":1.}]`, `[{"n":-}]`, `[{"n":.5}]`, `[{"n":1e}]`, `[{"n":+1}]`,
+		`[{"a":1,"a":2}]`, `[{"t":true,"f":false,"z":null}]`, `[{"t":tru}]`, `[{"z":nul}]`,
+		`[{"a":[1,[2,{"b":[]}]],"o":{"p":{"q":{}}}}]`,
+		`{"a":1}`, `[1]`, `[null]`, `[[]]`, `["x"]`, `[{"a":1},]`, `[{"a":1,}]`, `[{"a" 1}]`, `[{a:1}]`, `[{"a":1}`,
+		`[{"a":1}] [2]`, `[{"a":1}] x`, ``, `   `, "\ufeff[]", `[{"a":1}]` + "\t\r\n ",
+		deep(9997), deep(9998), deep(10001),
+	} {
+		want, wantOK := stdObjects([]byte(text))
+		got, ok := eachObjects([]byte(text))
+		name := text
+		if len(name) > 60 {
+			name = name[:60]
+		}
+		require.Equal(t, wantOK, ok, "accepts %q", name)
+		if ok {
+			require.Equal(t, want, got, "values of %q", name)
+		}
+	}
+}
+
+// TestEachObjectSharesKeys checks that a key repeated across records is one string, and short repeated values too.
+func TestEachObjectSharesKeys(t *testing.T) {
+	got, ok := eachObjects([]byte(`[{"status":"open","n":{"status":"x"}},{"status":"open"}]`))
+	require.True(t, ok)
+	key := func(m map[string]any) string {
+		for k := range m {
+			if k == "status" {
+				return k
+			}
+		}
+		return ""
+	}
+	require.Equal(t, unsafe.StringData(key(got[0])), unsafe.StringData(key(got[1])))
+	require.Equal(t, unsafe.StringData(key(got[0])), unsafe.StringData(key(got[0]["n"].(map[string]any))))
+	require.Equal(t, unsafe.StringData(got[0]["status"].(string)), unsafe.StringData(got[1]["status"].(string)))
+}
+
+// TestEachObjectStops checks that each answering false stops the reading with false.
+func TestEachObjectStops(t *testing.T) {
+	calls := 0
+	require.False(t, EachObject([]byte(`[{},{},{}]`), func(map[string]any) bool { calls++; return calls < 2 }))
+	require.Equal(t, 2, calls)
+}
+
+func BenchmarkEachObject(b *testing.B) {
+	rec := `{"_id":"6369b3f0c2a4e1a900000000","attachment":true,"channel":"Weblink","closeDuration":1510000,` +
+		`"closedAt":"2022-11-07T00:25:10.000Z","labelIDs":["label-01","label-07"],"locationDetail":{"city":"Caracas"},` +
+		`"status":"closed","visitorLastName":"Pérez"}`
+	data := []byte("[" + strings.Repeat(rec+",", 999) + rec + "]")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if !EachObject(data, func(map[string]any) bool { return true }) {
+			b.Fatal("rejected")
+		}
+	}
+}
