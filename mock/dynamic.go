@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/openapi"
 )
 
@@ -55,8 +56,14 @@ type dynamicKey struct {
 	k      int
 }
 
+// dynamicItem is a kept record: its value and, for JSON answers, its JSON text (encoded once).
+type dynamicItem struct {
+	v   any
+	raw jsonvalue.Raw
+}
+
 var (
-	dynamicItems     sync.Map // dynamicKey -> any
+	dynamicItems     sync.Map // dynamicKey -> dynamicItem
 	dynamicItemsKept atomic.Int64
 )
 
@@ -165,8 +172,9 @@ func dynamicSize(ex *exchange, q url.Values, array *openapi3.Schema) int {
 }
 
 // dynamicPage generates the page of a dynamic list answer (see the top of the file). name is
-// "API/operation/status".
-func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string) []any {
+// "API/operation/status". asJSON says the answer is written as JSON: kept records are then given as their JSON
+// text, encoded once.
+func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, asJSON bool) []any {
 	q, _ := url.ParseQuery(ex.rawQuery)
 	size := dynamicSize(ex, q, array)
 	offset := dynamicOffset(ex, q, size)
@@ -180,26 +188,35 @@ func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string) 
 	}
 	for k := offset; len(out) < size && k < offset+2*size+8; k++ {
 		key := dynamicKey{gen: s.gen, schema: items.Value, name: name, js: js, day: day, k: k}
-		v, ok := dynamicItems.Load(key)
-		if !ok {
-			var err error
-			v, err = s.gen.Generate(items, name+"/item/"+strconv.Itoa(k), fake.Hint{Direction: fake.Response, OpenAPI31: js})
+		var it dynamicItem
+		if kept, ok := dynamicItems.Load(key); ok {
+			it = kept.(dynamicItem)
+		} else {
+			v, err := s.gen.Generate(items, name+"/item/"+strconv.Itoa(k), fake.Hint{Direction: fake.Response, OpenAPI31: js})
+			it.v = v
 			if err != nil {
 				s.log.Warn("generated list item does not satisfy its schema", "api", ex.api.api.Name,
 					"operation", ex.op.ID, "item", k, "error", err)
 			} else if dynamicItemsKept.Add(1) <= dynamicItemCap {
-				dynamicItems.Store(key, v)
+				if raw, err := jsonvalue.Append(nil, v); err == nil {
+					it.raw = raw
+				}
+				dynamicItems.Store(key, it)
 			}
 		}
 		if seen != nil {
-			b, _ := json.Marshal(v)
+			b, _ := json.Marshal(it.v)
 			c := string(b)
 			if seen[c] {
 				continue
 			}
 			seen[c] = true
 		}
-		out = append(out, v)
+		if asJSON && it.raw != nil {
+			out = append(out, it.raw)
+		} else {
+			out = append(out, it.v)
+		}
 	}
 	return out
 }

@@ -98,7 +98,8 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 	schema := media.Schema
 	if dynamic && rp.status >= 200 && rp.status < 300 {
 		if array, field, ok := dynamicList(ex, schema); ok { // a list answers a page (dynamic.go)
-			page := s.dynamicPage(ex, array, ex.api.api.Name+"/"+ex.op.ID+"/"+strconv.Itoa(rp.status))
+			asJSON := mt == "" || strings.Contains(mt, "json")
+			page := s.dynamicPage(ex, array, ex.api.api.Name+"/"+ex.op.ID+"/"+strconv.Itoa(rp.status), asJSON)
 			if field == "" {
 				return header, page
 			}

@@ -185,6 +185,8 @@ func leafSize(v any, limit int) int {
 		return 5
 	case nil:
 		return 4
+	case jsonvalue.Raw:
+		return len(x)
 	case []any, []map[string]any, map[string]any:
 		return jsonSize(v, limit)
 	}

@@ -23,6 +23,10 @@ func Append(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
+// Raw is JSON text that Append writes as it is: a value encoded once and kept (a dynamic page's generated
+// record, mock/dynamic.go). It must be valid, compact JSON, as Append itself writes.
+type Raw []byte
+
 // maxDirectDepth is how deep Append writes by itself; deeper values (a cycle, in practice) go to encoding/json,
 // which reports a cycle as an error.
 const maxDirectDepth = 500
@@ -108,6 +112,8 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			}
 		}
 		return append(dst, ']'), nil
+	case Raw:
+		return append(dst, x...), nil
 	case []string:
 		if x == nil {
 			return append(dst, "null"...), nil
