@@ -29,8 +29,8 @@ import (
 //   - record k of the list (k counts from the request's offset, when the list behaviour pages by one) is generated
 //     from the items schema with a key naming only the API, operation, status and k: the same record k for every
 //     request of that operation, so pages agree with each other, a page is the same bytes for the same request and
-//     seed, and records differ from each other. Generated records are kept (dynamicItemCap records in all), so a
-//     page is generated once and then only encoded.
+//     seed, and records differ from each other. Generated records are kept (dynamicItemCap records and
+//     dynamicBytesCap bytes of JSON in all), so a page is generated once and then only encoded.
 
 // dynamicMaxItems caps a dynamic page, whatever the request asks.
 const dynamicMaxItems = 1000
@@ -39,8 +39,13 @@ const dynamicMaxItems = 1000
 // nor the array's minItems gives one.
 const dynamicDefaultItems = 10
 
-// dynamicItemCap bounds the generated records kept for dynamic pages (all servers of the process together).
-const dynamicItemCap = 8192
+// dynamicItemCap and dynamicBytesCap bound the generated records kept for dynamic pages (all servers of the
+// process together): how many, and how many bytes of JSON text (a kept record holds about three times its text).
+// Records past either bound are generated for each request.
+const (
+	dynamicItemCap  = 8192
+	dynamicBytesCap = 16 << 20
+)
 
 // dynamicSizeParams are the usual names of a page-size query parameter (as the list inference knows them, plus
 // GraphQL-style "first").
@@ -65,6 +70,7 @@ type dynamicItem struct {
 var (
 	dynamicItems     sync.Map // dynamicKey -> dynamicItem
 	dynamicItemsKept atomic.Int64
+	dynamicBytesKept atomic.Int64
 )
 
 // dynamicList finds where a dynamic answer of rp puts its page: the array schema and, for a list inside an
@@ -197,11 +203,12 @@ func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, 
 			if err != nil {
 				s.log.Warn("generated list item does not satisfy its schema", "api", ex.api.api.Name,
 					"operation", ex.op.ID, "item", k, "error", err)
-			} else if dynamicItemsKept.Add(1) <= dynamicItemCap {
-				if raw, err := jsonvalue.Append(nil, v); err == nil {
+			} else if dynamicItemsKept.Load() < dynamicItemCap && dynamicBytesKept.Load() < dynamicBytesCap {
+				if raw, err := jsonvalue.Append(nil, v); err == nil &&
+					dynamicBytesKept.Add(int64(len(raw))) <= dynamicBytesCap && dynamicItemsKept.Add(1) <= dynamicItemCap {
 					it.raw = raw
+					dynamicItems.Store(key, it)
 				}
-				dynamicItems.Store(key, it)
 			}
 		}
 		if seen != nil {
