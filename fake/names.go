@@ -296,6 +296,24 @@ func phase(ws []string) int {
 // humps: "createdAt" and "created_at" give [created at], "labelIDs" [label ids],
 // "HTTPServer" [http server].
 func words0(name string) []string {
+	if v, ok := splitNames.Load(name); ok {
+		return v.([]string)
+	}
+	ws := slices.Clip(splitWords(name)) // clipped: a caller's append copies instead of writing into the cache
+	if splitSeen.Add(1) <= maxCachedNames {
+		splitNames.Store(name, ws)
+	}
+	return ws
+}
+
+// splitNames caches words0 per name (a pure function of it, asked for several times per generated value).
+var (
+	splitNames sync.Map // name -> []string
+	splitSeen  atomic.Int64
+)
+
+// splitWords is words0 without the cache.
+func splitWords(name string) []string {
 	var out []string
 	rs := []rune(name)
 	start := -1
