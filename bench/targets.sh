@@ -3,7 +3,7 @@
 # measured in one run.
 #
 # Usage: bash bench/targets.sh [BINARY...]
-#   With no BINARY, standin is built from this checkout. The start section measures every BINARY given
+#   With no BINARY, standin is built from this checkout. The start and dynamic sections measure every BINARY given
 #   (alternating, e.g. main's build and a branch's); the other sections use the last one.
 #
 # Sections (SECTIONS, default "start pinned instr dynamic state"):
@@ -20,8 +20,8 @@
 #   instr    CPU instructions per request of that PATCH, baseline and standin, with instr-per-req.sh (callgrind;
 #            INSTR_TOOL, by default ../shared/tools/instr-per-req.sh next to the repository). Target <= 130,000.
 #   dynamic  CINNOX `GET .../enquiry-detail?...&limit=50` with `Prefer: dynamic=true` (`--records 60`) against the
-#            baseline's 50-record page, pinned as above; the records per answer are printed (standin's generator
-#            decides how many it writes). Target: req/s ratio >= 0.2.
+#            baseline's 50-record page, pinned as above, for every BINARY; the records per answer are printed
+#            (standin before the dynamic pages answered one). Target: req/s ratio >= 0.2.
 #   state    `standin serve --api cinnox --fixtures DIR` with STATE_N enquiries in one collection (written by
 #            bench/bigfixtures), for every BINARY: start to the first answer of a 50-record page and the peak RSS
 #            then and after STATE_REQS more pages, against the last binary with the bundled 16 enquiries. Targets
@@ -247,26 +247,32 @@ fi
 
 # ---- dynamic -------------------------------------------------------------------------------------------------
 if has dynamic; then
+	# Every BINARY in turn (main's build and a branch's, say), each against the baseline in alternating rounds.
 	say "dynamic: Prefer dynamic=true on the CINNOX 50-record page, $ROUNDS rounds of $DURATION, pinned"
 	launch dyn-baseline nice -n 10 taskset -c 0 "$OUT/baseline" --addr "127.0.0.1:$P1" --items 50
 	bpid=$PID
 	ready "http://127.0.0.1:$P1/"
-	launch dyn-standin nice -n 10 taskset -c 0 "$STANDIN" serve --api cinnox --records 60 --addr "127.0.0.1:$P2"
-	spid=$PID
-	ready "http://127.0.0.1:$P2/"
 	items() { curl -s --max-time 10 "$@" | { grep -o '"_id"' || true; } | wc -l | tr -d ' '; }
 	bn=$(items -H 'Authorization: Bearer t' "http://127.0.0.1:$P1$LIST")
-	sn=$(items -H 'Authorization: Bearer t' -H 'Prefer: dynamic=true' "http://127.0.0.1:$P2$LIST")
-	brps="" srps=""
-	for ((r = 0; r < ROUNDS; r++)); do
-		read -r a _ < <(pinned_round list "http://127.0.0.1:$P1$LIST")
-		brps+="$a"$'\n'
-		read -r a _ < <(pinned_round dynamic "http://127.0.0.1:$P2$LIST")
-		srps+="$a"$'\n'
+	for bin in "${BINS[@]}"; do
+		launch dyn-standin nice -n 10 taskset -c 0 "$bin" serve --api cinnox --records 60 --addr "127.0.0.1:$P2"
+		spid=$PID
+		ready "http://127.0.0.1:$P2/"
+		sn=$(items -H 'Authorization: Bearer t' -H 'Prefer: dynamic=true' "http://127.0.0.1:$P2$LIST")
+		brps="" srps=""
+		for ((r = 0; r < ROUNDS; r++)); do
+			read -r a _ < <(pinned_round list "http://127.0.0.1:$P1$LIST")
+			brps+="$a"$'\n'
+			read -r a _ < <(pinned_round dynamic "http://127.0.0.1:$P2$LIST")
+			srps+="$a"$'\n'
+		done
+		br=$(printf '%s' "$brps" | median) sr=$(printf '%s' "$srps" | median)
+		row "Prefer: dynamic=true list (limit=50) req/s, pinned: $sn records per answer: $bin" "$sr" "bare baseline $br ($bn records)" "$(ratio "$sr" "$br")" ">= 0.2 (for 50 records)"
+		PID=$spid
+		stop
 	done
-	br=$(printf '%s' "$brps" | median) sr=$(printf '%s' "$srps" | median)
-	row "Prefer: dynamic=true list (limit=50) req/s, pinned: $sn records per answer" "$sr" "bare baseline $br ($bn records)" "$(ratio "$sr" "$br")" ">= 0.2 (for 50 records)"
-	for PID in $bpid $spid; do stop; done
+	PID=$bpid
+	stop
 fi
 
 # ---- state ---------------------------------------------------------------------------------------------------

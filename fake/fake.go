@@ -94,6 +94,9 @@ type Generator struct {
 	loops               sync.Map     // *openapi3.Schema -> bool: whether it contains itself through allOf/anyOf/oneOf/not
 	loopsSeen           atomic.Int64 // schemas looked at by selfComposed, to bound the loops cache
 
+	names     sync.Map     // *openapi3.Schema -> []string: its property names, sorted (value.go)
+	namesSeen atomic.Int64 // schemas whose names were sorted, to bound the names cache
+
 	dialect  sync.Map     // *openapi3.Schema -> bool: whether it needs the JSON Schema 2020-12 validator
 	dialects atomic.Int64 // schemas looked at by needs2020, to bound the dialect cache
 }

@@ -12,6 +12,9 @@ import (
 
 // runList filters, sorts and pages the collection.
 func (br *behaviourRun) runList() *bFailure {
+	if br.ex.preferDynamic {
+		return nil // the answer is a generated page (dynamic.go), not the stored records: no need to scan them
+	}
 	b := br.b
 	type cond struct {
 		f    openapi.Filter

@@ -96,6 +96,24 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 		return header, noBody
 	}
 	schema := media.Schema
+	if dynamic && rp.status >= 200 && rp.status < 300 {
+		if array, field, ok := dynamicList(ex, schema); ok { // a list answers a page (dynamic.go)
+			asJSON := mt == "" || strings.Contains(mt, "json")
+			page := s.dynamicPage(ex, array, ex.api.api.Name+"/"+ex.op.ID+"/"+strconv.Itoa(rp.status), asJSON)
+			if field == "" {
+				return header, page
+			}
+			v, err := s.gen.Generate(ex.api.without(schema, field), genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})
+			if obj, isObject := v.(map[string]any); isObject {
+				if err != nil {
+					s.log.Warn("generated body does not satisfy its schema", "api", ex.api.api.Name, "operation", ex.op.ID,
+						"status", rp.status, "error", err)
+				}
+				obj[field] = page
+				return header, obj
+			}
+		}
+	}
 	if omit != "" {
 		schema = ex.api.without(schema, omit)
 	}

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // Large answers are streamed (issue 13): an answer whose JSON would exceed jsonStreamThreshold is encoded piece by piece
@@ -121,11 +123,12 @@ func (se *streamEncoder) object(m map[string]any) error {
 // whole encodes v in one piece.
 func (se *streamEncoder) whole(v any) error {
 	se.piece.Reset()
-	if err := se.enc.Encode(v); err != nil {
+	b, err := jsonvalue.Append(se.piece.AvailableBuffer(), v) // as writeJSON encodes smaller answers
+	if err != nil {
 		return err
 	}
-	b := se.piece.Bytes()
-	return se.write(b[:len(b)-1]) // Encode ends the value with a newline
+	se.piece.Write(b) // keeps the grown buffer for the next piece
+	return se.write(b)
 }
 
 func (se *streamEncoder) raw(s string) error { return se.write([]byte(s)) }
@@ -182,6 +185,8 @@ func leafSize(v any, limit int) int {
 		return 5
 	case nil:
 		return 4
+	case jsonvalue.Raw:
+		return len(x)
 	case []any, []map[string]any, map[string]any:
 		return jsonSize(v, limit)
 	}

@@ -67,6 +67,10 @@ func (w *watcher) over(n int) bool {
 	return w != nil && w.end > 0 && n > w.end
 }
 
+// Raw is JSON text that Append writes as it is: a value encoded once and kept (a dynamic page's generated
+// record, mock/dynamic.go). It must be valid, compact JSON, as Append itself writes.
+type Raw []byte
+
 // maxDirectDepth is how deep Append writes by itself; deeper values (a cycle, in practice) go to encoding/json,
 // which reports a cycle as an error.
 const maxDirectDepth = 500
@@ -165,6 +169,8 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 			}
 		}
 		return append(dst, ']'), nil
+	case Raw:
+		return append(dst, x...), nil
 	case []string:
 		if x == nil {
 			return append(dst, "null"...), nil
