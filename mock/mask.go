@@ -52,6 +52,9 @@ type bodyMasker struct {
 	plainKeys atomic.Pointer[keySet]
 	// keyMentions is mentionsKey as a func value, made once.
 	keyMentions func(string) bool
+	// asciiNames is set when every name is ASCII: an ASCII JSON body is then masked by maskJSONFields, which
+	// matches what jsonField matches (case folding beyond ASCII is the expression's).
+	asciiNames bool
 }
 
 // newBodyMasker builds the masker for the credential words plus the field names the spec marks as secret
@@ -85,6 +88,7 @@ func newBodyMasker(extra []string) *bodyMasker {
 		m.anchorAt[g.upper] = uint8(i + 1)
 	}
 	m.keyMentions = m.mentionsKey
+	m.asciiNames = isASCII(strings.Join(extra, ""))
 	return m
 }
 
@@ -150,6 +154,9 @@ func (m *bodyMasker) mask(b []byte) []byte {
 	}
 	t := strings.TrimLeft(string(b), " \t\r\n")
 	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		if m.asciiNames && isASCIIBytes(b) {
+			return maskJSONFields(b, m)
+		}
 		return m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))
 	}
 	if strings.Contains(t, "=") && !strings.ContainsAny(t, " \n{") {
@@ -185,6 +192,11 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 	if ks := m.plainKeys.Load(); ks != nil && ks.has(key) {
 		return false
 	}
+	return namesAnchored(m, key)
+}
+
+// namesAnchored reports whether key holds one of the masker's ASCII names, or a byte that is not ASCII.
+func namesAnchored[T ~string | ~[]byte](m *bodyMasker, key T) bool {
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if c >= 0x80 {
@@ -192,13 +204,26 @@ func (m *bodyMasker) mentionsKey(key string) bool {
 		}
 		if g := m.anchorAt[c]; g != 0 {
 			for _, n := range m.anchors[g-1].names {
-				if start := i - n.at; start >= 0 && len(key)-start >= len(n.name) && hasLowerPrefixString(key[start:], n.name) {
+				if start := i - n.at; start >= 0 && len(key)-start >= len(n.name) && hasLowerPrefixAt(key, start, n.name) {
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// hasLowerPrefixAt reports whether s[at:] starts with the lower-case ASCII text p, ignoring ASCII case.
+func hasLowerPrefixAt[T ~string | ~[]byte](s T, at int, p string) bool {
+	if len(s)-at < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerASCII[s[at+i]] != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // knowKeys remembers which of names (the field names a document declares) name no credential, so that
@@ -343,19 +368,6 @@ func declaredFieldNames(doc *openapi3.T) []string {
 		out = append(out, n)
 	}
 	return out
-}
-
-// hasLowerPrefixString is hasLowerPrefix for a string.
-func hasLowerPrefixString(s, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if lowerASCII[s[i]] != p[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // find reports whether one of g's names sits around an occurrence of the byte c in b.

@@ -1,0 +1,72 @@
+package mock
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestMaskJSONFieldsMatchesExpression: the scan masks exactly what the masker's expression masks, on the shapes
+// the expression was written for and on its corners (cut-short text, escapes, keys that only look like keys).
+func TestMaskJSONFieldsMatchesExpression(t *testing.T) {
+	m := newBodyMasker([]string{"pin_code"})
+	bodies := []string{
+		`{"uniqueKey":"k1","name":"x"}`,
+		`{"apiKey" : "s3cr3t", "n": 1, "token":12.5e+3,"secretOk":TRUE,"passwordX":null,"keyed":false}`,
+		`[{"accessToken":"a\"b\\c"},{"refresh_token":"x`,
+		`{"a":"x","apiKey":"s"}`,
+		`{"note":"\"apiKey\":\"inside\"","pin_code":"1234"}`,
+		`{"key":-,"key2":-1,"key3":{"nested":"no"},"key4":["x"]}`,
+		`{"Authorization":"Bearer t","cookie" :	"c=1"}`,
+		`{"key":"line\` + "\n" + `rest","next":"y"}`,
+		`{"key":nullish,"other":"NULL"}`,
+		`{"a\"key":"v","b":"\\","key":"w"}`,
+		`"key":"top level"`,
+		`{"key"`,
+		`{"key":`,
+		`{"key": "`,
+	}
+	for _, b := range bodies {
+		want := m.jsonField.ReplaceAll([]byte(b), []byte(`${1}"`+maskedValue+`"`))
+		require.Equal(t, string(want), string(maskJSONFields([]byte(b), m)), "body %s", b)
+	}
+}
+
+// FuzzMaskJSONFields compares the scan with the expression on any ASCII text.
+func FuzzMaskJSONFields(f *testing.F) {
+	for _, s := range []string{`{"uniqueKey":"k1"}`, `{"a":"\"","token": 1e5}`, `[{"secret":true},{"x":"key":"y"}]`} {
+		f.Add(s)
+	}
+	m := newBodyMasker([]string{"pin_code"})
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if !isASCIIBytes(b) {
+			return
+		}
+		want := m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))
+		if got := maskJSONFields(b, m); string(got) != string(want) {
+			t.Fatalf("body %q: scan %q, expression %q", s, got, want)
+		}
+	})
+}
+
+// BenchmarkMaskJSONPage masks the journal's first 4 KiB of a page whose records name "uniqueKey", by the scan and
+// by the expression it replaces.
+func BenchmarkMaskJSONPage(b *testing.B) {
+	m := newBodyMasker(nil)
+	var page []byte
+	for len(page) < 4096 {
+		page = append(page, `{"uniqueKey":"6369b3f0c2a4e1a9d1f0a0aa","channel":"web","createdAt":"2026-03-02T09:00:00Z","notes":"a"},`...)
+	}
+	page = append([]byte("["), page[:4095]...)
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			maskJSONFields(page, m)
+		}
+	})
+	b.Run("expression", func(b *testing.B) {
+		for b.Loop() {
+			m.jsonField.ReplaceAll(page, []byte(`${1}"`+maskedValue+`"`))
+		}
+	})
+}
