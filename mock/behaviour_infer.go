@@ -259,6 +259,7 @@ func (br *behaviourRun) page(p *openapi.Page, recs []Record, keys []string) []Re
 		// 0 as written.
 		limit = br.pageDefault(p.Limit, len(recs))
 	}
+	limit = max(limit, 0)
 	switch after, before := cursor(p.After), cursor(p.Before); {
 	case after == -2 || before == -2:
 		return nil
