@@ -2,6 +2,7 @@ package mock
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,28 +45,49 @@ func (br *behaviourRun) runList() *bFailure {
 			conds = append(conds, c)
 		}
 	}
-	var kept []Record // stored records: copied below, once paged
-	var keys []string // kept's keys, for cursors
 	prefix := br.scopePrefix()
 	under := false // a Google list: the records named <parent>/<segment>/<id>, not those further down
 	if kf := b.KeyFrom; kf != nil && kf.Parent != "" {
 		prefix += br.ex.params[kf.Parent] + "/" + kf.Segment + "/"
 		under = true
 	}
-	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
-			return true
-		}
-		for _, c := range conds {
-			if !matches(rec[c.f.Field], c.vals) {
+	scan := func(fn func(key string, rec Record)) error {
+		return br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+			if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
 				return true
 			}
+			for _, c := range conds {
+				if !matches(rec[c.f.Field], c.vals) {
+					return true
+				}
+			}
+			fn(key, rec)
+			return true
+		})
+	}
+	var kept []Record // stored records: copied below, once paged
+	if offset, limit, ok := br.window(b.Page); ok {
+		// An offset/limit window: only its first offset+limit records in order are kept, the others counted.
+		w := newWindowSelect(b.Sort, b.SortDesc, offset+limit)
+		if err := scan(w.add); err != nil {
+			return internal(err)
 		}
+		if recs, ok := w.records(); ok {
+			br.total = w.n
+			offset = min(offset, w.n)
+			end := min(offset+limit, w.n)
+			br.hasMore = end < w.n
+			kept = recs[offset:end]
+			br.list = copyRecords(kept)
+			return nil
+		}
+		// sort values of different kinds do not order transitively: the stable sort of every record decides
+	}
+	var keys []string // kept's keys, for cursors
+	if err := scan(func(key string, rec Record) {
 		kept = append(kept, rec)
 		keys = append(keys, key)
-		return true
-	})
-	if err != nil {
+	}); err != nil {
 		return internal(err)
 	}
 	if b.Sort != "" {
@@ -75,17 +97,183 @@ func (br *behaviourRun) runList() *bFailure {
 	if p := b.Page; p != nil {
 		kept = br.page(p, kept, keys)
 	}
-	br.list = make([]any, len(kept))
-	for i, r := range kept {
-		br.list[i] = map[string]any(deepCopyRecord(r))
-	}
+	br.list = copyRecords(kept)
 	return nil
+}
+
+// copyRecords deep-copies a page of stored records into the answer's list.
+func copyRecords(recs []Record) []any {
+	list := make([]any, len(recs))
+	for i, r := range recs {
+		list[i] = map[string]any(deepCopyRecord(r))
+	}
+	return list
+}
+
+// window reads a page's offset and limit when they do not depend on the number of records and no cursor is
+// given, as page reads them: ok is false for a cursor, a missing limit (the whole list), a limit of 0 that stands
+// for every record, a negative limit or a window past the int range.
+func (br *behaviourRun) window(p *openapi.Page) (offset, limit int, ok bool) {
+	if p == nil {
+		return 0, 0, false
+	}
+	for _, e := range []*openapi.Expr{p.After, p.Before} {
+		if e == nil {
+			continue
+		}
+		if v, ok := br.value(*e); ok && v != nil && text(v) != "" {
+			return 0, 0, false
+		}
+	}
+	limit, ok = br.pageValueOK(p.Limit)
+	if !ok {
+		return 0, 0, false
+	}
+	if limit <= 0 && br.b.Inferred {
+		if limit = br.pageDefault(p.Limit, -1); limit < 0 {
+			return 0, 0, false
+		}
+	}
+	if limit < 0 {
+		return 0, 0, false
+	}
+	offset = br.pageValue(p.Offset, 0)
+	if p.Number != nil {
+		offset = (br.pageValue(p.Number, p.NumberBase) - p.NumberBase) * limit
+	}
+	offset = max(offset, 0)
+	if offset > math.MaxInt-limit {
+		return 0, 0, false
+	}
+	return offset, limit, true
+}
+
+// windowSelect keeps the first k records of a list in its order (by one field, stably, or in scan order) while
+// counting every record: a bounded max-heap whose root is the last record kept, ties ordered by scan position,
+// which is the stable sort's order when every record's sort value is of one kind.
+type windowSelect struct {
+	field string
+	desc  bool
+	k     int
+	n     int // records added
+	kind  int // the sort values' kind, once one is seen
+	mixed bool
+	heap  []windowItem
+}
+
+type windowItem struct {
+	rec   Record
+	pos   int
+	order orderKey
+}
+
+func newWindowSelect(field string, desc bool, k int) *windowSelect {
+	return &windowSelect{field: field, desc: desc, k: k, kind: -1}
+}
+
+// before reports whether a comes before b in the list.
+func (w *windowSelect) before(a, b *windowItem) bool {
+	c := a.order.compare(b.order)
+	if w.desc {
+		c = -c
+	}
+	if c != 0 {
+		return c < 0
+	}
+	return a.pos < b.pos
+}
+
+func (w *windowSelect) add(_ string, rec Record) {
+	pos := w.n
+	w.n++
+	if w.field == "" {
+		if len(w.heap) < w.k {
+			w.heap = append(w.heap, windowItem{rec: rec, pos: pos})
+		}
+		return
+	}
+	if w.mixed {
+		return
+	}
+	it := windowItem{rec: rec, pos: pos, order: newOrderKey(rec[w.field])}
+	switch {
+	case w.kind < 0:
+		w.kind = it.order.kind
+	case w.kind != it.order.kind:
+		w.mixed, w.heap = true, nil
+		return
+	}
+	h := w.heap
+	if len(h) < w.k {
+		h = append(h, it)
+		for i := len(h) - 1; i > 0; { // sift up: the root is the item that comes last
+			parent := (i - 1) / 2
+			if !w.before(&h[parent], &h[i]) {
+				break
+			}
+			h[parent], h[i] = h[i], h[parent]
+			i = parent
+		}
+		w.heap = h
+		return
+	}
+	if len(h) == 0 || !w.before(&it, &h[0]) {
+		return
+	}
+	h[0] = it
+	for i := 0; ; { // sift down
+		last, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && w.before(&h[last], &h[l]) {
+			last = l
+		}
+		if r < len(h) && w.before(&h[last], &h[r]) {
+			last = r
+		}
+		if last == i {
+			break
+		}
+		h[i], h[last] = h[last], h[i]
+		i = last
+	}
+}
+
+// records returns the records kept, in the list's order; ok is false when the sort values were of different
+// kinds (the caller sorts every record instead).
+func (w *windowSelect) records() ([]Record, bool) {
+	if w.mixed {
+		return nil, false
+	}
+	if w.field != "" {
+		slices.SortFunc(w.heap, func(a, b windowItem) int {
+			if w.before(&a, &b) {
+				return -1
+			}
+			if w.before(&b, &a) {
+				return 1
+			}
+			return 0
+		})
+	}
+	recs := make([]Record, len(w.heap))
+	for i := range w.heap {
+		recs[i] = w.heap[i].rec
+	}
+	return recs, true
 }
 
 // pageValue reads an offset or limit, falling back to the parameter's default, then to def.
 func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
+	if n, ok := br.pageValueOK(e); ok {
+		return n
+	}
+	return def
+}
+
+// pageValueOK reads an offset or limit, falling back to the parameter's default; ok is false when neither gives
+// a number.
+func (br *behaviourRun) pageValueOK(e *openapi.Expr) (int, bool) {
 	if e == nil {
-		return def
+		return 0, false
 	}
 	v, ok := br.value(*e)
 	if !ok && e.Root() == "query" {
@@ -94,19 +282,19 @@ func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
 		}
 	}
 	if !ok {
-		return def
+		return 0, false
 	}
 	switch n := v.(type) {
 	case float64:
-		return int(n)
+		return int(n), true
 	case int:
-		return n
+		return n, true
 	case string:
 		if i, err := strconv.Atoi(n); err == nil {
-			return i
+			return i, true
 		}
 	}
-	return def
+	return 0, false
 }
 
 // pageDefault is the page size a limit of 0 stands for: the limit parameter's positive default, else def.
