@@ -17,14 +17,14 @@ func (br *behaviourRun) runList() *bFailure {
 		return nil // the answer is a generated page (dynamic.go), not the stored records: no need to scan them
 	}
 	b := br.b
-	type cond struct {
-		f    openapi.Filter
-		vals map[string]any
-	}
-	var conds []cond
+	var conds []listCond
 	for _, f := range b.Filter {
-		c := cond{f: f, vals: map[string]any{}}
-		for name, e := range map[string]*openapi.Expr{"equals": f.Equals, "anyOf": f.AnyOf, "from": f.From, "to": f.To, "contains": f.Contains} {
+		c := listCond{field: f.Field}
+		for _, ne := range []struct {
+			name string
+			e    *openapi.Expr
+		}{{"equals", f.Equals}, {"anyOf", f.AnyOf}, {"from", f.From}, {"to", f.To}, {"contains", f.Contains}} {
+			name, e := ne.name, ne.e
 			if e == nil {
 				continue
 			}
@@ -38,7 +38,7 @@ func (br *behaviourRun) runList() *bFailure {
 				if name == "from" || name == "to" {
 					v = newOrderKey(v) // parsed once, not once per record
 				}
-				c.vals[name] = v
+				c.vals = append(c.vals, condVal{name, v})
 			}
 		}
 		if len(c.vals) > 0 {
@@ -51,17 +51,24 @@ func (br *behaviourRun) runList() *bFailure {
 		prefix += br.ex.params[kf.Parent] + "/" + kf.Segment + "/"
 		under = true
 	}
-	scan := func(fn func(key string, rec Record)) error {
+	// scan calls fn with each record kept by the filters, and the record's sort value when a time or number
+	// window on the sort field has already read it (order.kind < 0 when not).
+	scan := func(fn func(key string, rec Record, order orderKey)) error {
 		return br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
 			if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
 				return true
 			}
+			order := orderKey{kind: -1}
 			for _, c := range conds {
-				if !matches(rec[c.f.Field], c.vals) {
+				have := orderKey{kind: -1}
+				if !c.match(rec[c.field], &have) {
 					return true
 				}
+				if have.kind >= 0 && c.field == b.Sort {
+					order = have
+				}
 			}
-			fn(key, rec)
+			fn(key, rec, order)
 			return true
 		})
 	}
@@ -84,7 +91,7 @@ func (br *behaviourRun) runList() *bFailure {
 		// sort values of different kinds do not order transitively: the stable sort of every record decides
 	}
 	var keys []string // kept's keys, for cursors
-	if err := scan(func(key string, rec Record) {
+	if err := scan(func(key string, rec Record, _ orderKey) {
 		kept = append(kept, rec)
 		keys = append(keys, key)
 	}); err != nil {
@@ -183,7 +190,9 @@ func (w *windowSelect) before(a, b *windowItem) bool {
 	return a.pos < b.pos
 }
 
-func (w *windowSelect) add(_ string, rec Record) {
+// add counts a record and keeps it when it comes before the last one kept (or fewer than k are kept); order is the
+// record's sort value when already read (kind < 0 when not).
+func (w *windowSelect) add(_ string, rec Record, order orderKey) {
 	pos := w.n
 	w.n++
 	if w.field == "" {
@@ -195,7 +204,10 @@ func (w *windowSelect) add(_ string, rec Record) {
 	if w.mixed {
 		return
 	}
-	it := windowItem{rec: rec, pos: pos, order: newOrderKey(rec[w.field])}
+	if order.kind < 0 {
+		order = newOrderKey(rec[w.field])
+	}
+	it := windowItem{rec: rec, pos: pos, order: order}
 	switch {
 	case w.kind < 0:
 		w.kind = it.order.kind
@@ -310,10 +322,23 @@ func (br *behaviourRun) pageDefault(e *openapi.Expr, def int) int {
 	return def
 }
 
-// matches tests one record field against a filter's values.
-func matches(field any, vals map[string]any) bool {
-	for name, v := range vals {
-		switch name {
+// listCond is a list filter on one field: its values by kind (equals, anyOf, from, to, contains), each read once
+// per request.
+type listCond struct {
+	field string
+	vals  []condVal
+}
+
+type condVal struct {
+	name string
+	v    any // from and to: an orderKey
+}
+
+// match tests one record field against the filter's values; have holds the field's order key once a time or
+// number window has read it (kind < 0 before), so the field is parsed at most once per record.
+func (c *listCond) match(field any, have *orderKey) bool {
+	for _, cv := range c.vals {
+		switch v := cv.v; cv.name {
 		case "equals":
 			if !sameValue(field, v) {
 				return false
@@ -323,12 +348,12 @@ func matches(field any, vals map[string]any) bool {
 			if want == nil {
 				want = []any{v}
 			}
-			have, isList := field.([]any)
+			hv, isList := field.([]any)
 			if !isList {
-				have = []any{field}
+				hv = []any{field}
 			}
 			hit := false
-			for _, h := range have {
+			for _, h := range hv {
 				if slices.ContainsFunc(want, func(w any) bool { return sameValue(h, w) }) {
 					hit = true
 					break
@@ -339,11 +364,13 @@ func matches(field any, vals map[string]any) bool {
 			}
 		case "from", "to":
 			bound, _ := v.(orderKey)
-			have := newOrderKey(field)
+			if have.kind < 0 {
+				*have = newOrderKey(field)
+			}
 			if !have.comparable(bound) {
 				return false
 			}
-			if c := have.compare(bound); name == "from" && c < 0 || name == "to" && c > 0 {
+			if c := have.compare(bound); cv.name == "from" && c < 0 || cv.name == "to" && c > 0 {
 				return false
 			}
 		case "contains":

@@ -102,7 +102,11 @@ func TestWindowSelectMatchesFullSort(t *testing.T) {
 
 			w := newWindowSelect(field, desc, offset+limit)
 			for i := range recs {
-				w.add(keys[i], recs[i])
+				order := orderKey{kind: -1} // not read yet, or read by a filter (every other record)
+				if i%2 == 0 && field != "" {
+					order = newOrderKey(recs[i][field])
+				}
+				w.add(keys[i], recs[i], order)
 			}
 			got, ok := w.records()
 			require.Equal(t, n, w.n, name)

@@ -14,7 +14,7 @@ import (
 )
 
 // TestListWindowOverHTTP serves random collections (testdata/list-window.yaml: sort values with ties, missing,
-// non-comparable or of mixed kinds; a group filter) and requires every offset/limit page, sorted up, down or in
+// non-comparable or of mixed kinds; a group filter, a number window on the sort field) and requires every offset/limit page, sorted up, down or in
 // stored order, to be the window of the whole list that the full stable sort gives (the list asked for without a
 // limit, which still takes that path, and the reference sort over the fixture's order), with $total counting
 // every match.
@@ -54,16 +54,24 @@ func TestListWindowOverHTTP(t *testing.T) {
 				return ids, page.Total
 			}
 			for _, path := range []string{"/items/by-rank", "/items/by-rank-desc", "/items/stored"} {
-				for _, group := range []string{"", "a"} {
+				for _, group := range []string{"", "a", "window"} {
 					q := url.Values{}
 					var fr []Record
 					var fk []string
 					for i, rec := range recs {
-						if group == "" || rec["group"] == group {
+						rank, isNumber := rec["rank"].(float64)
+						if group == "" || rec["group"] == group || group == "window" && isNumber && rank >= -2 && rank <= 2 {
 							fr, fk = append(fr, rec), append(fk, keys[i])
 						}
 					}
-					if group != "" {
+					switch {
+					case group == "window" && path == "/items/stored":
+						continue
+					case group == "window":
+						// a number window on the sort field: the filter's reading of rank is the sort's
+						q.Set("rankFrom", "-2")
+						q.Set("rankTo", "2")
+					case group != "":
 						q.Set("group", group)
 					}
 					field, desc := "rank", path == "/items/by-rank-desc"
