@@ -96,6 +96,20 @@ func (br *behaviourRun) runList() *bFailure {
 		}
 		// sort values of different kinds do not order transitively: the stable sort of every record decides
 	}
+	if p := b.Page; p != nil && b.Sort == "" {
+		after, before, cursor := br.cursors(p)
+		if offset, limit, ok := br.windowBounds(p); ok && cursor {
+			// A cursor into a list in stored order: only the page's records are kept, the others counted.
+			c := &cursorSelect{after: after, before: before, offset: offset, limit: limit, afterAt: -1, beforeAt: -1}
+			if err := scan(c.add); err != nil {
+				return internal(err)
+			}
+			br.total = c.n
+			kept, br.hasMore = c.page()
+			br.list = copyRecords(kept)
+			return nil
+		}
+	}
 	var keys []string // kept's keys, for cursors
 	if err := scan(func(key string, rec Record, _ orderKey) {
 		kept = append(kept, rec)
@@ -130,16 +144,32 @@ func (br *behaviourRun) window(p *openapi.Page) (offset, limit int, ok bool) {
 	if p == nil {
 		return 0, 0, false
 	}
-	for _, e := range []*openapi.Expr{p.After, p.Before} {
+	if _, _, cursor := br.cursors(p); cursor {
+		return 0, 0, false
+	}
+	return br.windowBounds(p)
+}
+
+// cursors reads a page's after and before cursors as record keys ("" when not given, as page reads them).
+func (br *behaviourRun) cursors(p *openapi.Page) (after, before string, any bool) {
+	read := func(e *openapi.Expr) string {
 		if e == nil {
-			continue
+			return ""
 		}
 		if v, ok := br.value(*e); ok && v != nil && text(v) != "" {
-			return 0, 0, false
+			return br.scopePrefix() + text(v)
 		}
+		return ""
 	}
-	limit, ok = br.pageValueOK(p.Limit)
-	if !ok {
+	after, before = read(p.After), read(p.Before)
+	return after, before, after != "" || before != ""
+}
+
+// windowBounds reads a page's offset and limit as window does, cursors aside.
+func (br *behaviourRun) windowBounds(p *openapi.Page) (offset, limit int, ok bool) {
+	var has bool
+	limit, has = br.pageValueOK(p.Limit)
+	if !has {
 		return 0, 0, false
 	}
 	if limit <= 0 && br.b.Inferred {
@@ -253,6 +283,61 @@ func (w *windowSelect) add(_ string, rec Record, order orderKey) {
 		h[i], h[last] = h[last], h[i]
 		i = last
 	}
+}
+
+// cursorSelect keeps the page of a list in stored order that a cursor names: the records after the after key
+// (then offset and limit), else the limit records before the before key, counting every record. A cursor naming
+// no record gives an empty page.
+type cursorSelect struct {
+	after, before     string // full record keys, "" when not given
+	offset, limit     int
+	n                 int // records added
+	afterAt, beforeAt int // the cursors' positions, -1 until seen
+	kept              []Record
+}
+
+func (c *cursorSelect) add(key string, rec Record, _ orderKey) {
+	pos := c.n
+	c.n++
+	switch {
+	case c.after != "":
+		if c.afterAt >= 0 {
+			if rel := pos - c.afterAt - 1; rel >= c.offset && rel-c.offset < c.limit {
+				c.kept = append(c.kept, rec)
+			}
+		} else if key == c.after {
+			c.afterAt = pos
+		}
+		if c.beforeAt < 0 && key == c.before {
+			c.beforeAt = pos
+		}
+	case c.beforeAt < 0:
+		if key == c.before {
+			c.beforeAt = pos
+			return
+		}
+		if c.limit <= 0 {
+			return
+		}
+		c.kept = append(c.kept, rec)
+		if len(c.kept) >= 2*c.limit+16 { // the last limit records are enough
+			c.kept = append(c.kept[:0], c.kept[len(c.kept)-c.limit:]...)
+		}
+	}
+}
+
+// page returns the page and whether records follow it (after) or precede it (before).
+func (c *cursorSelect) page() ([]Record, bool) {
+	if c.after != "" && c.afterAt < 0 || c.before != "" && c.beforeAt < 0 {
+		return nil, false
+	}
+	if c.after != "" {
+		rest := c.n - c.afterAt - 1
+		end := min(min(c.offset, rest)+c.limit, rest)
+		return c.kept, end < rest
+	}
+	start := max(c.beforeAt-c.limit, 0)
+	return c.kept[max(len(c.kept)-c.limit, 0):], start > 0
 }
 
 // records returns the records kept, in the list's order; ok is false when the sort values were of different

@@ -143,3 +143,77 @@ func TestWindowSelectMatchesFullSort(t *testing.T) {
 	require.Greater(t, checked, 3000)
 	require.Greater(t, mixed, 100)
 }
+
+// refCursorPage is page's cursor reading over every record (kept as the reference): the records after the after
+// key then offset/limit, else the limit records before the before key; a cursor naming no record, nothing.
+func refCursorPage(keys []string, after, before string, offset, limit int) (page []string, hasMore bool) {
+	find := func(k string) int {
+		if k == "" {
+			return -1
+		}
+		if i := slices.Index(keys, k); i >= 0 {
+			return i
+		}
+		return -2
+	}
+	switch a, b := find(after), find(before); {
+	case a == -2 || b == -2:
+		return nil, false
+	case a >= 0:
+		keys = keys[a+1:]
+	case b >= 0:
+		keys = keys[:b]
+		start := max(len(keys)-limit, 0)
+		return keys[start:], start > 0
+	}
+	offset = min(max(offset, 0), len(keys))
+	end := min(offset+limit, len(keys))
+	return keys[offset:end], end < len(keys)
+}
+
+// TestCursorSelectMatchesFullList requires the streamed cursor page of a list in stored order to be the one
+// page gives over the whole list, for random cursors (present, absent, naming no record, both at once),
+// offsets and limits.
+func TestCursorSelectMatchesFullList(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 12))
+	for trial := range 3000 {
+		n := r.IntN(40)
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("s/%03d", r.IntN(1000)*100+i)
+		}
+		pick := func() string {
+			switch x := r.IntN(5); {
+			case x == 0 || n == 0:
+				return ""
+			case x == 1:
+				return "s/missing"
+			default:
+				return keys[r.IntN(n)]
+			}
+		}
+		after, before := pick(), pick()
+		if after == "" && before == "" {
+			before = "s/missing"
+		}
+		offset, limit := r.IntN(n+3), r.IntN(n+3)
+		if r.IntN(3) == 0 {
+			offset = 0
+		}
+		name := fmt.Sprintf("trial %d n=%d after=%q before=%q offset=%d limit=%d", trial, n, after, before, offset, limit)
+		wantPage, wantMore := refCursorPage(keys, after, before, offset, limit)
+
+		c := &cursorSelect{after: after, before: before, offset: offset, limit: limit, afterAt: -1, beforeAt: -1}
+		for _, k := range keys {
+			c.add(k, Record{"_k": k}, orderKey{kind: -1})
+		}
+		recs, more := c.page()
+		gotPage := []string{}
+		for _, rec := range recs {
+			gotPage = append(gotPage, rec["_k"].(string))
+		}
+		require.Equal(t, append([]string{}, wantPage...), gotPage, name)
+		require.Equal(t, wantMore, more, name)
+		require.Equal(t, n, c.n, name)
+	}
+}
