@@ -151,7 +151,7 @@ func (br *behaviourRun) window(p *openapi.Page) (offset, limit int, ok bool) {
 }
 
 // cursors reads a page's after and before cursors as record keys ("" when not given, as page reads them).
-func (br *behaviourRun) cursors(p *openapi.Page) (after, before string, any bool) {
+func (br *behaviourRun) cursors(p *openapi.Page) (after, before string, given bool) {
 	read := func(e *openapi.Expr) string {
 		if e == nil {
 			return ""
