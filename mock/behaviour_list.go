@@ -2,6 +2,7 @@ package mock
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,14 +17,14 @@ func (br *behaviourRun) runList() *bFailure {
 		return nil // the answer is a generated page (dynamic.go), not the stored records: no need to scan them
 	}
 	b := br.b
-	type cond struct {
-		f    openapi.Filter
-		vals map[string]any
-	}
-	var conds []cond
+	var conds []listCond
 	for _, f := range b.Filter {
-		c := cond{f: f, vals: map[string]any{}}
-		for name, e := range map[string]*openapi.Expr{"equals": f.Equals, "anyOf": f.AnyOf, "from": f.From, "to": f.To, "contains": f.Contains} {
+		c := listCond{field: f.Field}
+		for _, ne := range []struct {
+			name string
+			e    *openapi.Expr
+		}{{"equals", f.Equals}, {"anyOf", f.AnyOf}, {"from", f.From}, {"to", f.To}, {"contains", f.Contains}} {
+			name, e := ne.name, ne.e
 			if e == nil {
 				continue
 			}
@@ -37,35 +38,83 @@ func (br *behaviourRun) runList() *bFailure {
 				if name == "from" || name == "to" {
 					v = newOrderKey(v) // parsed once, not once per record
 				}
-				c.vals[name] = v
+				c.vals = append(c.vals, condVal{name, v})
 			}
 		}
 		if len(c.vals) > 0 {
 			conds = append(conds, c)
 		}
 	}
-	var kept []Record // stored records: copied below, once paged
-	var keys []string // kept's keys, for cursors
 	prefix := br.scopePrefix()
 	under := false // a Google list: the records named <parent>/<segment>/<id>, not those further down
 	if kf := b.KeyFrom; kf != nil && kf.Parent != "" {
 		prefix += br.ex.params[kf.Parent] + "/" + kf.Segment + "/"
 		under = true
 	}
-	err := br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
-		if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
-			return true
-		}
-		for _, c := range conds {
-			if !matches(rec[c.f.Field], c.vals) {
+	// scan calls fn with each record kept by the filters, and the record's sort value when a time or number
+	// window on the sort field has already read it (order.kind < 0 when not).
+	scan := func(fn func(key string, rec Record, order orderKey)) error {
+		return br.tx.Scan(br.qcoll, func(key string, rec Record) bool {
+			if !strings.HasPrefix(key, prefix) || under && strings.Contains(key[len(prefix):], "/") {
 				return true
 			}
+			order := orderKey{kind: -1}
+			for _, c := range conds {
+				have := orderKey{kind: -1}
+				if !c.match(rec[c.field], &have) {
+					return true
+				}
+				if have.kind >= 0 && c.field == b.Sort {
+					order = have
+				}
+			}
+			fn(key, rec, order)
+			return true
+		})
+	}
+	var kept []Record // stored records: copied below, once paged
+	if offset, limit, ok := br.window(b.Page); ok {
+		// An offset/limit window: only its first offset+limit records in order are kept, the others counted.
+		w := newWindowSelect(b.Sort, b.SortDesc, offset+limit)
+		if offset+limit > 256 {
+			// a deep window is sized once (at most the collection) rather than grown record by record
+			if n, err := br.tx.Len(br.qcoll); err == nil {
+				w.heap = make([]windowItem, 0, min(offset+limit, n))
+			}
 		}
+		if err := scan(w.add); err != nil {
+			return internal(err)
+		}
+		if recs, ok := w.records(); ok {
+			br.total = w.n
+			offset = min(offset, w.n)
+			end := min(offset+limit, w.n)
+			br.hasMore = end < w.n
+			kept = recs[offset:end]
+			br.list = copyRecords(kept)
+			return nil
+		}
+		// sort values of different kinds do not order transitively: the stable sort of every record decides
+	}
+	if p := b.Page; p != nil && b.Sort == "" {
+		after, before, cursor := br.cursors(p)
+		if offset, limit, ok := br.windowBounds(p); ok && cursor {
+			// A cursor into a list in stored order: only the page's records are kept, the others counted.
+			c := &cursorSelect{after: after, before: before, offset: offset, limit: limit, afterAt: -1, beforeAt: -1}
+			if err := scan(c.add); err != nil {
+				return internal(err)
+			}
+			br.total = c.n
+			kept, br.hasMore = c.page()
+			br.list = copyRecords(kept)
+			return nil
+		}
+	}
+	var keys []string // kept's keys, for cursors
+	if err := scan(func(key string, rec Record, _ orderKey) {
 		kept = append(kept, rec)
 		keys = append(keys, key)
-		return true
-	})
-	if err != nil {
+	}); err != nil {
 		return internal(err)
 	}
 	if b.Sort != "" {
@@ -75,17 +124,259 @@ func (br *behaviourRun) runList() *bFailure {
 	if p := b.Page; p != nil {
 		kept = br.page(p, kept, keys)
 	}
-	br.list = make([]any, len(kept))
-	for i, r := range kept {
-		br.list[i] = map[string]any(deepCopyRecord(r))
-	}
+	br.list = copyRecords(kept)
 	return nil
+}
+
+// copyRecords deep-copies a page of stored records into the answer's list.
+func copyRecords(recs []Record) []any {
+	list := make([]any, len(recs))
+	for i, r := range recs {
+		list[i] = map[string]any(deepCopyRecord(r))
+	}
+	return list
+}
+
+// window reads a page's offset and limit when they do not depend on the number of records and no cursor is
+// given, as page reads them: ok is false for a cursor, a missing limit (the whole list), a limit of 0 that stands
+// for every record, a negative limit or a window past the int range.
+func (br *behaviourRun) window(p *openapi.Page) (offset, limit int, ok bool) {
+	if p == nil {
+		return 0, 0, false
+	}
+	if _, _, cursor := br.cursors(p); cursor {
+		return 0, 0, false
+	}
+	return br.windowBounds(p)
+}
+
+// cursors reads a page's after and before cursors as record keys ("" when not given, as page reads them).
+func (br *behaviourRun) cursors(p *openapi.Page) (after, before string, given bool) {
+	read := func(e *openapi.Expr) string {
+		if e == nil {
+			return ""
+		}
+		if v, ok := br.value(*e); ok && v != nil && text(v) != "" {
+			return br.scopePrefix() + text(v)
+		}
+		return ""
+	}
+	after, before = read(p.After), read(p.Before)
+	return after, before, after != "" || before != ""
+}
+
+// windowBounds reads a page's offset and limit as window does, cursors aside.
+func (br *behaviourRun) windowBounds(p *openapi.Page) (offset, limit int, ok bool) {
+	var has bool
+	limit, has = br.pageValueOK(p.Limit)
+	if !has {
+		return 0, 0, false
+	}
+	if limit <= 0 && br.b.Inferred {
+		if limit = br.pageDefault(p.Limit, -1); limit < 0 {
+			return 0, 0, false
+		}
+	}
+	if limit < 0 {
+		return 0, 0, false
+	}
+	offset = br.pageValue(p.Offset, 0)
+	if p.Number != nil {
+		offset = (br.pageValue(p.Number, p.NumberBase) - p.NumberBase) * limit
+	}
+	offset = max(offset, 0)
+	if offset > math.MaxInt-limit {
+		return 0, 0, false
+	}
+	return offset, limit, true
+}
+
+// windowSelect keeps the first k records of a list in its order (by one field, stably, or in scan order) while
+// counting every record: a bounded max-heap whose root is the last record kept, ties ordered by scan position,
+// which is the stable sort's order when every record's sort value is of one kind.
+type windowSelect struct {
+	field string
+	desc  bool
+	k     int
+	n     int // records added
+	kind  int // the sort values' kind, once one is seen
+	mixed bool
+	heap  []windowItem
+}
+
+type windowItem struct {
+	rec   Record
+	pos   int
+	order orderKey
+}
+
+func newWindowSelect(field string, desc bool, k int) *windowSelect {
+	return &windowSelect{field: field, desc: desc, k: k, kind: -1}
+}
+
+// before reports whether a comes before b in the list.
+func (w *windowSelect) before(a, b *windowItem) bool {
+	c := a.order.compare(b.order)
+	if w.desc {
+		c = -c
+	}
+	if c != 0 {
+		return c < 0
+	}
+	return a.pos < b.pos
+}
+
+// add counts a record and keeps it when it comes before the last one kept (or fewer than k are kept); order is the
+// record's sort value when already read (kind < 0 when not).
+func (w *windowSelect) add(_ string, rec Record, order orderKey) {
+	pos := w.n
+	w.n++
+	if w.field == "" {
+		if len(w.heap) < w.k {
+			w.heap = append(w.heap, windowItem{rec: rec, pos: pos})
+		}
+		return
+	}
+	if w.mixed {
+		return
+	}
+	if order.kind < 0 {
+		order = newOrderKey(rec[w.field])
+	}
+	it := windowItem{rec: rec, pos: pos, order: order}
+	switch {
+	case w.kind < 0:
+		w.kind = it.order.kind
+	case w.kind != it.order.kind:
+		w.mixed, w.heap = true, nil
+		return
+	}
+	h := w.heap
+	if len(h) < w.k {
+		h = append(h, it)
+		for i := len(h) - 1; i > 0; { // sift up: the root is the item that comes last
+			parent := (i - 1) / 2
+			if !w.before(&h[parent], &h[i]) {
+				break
+			}
+			h[parent], h[i] = h[i], h[parent]
+			i = parent
+		}
+		w.heap = h
+		return
+	}
+	if len(h) == 0 || !w.before(&it, &h[0]) {
+		return
+	}
+	h[0] = it
+	for i := 0; ; { // sift down
+		last, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && w.before(&h[last], &h[l]) {
+			last = l
+		}
+		if r < len(h) && w.before(&h[last], &h[r]) {
+			last = r
+		}
+		if last == i {
+			break
+		}
+		h[i], h[last] = h[last], h[i]
+		i = last
+	}
+}
+
+// cursorSelect keeps the page of a list in stored order that a cursor names: the records after the after key
+// (then offset and limit), else the limit records before the before key, counting every record. A cursor naming
+// no record gives an empty page.
+type cursorSelect struct {
+	after, before     string // full record keys, "" when not given
+	offset, limit     int
+	n                 int // records added
+	afterAt, beforeAt int // the cursors' positions, -1 until seen
+	kept              []Record
+}
+
+func (c *cursorSelect) add(key string, rec Record, _ orderKey) {
+	pos := c.n
+	c.n++
+	switch {
+	case c.after != "":
+		if c.afterAt >= 0 {
+			if rel := pos - c.afterAt - 1; rel >= c.offset && rel-c.offset < c.limit {
+				c.kept = append(c.kept, rec)
+			}
+		} else if key == c.after {
+			c.afterAt = pos
+		}
+		if c.beforeAt < 0 && key == c.before {
+			c.beforeAt = pos
+		}
+	case c.beforeAt < 0:
+		if key == c.before {
+			c.beforeAt = pos
+			return
+		}
+		if c.limit <= 0 {
+			return
+		}
+		c.kept = append(c.kept, rec)
+		if len(c.kept) >= 2*c.limit+16 { // the last limit records are enough
+			c.kept = append(c.kept[:0], c.kept[len(c.kept)-c.limit:]...)
+		}
+	}
+}
+
+// page returns the page and whether records follow it (after) or precede it (before).
+func (c *cursorSelect) page() ([]Record, bool) {
+	if c.after != "" && c.afterAt < 0 || c.before != "" && c.beforeAt < 0 {
+		return nil, false
+	}
+	if c.after != "" {
+		rest := c.n - c.afterAt - 1
+		end := min(min(c.offset, rest)+c.limit, rest)
+		return c.kept, end < rest
+	}
+	start := max(c.beforeAt-c.limit, 0)
+	return c.kept[max(len(c.kept)-c.limit, 0):], start > 0
+}
+
+// records returns the records kept, in the list's order; ok is false when the sort values were of different
+// kinds (the caller sorts every record instead).
+func (w *windowSelect) records() ([]Record, bool) {
+	if w.mixed {
+		return nil, false
+	}
+	if w.field != "" {
+		slices.SortFunc(w.heap, func(a, b windowItem) int {
+			if w.before(&a, &b) {
+				return -1
+			}
+			if w.before(&b, &a) {
+				return 1
+			}
+			return 0
+		})
+	}
+	recs := make([]Record, len(w.heap))
+	for i := range w.heap {
+		recs[i] = w.heap[i].rec
+	}
+	return recs, true
 }
 
 // pageValue reads an offset or limit, falling back to the parameter's default, then to def.
 func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
+	if n, ok := br.pageValueOK(e); ok {
+		return n
+	}
+	return def
+}
+
+// pageValueOK reads an offset or limit, falling back to the parameter's default; ok is false when neither gives
+// a number.
+func (br *behaviourRun) pageValueOK(e *openapi.Expr) (int, bool) {
 	if e == nil {
-		return def
+		return 0, false
 	}
 	v, ok := br.value(*e)
 	if !ok && e.Root() == "query" {
@@ -94,19 +385,19 @@ func (br *behaviourRun) pageValue(e *openapi.Expr, def int) int {
 		}
 	}
 	if !ok {
-		return def
+		return 0, false
 	}
 	switch n := v.(type) {
 	case float64:
-		return int(n)
+		return int(n), true
 	case int:
-		return n
+		return n, true
 	case string:
 		if i, err := strconv.Atoi(n); err == nil {
-			return i
+			return i, true
 		}
 	}
-	return def
+	return 0, false
 }
 
 // pageDefault is the page size a limit of 0 stands for: the limit parameter's positive default, else def.
@@ -122,10 +413,23 @@ func (br *behaviourRun) pageDefault(e *openapi.Expr, def int) int {
 	return def
 }
 
-// matches tests one record field against a filter's values.
-func matches(field any, vals map[string]any) bool {
-	for name, v := range vals {
-		switch name {
+// listCond is a list filter on one field: its values by kind (equals, anyOf, from, to, contains), each read once
+// per request.
+type listCond struct {
+	field string
+	vals  []condVal
+}
+
+type condVal struct {
+	name string
+	v    any // from and to: an orderKey
+}
+
+// match tests one record field against the filter's values; have holds the field's order key once a time or
+// number window has read it (kind < 0 before), so the field is parsed at most once per record.
+func (c *listCond) match(field any, have *orderKey) bool {
+	for _, cv := range c.vals {
+		switch v := cv.v; cv.name {
 		case "equals":
 			if !sameValue(field, v) {
 				return false
@@ -135,12 +439,12 @@ func matches(field any, vals map[string]any) bool {
 			if want == nil {
 				want = []any{v}
 			}
-			have, isList := field.([]any)
+			hv, isList := field.([]any)
 			if !isList {
-				have = []any{field}
+				hv = []any{field}
 			}
 			hit := false
-			for _, h := range have {
+			for _, h := range hv {
 				if slices.ContainsFunc(want, func(w any) bool { return sameValue(h, w) }) {
 					hit = true
 					break
@@ -151,11 +455,13 @@ func matches(field any, vals map[string]any) bool {
 			}
 		case "from", "to":
 			bound, _ := v.(orderKey)
-			have := newOrderKey(field)
+			if have.kind < 0 {
+				*have = newOrderKey(field)
+			}
 			if !have.comparable(bound) {
 				return false
 			}
-			if c := have.compare(bound); name == "from" && c < 0 || name == "to" && c > 0 {
+			if c := have.compare(bound); cv.name == "from" && c < 0 || cv.name == "to" && c > 0 {
 				return false
 			}
 		case "contains":
