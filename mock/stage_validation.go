@@ -73,7 +73,8 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					}
 					ex.bodyValue = v
 				}
-				r.Body = io.NopCloser(bytes.NewReader(body))
+				ex.bodyRd.Reset(body)
+				r.Body = &ex.bodyRd
 				r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 				r.ContentLength = int64(len(body))
 			}

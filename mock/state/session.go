@@ -113,6 +113,9 @@ func (s *Session) settle(tx *Tx) {
 func (s *Session) SettlingUntil(coll, key string, now time.Time) (time.Time, bool) {
 	s.settleMu.Lock()
 	defer s.settleMu.Unlock()
+	if len(s.settling) == 0 { // the usual case: no lookup key to build
+		return time.Time{}, false
+	}
 	until, ok := s.settling[coll+"\x00"+key]
 	if !ok {
 		return time.Time{}, false
