@@ -20,6 +20,14 @@ type Tx struct {
 	ops      []Op
 	settles  []settleMark
 	clear    bool // the settle marks of the session are dropped (reset)
+
+	// Room inside the Tx for the usual write, one record of one collection, so that it costs no allocation of
+	// its own: the first collection written, the first record and the first operation.
+	firstColl     txColl
+	firstRec      txRec
+	firstOp       [1]Op
+	firstCollUsed bool
+	firstRecUsed  bool
 }
 
 // txColl is the transaction's writes to one collection, over the base's records.
@@ -46,7 +54,27 @@ type settleMark struct {
 var ErrReadOnly = errors.New("state: write in a read-only transaction")
 
 func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
-	return &Tx{ctx: ctx, base: base, seed: seed, writable: writable, colls: map[string]*txColl{}}
+	tx := &Tx{ctx: ctx, base: base, seed: seed, writable: writable, colls: map[string]*txColl{}}
+	tx.ops = tx.firstOp[:0]
+	return tx
+}
+
+// newColl returns an empty txColl, the Tx's own room for one the first time.
+func (tx *Tx) newColl() *txColl {
+	if !tx.firstCollUsed {
+		tx.firstCollUsed = true
+		return &tx.firstColl
+	}
+	return &txColl{}
+}
+
+// newRec returns an empty txRec, the Tx's own room for one the first time.
+func (tx *Tx) newRec() *txRec {
+	if !tx.firstRecUsed {
+		tx.firstRecUsed = true
+		return &tx.firstRec
+	}
+	return &txRec{}
 }
 
 // Context is the context the transaction runs under.
@@ -271,7 +299,8 @@ func (tx *Tx) check() error {
 func (tx *Tx) coll(name string) *txColl {
 	c := tx.colls[name]
 	if c == nil {
-		c = &txColl{recs: map[string]*txRec{}}
+		c = tx.newColl()
+		c.recs = map[string]*txRec{}
 		tx.colls[name] = c
 	}
 	return c
@@ -321,7 +350,9 @@ func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 			}
 			inBase = err == nil
 		}
-		c.recs[key] = &txRec{rec: cp, appended: !inBase}
+		r := tx.newRec()
+		r.rec, r.appended = cp, !inBase
+		c.recs[key] = r
 		if !inBase {
 			c.order = append(c.order, key)
 		}
