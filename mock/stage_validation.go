@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // validationStage reads the request body (at most Config.MaxBody bytes: more answers the API's tooLarge shape),
@@ -62,10 +63,12 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				}
 				if len(bytes.TrimSpace(body)) > 0 && isJSONType(ct) {
 					jsonBody = true
-					var v any
-					if err := json.Unmarshal(body, &v); err != nil {
-						ex.writeVendorError(w, "validation", "malformed", nil, nil)
-						return
+					v, ok := jsonvalue.Decode(body) // one pass; what it declines encoding/json decides
+					if !ok {
+						if err := json.Unmarshal(body, &v); err != nil {
+							ex.writeVendorError(w, "validation", "malformed", nil, nil)
+							return
+						}
 					}
 					if fs := jsonBodyFailures(body); len(fs) > 0 { // invalid UTF-8, a key given twice (body_checks.go)
 						ex.writeVendorError(w, "validation", "validation", nil, tr.vars(fs))
