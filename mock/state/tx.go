@@ -62,9 +62,15 @@ type settleMark struct {
 var ErrReadOnly = errors.New("state: write in a read-only transaction")
 
 func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
-	tx := &Tx{ctx: ctx, base: base, seed: seed, writable: writable}
-	tx.ops = tx.roomOp[:0]
+	tx := new(Tx)
+	tx.init(ctx, base, seed, writable)
 	return tx
+}
+
+// init makes tx a new transaction over base (everything it held before is dropped).
+func (tx *Tx) init(ctx context.Context, base, seed Reader, writable bool) {
+	*tx = Tx{ctx: ctx, base: base, seed: seed, writable: writable}
+	tx.ops = tx.roomOp[:0]
 }
 
 // written returns the transaction's writes to the collection name, nil if none.
