@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/openapi"
@@ -78,6 +79,8 @@ type exchange struct {
 	probeURL url.URL
 	// The reader the validation stage gives the request in place of the body it read.
 	bodyRd bodyReader
+	// The validation stage's input to the request validators.
+	valIn openapi3filter.RequestValidationInput
 }
 
 // bodyReader reads a body already read (io.NopCloser of a bytes.Reader in one value).

@@ -81,7 +81,8 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 				r.ContentLength = int64(len(body))
 			}
-			in := &openapi3filter.RequestValidationInput{
+			in := &ex.valIn // the exchange's own: no allocation
+			*in = openapi3filter.RequestValidationInput{
 				Request:    r,
 				PathParams: ex.params,
 				Route:      ex.route,
