@@ -1,11 +1,13 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/openapi"
@@ -75,7 +77,16 @@ type exchange struct {
 	// The request the route stage matches: r with the path below the mount prefix (routeProbe).
 	probe    http.Request
 	probeURL url.URL
+	// The reader the validation stage gives the request in place of the body it read.
+	bodyRd bodyReader
+	// The validation stage's input to the request validators.
+	valIn openapi3filter.RequestValidationInput
 }
+
+// bodyReader reads a body already read (io.NopCloser of a bytes.Reader in one value).
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
 
 // result is the answer a behaviour computed: a status and a body, plus headers.
 type result struct {

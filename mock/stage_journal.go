@@ -49,7 +49,9 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				if rec.status == 0 && r.Context().Err() != nil {
 					e.Status = StatusClientClosed
 				}
-				e.Request.Body, e.Request.Truncated = mask.journalBody(ex.body)
+				// ex.body is the request's own buffer, read once and never written to after (stage_validation.go,
+				// stage_behaviour.go): the journal keeps it without a copy
+				e.Request.Body, e.Request.Truncated = mask.journalBodyOwned(ex.body)
 				switch {
 				case r.Method == http.MethodHead: // net/http sent none
 				case rec.clean: // valid JSON without a key to mask: kept as it is

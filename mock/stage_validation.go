@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // validationStage reads the request body (at most Config.MaxBody bytes: more answers the API's tooLarge shape),
@@ -40,7 +41,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					ex.writeVendorError(w, "validation", "tooLarge", nil, nil)
 					return
 				}
-				body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+				body, err := readSized(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 				_ = r.Body.Close()
 				if err != nil {
 					kind := "malformed"
@@ -62,10 +63,12 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 				}
 				if len(bytes.TrimSpace(body)) > 0 && isJSONType(ct) {
 					jsonBody = true
-					var v any
-					if err := json.Unmarshal(body, &v); err != nil {
-						ex.writeVendorError(w, "validation", "malformed", nil, nil)
-						return
+					v, ok := jsonvalue.Decode(body) // one pass; what it declines encoding/json decides
+					if !ok {
+						if err := json.Unmarshal(body, &v); err != nil {
+							ex.writeVendorError(w, "validation", "malformed", nil, nil)
+							return
+						}
 					}
 					if fs := jsonBodyFailures(body); len(fs) > 0 { // invalid UTF-8, a key given twice (body_checks.go)
 						ex.writeVendorError(w, "validation", "validation", nil, tr.vars(fs))
@@ -73,11 +76,13 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					}
 					ex.bodyValue = v
 				}
-				r.Body = io.NopCloser(bytes.NewReader(body))
+				ex.bodyRd.Reset(body)
+				r.Body = &ex.bodyRd
 				r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 				r.ContentLength = int64(len(body))
 			}
-			in := &openapi3filter.RequestValidationInput{
+			in := &ex.valIn // the exchange's own: no allocation
+			*in = openapi3filter.RequestValidationInput{
 				Request:    r,
 				PathParams: ex.params,
 				Route:      ex.route,
@@ -317,4 +322,30 @@ func emptyFormBody(in *openapi3filter.RequestValidationInput, rb *openapi3.Reque
 		return &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: "doesn't match schema", Err: err}
 	}
 	return nil
+}
+
+// presizeLimit is the largest declared Content-Length a body buffer is allocated for before reading: a bigger one
+// is read growing as the bytes arrive, so that a header alone cannot make the server allocate.
+const presizeLimit = 64 << 10
+
+// readSized reads r to its end like io.ReadAll, into one buffer of the declared length when it is known and
+// small (io.ReadAll starts at 512 bytes and grows): one allocation of the body's size for the usual request.
+func readSized(r io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 || declared > presizeLimit {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, 0, declared+1) // one byte more: the read that finds the end needs no growth
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) { // more than declared: grow as io.ReadAll does
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }

@@ -25,6 +25,20 @@ func EachObject(data []byte, each func(map[string]any) bool) bool {
 	return EachObjectFrom(bytes.NewReader(data), "", nil, each)
 }
 
+// Decode decodes data, one JSON text, into the value encoding/json's Unmarshal gives an any, in one pass and
+// without interning. It answers false, without saying why, for every input it does not accept (the same cases as
+// EachObject's): the caller then unmarshals data with encoding/json, which gives the value or describes the error.
+func Decode(data []byte) (any, bool) {
+	d := objectDecoder{data: data}
+	d.space()
+	v, ok := d.value(0) // a top-level object or array is at depth 1, as encoding/json counts
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	return v, d.pos == len(d.data)
+}
+
 // EachObjectFrom is EachObject reading from r, one element at a time (a big file is never held whole), with
 // every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil: none);
 // rewrite answering false stops the reading with false. A fixture file resolves its relative times ("$now-3d")
@@ -361,7 +375,7 @@ func (d *objectDecoder) key(raw []byte) (string, bool) {
 		return k, true
 	}
 	k := string(body)
-	if len(d.keys) < maxInternedKeys {
+	if d.keys != nil && len(d.keys) < maxInternedKeys {
 		d.keys[k] = k
 	}
 	return k, true
@@ -391,7 +405,7 @@ func (d *objectDecoder) text(raw []byte) (any, bool) {
 		return v, true
 	}
 	var v any = string(body)
-	if len(d.vals) < maxInternedValues {
+	if d.vals != nil && len(d.vals) < maxInternedValues {
 		d.vals[v.(string)] = v
 	}
 	return v, true

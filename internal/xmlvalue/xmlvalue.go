@@ -18,7 +18,8 @@ import (
 // IsMedia reports whether a media type (parameters, if any, are ignored) is XML: application/xml, text/xml or
 // any +xml type.
 func IsMedia(mt string) bool {
-	mt = strings.ToLower(strings.TrimSpace(strings.Split(mt, ";")[0]))
+	mt, _, _ = strings.Cut(mt, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
 	return mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml")
 }
 

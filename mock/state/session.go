@@ -78,9 +78,9 @@ func (s *Session) commit(ctx context.Context, fn func(*Tx) error) (Pending, erro
 	if err := s.live(); err != nil {
 		return nil, err
 	}
-	var tx *Tx
+	tx := new(Tx) // made here, not in the function: the function value then holds the pointer, not a variable
 	p, err := s.hub.store.Update(ctx, s.name, func(cur, seed Reader) ([]Op, error) {
-		tx = newTx(ctx, cur, seed, true)
+		tx.init(ctx, cur, seed, true)
 		if err := fn(tx); err != nil {
 			return nil, err
 		}
@@ -95,6 +95,9 @@ func (s *Session) commit(ctx context.Context, fn func(*Tx) error) (Pending, erro
 
 // settle applies the settle marks of a committed transaction.
 func (s *Session) settle(tx *Tx) {
+	if !tx.clear && len(tx.settles) == 0 { // the usual write: nothing to do
+		return
+	}
 	s.settleMu.Lock()
 	defer s.settleMu.Unlock()
 	if tx.clear {
@@ -113,6 +116,9 @@ func (s *Session) settle(tx *Tx) {
 func (s *Session) SettlingUntil(coll, key string, now time.Time) (time.Time, bool) {
 	s.settleMu.Lock()
 	defer s.settleMu.Unlock()
+	if len(s.settling) == 0 { // the usual case: no lookup key to build
+		return time.Time{}, false
+	}
 	until, ok := s.settling[coll+"\x00"+key]
 	if !ok {
 		return time.Time{}, false

@@ -16,17 +16,33 @@ type Tx struct {
 	base     Reader // the committed records, or what a Reset in this transaction replaced them with
 	seed     Reader
 	writable bool
-	colls    map[string]*txColl // collections written in this transaction
-	ops      []Op
-	settles  []settleMark
-	clear    bool // the settle marks of the session are dropped (reset)
+	// The collections written in this transaction: the first in firstName and first, the others in colls (nil
+	// until a second one is written). See written and setColl.
+	firstName string
+	first     *txColl
+	colls     map[string]*txColl
+	ops       []Op
+	settles   []settleMark
+	clear     bool // the settle marks of the session are dropped (reset)
+
+	// Room inside the Tx for the usual write, one record of one collection, so that it costs no allocation of
+	// its own: the first collection written, the first record and the first operation.
+	roomColl     txColl
+	roomRec      txRec
+	roomOp       [1]Op
+	roomCollUsed bool
+	roomRecUsed  bool
 }
 
 // txColl is the transaction's writes to one collection, over the base's records.
 type txColl struct {
-	replaced bool              // the base's records of this collection are ignored
-	recs     map[string]*txRec // keys written
-	order    []string          // keys placed after the base's records, in insertion order
+	replaced bool // the base's records of this collection are ignored
+	// The keys written: the first in firstKey and firstRec, the others in recs (nil until a second one is
+	// written). See rec and setRec.
+	firstKey string
+	firstRec *txRec
+	recs     map[string]*txRec
+	order    []string // keys placed after the base's records, in insertion order
 }
 
 type txRec struct {
@@ -46,7 +62,77 @@ type settleMark struct {
 var ErrReadOnly = errors.New("state: write in a read-only transaction")
 
 func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
-	return &Tx{ctx: ctx, base: base, seed: seed, writable: writable, colls: map[string]*txColl{}}
+	tx := new(Tx)
+	tx.init(ctx, base, seed, writable)
+	return tx
+}
+
+// init makes tx a new transaction over base (everything it held before is dropped).
+func (tx *Tx) init(ctx context.Context, base, seed Reader, writable bool) {
+	*tx = Tx{ctx: ctx, base: base, seed: seed, writable: writable}
+	tx.ops = tx.roomOp[:0]
+}
+
+// written returns the transaction's writes to the collection name, nil if none.
+func (tx *Tx) written(name string) *txColl {
+	if tx.first != nil && tx.firstName == name {
+		return tx.first
+	}
+	return tx.colls[name]
+}
+
+// setColl makes c the transaction's writes to the collection name.
+func (tx *Tx) setColl(name string, c *txColl) {
+	if tx.first == nil || tx.firstName == name {
+		tx.firstName, tx.first = name, c
+		return
+	}
+	if tx.colls == nil {
+		tx.colls = map[string]*txColl{}
+	}
+	tx.colls[name] = c
+}
+
+// dropColls forgets every collection written (a reset).
+func (tx *Tx) dropColls() { tx.firstName, tx.first, tx.colls = "", nil, nil }
+
+// rec returns the write of key in c.
+func (c *txColl) rec(key string) (*txRec, bool) {
+	if c.firstRec != nil && c.firstKey == key {
+		return c.firstRec, true
+	}
+	r, ok := c.recs[key]
+	return r, ok
+}
+
+// setRec makes r the write of key in c.
+func (c *txColl) setRec(key string, r *txRec) {
+	if c.firstRec == nil || c.firstKey == key {
+		c.firstKey, c.firstRec = key, r
+		return
+	}
+	if c.recs == nil {
+		c.recs = map[string]*txRec{}
+	}
+	c.recs[key] = r
+}
+
+// newColl returns an empty txColl, the Tx's own room for one the first time.
+func (tx *Tx) newColl() *txColl {
+	if !tx.roomCollUsed {
+		tx.roomCollUsed = true
+		return &tx.roomColl
+	}
+	return &txColl{}
+}
+
+// newRec returns an empty txRec, the Tx's own room for one the first time.
+func (tx *Tx) newRec() *txRec {
+	if !tx.roomRecUsed {
+		tx.roomRecUsed = true
+		return &tx.roomRec
+	}
+	return &txRec{}
 }
 
 // Context is the context the transaction runs under.
@@ -84,8 +170,8 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return nil, err
 	}
-	if c := tx.colls[coll]; c != nil {
-		if r, ok := c.recs[key]; ok {
+	if c := tx.written(coll); c != nil {
+		if r, ok := c.rec(key); ok {
 			if r.deleted {
 				return nil, ErrNotFound
 			}
@@ -111,7 +197,7 @@ func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bo
 	if err := tx.ctx.Err(); err != nil {
 		return err
 	}
-	c := tx.colls[coll]
+	c := tx.written(coll)
 	if c == nil {
 		return tx.base.Scan(coll, from, fn)
 	}
@@ -129,7 +215,7 @@ func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bo
 	stopped := false
 	if !c.replaced {
 		err := tx.base.Scan(coll, 0, func(key string, rec Record) bool {
-			if r, ok := c.recs[key]; ok {
+			if r, ok := c.rec(key); ok {
 				if r.deleted || r.appended {
 					return true
 				}
@@ -146,7 +232,7 @@ func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bo
 		}
 	}
 	for _, key := range c.order {
-		if r := c.recs[key]; !r.deleted && !fn(key, r.rec) {
+		if r, _ := c.rec(key); !r.deleted && !fn(key, r.rec) {
 			return nil
 		}
 	}
@@ -158,7 +244,7 @@ func (tx *Tx) Len(coll string) (int, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return 0, err
 	}
-	if tx.colls[coll] == nil {
+	if tx.written(coll) == nil {
 		return tx.base.Len(coll)
 	}
 	n := 0
@@ -173,7 +259,7 @@ func (tx *Tx) MaxKey(coll string) (string, bool, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return "", false, err
 	}
-	if tx.colls[coll] == nil {
+	if tx.written(coll) == nil {
 		return tx.base.MaxKey(coll)
 	}
 	best, found := "", false
@@ -192,7 +278,7 @@ func (tx *Tx) CountIn(coll, scope string) (int, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return 0, err
 	}
-	if tx.colls[coll] == nil {
+	if tx.written(coll) == nil {
 		return tx.base.CountIn(coll, scope)
 	}
 	n := 0
@@ -212,7 +298,7 @@ func (tx *Tx) MaxIntIn(coll, scope string) (string, bool, error) {
 	if err := tx.ctx.Err(); err != nil {
 		return "", false, err
 	}
-	if tx.colls[coll] == nil {
+	if tx.written(coll) == nil {
 		return tx.base.MaxIntIn(coll, scope)
 	}
 	best, found := "", false
@@ -230,6 +316,9 @@ func (tx *Tx) Collections() ([]string, error) {
 	names, err := tx.base.Collections()
 	if err != nil {
 		return nil, err
+	}
+	if tx.first != nil && !slices.Contains(names, tx.firstName) {
+		names = append(names, tx.firstName)
 	}
 	for name := range tx.colls {
 		if !slices.Contains(names, name) {
@@ -269,10 +358,10 @@ func (tx *Tx) check() error {
 }
 
 func (tx *Tx) coll(name string) *txColl {
-	c := tx.colls[name]
+	c := tx.written(name)
 	if c == nil {
-		c = &txColl{recs: map[string]*txRec{}}
-		tx.colls[name] = c
+		c = tx.newColl()
+		tx.setColl(name, c)
 	}
 	return c
 }
@@ -302,7 +391,7 @@ func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 		cp = Record{}
 	}
 	c := tx.coll(coll)
-	if r, ok := c.recs[key]; ok {
+	if r, ok := c.rec(key); ok {
 		if r.deleted {
 			r.deleted = false
 			if r.appended {
@@ -321,7 +410,9 @@ func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 			}
 			inBase = err == nil
 		}
-		c.recs[key] = &txRec{rec: cp, appended: !inBase}
+		r := tx.newRec()
+		r.rec, r.appended = cp, !inBase
+		c.setRec(key, r)
 		if !inBase {
 			c.order = append(c.order, key)
 		}
@@ -339,10 +430,10 @@ func (tx *Tx) Delete(coll, key string) error {
 		return err
 	}
 	c := tx.coll(coll)
-	if r, ok := c.recs[key]; ok {
+	if r, ok := c.rec(key); ok {
 		r.deleted, r.rec = true, nil
 	} else {
-		c.recs[key] = &txRec{deleted: true}
+		c.setRec(key, &txRec{deleted: true})
 	}
 	tx.ops = append(tx.ops, Op{Kind: OpDelete, Coll: coll, Key: key})
 	tx.settles = append(tx.settles, settleMark{coll: coll, key: key, forget: true})
@@ -355,7 +446,8 @@ func (tx *Tx) Reset(st State) error {
 		return err
 	}
 	cp := CopyState(st)
-	tx.base, tx.colls = newMemFrom(cp, false), map[string]*txColl{}
+	tx.base = newMemFrom(cp, false)
+	tx.dropColls()
 	tx.ops = append(tx.ops, Op{Kind: OpReset, State: cp})
 	tx.settles, tx.clear = nil, true
 	return nil
@@ -366,7 +458,8 @@ func (tx *Tx) ResetToSeed() error {
 	if err := tx.check(); err != nil {
 		return err
 	}
-	tx.base, tx.colls = tx.seed, map[string]*txColl{}
+	tx.base = tx.seed
+	tx.dropColls()
 	tx.ops = append(tx.ops, Op{Kind: OpSeed})
 	tx.settles, tx.clear = nil, true
 	return nil
@@ -381,18 +474,19 @@ func (tx *Tx) ReplaceCollection(coll string, entries []Entry) error {
 	cp := make([]Entry, 0, len(entries))
 	for _, e := range entries {
 		rec := DeepCopyRecord(e.Record)
-		if r, dup := c.recs[e.Key]; dup {
+		if r, dup := c.rec(e.Key); dup {
 			r.rec = rec
 			continue
 		}
-		c.recs[e.Key] = &txRec{rec: rec, appended: true}
+		c.setRec(e.Key, &txRec{rec: rec, appended: true})
 		c.order = append(c.order, e.Key)
 		cp = append(cp, Entry{Key: e.Key, Record: rec})
 	}
 	for i, e := range cp { // a repeated key keeps its first place and its last record
-		cp[i].Record = c.recs[e.Key].rec
+		r, _ := c.rec(e.Key)
+		cp[i].Record = r.rec
 	}
-	tx.colls[coll] = c
+	tx.setColl(coll, c)
 	tx.ops = append(tx.ops, Op{Kind: OpCollection, Coll: coll, Entries: cp})
 	return nil
 }

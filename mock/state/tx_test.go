@@ -48,6 +48,34 @@ func TestTx(t *testing.T) {
 			}))
 			require.Equal(t, []Entry{{"b", Record{"id": "b"}}, {"a", Record{"id": "a", "v": 1.0}}}, listColl(t, s, "a/x"))
 		}},
+		{"one transaction writing several keys of several collections reads its own writes", func(t *testing.T, s *Session) {
+			put(t, s, "a/x", "base", Record{"id": "base"})
+			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+				for _, w := range []struct{ coll, key string }{{"a/x", "k1"}, {"a/y", "j1"}, {"a/x", "k2"}, {"a/z", "i1"},
+					{"a/y", "j2"}, {"a/x", "base"}} {
+					require.NoError(t, tx.Put(w.coll, w.key, Record{"id": w.key, "c": w.coll}))
+				}
+				require.NoError(t, tx.Delete("a/x", "k1"))
+				require.NoError(t, tx.Delete("a/y", "j2"))
+				require.NoError(t, tx.Put("a/x", "k1", Record{"id": "k1", "again": true}))
+				var keys []string
+				require.NoError(t, tx.Scan("a/x", func(k string, _ Record) bool { keys = append(keys, k); return true }))
+				require.Equal(t, []string{"base", "k2", "k1"}, keys)
+				n, err := tx.Len("a/y")
+				require.NoError(t, err)
+				require.Equal(t, 1, n)
+				names, err := tx.Collections()
+				require.NoError(t, err)
+				require.Equal(t, []string{"a/x", "a/y", "a/z"}, names)
+				_, err = tx.Get("a/y", "j2")
+				require.ErrorIs(t, err, ErrNotFound)
+				return nil
+			}))
+			require.Equal(t, []Entry{{"base", Record{"id": "base", "c": "a/x"}}, {"k2", Record{"id": "k2", "c": "a/x"}},
+				{"k1", Record{"id": "k1", "again": true}}}, listColl(t, s, "a/x"))
+			require.Equal(t, []Entry{{"j1", Record{"id": "j1", "c": "a/y"}}}, listColl(t, s, "a/y"))
+			require.Equal(t, []Entry{{"i1", Record{"id": "i1", "c": "a/z"}}}, listColl(t, s, "a/z"))
+		}},
 		{"copies in", func(t *testing.T, s *Session) {
 			rec := Record{"id": "1", "tags": []any{"x"}, "o": map[string]any{"k": "v"}}
 			put(t, s, "a/x", "1", rec)

@@ -1,0 +1,56 @@
+package jsonvalue
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// decodeCases are texts Decode accepts (with encoding/json's values) or declines (encoding/json then decides).
+var decodeCases = []string{
+	`{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2"}`,
+	` {"a": [1, 2.5, -3e2, 0, -0, 1E+2, 12.0e-1], "b": {"c": null, "d": true, "e": false}} `,
+	`{"a":1,"a":2}`, `{}`, `[]`, `[{}]`, `null`, `true`, `"x"`, `0`, `-1.5`,
+	`{"k\u00e9y":"caf\u00e9 \"q\" \\ \/ \b\f\n\r\t \ud83d\ude00"}`,
+	`{"bad":"\ud800"}`, "{\"utf8\":\"caf\xc3\xa9\"}", "{\"invalid\":\"\xff\xfe\"}", "{\"k\xff\":1}",
+	`{"a":1e400}`, `{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":-}`, `{"a":+1}`, `{"a":1e}`,
+	`{"a":"\x"}`, "{\"a\":\"\x01\"}", `{"a":1,}`, `[1,]`, `{"a" 1}`, `{a:1}`, `{"a":1} x`, `{"a":1}{}`,
+	`[1 2]`, `{"a":[}`, `nul`, `tru`, ``, ` `, `"`, `{`, `[`, `{"a":"b`,
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	strings.Repeat("[", 9999) + strings.Repeat("]", 9999),
+	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+	`{"members":[` + strings.Repeat(`{"id":"x","n":1,"tags":["a","b"]},`, 40) + `{}]}`,
+}
+
+func checkDecode(t *testing.T, text string) {
+	var want any
+	wantErr := json.Unmarshal([]byte(text), &want)
+	got, ok := Decode([]byte(text))
+	if !ok {
+		return // declined: the caller asks encoding/json
+	}
+	require.NoError(t, wantErr, "Decode accepted what encoding/json rejects: %q", text)
+	require.Equal(t, want, got, "for %q", text)
+}
+
+func TestDecodeGivesEncodingJSONValues(t *testing.T) {
+	accepted := 0
+	for _, text := range decodeCases {
+		checkDecode(t, text)
+		if _, ok := Decode([]byte(text)); ok {
+			accepted++
+		}
+	}
+	require.Greater(t, accepted, 10, "Decode must accept ordinary JSON, not decline everything")
+	_, ok := Decode([]byte(`{"assignedTo":"7869c1a9"}`))
+	require.True(t, ok)
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, text := range decodeCases {
+		f.Add(text)
+	}
+	f.Fuzz(checkDecode)
+}
