@@ -9,30 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// refSortRecords is runList's sort before the windowed selection (kept as the reference): every record keyed by
-// its sort value, then stably sorted.
+// refSortRecords is the full stable sort runList used for every page before the windowed selection, and still
+// uses where the window cannot (sortRecords), on copies so that the caller's slices stay in scan order.
 func refSortRecords(recs []Record, keys []string, field string, desc bool) ([]Record, []string) {
-	type keyed struct {
-		rec   Record
-		key   string
-		order orderKey
-	}
-	ks := make([]keyed, len(recs))
-	for i, r := range recs {
-		ks[i] = keyed{r, keys[i], newOrderKey(r[field])}
-	}
-	slices.SortStableFunc(ks, func(x, y keyed) int {
-		c := x.order.compare(y.order)
-		if desc {
-			return -c
-		}
-		return c
-	})
-	out, outKeys := make([]Record, len(ks)), make([]string, len(ks))
-	for i := range ks {
-		out[i], outKeys[i] = ks[i].rec, ks[i].key
-	}
-	return out, outKeys
+	return sortRecords(append([]Record{}, recs...), append([]string{}, keys...), field, desc)
 }
 
 // refWindow is the reference page: every record sorted, then the offset/limit window of page.
