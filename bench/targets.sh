@@ -17,7 +17,7 @@
 #            a file, validation, state, journal) against the baseline's fixed answer: the server pinned to core 0
 #            (taskset -c 0), wrk to core 1 (-t1 -cCONNS -dDURATION --latency), ROUNDS rounds alternating baseline
 #            and standin; median req/s and p99. Targets: req/s ratio >= 0.5, p99 <= 2 x bare.
-#   instr    CPU instructions per request of that PATCH, baseline and standin, with instr-per-req.sh (callgrind;
+#   instr    CPU instructions per request of that PATCH, the baseline and every BINARY, with instr-per-req.sh (callgrind;
 #            INSTR_TOOL, by default ../shared/tools/instr-per-req.sh next to the repository). Target <= 130,000.
 #   dynamic  CINNOX `GET .../enquiry-detail?...&limit=50` with `Prefer: dynamic=true` (`--records 60`) against the
 #            baseline's 50-record page, pinned as above, for every BINARY; the records per answer are printed
@@ -28,7 +28,8 @@
 #            (100,000 records): start <= 2 s, RSS <= 400 MB.
 #
 # Settings (environment): SECTIONS, REPEAT (7), LOAD_DURATION (3s), DURATION (5s), ROUNDS (3), CONNS (16),
-#   INSTR_N (2000), INSTR_TOOL, STATE_N (100000), STATE_REQS (50), PORT_BASE (18290: uses PORT_BASE..+5),
+#   INSTR_N (2000), INSTR_TOOL, INSTR_GODEBUG (asyncpreemptoff=1,cpu.rdtscp=off: valgrind 3.19 lacks RDTSCP),
+#   STATE_N (100000), STATE_REQS (50), PORT_BASE (18290: uses PORT_BASE..+5),
 #   OUT (a new folder under /tmp; logs deleted at the end unless KEEP_LOGS=1).
 # Requires go, curl, wrk, hey, awk, taskset (and valgrind for instr) and 2 cores or more. Every server is
 # started on 127.0.0.1 and stopped by its PID, also on Ctrl-C; loads run under nice -n 10.
@@ -235,14 +236,21 @@ if has instr; then
 	say "instr: instructions per request of the assign PATCH under callgrind ($INSTR_N requests each; a minute or more each)"
 	printf '%s' "$ASSIGN_BODY" >"$OUT/assign.json"
 	declare -A IR=()
-	for srv in "baseline:$OUT/baseline" "standin:$STANDIN serve --api carecycle --seed 1"; do
+	# valgrind 3.19 cannot run RDTSCP, which the Go runtime uses where the CPU has it: cpu.rdtscp=off keeps
+	# runtime.cputicks on the older instruction (asyncpreemptoff=1 is the tool's own default).
+	IGODEBUG=${INSTR_GODEBUG:-asyncpreemptoff=1,cpu.rdtscp=off}
+	srvs=("baseline:$OUT/baseline")
+	for ((i = 0; i < ${#BINS[@]}; i++)); do srvs+=("standin$i:${BINS[i]} serve --api carecycle --seed 1"); done
+	for srv in "${srvs[@]}"; do
 		name=${srv%%:*}
-		line=$(PEER_DIR="$OUT/instr" nice -n 10 "$INSTR_TOOL" -n "$name" -p "$P1" -m PATCH -u "$ASSIGN" -b "$OUT/assign.json" \
+		line=$(GODEBUG=$IGODEBUG PEER_DIR="$OUT/instr" nice -n 10 "$INSTR_TOOL" -n "$name" -p "$P1" -m PATCH -u "$ASSIGN" -b "$OUT/assign.json" \
 			-H 'x-api-key: cc_bench' -w 200 -N "$INSTR_N" -- "${srv#*:} --addr 127.0.0.1:{PORT}" 2>&1 | tail -n 1)
 		IR[$name]=$(sed -n 's/.*ir_per_req=\([0-9]*\).*/\1/p' <<<"$line")
 		[[ -n ${IR[$name]} ]] || die "instr-per-req.sh gave no figure for $name: $line"
 	done
-	row "assign PATCH instructions per request (instr-per-req.sh, $INSTR_N requests)" "${IR[standin]}" "bare baseline ${IR[baseline]}" "$(ratio "${IR[standin]}" "${IR[baseline]}")" "<= 130,000"
+	for ((i = 0; i < ${#BINS[@]}; i++)); do
+		row "assign PATCH instructions per request (instr-per-req.sh, $INSTR_N requests), ${BINS[i]}" "${IR[standin$i]}" "bare baseline ${IR[baseline]}" "$(ratio "${IR[standin$i]}" "${IR[baseline]}")" "<= 130,000"
+	done
 fi
 
 # ---- dynamic -------------------------------------------------------------------------------------------------
