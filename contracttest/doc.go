@@ -131,6 +131,9 @@
 //	    "checks": {"body_schema": {"passed": 30, "failed": 1, "warnings": 0, "notChecked": 0}, ...},
 //	    "skips": [{"reason": "...", "cases": 2}],
 //	    "failOnSkip": false, "waitedMs": 0, "refused": 0, "valid": 30, "redirects": 0,
+//	    "targetMs": 95.2,                // from sending each request to the end of its answer's body
+//	    "ownMs": 25.3,                   // the runner's own time: durationMs less targetMs and the waits
+//	    "casesPerSecond": 331.9,
 //	    "coverage": [{"operation": "getContact", "statuses": [{"status": 200, "exercised": true}, ...]}]
 //	  },
 //	  "durationMs": 120.5,

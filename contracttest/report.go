@@ -180,6 +180,28 @@ type Summary struct {
 	Checks   map[string]CheckCount `json:"checks"`
 	Coverage []Coverage            `json:"coverage"`
 	Duration time.Duration         `json:"-"`
+	// InTarget is the time the target took: from sending each request to the end of its answer's body, retried
+	// requests included. Paced is the time spent keeping to Config.Rate.
+	InTarget time.Duration `json:"-"`
+	Paced    time.Duration `json:"-"`
+}
+
+// Own is the runner's own time: the run's duration less the target's time and the waits (429 and 449 answers,
+// --rate). It is what standin itself costs a run: planning, building requests, checks and reports.
+func (s Summary) Own() time.Duration {
+	return max(s.Duration-s.InTarget-s.Waited-s.Paced, 0)
+}
+
+// CasesPerSecond is the rate of cases over the whole run, and over the runner's own time alone (0 when a
+// duration is too short to measure).
+func (s Summary) CasesPerSecond() (run, own float64) {
+	if s.Duration > 0 {
+		run = float64(s.Cases) / s.Duration.Seconds()
+	}
+	if o := s.Own(); o > 0 {
+		own = float64(s.Cases) / o.Seconds()
+	}
+	return run, own
 }
 
 // Report is everything a run found. Results are in plan order; a Lean run keeps only failed and errored ones

@@ -41,6 +41,11 @@ type jsonReport struct {
 type jsonSummary struct {
 	Summary
 	WaitedMS float64 `json:"waitedMs"`
+	// TargetMS is the time the target took, OwnMS the runner's own (Summary.Own), CasesPerSecond the rate of
+	// cases over the whole run.
+	TargetMS       float64 `json:"targetMs"`
+	OwnMS          float64 `json:"ownMs"`
+	CasesPerSecond float64 `json:"casesPerSecond"`
 	// Refused and Valid: how many requests that carried credentials were refused, out of how many.
 	Refused int `json:"refused"`
 	Valid   int `json:"valid"`
@@ -101,7 +106,9 @@ const jsonCaseIndent = "    "
 func (j *JSONReporter) End(s Summary) error {
 	defer j.cases.close()
 	refused, valid := s.Refused()
-	out := jsonReport{Version: ReportVersion, Summary: jsonSummary{Summary: s, WaitedMS: ms(s.Waited), Refused: refused, Valid: valid},
+	run, _ := s.CasesPerSecond()
+	out := jsonReport{Version: ReportVersion, Summary: jsonSummary{Summary: s, WaitedMS: ms(s.Waited), Refused: refused, Valid: valid,
+		TargetMS: ms(s.InTarget), OwnMS: ms(s.Own()), CasesPerSecond: run},
 		DurationMS: ms(s.Duration), Cases: []jsonCase{}, CheckNames: CheckNames}
 	if p := j.plan; p != nil {
 		out.API, out.Spec, out.Target, out.Standin, out.Session, out.Seed, out.DryRun, out.Notes =

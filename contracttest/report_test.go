@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -90,4 +93,31 @@ func TestDryRunSendsNothing(t *testing.T) {
 	defer ps.mu.Unlock()
 	require.Empty(t, ps.throttled, "no request reached the server")
 	golden(t, "plan.golden.txt", scrub(text.Bytes()))
+}
+
+// TestRunSpeedAccounting checks the speed figures of the summary with a clock that advances one second per
+// reading: every request takes exactly one second of target time, and the rest of the run is the runner's own.
+func TestRunSpeedAccounting(t *testing.T) {
+	rep := runPets(t, bugs{}, Config{}, WithClock(tickingClock(time.Second)))
+	s := rep.Summary
+	require.Positive(t, s.Requests)
+	require.Equal(t, time.Duration(s.Requests)*time.Second, s.InTarget, "one second of target time per request")
+	require.Equal(t, s.Duration-s.InTarget-s.Waited-s.Paced, s.Own())
+	require.Positive(t, s.Own(), "planning and checks read the clock too")
+	run, own := s.CasesPerSecond()
+	require.InDelta(t, float64(s.Cases)/s.Duration.Seconds(), run, 1e-9)
+	require.InDelta(t, float64(s.Cases)/s.Own().Seconds(), own, 1e-9)
+
+	var out strings.Builder
+	tr := NewTextReporter(&out, false)
+	tr.Begin(rep.Plan)
+	require.NoError(t, tr.End(s))
+	require.Contains(t, out.String(), fmt.Sprintf("speed: %.0f cases/s; the target answered in %s, standin's own time %s",
+		run, s.InTarget, s.Own()))
+
+	// A run that took no measurable time prints no speed line.
+	out.Reset()
+	s.Duration, s.InTarget = 0, 0
+	require.NoError(t, tr.End(s))
+	require.NotContains(t, out.String(), "speed:")
 }

@@ -181,6 +181,10 @@ func (t *TextReporter) End(s Summary) error {
 	}
 	t.printf("%d cases: %d passed, %d failed, %d skipped; %d retried after 429/449 (%s waiting); %d requests in %s\n",
 		s.Cases, s.Passed, s.Failed, s.Skipped, s.Retried, s.Waited.Round(1e6), s.Requests, s.Duration.Round(1e6))
+	if run, own := s.CasesPerSecond(); run > 0 {
+		t.printf("speed: %.0f cases/s; the target answered in %s, standin's own time %s (%.0f cases/s: planning, requests, checks, reports)\n",
+			run, s.InTarget.Round(1e6), s.Own().Round(1e6), own)
+	}
 	return t.err
 }
 

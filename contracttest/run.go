@@ -45,6 +45,8 @@ type Runner struct {
 	lastSent  time.Time
 	exhausted bool
 	waited    time.Duration // time spent waiting out 429 and 449 answers
+	paced     time.Duration // time spent keeping to --rate
+	inTarget  time.Duration // time from sending each request to the end of its answer's body
 	failures  int           // failed cases so far
 	secrets   []string      // the user's credentials, masked in reports
 	auths     map[*openapi.Operation]*authPlan
@@ -264,6 +266,8 @@ func (r *Runner) summaryOf(t *tally) Summary {
 	}
 	s := t.summary(ops, documented)
 	s.Waited = r.waited
+	s.Paced = r.paced
+	s.InTarget = r.inTarget
 	s.Redirects = r.redirects
 	s.FailOnSkip = r.cfg.FailOnSkip
 	return s
@@ -764,6 +768,7 @@ func (r *Runner) send(ctx context.Context, req *request, retry bool) (*http.Requ
 			return hreq, info, nil, statuses, retries, fmt.Errorf("read response body: %w", err)
 		}
 		resp := &response{status: hresp.StatusCode, header: hresp.Header, body: body, duration: r.now().Sub(start)}
+		r.inTarget += resp.duration
 		if !retry || (resp.status != http.StatusTooManyRequests && resp.status != 449) || retries >= r.cfg.Retries {
 			return hreq, info, resp, statuses, retries, nil
 		}
@@ -810,6 +815,7 @@ func (r *Runner) pace(ctx context.Context) error {
 			if err := r.sleep(ctx, wait); err != nil {
 				return err
 			}
+			r.paced += wait
 			now = r.lastSent.Add(gap)
 		}
 	}

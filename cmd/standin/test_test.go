@@ -251,12 +251,14 @@ func TestTestCommandGolden(t *testing.T) {
 	}
 	port := regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	timing := regexp.MustCompile(`requests in [0-9.]+[mµn]?s`)
+	speed := regexp.MustCompile(`(?m)^speed: .*$`)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, code := runTestCLI(t, nil, tt.args...)
 			require.Equal(t, tt.code, code)
 			got := "$ standin " + strings.Join(tt.args, " ") + "\n" + stdout + "exit " + strconv.Itoa(code) + "\n"
 			got = timing.ReplaceAllString(port.ReplaceAllString(got, "127.0.0.1:PORT"), "requests in DURATION")
+			got = speed.ReplaceAllString(got, "speed: SPEED")
 			path := filepath.Join("testdata", "test-"+tt.name+".golden")
 			if *update {
 				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
