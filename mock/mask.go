@@ -36,6 +36,9 @@ func looksLikeCredential(name string) bool {
 type bodyMasker struct {
 	jsonField *regexp.Regexp
 	formField *regexp.Regexp
+	// keyName finds a name in a key, folding case as jsonField does: maskJSONFields asks it about the keys that
+	// are not ASCII, where Unicode folding reaches ASCII names (the Kelvin sign is a k, the long s an s).
+	keyName *regexp.Regexp
 	// anchors group the lower-case ASCII names by their rarest letter: an ASCII body naming none of them has
 	// nothing to mask, and mentions finds out by searching for those letters alone (see mentions). Names that are
 	// not ASCII are left out: only a body that is not ASCII can hold them, and mentions says yes to every such
@@ -52,8 +55,8 @@ type bodyMasker struct {
 	plainKeys atomic.Pointer[keySet]
 	// keyMentions is mentionsKey as a func value, made once.
 	keyMentions func(string) bool
-	// asciiNames is set when every name is ASCII: an ASCII JSON body is then masked by maskJSONFields, which
-	// matches what jsonField matches (case folding beyond ASCII is the expression's).
+	// asciiNames is set when every name is ASCII: a JSON body is then masked by maskJSONFields, which matches
+	// what jsonField matches (keyName folds the keys that are not ASCII).
 	asciiNames bool
 }
 
@@ -73,6 +76,7 @@ func newBodyMasker(extra []string) *bodyMasker {
 		// "name": "value" | number | true | false | null
 		jsonField: regexp.MustCompile(`(?i)("[^"\\]*` + names + `[^"\\]*"\s*:\s*)("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*|true|false|null)`),
 		formField: regexp.MustCompile(`(?i)((?:^|&)[^=&]*` + names + `[^=&]*=)([^&]*)`),
+		keyName:   regexp.MustCompile(`(?i)` + names),
 	}
 	for _, w := range append(append([]string{}, credentialWords...), extra...) {
 		n := strings.ToLower(w)
@@ -154,7 +158,7 @@ func (m *bodyMasker) mask(b []byte) []byte {
 	}
 	t := strings.TrimLeft(string(b), " \t\r\n")
 	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-		if m.asciiNames && isASCIIBytes(b) {
+		if m.asciiNames {
 			return maskJSONFields(b, m)
 		}
 		return m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))

@@ -1,7 +1,10 @@
 package mock
 
-// maskJSONFields is the masker's JSON expression (bodyMasker.jsonField) as one forward scan, for ASCII text when
-// every credential name is ASCII: the same matches, replaced the same way. The expression, a Go regexp run
+// maskJSONFields is the masker's JSON expression (bodyMasker.jsonField) as one forward scan, for any text when
+// every credential name is ASCII: the same matches, replaced the same way. Quotes, backslashes, colons and the
+// value's first byte are ASCII, and no byte of a multi-byte UTF-8 sequence (or of invalid text) is, so text that
+// is not ASCII only matters inside a key: such a key is asked of bodyMasker.keyName, which folds as the
+// expression does. The expression, a Go regexp run
 // over a CINNOX page that names "uniqueKey", took milliseconds; this takes microseconds.
 //
 // A match starts at a quote: a key of no quote or backslash that names a credential (namesAnchored, as mentionsKey), then a colon with
@@ -35,7 +38,7 @@ func maskJSONFields(b []byte, m *bodyMasker) []byte {
 		}
 		v := skipJSONSpace(b, k+1)
 		end := scalarEnd(b, v)
-		if end < 0 || !m.anyText && !namesAnchored(m, b[i+1:j]) {
+		if end < 0 || !m.anyText && !keyNamesCredential(m, b[i+1:j]) {
 			i = j
 			continue
 		}
@@ -47,6 +50,15 @@ func maskJSONFields(b []byte, m *bodyMasker) []byte {
 		return b
 	}
 	return append(out, b[done:]...)
+}
+
+// keyNamesCredential reports whether a key (no quote or backslash in it) holds a credential name as jsonField
+// reads it: by the ASCII scan for an ASCII key, by keyName's Unicode folding otherwise.
+func keyNamesCredential(m *bodyMasker, key []byte) bool {
+	if isASCIIBytes(key) {
+		return namesAnchored(m, key)
+	}
+	return m.keyName.Match(key)
 }
 
 // skipJSONSpace passes the white space the expression's \s takes: tab, newline, form feed, carriage return and

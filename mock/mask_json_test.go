@@ -25,24 +25,29 @@ func TestMaskJSONFieldsMatchesExpression(t *testing.T) {
 		`{"key"`,
 		`{"key":`,
 		`{"key": "`,
+		`{"name":"Pérez","uniqueKey":"k1","city":"Zürich"}`,
+		"{\"\u212aey\":\"kelvin\",\"\u017fecret\":\"long s\",\"Schl\u00fcssel\":\"no\",\"cl\u00e9\":\"no\"}",
+		"{\"na\xffme\":\"invalid\",\"to\xffken\":\"x\",\"token\":\"\xfe\xff\"}",
+		"{\"note\":\"\\\"K\u0131ey\\\"\", \"ke\u0301y\":\"combining\"}",
 	}
 	for _, b := range bodies {
 		want := m.jsonField.ReplaceAll([]byte(b), []byte(`${1}"`+maskedValue+`"`))
 		require.Equal(t, string(want), string(maskJSONFields([]byte(b), m)), "body %s", b)
 	}
+	// Text that is not ASCII takes the scan too, and folds as the expression does.
+	got := string(m.mask([]byte("{\"\u212aey\":\"kelvin\",\"\u017fecret\":\"long s\",\"name\":\"P\u00e9rez\",\"cl\u00e9\":\"no\"}")))
+	require.Equal(t, "{\"\u212aey\":\"****\",\"\u017fecret\":\"****\",\"name\":\"P\u00e9rez\",\"cl\u00e9\":\"no\"}", got)
 }
 
-// FuzzMaskJSONFields compares the scan with the expression on any ASCII text.
+// FuzzMaskJSONFields compares the scan with the expression on any text, UTF-8 or not.
 func FuzzMaskJSONFields(f *testing.F) {
-	for _, s := range []string{`{"uniqueKey":"k1"}`, `{"a":"\"","token": 1e5}`, `[{"secret":true},{"x":"key":"y"}]`} {
+	for _, s := range []string{`{"uniqueKey":"k1"}`, `{"a":"\"","token": 1e5}`, `[{"secret":true},{"x":"key":"y"}]`,
+		"{\"\u212aey\":\"P\u00e9rez\"}", "{\"to\xffken\":1}"} {
 		f.Add(s)
 	}
 	m := newBodyMasker([]string{"pin_code"})
 	f.Fuzz(func(t *testing.T, s string) {
 		b := []byte(s)
-		if !isASCIIBytes(b) {
-			return
-		}
 		want := m.jsonField.ReplaceAll(b, []byte(`${1}"`+maskedValue+`"`))
 		if got := maskJSONFields(b, m); string(got) != string(want) {
 			t.Fatalf("body %q: scan %q, expression %q", s, got, want)
