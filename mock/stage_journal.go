@@ -56,6 +56,8 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				case r.Method == http.MethodHead: // net/http sent none
 				case rec.clean: // valid JSON without a key to mask: kept as it is
 					e.Response.Body = rec.body
+				case rec.kept != nil: // a kept dynamic page keeps its journal copy (dynamic_page.go)
+					e.Response.Body = rec.kept.journalBody(mask, rec.body)
 				default:
 					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 				}
@@ -94,6 +96,8 @@ type recorder struct {
 	watch   func(string) bool
 	pending bool
 	clean   bool
+
+	kept *keptPage // the answer is this kept dynamic page (writeKeptPage), for its journal copy
 }
 
 // jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
