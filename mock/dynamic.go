@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"maps"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -124,7 +126,7 @@ func sizeParam(op *openapi.Operation) *openapi3.Parameter {
 
 // dynamicOffset is the index of the page's first record: the request's offset when the list behaviour pages by
 // an offset query parameter, else 0.
-func dynamicOffset(ex *exchange, q url.Values, size int) int {
+func dynamicOffset(ex *exchange, q rawQuery, size int) int {
 	b := ex.op.Behaviour
 	if b == nil || b.Page == nil {
 		return 0
@@ -142,8 +144,46 @@ func dynamicOffset(ex *exchange, q url.Values, size int) int {
 	return 0
 }
 
+// queryBoundSet says GODEBUG sets url.ParseQuery's bound on the number of pairs (urlmaxqueryparams, by default
+// 10,000), which rawQuery.Get then leaves to ParseQuery.
+var queryBoundSet = strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams")
+
+// rawQuery is a request's query as sent, read one parameter at a time without building url.Values.
+type rawQuery string
+
+// Get is url.ParseQuery(q).Get(name): the first value of name among the well-formed pairs ('&' between pairs,
+// none holding ';' or a bad escape), unescaped; "" when there is none.
+func (q rawQuery) Get(name string) string {
+	rest := string(q)
+	if strings.Count(rest, "&") >= 1000 || queryBoundSet {
+		v, _ := url.ParseQuery(rest) // its bound on the number of pairs decides
+		return v.Get(name)
+	}
+	for rest != "" {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if key != name && !strings.ContainsAny(key, "%+") {
+			continue
+		}
+		k, err := url.QueryUnescape(key)
+		if err != nil || k != name {
+			continue
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			continue
+		}
+		return v
+	}
+	return ""
+}
+
 // dynamicSize is the number of records a dynamic page holds (see the top of the file).
-func dynamicSize(ex *exchange, q url.Values, array *openapi3.Schema) int {
+func dynamicSize(ex *exchange, q rawQuery, array *openapi3.Schema) int {
 	n := -1
 	if p := sizeParam(ex.op); p != nil {
 		if v, err := strconv.Atoi(q.Get(p.Name)); err == nil {
@@ -175,7 +215,7 @@ func dynamicSize(ex *exchange, q url.Values, array *openapi3.Schema) int {
 // text, encoded once, and when every record of the page is kept the page is also given whole (kept; nil
 // otherwise), to answer with writeKeptPage. The records are shared with later requests: do not change them.
 func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, asJSON bool) (page []any, kept *keptPage) {
-	q, _ := url.ParseQuery(ex.rawQuery)
+	q := rawQuery(ex.rawQuery)
 	size := dynamicSize(ex, q, array)
 	offset := dynamicOffset(ex, q, size)
 	js := ex.api.api.Doc.IsOpenAPI31OrLater()

@@ -149,6 +149,12 @@ func (ex *exchange) writeKeptPage(w http.ResponseWriter, status int, header http
 	_, _ = w.Write(p.raw)
 }
 
+// writes reports whether b is the page's own text (not a copy a fault changed), from its start; false for a nil
+// page.
+func (p *keptPage) writes(b []byte) bool {
+	return p != nil && len(b) > 0 && len(b) <= len(p.raw) && &b[0] == &p.raw[0]
+}
+
 // journalBody is the journal's copy of the answer whose start the recorder saw: made once per masker when seen is
 // the start of the page, as m.journalBodyOwned would make it; else (a fault changed the answer) made from seen.
 func (p *keptPage) journalBody(m *masker, seen []byte) json.RawMessage {

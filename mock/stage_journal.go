@@ -120,6 +120,11 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	rc.clean = rc.pending && len(rc.body) == 0 && len(b) > 0 && len(b) <= journalBodyLimit && (b[0] == '{' || b[0] == '[')
 	rc.pending = false
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+		if rc.body == nil && rc.kept.writes(b) { // a kept dynamic page's own bytes, never changed: no copy
+			rc.body = b[:min(room, len(b)):min(room, len(b))]
+			rc.truncated = len(rc.body) > journalBodyLimit
+			return rc.ResponseWriter.Write(b)
+		}
 		if rc.body == nil { // most answers are written in one piece: keep it in one allocation of its size
 			rc.body = make([]byte, 0, min(room, len(b)))
 		}
