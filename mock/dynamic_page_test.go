@@ -189,3 +189,36 @@ func FuzzRawQueryGet(f *testing.F) {
 		}
 	})
 }
+
+// TestDynamicPageKeptFault: a fault that changes a kept page's answer (mutate=wrongType) is journalled as
+// answered, and the page's next plain answer is the page again, journalled as before.
+func TestDynamicPageKeptFault(t *testing.T) {
+	apis := engineAPIs(t, "cinnox")
+	ts, _ := engineServer(t, Config{Seed: 13}, apis)
+	m := newMasker(apis[0].Doc)
+	get := func(headers ...string) engineResponse {
+		return engineDo(t, ts, http.MethodGet, enquiryDetail+"&limit=50", "",
+			append([]string{"Authorization", engineBearer, "Prefer", "dynamic=true"}, headers...)...)
+	}
+	lastJournalled := func() journalEntry {
+		var got struct {
+			Entries []journalEntry `json:"entries"`
+		}
+		require.NoError(t, json.Unmarshal(engineDo(t, ts, http.MethodGet, "/__standin/journal?api=cinnox&limit=1", "").body, &got))
+		require.Len(t, got.Entries, 1)
+		return got.Entries[0]
+	}
+	journalled := func(body []byte) string {
+		b, _ := m.journalBodyOwned(append([]byte(nil), body[:min(len(body), journalBodyLimit+1)]...))
+		return string(b)
+	}
+	plain := get()
+	require.JSONEq(t, journalled(plain.body), string(lastJournalled().Response.Body))
+	changed := get(FaultHeader, "mutate=wrongType")
+	require.Equal(t, http.StatusOK, changed.status)
+	require.NotEqual(t, journalled(plain.body), journalled(changed.body), "the change is in the journalled start")
+	require.JSONEq(t, journalled(changed.body), string(lastJournalled().Response.Body))
+	again := get()
+	require.Equal(t, string(plain.body), string(again.body))
+	require.JSONEq(t, journalled(plain.body), string(lastJournalled().Response.Body))
+}
