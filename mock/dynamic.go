@@ -126,7 +126,7 @@ func sizeParam(op *openapi.Operation) *openapi3.Parameter {
 
 // dynamicOffset is the index of the page's first record: the request's offset when the list behaviour pages by
 // an offset query parameter, else 0.
-func dynamicOffset(ex *exchange, q rawQuery, size int) int {
+func dynamicOffset(ex *exchange, q queryText, size int) int {
 	b := ex.op.Behaviour
 	if b == nil || b.Page == nil {
 		return 0
@@ -145,15 +145,15 @@ func dynamicOffset(ex *exchange, q rawQuery, size int) int {
 }
 
 // queryBoundSet says GODEBUG sets url.ParseQuery's bound on the number of pairs (urlmaxqueryparams, by default
-// 10,000), which rawQuery.Get then leaves to ParseQuery.
+// 10,000), which queryText.Get then leaves to ParseQuery.
 var queryBoundSet = strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams")
 
-// rawQuery is a request's query as sent, read one parameter at a time without building url.Values.
-type rawQuery string
+// queryText is a request's query as sent, read one parameter at a time without building url.Values.
+type queryText string
 
 // Get is url.ParseQuery(q).Get(name): the first value of name among the well-formed pairs ('&' between pairs,
 // none holding ';' or a bad escape), unescaped; "" when there is none.
-func (q rawQuery) Get(name string) string {
+func (q queryText) Get(name string) string {
 	rest := string(q)
 	if strings.Count(rest, "&") >= 1000 || queryBoundSet {
 		v, _ := url.ParseQuery(rest) // its bound on the number of pairs decides
@@ -183,7 +183,7 @@ func (q rawQuery) Get(name string) string {
 }
 
 // dynamicSize is the number of records a dynamic page holds (see the top of the file).
-func dynamicSize(ex *exchange, q rawQuery, array *openapi3.Schema) int {
+func dynamicSize(ex *exchange, q queryText, array *openapi3.Schema) int {
 	n := -1
 	if p := sizeParam(ex.op); p != nil {
 		if v, err := strconv.Atoi(q.Get(p.Name)); err == nil {
@@ -215,7 +215,7 @@ func dynamicSize(ex *exchange, q rawQuery, array *openapi3.Schema) int {
 // text, encoded once, and when every record of the page is kept the page is also given whole (kept; nil
 // otherwise), to answer with writeKeptPage. The records are shared with later requests: do not change them.
 func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, asJSON bool) (page []any, kept *keptPage) {
-	q := rawQuery(ex.rawQuery)
+	q := queryText(ex.rawQuery)
 	size := dynamicSize(ex, q, array)
 	offset := dynamicOffset(ex, q, size)
 	js := ex.api.api.Doc.IsOpenAPI31OrLater()

@@ -162,29 +162,29 @@ func TestKeptPageJournalBody(t *testing.T) {
 	require.Equal(t, string(wantOther), string(p.journalBody(other, append([]byte(nil), seen...))), "another masker")
 }
 
-// rawQueryCases are queries whose parameters rawQuery.Get must read as url.ParseQuery does.
-var rawQueryCases = []string{
+// queryTextCases are queries whose parameters queryText.Get must read as url.ParseQuery does.
+var queryTextCases = []string{
 	"", "limit=5", "limit=5&limit=7", "a=1&limit=%35", "li%6dit=9", "limit=+5", "limit=5;x=1&limit=6", "limit=%zz&limit=8",
 	"%zz=1&limit=3", "&&limit=4&", "limit", "limit=", "lim+it=2", "limit=1=2", "offset=3&limit=2",
 	strings.Repeat("x=1&", 1200) + "limit=6",
 }
 
-func TestRawQueryGet(t *testing.T) {
-	for _, q := range rawQueryCases {
+func TestQueryTextGet(t *testing.T) {
+	for _, q := range queryTextCases {
 		want, _ := url.ParseQuery(q)
 		for _, name := range []string{"limit", "offset", "lim it", "x", ""} {
-			require.Equal(t, want.Get(name), rawQuery(q).Get(name), "query %q, name %q", q, name)
+			require.Equal(t, want.Get(name), queryText(q).Get(name), "query %q, name %q", q, name)
 		}
 	}
 }
 
-func FuzzRawQueryGet(f *testing.F) {
-	for _, q := range rawQueryCases {
+func FuzzQueryTextGet(f *testing.F) {
+	for _, q := range queryTextCases {
 		f.Add(q, "limit")
 	}
 	f.Fuzz(func(t *testing.T, q, name string) {
 		want, _ := url.ParseQuery(q)
-		if got := rawQuery(q).Get(name); got != want.Get(name) {
+		if got := queryText(q).Get(name); got != want.Get(name) {
 			t.Fatalf("query %q, name %q: got %q, want %q", q, name, got, want.Get(name))
 		}
 	})
