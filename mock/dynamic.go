@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"maps"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -30,7 +30,8 @@ import (
 //     from the items schema with a key naming only the API, operation, status and k: the same record k for every
 //     request of that operation, so pages agree with each other, a page is the same bytes for the same request and
 //     seed, and records differ from each other. Generated records are kept (dynamicItemCap records and
-//     dynamicBytesCap bytes of JSON in all), so a page is generated once and then only encoded.
+//     dynamicBytesCap bytes of JSON in all), so a page is generated once; a JSON page of kept records is kept
+//     whole as well (dynamic_page.go), so a repeated page is written as it was made.
 
 // dynamicMaxItems caps a dynamic page, whatever the request asks.
 const dynamicMaxItems = 1000
@@ -66,12 +67,6 @@ type dynamicItem struct {
 	v   any
 	raw jsonvalue.Raw
 }
-
-var (
-	dynamicItems     sync.Map // dynamicKey -> dynamicItem
-	dynamicItemsKept atomic.Int64
-	dynamicBytesKept atomic.Int64
-)
 
 // dynamicList finds where a dynamic answer of rp puts its page: the array schema and, for a list inside an
 // object, the property holding it ("" when the body is the list). ok is false for an operation that is not a
@@ -131,7 +126,7 @@ func sizeParam(op *openapi.Operation) *openapi3.Parameter {
 
 // dynamicOffset is the index of the page's first record: the request's offset when the list behaviour pages by
 // an offset query parameter, else 0.
-func dynamicOffset(ex *exchange, q url.Values, size int) int {
+func dynamicOffset(ex *exchange, q queryText, size int) int {
 	b := ex.op.Behaviour
 	if b == nil || b.Page == nil {
 		return 0
@@ -149,8 +144,46 @@ func dynamicOffset(ex *exchange, q url.Values, size int) int {
 	return 0
 }
 
+// queryBoundSet says GODEBUG sets url.ParseQuery's bound on the number of pairs (urlmaxqueryparams, by default
+// 10,000), which queryText.Get then leaves to ParseQuery.
+var queryBoundSet = strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams")
+
+// queryText is a request's query as sent, read one parameter at a time without building url.Values.
+type queryText string
+
+// Get is url.ParseQuery(q).Get(name): the first value of name among the well-formed pairs ('&' between pairs,
+// none holding ';' or a bad escape), unescaped; "" when there is none.
+func (q queryText) Get(name string) string {
+	rest := string(q)
+	if strings.Count(rest, "&") >= 1000 || queryBoundSet {
+		v, _ := url.ParseQuery(rest) // its bound on the number of pairs decides
+		return v.Get(name)
+	}
+	for rest != "" {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if key != name && !strings.ContainsAny(key, "%+") {
+			continue
+		}
+		k, err := url.QueryUnescape(key)
+		if err != nil || k != name {
+			continue
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			continue
+		}
+		return v
+	}
+	return ""
+}
+
 // dynamicSize is the number of records a dynamic page holds (see the top of the file).
-func dynamicSize(ex *exchange, q url.Values, array *openapi3.Schema) int {
+func dynamicSize(ex *exchange, q queryText, array *openapi3.Schema) int {
 	n := -1
 	if p := sizeParam(ex.op); p != nil {
 		if v, err := strconv.Atoi(q.Get(p.Name)); err == nil {
@@ -179,35 +212,39 @@ func dynamicSize(ex *exchange, q url.Values, array *openapi3.Schema) int {
 
 // dynamicPage generates the page of a dynamic list answer (see the top of the file). name is
 // "API/operation/status". asJSON says the answer is written as JSON: kept records are then given as their JSON
-// text, encoded once.
-func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, asJSON bool) []any {
-	q, _ := url.ParseQuery(ex.rawQuery)
+// text, encoded once, and when every record of the page is kept the page is also given whole (kept; nil
+// otherwise), to answer with writeKeptPage. The records are shared with later requests: do not change them.
+func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, asJSON bool) (page []any, kept *keptPage) {
+	q := queryText(ex.rawQuery)
 	size := dynamicSize(ex, q, array)
 	offset := dynamicOffset(ex, q, size)
 	js := ex.api.api.Doc.IsOpenAPI31OrLater()
 	day := s.clock.Now().UTC().Unix() / 86400
+	pageKey := dynamicPageKey{gen: s.gen, array: array, name: name, js: js, day: day, offset: offset, size: size}
+	if asJSON {
+		if p := dynamicKept.page(pageKey); p != nil {
+			return p.items, p
+		}
+	}
 	items := array.Items
 	out := make([]any, 0, size)
 	var seen map[string]bool
 	if array.UniqueItems {
 		seen = make(map[string]bool, size)
 	}
+	whole := asJSON // every record so far is kept as JSON text
 	for k := offset; len(out) < size && k < offset+2*size+8; k++ {
 		key := dynamicKey{gen: s.gen, schema: items.Value, name: name, js: js, day: day, k: k}
-		var it dynamicItem
-		if kept, ok := dynamicItems.Load(key); ok {
-			it = kept.(dynamicItem)
-		} else {
+		it, ok := dynamicKept.item(key)
+		if !ok {
 			v, err := s.gen.Generate(items, name+"/item/"+strconv.Itoa(k), fake.Hint{Direction: fake.Response, OpenAPI31: js})
 			it.v = v
 			if err != nil {
 				s.log.Warn("generated list item does not satisfy its schema", "api", ex.api.api.Name,
 					"operation", ex.op.ID, "item", k, "error", err)
-			} else if dynamicItemsKept.Load() < dynamicItemCap && dynamicBytesKept.Load() < dynamicBytesCap {
-				if raw, err := jsonvalue.Append(nil, v); err == nil &&
-					dynamicBytesKept.Add(int64(len(raw))) <= dynamicBytesCap && dynamicItemsKept.Add(1) <= dynamicItemCap {
-					it.raw = raw
-					dynamicItems.Store(key, it)
+			} else if dynamicKept.roomForItem() {
+				if raw, err := jsonvalue.Append(nil, v); err == nil && dynamicKept.keepItem(key, dynamicItem{v: v, raw: raw}) {
+					it.raw = raw // a record that is not kept is answered as its value
 				}
 			}
 		}
@@ -223,7 +260,12 @@ func (s *Server) dynamicPage(ex *exchange, array *openapi3.Schema, name string, 
 			out = append(out, it.raw)
 		} else {
 			out = append(out, it.v)
+			whole = false
 		}
 	}
-	return out
+	if whole {
+		p := dynamicKept.keepPage(pageKey, out)
+		return p.items, p
+	}
+	return out, nil
 }

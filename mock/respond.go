@@ -93,6 +93,10 @@ func (ex *exchange) answer(w http.ResponseWriter, stage string, status int, head
 	}
 	ex.answeredBy = stage
 	ex.status = status
+	if p, ok := body.(*keptPage); ok { // a kept dynamic page (dynamic_page.go)
+		ex.writeKeptPage(w, status, header, p)
+		return
+	}
 	writeJSON(w, status, header, body)
 }
 

@@ -99,8 +99,11 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 	if dynamic && rp.status >= 200 && rp.status < 300 {
 		if array, field, ok := dynamicList(ex, schema); ok { // a list answers a page (dynamic.go)
 			asJSON := mt == "" || strings.Contains(mt, "json")
-			page := s.dynamicPage(ex, array, ex.api.api.Name+"/"+ex.op.ID+"/"+strconv.Itoa(rp.status), asJSON)
+			page, kept := s.dynamicPage(ex, array, ex.api.api.Name+"/"+ex.op.ID+"/"+strconv.Itoa(rp.status), asJSON)
 			if field == "" {
+				if kept != nil {
+					return header, kept // written as made (dynamic_page.go: writeKeptPage)
+				}
 				return header, page
 			}
 			v, err := s.gen.Generate(ex.api.without(schema, field), genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: ex.api.api.Doc.IsOpenAPI31OrLater()})

@@ -56,6 +56,8 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				case r.Method == http.MethodHead: // net/http sent none
 				case rec.clean: // valid JSON without a key to mask: kept as it is
 					e.Response.Body = rec.body
+				case rec.kept != nil: // a kept dynamic page keeps its journal copy (dynamic_page.go)
+					e.Response.Body = rec.kept.journalBody(mask, rec.body)
 				default:
 					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 				}
@@ -94,6 +96,8 @@ type recorder struct {
 	watch   func(string) bool
 	pending bool
 	clean   bool
+
+	kept *keptPage // the answer is this kept dynamic page (writeKeptPage), for its journal copy
 }
 
 // jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
@@ -116,6 +120,11 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	rc.clean = rc.pending && len(rc.body) == 0 && len(b) > 0 && len(b) <= journalBodyLimit && (b[0] == '{' || b[0] == '[')
 	rc.pending = false
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+		if rc.body == nil && rc.kept.writes(b) { // a kept dynamic page's own bytes, never changed: no copy
+			rc.body = b[:min(room, len(b)):min(room, len(b))]
+			rc.truncated = len(rc.body) > journalBodyLimit
+			return rc.ResponseWriter.Write(b)
+		}
 		if rc.body == nil { // most answers are written in one piece: keep it in one allocation of its size
 			rc.body = make([]byte, 0, min(room, len(b)))
 		}
