@@ -1,7 +1,7 @@
 package fake
 
 // isUUID reports whether v is an RFC 9562 UUID as openapi3.FormatOfStringForUUIDOfRFC9562 spells it (the
-// regexp uuidAnyRE compiles), without running a regexp: 36 bytes, hyphens at 8, 13, 18 and 23, hex digits of
+// tests' uuidAnyRE compiles), without running a regexp: 36 bytes, hyphens at 8, 13, 18 and 23, hex digits of
 // either case elsewhere, and a version digit 1-8 with a variant digit 8, 9, a or b, or else the nil UUID (all
 // zeros) or the max UUID (all f, either case). It runs on every validated request, where the regexp cost
 // thousands of instructions; FuzzIsUUID holds it to the regexp.

@@ -16,8 +16,8 @@ import (
 // one sees the new document. State, sessions, fault rules and the journal are the server's and are kept:
 // records of a collection the new document still has are served as before.
 //
-// Reload refuses a name the server does not serve (adding or removing an API needs a restart) and leaves
-// everything as it was when any document cannot be mounted. It is safe for concurrent use with serving and
+// Reload refuses a name the server does not serve (adding or removing an API needs a restart) and then leaves
+// everything as it was. It is safe for concurrent use with serving and
 // with other Reload calls. The admin API's list of APIs keeps describing the documents served at start.
 func (s *Server) Reload(apis ...*openapi.API) error {
 	for {
@@ -28,11 +28,7 @@ func (s *Server) Reload(apis ...*openapi.API) error {
 			if i < 0 {
 				return fmt.Errorf("mock: reload %s (%s): no API of that name is served; restart to add one", api.Name, api.File)
 			}
-			rt, err := s.remount(api)
-			if err != nil {
-				return err
-			}
-			next[i] = rt
+			next[i] = s.remount(api)
 		}
 		if s.live.CompareAndSwap(cur, &next) {
 			return nil
@@ -50,23 +46,18 @@ func (s *Server) mounted() []*apiRuntime {
 }
 
 // remount builds the runtime of an API as New does, pipeline included.
-func (s *Server) remount(api *openapi.API) (*apiRuntime, error) {
-	rt, err := s.newRuntime(api)
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) remount(api *openapi.API) *apiRuntime {
+	rt := s.newRuntime(api)
 	rt.h = s.pipeline(rt)
-	return rt, nil
+	return rt
 }
 
-// newRuntime builds what serving an API needs but its pipeline: router, operation index, renderer and error
-// body cache. New adds the pipelines once faults and sessions are set up; Reload at once.
-func (s *Server) newRuntime(api *openapi.API) (*apiRuntime, error) {
-	router, err := api.Router("")
-	if err != nil {
-		return nil, fmt.Errorf("mock: build router for %s (%s): %w", api.Name, api.File, err)
-	}
-	rt := &apiRuntime{api: api, prefix: "/" + api.Name, router: router, ops: map[*openapi3.Operation]*openapi.Operation{}}
+// newRuntime builds what serving an API needs but its pipeline: operation index, renderer and error body
+// cache. New adds the pipelines once faults and sessions are set up; Reload at once.
+func (s *Server) newRuntime(api *openapi.API) *apiRuntime {
+	// Requests are routed by the route stage's own router (route.go), built with the pipeline; kin-openapi's
+	// gorilla/mux router is not built here: it was never consulted, and it cost start time and memory.
+	rt := &apiRuntime{api: api, prefix: "/" + api.Name, ops: map[*openapi3.Operation]*openapi.Operation{}}
 	rt.render = func(ex *exchange, rp *respPlan) (http.Header, any) { return s.render(ex, rp, "", false) }
 	rt.renderList = func(ex *exchange, rp *respPlan, field string) (http.Header, any) {
 		return s.renderAs(ex, rp, "", false, field)
@@ -75,5 +66,5 @@ func (s *Server) newRuntime(api *openapi.API) (*apiRuntime, error) {
 	for _, op := range api.Operations {
 		rt.ops[op.Op] = op
 	}
-	return rt, nil
+	return rt
 }

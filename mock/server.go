@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
@@ -154,8 +153,7 @@ type Server struct {
 // apiRuntime is one served API with everything precomputed at start.
 type apiRuntime struct {
 	api    *openapi.API
-	prefix string         // "/carecycle"
-	router routers.Router // matches BasePath + path, without the mount prefix
+	prefix string // "/carecycle"
 	ops    map[*openapi3.Operation]*openapi.Operation
 	h      http.Handler // the pipeline
 	// render builds the documented response rp for the exchange (example, else generated from its schema, plus
@@ -216,10 +214,7 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 		if strings.HasPrefix(AdminPrefix, "/"+api.Name+"/") {
 			return nil, fmt.Errorf("mock: API name %q clashes with the admin prefix %s", api.Name, AdminPrefix)
 		}
-		rt, err := s.newRuntime(api)
-		if err != nil {
-			return nil, err
-		}
+		rt := s.newRuntime(api)
 		s.apis = append(s.apis, rt)
 		s.byName[api.Name] = rt
 	}
