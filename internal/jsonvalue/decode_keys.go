@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func EachObject(data []byte, each func(map[string]any) bool) bool {
 func Decode(data []byte) (any, bool) {
 	d := objectDecoder{data: data}
 	d.space()
-	v, ok := d.value(0) // a top-level object or array is at depth 1, as encoding/json counts
+	v, ok := d.value(0, nil) // a top-level object or array is at depth 1, as encoding/json counts
 	if !ok {
 		return nil, false
 	}
@@ -45,7 +46,8 @@ func Decode(data []byte) (any, bool) {
 // so, without walking every record again. A read error also answers false.
 func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
 	br := bufio.NewReaderSize(r, 64<<10)
-	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
+	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, nums: map[uint64]any{}, prefix: prefix,
+		rewrite: rewrite}
 	if c, ok := nextByte(br); !ok || c != '[' {
 		return false
 	}
@@ -166,19 +168,67 @@ func readObject(br *bufio.Reader, buf []byte) ([]byte, bool) {
 const maxNesting = 10000
 
 // maxInternedValue and maxInternedValues bound the string values shared between records: short ones, and no
-// more distinct ones than this (keys are interned up to maxInternedKeys).
+// more distinct ones than this (numbers up to maxInternedNumbers; keys are interned up to maxInternedKeys).
 const (
-	maxInternedValue  = 32
-	maxInternedValues = 1 << 14
-	maxInternedKeys   = 1 << 16
+	maxInternedValue   = 128
+	maxInternedValues  = 1 << 14
+	maxInternedNumbers = 1 << 12
+	maxInternedKeys    = 1 << 16
 )
+
+// What the decoder learns about the members of objects, by depth (up to maxLearnedDepth) and place (up to
+// maxLearnedFields).
+const (
+	maxLearnedDepth  = 8
+	maxLearnedFields = 256
+)
+
+// slot is what the decoder has learnt about the n-th member of the objects at one depth. The objects of a
+// fixture file mostly have the same keys in the same order, so a key is first compared with the one last seen
+// there (no hashing, no lookup). And a member whose values seldom repeat (an id, a timestamp) is not looked up
+// in the shared values at all once that is clear: after uniqueAfter lookups, fewer than one in eight found; it
+// is tried again every relearnEvery values.
+type slot struct {
+	key                string
+	looks, hits, skips int32
+}
+
+const (
+	uniqueAfter  = 256
+	relearnEvery = 1 << 12
+)
+
+// shares reports whether a value of the field should be looked up among the shared values, counting it.
+func (f *slot) shares() bool {
+	if f == nil {
+		return true
+	}
+	if f.looks < uniqueAfter || f.hits*8 >= f.looks {
+		f.looks++
+		return true
+	}
+	if f.skips++; f.skips == relearnEvery {
+		f.looks, f.hits, f.skips = 0, 0, 0
+	}
+	return false
+}
+
+// found counts a value of the field found among the shared values.
+func (f *slot) found() {
+	if f != nil {
+		f.hits++
+	}
+}
 
 type objectDecoder struct {
 	data    []byte
 	pos     int
-	keys    map[string]string
-	vals    map[string]any // the string as an any: a shared value is not boxed again
-	scratch []pair         // the members of the objects being read, innermost last
+	keys    map[string]string // nil: nothing is shared (Decode)
+	vals    map[string]any    // the string as an any: a shared value is not boxed again
+	nums    map[uint64]any    // by the float64's bits (-0 is not 0), as an any
+	fields  [][]slot          // by depth, then place in the object
+	scratch []pair            // the members of the objects being read, innermost last
+	items   []any             // the elements of the arrays being read, innermost last
 	prefix  string
 	rewrite func(string) (any, bool) // nil: none
 }
@@ -208,7 +258,8 @@ func (d *objectDecoder) byte(c byte) bool {
 	return false
 }
 
-func (d *objectDecoder) value(depth int) (any, bool) {
+// value reads the value at d.pos; f, when not nil, is the member it is the value of (or in an array of).
+func (d *objectDecoder) value(depth int, f *slot) (any, bool) {
 	if d.pos >= len(d.data) {
 		return nil, false
 	}
@@ -217,13 +268,13 @@ func (d *objectDecoder) value(depth int) (any, bool) {
 		m, ok := d.object(depth + 1)
 		return m, ok
 	case c == '[':
-		return d.array(depth + 1)
+		return d.array(depth+1, f)
 	case c == '"':
 		raw, ok := d.stringRaw()
 		if !ok {
 			return nil, false
 		}
-		return d.text(raw)
+		return d.text(raw, f)
 	case c == 't':
 		return true, d.literal("true")
 	case c == 'f':
@@ -231,7 +282,7 @@ func (d *objectDecoder) value(depth int) (any, bool) {
 	case c == 'n':
 		return nil, d.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		return d.number()
+		return d.number(f)
 	}
 	return nil, false
 }
@@ -254,13 +305,13 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 	defer func() { d.scratch = d.scratch[:base] }()
 	d.space()
 	if !d.byte('}') {
-		for {
+		for n := 0; ; n++ {
 			d.space()
 			raw, ok := d.stringRaw()
 			if !ok {
 				return nil, false
 			}
-			k, ok := d.key(raw)
+			k, f, ok := d.member(depth, n, raw)
 			if !ok {
 				return nil, false
 			}
@@ -269,7 +320,7 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 				return nil, false
 			}
 			d.space()
-			v, ok := d.value(depth)
+			v, ok := d.value(depth, f)
 			if !ok {
 				return nil, false
 			}
@@ -292,32 +343,37 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 	return m, true
 }
 
-func (d *objectDecoder) array(depth int) (any, bool) {
+// array reads an array at d.pos ('['); its slice is made at its final size (an empty one is not nil).
+func (d *objectDecoder) array(depth int, f *slot) (any, bool) {
 	if depth > maxNesting {
 		return nil, false
 	}
 	d.pos++ // '['
-	out := []any{}
+	base := len(d.items)
+	defer func() {
+		clear(d.items[base:]) // what the scratch holds stays collectable
+		d.items = d.items[:base]
+	}()
 	d.space()
-	if d.byte(']') {
-		return out, true
-	}
-	for {
-		d.space()
-		v, ok := d.value(depth)
-		if !ok {
+	if !d.byte(']') {
+		for {
+			d.space()
+			v, ok := d.value(depth, f)
+			if !ok {
+				return nil, false
+			}
+			d.items = append(d.items, v)
+			d.space()
+			if d.byte(',') {
+				continue
+			}
+			if d.byte(']') {
+				break
+			}
 			return nil, false
 		}
-		out = append(out, v)
-		d.space()
-		if d.byte(',') {
-			continue
-		}
-		if d.byte(']') {
-			return out, true
-		}
-		return nil, false
 	}
+	return append(make([]any, 0, len(d.items)-base), d.items[base:]...), true
 }
 
 // stringRaw returns the quoted string at d.pos, quotes included.
@@ -365,24 +421,50 @@ func unquoteStd(raw []byte) (string, bool) {
 	return s, true
 }
 
-// key unquotes an object key, shared through d.keys while it has room.
-func (d *objectDecoder) key(raw []byte) (string, bool) {
+// member unquotes the key of the n-th member of an object at depth, shared through d.keys while it has room,
+// and returns what is learnt about the member (nil: nothing).
+func (d *objectDecoder) member(depth, n int, raw []byte) (string, *slot, bool) {
 	body, s, ok := unquote(raw)
 	if !ok || body == nil {
-		return s, ok
+		return s, nil, ok
 	}
+	if d.keys == nil || depth >= maxLearnedDepth || n >= maxLearnedFields {
+		return d.key(body), nil, true
+	}
+	for len(d.fields) <= depth {
+		d.fields = append(d.fields, nil)
+	}
+	fs := d.fields[depth]
+	if n < len(fs) && fs[n].key == string(body) {
+		return fs[n].key, &fs[n], true
+	}
+	k := d.key(body)
+	switch {
+	case n < len(fs):
+		fs[n] = slot{key: k} // another object's member: learnt again
+	case n == len(fs):
+		d.fields[depth] = append(fs, slot{key: k})
+	default:
+		return k, nil, true
+	}
+	return k, &d.fields[depth][n], true
+}
+
+// key returns an unquoted object key, shared through d.keys while it has room.
+func (d *objectDecoder) key(body []byte) string {
 	if k, ok := d.keys[string(body)]; ok { // no allocation for the lookup
-		return k, true
+		return k
 	}
 	k := string(body)
 	if d.keys != nil && len(d.keys) < maxInternedKeys {
 		d.keys[k] = k
 	}
-	return k, true
+	return k
 }
 
-// text unquotes a string value; a short one is shared through d.vals while it has room.
-func (d *objectDecoder) text(raw []byte) (any, bool) {
+// text unquotes a string value of the member f (nil: unknown); a short one is shared through d.vals while it
+// has room, unless f's values seldom repeat.
+func (d *objectDecoder) text(raw []byte, f *slot) (any, bool) {
 	body, s, ok := unquote(raw)
 	if !ok {
 		return nil, false
@@ -398,14 +480,15 @@ func (d *objectDecoder) text(raw []byte) (any, bool) {
 	if body == nil {
 		return s, true
 	}
-	if len(body) > maxInternedValue {
+	if len(body) > maxInternedValue || d.vals == nil || !f.shares() {
 		return string(body), true
 	}
 	if v, ok := d.vals[string(body)]; ok {
+		f.found()
 		return v, true
 	}
 	var v any = string(body)
-	if d.vals != nil && len(d.vals) < maxInternedValues {
+	if len(d.vals) < maxInternedValues {
 		d.vals[v.(string)] = v
 	}
 	return v, true
@@ -424,8 +507,9 @@ func containsByte(b []byte, c byte) bool {
 	return false
 }
 
-// number reads a number with JSON's grammar and converts it as encoding/json does (strconv.ParseFloat).
-func (d *objectDecoder) number() (any, bool) {
+// number reads a number with JSON's grammar and converts it as encoding/json does (strconv.ParseFloat); it is
+// shared through d.nums as text is through d.vals.
+func (d *objectDecoder) number(f *slot) (any, bool) {
 	start, i := d.pos, d.pos
 	digits := func() bool {
 		s := i
@@ -457,10 +541,22 @@ func (d *objectDecoder) number() (any, bool) {
 			return nil, false
 		}
 	}
-	f, err := strconv.ParseFloat(string(d.data[start:i]), 64)
+	n, err := strconv.ParseFloat(string(d.data[start:i]), 64)
 	if err != nil {
 		return nil, false
 	}
 	d.pos = i
-	return f, true
+	if d.nums == nil || !f.shares() {
+		return n, true
+	}
+	bits := math.Float64bits(n)
+	if v, ok := d.nums[bits]; ok {
+		f.found()
+		return v, true
+	}
+	var v any = n
+	if len(d.nums) < maxInternedNumbers {
+		d.nums[bits] = v
+	}
+	return v, true
 }

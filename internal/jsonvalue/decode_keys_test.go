@@ -2,6 +2,8 @@ package jsonvalue
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"unsafe"
@@ -76,6 +78,46 @@ func TestEachObjectSharesKeys(t *testing.T) {
 	require.Equal(t, unsafe.StringData(key(got[0])), unsafe.StringData(key(got[1])))
 	require.Equal(t, unsafe.StringData(key(got[0])), unsafe.StringData(key(got[0]["n"].(map[string]any))))
 	require.Equal(t, unsafe.StringData(got[0]["status"].(string)), unsafe.StringData(got[1]["status"].(string)))
+}
+
+// TestEachObjectLearnsMembers reads many records whose members are unique (an id), repeated (a kind, a long
+// link, a number) or change places, and requires encoding/json's values, -0 kept apart from 0, and repeated
+// values shared however many unique ones came before them.
+func TestEachObjectLearnsMembers(t *testing.T) {
+	link := "https://example.com/" + strings.Repeat("x", 90)
+	var sb strings.Builder
+	sb.WriteString("[")
+	const n = 3 * relearnEvery
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		z := "0"
+		if i%2 == 1 {
+			z = "-0"
+		}
+		if i%7 == 0 { // another order now and then
+			fmt.Fprintf(&sb, `{"kind":"k%d","id":"u%d","n":%d,"z":%s,"at":%d.5,"tags":["a","b%d"],"link":%q}`, i%3, i, i%5, z, i, i%2, link)
+			continue
+		}
+		fmt.Fprintf(&sb, `{"id":"u%d","kind":"k%d","n":%d,"z":%s,"at":%d.5,"tags":["a","b%d"],"link":%q}`, i, i%3, i%5, z, i, i%2, link)
+	}
+	sb.WriteString("]")
+	data := []byte(sb.String())
+	want, ok := stdObjects(data)
+	require.True(t, ok)
+	got, ok := eachObjects(data)
+	require.True(t, ok)
+	require.Equal(t, want, got)
+	for i, rec := range got {
+		require.Equal(t, i%2 == 1, math.Signbit(rec["z"].(float64)), "record %d: z", i)
+	}
+	last := got[n-1]
+	for _, i := range []int{0, 1, n / 2, n - 4} {
+		require.Equal(t, unsafe.StringData(got[i]["link"].(string)), unsafe.StringData(last["link"].(string)), "record %d", i)
+		require.Equal(t, unsafe.StringData(got[i]["tags"].([]any)[0].(string)), unsafe.StringData(last["tags"].([]any)[0].(string)))
+	}
+	require.Equal(t, unsafe.StringData(got[n-4]["kind"].(string)), unsafe.StringData(last["kind"].(string)))
 }
 
 // TestEachObjectStops checks that each answering false stops the reading with false.
