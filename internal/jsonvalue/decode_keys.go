@@ -6,16 +6,18 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // EachObject decodes data, a JSON array of objects, into the values encoding/json gives an any (map[string]any,
 // []any, string, float64, bool, nil), calling each with every object in order. Object keys are interned: every
-// occurrence of a key, in every object, shares one string, and so do repeated short string values (an enum, an
-// empty string), up to a bounded number of distinct ones. A big fixture file of records with the same fields
-// thus holds each field name once instead of once per record.
+// occurrence of a key, in every object, shares one string (one per decoding goroutine, see EachObjectFrom), and
+// so do repeated values (an enum, a number), up to a bounded number of distinct ones. A big fixture file of
+// records with the same fields thus holds each field name once instead of once per record.
 //
 // It answers false, without saying why, when data is not such an array (a syntax error, an element that is not
 // an object, a number out of float64's range, nesting deeper than encoding/json allows, text after the array)
@@ -40,14 +42,18 @@ func Decode(data []byte) (any, bool) {
 	return v, d.pos == len(d.data)
 }
 
-// EachObjectFrom is EachObject reading from r, one element at a time (a big file is never held whole), with
-// every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil: none);
-// rewrite answering false stops the reading with false. A fixture file resolves its relative times ("$now-3d")
-// so, without walking every record again. A read error also answers false.
+// EachObjectFrom is EachObject reading from r, a batch of elements at a time (a big file is never held whole),
+// with every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil:
+// none); rewrite answering false stops the reading with false. A fixture file resolves its relative times
+// ("$now-3d") so, without walking every record again. A read error also answers false.
+//
+// Past its first batch (batchBytes), the input is decoded by two goroutines (when GOMAXPROCS allows), each
+// with its own shared keys and values, while this one reads ahead; each is still called in order, from this
+// goroutine, and rewrite may then be called from both at once.
 func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
 	br := bufio.NewReaderSize(r, 64<<10)
-	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, nums: map[uint64]any{}, prefix: prefix,
-		rewrite: rewrite}
+	p := pipeline{prefix: prefix, rewrite: rewrite, each: each, decoders: min(runtime.GOMAXPROCS(0), maxDecoders)}
+	defer p.stop()
 	if c, ok := nextByte(br); !ok || c != '[' {
 		return false
 	}
@@ -56,18 +62,20 @@ func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool)
 		return false
 	}
 	if c != ']' {
-		var buf []byte
+		cur := p.batch()
 		for {
 			if c != '{' {
 				return false
 			}
-			if buf, ok = readObject(br, buf[:0]); !ok {
+			if cur.data, ok = readObject(br, cur.data); !ok {
 				return false
 			}
-			d.data, d.pos = buf, 0
-			m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
-			if !ok || d.pos != len(buf) || !each(m) {
-				return false
+			cur.ends = append(cur.ends, len(cur.data))
+			if len(cur.data) >= batchBytes {
+				if !p.submit(cur, false) {
+					return false
+				}
+				cur = p.batch()
 			}
 			if c, ok = nextByte(br); !ok {
 				return false
@@ -82,9 +90,147 @@ func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool)
 				return false
 			}
 		}
+		if !p.submit(cur, true) || !p.drain() {
+			return false
+		}
 	}
 	_, ok = nextByte(br)
 	return !ok && atEOF(br) // nothing but white space after the array
+}
+
+// batchBytes is the size of the batches of raw elements EachObjectFrom decodes at once; maxDecoders and
+// maxAhead bound the goroutines decoding them and the batches read ahead.
+const (
+	batchBytes  = 64 << 10
+	maxDecoders = 2
+	maxAhead    = 2 * maxDecoders
+)
+
+// rawBatch is some raw elements of the array and, once decoded, their objects.
+type rawBatch struct {
+	data []byte
+	ends []int // where each element ends in data
+	recs []map[string]any
+	ok   bool          // every element decoded
+	done chan struct{} // closed once decoded
+}
+
+// pipeline decodes the batches of EachObjectFrom: on this goroutine while it has no more than one, else on
+// its decoders, handing the objects to each in order.
+type pipeline struct {
+	prefix   string
+	rewrite  func(string) (any, bool)
+	each     func(map[string]any) bool
+	decoders int
+
+	inline  *objectDecoder // for a single batch
+	todo    chan *rawBatch // nil until the decoders start
+	wg      sync.WaitGroup
+	pending []*rawBatch // submitted, not yet handed to each, in order
+	free    []*rawBatch
+}
+
+func (p *pipeline) newDecoder() *objectDecoder {
+	return &objectDecoder{keys: map[string]string{}, vals: map[string]any{}, nums: map[uint64]any{},
+		prefix: p.prefix, rewrite: p.rewrite}
+}
+
+// batch returns an empty batch, reusing one already handed on.
+func (p *pipeline) batch() *rawBatch {
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		b.data, b.ends, b.recs, b.ok = b.data[:0], b.ends[:0], b.recs[:0], false
+		return b
+	}
+	return &rawBatch{data: make([]byte, 0, batchBytes+batchBytes/4)}
+}
+
+// submit has b decoded; last says no batch follows. It answers false once the reading must stop.
+func (p *pipeline) submit(b *rawBatch, last bool) bool {
+	if p.todo == nil && (last || p.decoders < 2) { // a small input, or one core: no goroutine
+		if p.inline == nil {
+			p.inline = p.newDecoder()
+		}
+		p.inline.decodeBatch(b)
+		return p.hand(b)
+	}
+	if p.todo == nil {
+		p.todo = make(chan *rawBatch)
+		for range p.decoders {
+			p.wg.Add(1)
+			go func(d *objectDecoder) {
+				defer p.wg.Done()
+				for b := range p.todo {
+					d.decodeBatch(b)
+					close(b.done)
+				}
+			}(p.newDecoder())
+		}
+	}
+	b.done = make(chan struct{})
+	p.todo <- b
+	p.pending = append(p.pending, b)
+	if len(p.pending) > maxAhead {
+		return p.next()
+	}
+	return true
+}
+
+// next hands the oldest pending batch's objects to each once it is decoded.
+func (p *pipeline) next() bool {
+	b := p.pending[0]
+	p.pending = p.pending[1:]
+	<-b.done
+	return p.hand(b)
+}
+
+// hand calls each with the objects of b, and answers whether the reading goes on.
+func (p *pipeline) hand(b *rawBatch) bool {
+	for _, m := range b.recs {
+		if !p.each(m) {
+			return false
+		}
+	}
+	clear(b.recs)
+	p.free = append(p.free, b)
+	return b.ok
+}
+
+// drain hands every pending batch on, in order.
+func (p *pipeline) drain() bool {
+	for len(p.pending) > 0 {
+		if !p.next() {
+			return false
+		}
+	}
+	return true
+}
+
+// stop ends the decoders, once they are done with what they were given (rewrite is not called after
+// EachObjectFrom returns).
+func (p *pipeline) stop() {
+	if p.todo != nil {
+		close(p.todo)
+		p.wg.Wait()
+	}
+}
+
+// decodeBatch decodes the elements of b, each an object, up to the first that fails.
+func (d *objectDecoder) decodeBatch(b *rawBatch) {
+	start := 0
+	for _, end := range b.ends {
+		d.data, d.pos = b.data[start:end], 0
+		m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
+		if !ok || d.pos != len(d.data) {
+			d.data = nil
+			return
+		}
+		b.recs = append(b.recs, m)
+		start = end
+	}
+	d.data = nil
+	b.ok = true
 }
 
 // nextByte returns the next byte that is not JSON white space, without consuming it unless it is one of
