@@ -132,7 +132,7 @@ type pipeline struct {
 
 func (p *pipeline) newDecoder() *objectDecoder {
 	return &objectDecoder{keys: map[string]string{}, vals: map[string]any{}, nums: map[uint64]any{},
-		prefix: p.prefix, rewrite: p.rewrite}
+		prefix: p.prefix, rewrite: p.rewrite, carving: true}
 }
 
 // batch returns an empty batch, reusing one already handed on.
@@ -375,6 +375,13 @@ type objectDecoder struct {
 	fields  [][]slot          // by depth, then place in the object
 	scratch []pair            // the members of the objects being read, innermost last
 	items   []any             // the elements of the arrays being read, innermost last
+	// With carving set (EachObjectFrom), the strings of an object or array that are not shared are made from
+	// one allocation when it ends: text appends a string's bytes to carve and sets pending, and the object or
+	// array notes where the value goes in carved; an inner one takes its own off the end.
+	carving bool
+	pending bool
+	carve   []byte
+	carved  []int // places in scratch or items, in order, whose strings end carve's
 	prefix  string
 	rewrite func(string) (any, bool) // nil: none
 }
@@ -447,8 +454,8 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 		return nil, false
 	}
 	d.pos++ // '{'
-	base := len(d.scratch)
-	defer func() { d.scratch = d.scratch[:base] }()
+	base, carveBase, carvedBase := len(d.scratch), len(d.carve), len(d.carved)
+	defer func() { d.scratch, d.carve, d.carved = d.scratch[:base], d.carve[:carveBase], d.carved[:carvedBase] }()
 	d.space()
 	if !d.byte('}') {
 		for n := 0; ; n++ {
@@ -470,6 +477,10 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 			if !ok {
 				return nil, false
 			}
+			if d.pending {
+				d.pending = false
+				d.carved = append(d.carved, len(d.scratch), len(d.carve))
+			}
 			d.scratch = append(d.scratch, pair{k, v})
 			d.space()
 			if d.byte(',') {
@@ -480,6 +491,10 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 			}
 			return nil, false
 		}
+	}
+	if len(d.carved) > carvedBase {
+		all := string(d.carve[carveBase:])
+		d.fill(carveBase, carvedBase, func(at int, s string) { d.scratch[at].v = s }, all)
 	}
 	members := d.scratch[base:]
 	m := make(map[string]any, len(members))
@@ -495,10 +510,10 @@ func (d *objectDecoder) array(depth int, f *slot) (any, bool) {
 		return nil, false
 	}
 	d.pos++ // '['
-	base := len(d.items)
+	base, carveBase, carvedBase := len(d.items), len(d.carve), len(d.carved)
 	defer func() {
 		clear(d.items[base:]) // what the scratch holds stays collectable
-		d.items = d.items[:base]
+		d.items, d.carve, d.carved = d.items[:base], d.carve[:carveBase], d.carved[:carvedBase]
 	}()
 	d.space()
 	if !d.byte(']') {
@@ -507,6 +522,10 @@ func (d *objectDecoder) array(depth int, f *slot) (any, bool) {
 			v, ok := d.value(depth, f)
 			if !ok {
 				return nil, false
+			}
+			if d.pending {
+				d.pending = false
+				d.carved = append(d.carved, len(d.items), len(d.carve))
 			}
 			d.items = append(d.items, v)
 			d.space()
@@ -519,7 +538,22 @@ func (d *objectDecoder) array(depth int, f *slot) (any, bool) {
 			return nil, false
 		}
 	}
+	if len(d.carved) > carvedBase {
+		all := string(d.carve[carveBase:])
+		d.fill(carveBase, carvedBase, func(at int, s string) { d.items[at] = s }, all)
+	}
 	return append(make([]any, 0, len(d.items)-base), d.items[base:]...), true
+}
+
+// fill hands set each string noted in d.carved since carvedBase, cut from all, the bytes of d.carve since
+// carveBase.
+func (d *objectDecoder) fill(carveBase, carvedBase int, set func(at int, s string), all string) {
+	start := 0
+	for i := carvedBase; i < len(d.carved); i += 2 {
+		end := d.carved[i+1] - carveBase
+		set(d.carved[i], all[start:end])
+		start = end
+	}
 }
 
 // stringRaw returns the quoted string at d.pos, quotes included.
@@ -627,6 +661,11 @@ func (d *objectDecoder) text(raw []byte, f *slot) (any, bool) {
 		return s, true
 	}
 	if len(body) > maxInternedValue || d.vals == nil || !f.shares() {
+		if d.carving {
+			d.carve = append(d.carve, body...)
+			d.pending = true
+			return nil, true
+		}
 		return string(body), true
 	}
 	if v, ok := d.vals[string(body)]; ok {
