@@ -29,7 +29,8 @@
 #
 # Settings (environment): SECTIONS, REPEAT (7), LOAD_DURATION (3s), DURATION (5s), ROUNDS (3), CONNS (16),
 #   INSTR_N (2000), INSTR_TOOL, INSTR_GODEBUG (asyncpreemptoff=1,cpu.rdtscp=off: valgrind 3.19 lacks RDTSCP),
-#   STATE_N (100000), STATE_REQS (50), PORT_BASE (18290: uses PORT_BASE..+5),
+#   STATE_N (100000), STATE_REQS (50), STATE_FLAGS (more bigfixtures flags, such as -unique: no string value
+#   shared between records), PORT_BASE (18290: uses PORT_BASE..+5),
 #   OUT (a new folder under /tmp; logs deleted at the end unless KEEP_LOGS=1).
 # Requires go, curl, wrk, hey, awk, taskset (and valgrind for instr) and 2 cores or more. Every server is
 # started on 127.0.0.1 and stopped by its PID, also on Ctrl-C; loads run under nice -n 10.
@@ -46,6 +47,7 @@ INSTR_N=${INSTR_N:-2000}
 INSTR_TOOL=${INSTR_TOOL:-$ROOT/../shared/tools/instr-per-req.sh}
 STATE_N=${STATE_N:-100000}
 STATE_REQS=${STATE_REQS:-50}
+STATE_FLAGS=${STATE_FLAGS:-}
 PORT_BASE=${PORT_BASE:-18290}
 KEEP_LOGS=${KEEP_LOGS:-0}
 OUT=${OUT:-$(mktemp -d /tmp/standin-targets.XXXXXX)}
@@ -285,8 +287,9 @@ fi
 
 # ---- state ---------------------------------------------------------------------------------------------------
 if has state; then
-	say "state: writing $STATE_N enquiries into $OUT/big"
-	"$OUT/bigfixtures" -n "$STATE_N" -out "$OUT/big" || die "bigfixtures failed"
+	say "state: writing $STATE_N enquiries into $OUT/big ${STATE_FLAGS:+(bigfixtures $STATE_FLAGS)}"
+	# shellcheck disable=SC2086 # STATE_FLAGS holds flags, split on purpose
+	"$OUT/bigfixtures" -n "$STATE_N" $STATE_FLAGS -out "$OUT/big" || die "bigfixtures failed"
 	for which in bundled "${BINS[@]}"; do
 		bin=$which args=(--fixtures "$OUT/big")
 		if [[ $which == bundled ]]; then bin=$STANDIN args=(); fi
@@ -299,8 +302,8 @@ if has state; then
 		if [[ $which == bundled ]]; then
 			bw=$w bc=$c br0=$r0 br1=$r1
 		else
-			row "state: $STATE_N enquiries, start to first 50-record page, wall ms (CPU ms): $which" "$w ($c)" "bundled 16 records $bw ($bc)" "$(ratio "$w" "$bw")" "<= 2000 ms"
-			row "state: $STATE_N enquiries, peak RSS MiB at start / after $STATE_REQS pages: $which" "$r0 / $r1" "bundled 16 records $br0 / $br1" "$(ratio "$r1" "$br1")" "<= 400 MB (381 MiB)"
+			row "state: $STATE_N enquiries${STATE_FLAGS:+ $STATE_FLAGS}, start to first 50-record page, wall ms (CPU ms): $which" "$w ($c)" "bundled 16 records $bw ($bc)" "$(ratio "$w" "$bw")" "<= 2000 ms"
+			row "state: $STATE_N enquiries${STATE_FLAGS:+ $STATE_FLAGS}, peak RSS MiB at start / after $STATE_REQS pages: $which" "$r0 / $r1" "bundled 16 records $br0 / $br1" "$(ratio "$r1" "$br1")" "<= 400 MB (381 MiB)"
 		fi
 	done
 fi

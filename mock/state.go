@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -54,7 +55,15 @@ func (s *Server) initState() error {
 			h.colls[qualify(api.Name, c.Name)] = c
 			h.checks[c] = newRecordCheck(api, c)
 		}
-		files, err := fixtures.Load(fsys, api.Name, now)
+		// The compiled checks run beside the decoding, on the records already read; what they do not accept
+		// is checked again below, in order, to say why.
+		files, err := fixtures.LoadAccepting(fsys, api.Name, now, func(name string) func(map[string]any) bool {
+			c := api.Collections[name]
+			if rc := h.checks[c]; c != nil && rc != nil {
+				return func(rec map[string]any) bool { return rec[c.Key] != nil && rc.accepts(rec) }
+			}
+			return nil
+		})
 		if err != nil {
 			return fmt.Errorf("mock: %w", err)
 		}
@@ -140,22 +149,43 @@ func applyOverrides(seed State, overrides []scenarios.StateOverride, apis map[st
 }
 
 // fixtureEntries checks a fixture file's records against the collection (rc, its compiled check, may be nil)
-// and keys them.
+// and keys them; a record f.Accepted says the compiled check took is not checked again.
 func fixtureEntries(c *openapi.Collection, rc *recordCheck, f fixtures.Collection) ([]Entry, error) {
-	entries := make([]Entry, 0, len(f.Records))
-	seen := map[string]int{}
+	entries := make([]Entry, len(f.Records))
 	for i, rec := range f.Records {
-		if err := rc.check(c, rec); err != nil {
-			return nil, &fixtures.Error{File: f.File, Record: i, Err: err}
+		entries[i] = Entry{Key: text(rec[c.Key]), Record: rec}
+	}
+	repeats := repeatedKeys(entries)
+	for i, rec := range f.Records {
+		if i >= len(f.Accepted) || !f.Accepted[i] {
+			if err := rc.check(c, rec); err != nil {
+				return nil, &fixtures.Error{File: f.File, Record: i, Err: err}
+			}
 		}
-		key := text(rec[c.Key])
-		if j, dup := seen[key]; dup {
-			return nil, &fixtures.Error{File: f.File, Record: i, Err: fmt.Errorf("key %s %q repeats record %d", c.Key, key, j)}
+		if j := repeats[i]; j >= 0 {
+			return nil, &fixtures.Error{File: f.File, Record: i, Err: fmt.Errorf("key %s %q repeats record %d", c.Key, entries[i].Key, j)}
 		}
-		seen[key] = i
-		entries = append(entries, Entry{Key: key, Record: rec})
 	}
 	return entries, nil
+}
+
+// repeatedKeys answers, for each entry, the first earlier entry with its key, or -1. It sorts the entries'
+// places by key rather than filling a map of every key (a big fixture file's keys are mostly in order already).
+func repeatedKeys(entries []Entry) []int {
+	byKey := make([]int, len(entries))
+	for i := range byKey {
+		byKey[i] = i
+	}
+	slices.SortFunc(byKey, func(i, j int) int { return cmp.Or(strings.Compare(entries[i].Key, entries[j].Key), cmp.Compare(i, j)) })
+	out := make([]int, len(entries))
+	for g := 0; g < len(byKey); {
+		first := byKey[g]
+		out[first] = -1
+		for g++; g < len(byKey) && entries[byKey[g]].Key == entries[first].Key; g++ {
+			out[byKey[g]] = first
+		}
+	}
+	return out
 }
 
 // checkRecord validates a record against the collection's schema and requires its key.

@@ -84,3 +84,14 @@ func TestStateRecordsTopUp(t *testing.T) {
 		})
 	}
 }
+
+// TestFixtureRepeatedKeys pins what fixtureEntries reports a repeated key against: the first earlier record
+// with that key, whatever the order of the keys.
+func TestFixtureRepeatedKeys(t *testing.T) {
+	var entries []Entry
+	for _, k := range []string{"b", "a", "c", "a", "b", "a", "", ""} {
+		entries = append(entries, Entry{Key: k})
+	}
+	require.Equal(t, []int{-1, -1, -1, 1, 0, 1, -1, 6}, repeatedKeys(entries))
+	require.Empty(t, repeatedKeys(nil))
+}

@@ -5,16 +5,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // EachObject decodes data, a JSON array of objects, into the values encoding/json gives an any (map[string]any,
 // []any, string, float64, bool, nil), calling each with every object in order. Object keys are interned: every
-// occurrence of a key, in every object, shares one string, and so do repeated short string values (an enum, an
-// empty string), up to a bounded number of distinct ones. A big fixture file of records with the same fields
-// thus holds each field name once instead of once per record.
+// occurrence of a key, in every object, shares one string (one per decoding goroutine, see EachObjectFrom), and
+// so do repeated values (an enum, a number), up to a bounded number of distinct ones. A big fixture file of
+// records with the same fields thus holds each field name once instead of once per record.
 //
 // It answers false, without saying why, when data is not such an array (a syntax error, an element that is not
 // an object, a number out of float64's range, nesting deeper than encoding/json allows, text after the array)
@@ -31,7 +34,7 @@ func EachObject(data []byte, each func(map[string]any) bool) bool {
 func Decode(data []byte) (any, bool) {
 	d := objectDecoder{data: data}
 	d.space()
-	v, ok := d.value(0) // a top-level object or array is at depth 1, as encoding/json counts
+	v, ok := d.value(0, nil) // a top-level object or array is at depth 1, as encoding/json counts
 	if !ok {
 		return nil, false
 	}
@@ -39,13 +42,18 @@ func Decode(data []byte) (any, bool) {
 	return v, d.pos == len(d.data)
 }
 
-// EachObjectFrom is EachObject reading from r, one element at a time (a big file is never held whole), with
-// every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil: none);
-// rewrite answering false stops the reading with false. A fixture file resolves its relative times ("$now-3d")
-// so, without walking every record again. A read error also answers false.
+// EachObjectFrom is EachObject reading from r, a batch of elements at a time (a big file is never held whole),
+// with every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil:
+// none); rewrite answering false stops the reading with false. A fixture file resolves its relative times
+// ("$now-3d") so, without walking every record again. A read error also answers false.
+//
+// Past its first batch (batchBytes), the input is decoded by two goroutines (when GOMAXPROCS allows), each
+// with its own shared keys and values, while this one reads ahead; each is still called in order, from this
+// goroutine, and rewrite may then be called from both at once.
 func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool), each func(map[string]any) bool) bool {
 	br := bufio.NewReaderSize(r, 64<<10)
-	d := objectDecoder{keys: map[string]string{}, vals: map[string]any{}, prefix: prefix, rewrite: rewrite}
+	p := pipeline{prefix: prefix, rewrite: rewrite, each: each, decoders: min(runtime.GOMAXPROCS(0), maxDecoders)}
+	defer p.stop()
 	if c, ok := nextByte(br); !ok || c != '[' {
 		return false
 	}
@@ -54,18 +62,20 @@ func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool)
 		return false
 	}
 	if c != ']' {
-		var buf []byte
+		cur := p.batch()
 		for {
 			if c != '{' {
 				return false
 			}
-			if buf, ok = readObject(br, buf[:0]); !ok {
+			if cur.data, ok = readObject(br, cur.data); !ok {
 				return false
 			}
-			d.data, d.pos = buf, 0
-			m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
-			if !ok || d.pos != len(buf) || !each(m) {
-				return false
+			cur.ends = append(cur.ends, len(cur.data))
+			if len(cur.data) >= batchBytes {
+				if !p.submit(cur, false) {
+					return false
+				}
+				cur = p.batch()
 			}
 			if c, ok = nextByte(br); !ok {
 				return false
@@ -80,9 +90,147 @@ func EachObjectFrom(r io.Reader, prefix string, rewrite func(string) (any, bool)
 				return false
 			}
 		}
+		if !p.submit(cur, true) || !p.drain() {
+			return false
+		}
 	}
 	_, ok = nextByte(br)
 	return !ok && atEOF(br) // nothing but white space after the array
+}
+
+// batchBytes is the size of the batches of raw elements EachObjectFrom decodes at once; maxDecoders and
+// maxAhead bound the goroutines decoding them and the batches read ahead.
+const (
+	batchBytes  = 64 << 10
+	maxDecoders = 2
+	maxAhead    = 2 * maxDecoders
+)
+
+// rawBatch is some raw elements of the array and, once decoded, their objects.
+type rawBatch struct {
+	data []byte
+	ends []int // where each element ends in data
+	recs []map[string]any
+	ok   bool          // every element decoded
+	done chan struct{} // closed once decoded
+}
+
+// pipeline decodes the batches of EachObjectFrom: on this goroutine while it has no more than one, else on
+// its decoders, handing the objects to each in order.
+type pipeline struct {
+	prefix   string
+	rewrite  func(string) (any, bool)
+	each     func(map[string]any) bool
+	decoders int
+
+	inline  *objectDecoder // for a single batch
+	todo    chan *rawBatch // nil until the decoders start
+	wg      sync.WaitGroup
+	pending []*rawBatch // submitted, not yet handed to each, in order
+	free    []*rawBatch
+}
+
+func (p *pipeline) newDecoder() *objectDecoder {
+	return &objectDecoder{keys: map[string]string{}, vals: map[string]any{}, nums: map[uint64]any{},
+		prefix: p.prefix, rewrite: p.rewrite, carving: true}
+}
+
+// batch returns an empty batch, reusing one already handed on.
+func (p *pipeline) batch() *rawBatch {
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		b.data, b.ends, b.recs, b.ok = b.data[:0], b.ends[:0], b.recs[:0], false
+		return b
+	}
+	return &rawBatch{data: make([]byte, 0, batchBytes+batchBytes/4)}
+}
+
+// submit has b decoded; last says no batch follows. It answers false once the reading must stop.
+func (p *pipeline) submit(b *rawBatch, last bool) bool {
+	if p.todo == nil && (last || p.decoders < 2) { // a small input, or one core: no goroutine
+		if p.inline == nil {
+			p.inline = p.newDecoder()
+		}
+		p.inline.decodeBatch(b)
+		return p.hand(b)
+	}
+	if p.todo == nil {
+		p.todo = make(chan *rawBatch)
+		for range p.decoders {
+			p.wg.Add(1)
+			go func(d *objectDecoder) {
+				defer p.wg.Done()
+				for b := range p.todo {
+					d.decodeBatch(b)
+					close(b.done)
+				}
+			}(p.newDecoder())
+		}
+	}
+	b.done = make(chan struct{})
+	p.todo <- b
+	p.pending = append(p.pending, b)
+	if len(p.pending) > maxAhead {
+		return p.next()
+	}
+	return true
+}
+
+// next hands the oldest pending batch's objects to each once it is decoded.
+func (p *pipeline) next() bool {
+	b := p.pending[0]
+	p.pending = p.pending[1:]
+	<-b.done
+	return p.hand(b)
+}
+
+// hand calls each with the objects of b, and answers whether the reading goes on.
+func (p *pipeline) hand(b *rawBatch) bool {
+	for _, m := range b.recs {
+		if !p.each(m) {
+			return false
+		}
+	}
+	clear(b.recs)
+	p.free = append(p.free, b)
+	return b.ok
+}
+
+// drain hands every pending batch on, in order.
+func (p *pipeline) drain() bool {
+	for len(p.pending) > 0 {
+		if !p.next() {
+			return false
+		}
+	}
+	return true
+}
+
+// stop ends the decoders, once they are done with what they were given (rewrite is not called after
+// EachObjectFrom returns).
+func (p *pipeline) stop() {
+	if p.todo != nil {
+		close(p.todo)
+		p.wg.Wait()
+	}
+}
+
+// decodeBatch decodes the elements of b, each an object, up to the first that fails.
+func (d *objectDecoder) decodeBatch(b *rawBatch) {
+	start := 0
+	for _, end := range b.ends {
+		d.data, d.pos = b.data[start:end], 0
+		m, ok := d.object(2) // nesting counted as encoding/json does: the array is 1
+		if !ok || d.pos != len(d.data) {
+			d.data = nil
+			return
+		}
+		b.recs = append(b.recs, m)
+		start = end
+	}
+	d.data = nil
+	b.ok = true
 }
 
 // nextByte returns the next byte that is not JSON white space, without consuming it unless it is one of
@@ -166,19 +314,74 @@ func readObject(br *bufio.Reader, buf []byte) ([]byte, bool) {
 const maxNesting = 10000
 
 // maxInternedValue and maxInternedValues bound the string values shared between records: short ones, and no
-// more distinct ones than this (keys are interned up to maxInternedKeys).
+// more distinct ones than this (numbers up to maxInternedNumbers; keys are interned up to maxInternedKeys).
 const (
-	maxInternedValue  = 32
-	maxInternedValues = 1 << 14
-	maxInternedKeys   = 1 << 16
+	maxInternedValue   = 128
+	maxInternedValues  = 1 << 14
+	maxInternedNumbers = 1 << 12
+	maxInternedKeys    = 1 << 16
 )
+
+// What the decoder learns about the members of objects, by depth (up to maxLearnedDepth) and place (up to
+// maxLearnedFields).
+const (
+	maxLearnedDepth  = 8
+	maxLearnedFields = 256
+)
+
+// slot is what the decoder has learnt about the n-th member of the objects at one depth. The objects of a
+// fixture file mostly have the same keys in the same order, so a key is first compared with the one last seen
+// there (no hashing, no lookup). And a member whose values seldom repeat (an id, a timestamp) is not looked up
+// in the shared values at all once that is clear: after uniqueAfter lookups, fewer than one in eight found; it
+// is tried again every relearnEvery values.
+type slot struct {
+	key                string
+	looks, hits, skips int32
+}
+
+const (
+	uniqueAfter  = 256
+	relearnEvery = 1 << 12
+)
+
+// shares reports whether a value of the field should be looked up among the shared values, counting it.
+func (f *slot) shares() bool {
+	if f == nil {
+		return true
+	}
+	if f.looks < uniqueAfter || f.hits*8 >= f.looks {
+		f.looks++
+		return true
+	}
+	if f.skips++; f.skips == relearnEvery {
+		f.looks, f.hits, f.skips = 0, 0, 0
+	}
+	return false
+}
+
+// found counts a value of the field found among the shared values.
+func (f *slot) found() {
+	if f != nil {
+		f.hits++
+	}
+}
 
 type objectDecoder struct {
 	data    []byte
 	pos     int
-	keys    map[string]string
-	vals    map[string]any // the string as an any: a shared value is not boxed again
-	scratch []pair         // the members of the objects being read, innermost last
+	keys    map[string]string // nil: nothing is shared (Decode)
+	vals    map[string]any    // the string as an any: a shared value is not boxed again
+	nums    map[uint64]any    // by the float64's bits (-0 is not 0), as an any
+	fields  [][]slot          // by depth, then place in the object
+	scratch []pair            // the members of the objects being read, innermost last
+	items   []any             // the elements of the arrays being read, innermost last
+	// With carving set (EachObjectFrom), the strings of an object or array that are not shared are made from
+	// one allocation when it ends: text appends a string's bytes to carve and sets pending, and the object or
+	// array notes where the value goes in carved; an inner one takes its own off the end.
+	carving bool
+	pending bool
+	carve   []byte
+	carved  []int // places in scratch or items, in order, whose strings end carve's
 	prefix  string
 	rewrite func(string) (any, bool) // nil: none
 }
@@ -208,7 +411,8 @@ func (d *objectDecoder) byte(c byte) bool {
 	return false
 }
 
-func (d *objectDecoder) value(depth int) (any, bool) {
+// value reads the value at d.pos; f, when not nil, is the member it is the value of (or in an array of).
+func (d *objectDecoder) value(depth int, f *slot) (any, bool) {
 	if d.pos >= len(d.data) {
 		return nil, false
 	}
@@ -217,13 +421,13 @@ func (d *objectDecoder) value(depth int) (any, bool) {
 		m, ok := d.object(depth + 1)
 		return m, ok
 	case c == '[':
-		return d.array(depth + 1)
+		return d.array(depth+1, f)
 	case c == '"':
 		raw, ok := d.stringRaw()
 		if !ok {
 			return nil, false
 		}
-		return d.text(raw)
+		return d.text(raw, f)
 	case c == 't':
 		return true, d.literal("true")
 	case c == 'f':
@@ -231,7 +435,7 @@ func (d *objectDecoder) value(depth int) (any, bool) {
 	case c == 'n':
 		return nil, d.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		return d.number()
+		return d.number(f)
 	}
 	return nil, false
 }
@@ -250,17 +454,17 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 		return nil, false
 	}
 	d.pos++ // '{'
-	base := len(d.scratch)
-	defer func() { d.scratch = d.scratch[:base] }()
+	base, carveBase, carvedBase := len(d.scratch), len(d.carve), len(d.carved)
+	defer func() { d.scratch, d.carve, d.carved = d.scratch[:base], d.carve[:carveBase], d.carved[:carvedBase] }()
 	d.space()
 	if !d.byte('}') {
-		for {
+		for n := 0; ; n++ {
 			d.space()
 			raw, ok := d.stringRaw()
 			if !ok {
 				return nil, false
 			}
-			k, ok := d.key(raw)
+			k, f, ok := d.member(depth, n, raw)
 			if !ok {
 				return nil, false
 			}
@@ -269,9 +473,13 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 				return nil, false
 			}
 			d.space()
-			v, ok := d.value(depth)
+			v, ok := d.value(depth, f)
 			if !ok {
 				return nil, false
+			}
+			if d.pending {
+				d.pending = false
+				d.carved = append(d.carved, len(d.scratch), len(d.carve))
 			}
 			d.scratch = append(d.scratch, pair{k, v})
 			d.space()
@@ -284,6 +492,10 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 			return nil, false
 		}
 	}
+	if len(d.carved) > carvedBase {
+		all := string(d.carve[carveBase:])
+		d.fill(carveBase, carvedBase, func(at int, s string) { d.scratch[at].v = s }, all)
+	}
 	members := d.scratch[base:]
 	m := make(map[string]any, len(members))
 	for _, p := range members {
@@ -292,31 +504,55 @@ func (d *objectDecoder) object(depth int) (map[string]any, bool) {
 	return m, true
 }
 
-func (d *objectDecoder) array(depth int) (any, bool) {
+// array reads an array at d.pos ('['); its slice is made at its final size (an empty one is not nil).
+func (d *objectDecoder) array(depth int, f *slot) (any, bool) {
 	if depth > maxNesting {
 		return nil, false
 	}
 	d.pos++ // '['
-	out := []any{}
+	base, carveBase, carvedBase := len(d.items), len(d.carve), len(d.carved)
+	defer func() {
+		clear(d.items[base:]) // what the scratch holds stays collectable
+		d.items, d.carve, d.carved = d.items[:base], d.carve[:carveBase], d.carved[:carvedBase]
+	}()
 	d.space()
-	if d.byte(']') {
-		return out, true
-	}
-	for {
-		d.space()
-		v, ok := d.value(depth)
-		if !ok {
+	if !d.byte(']') {
+		for {
+			d.space()
+			v, ok := d.value(depth, f)
+			if !ok {
+				return nil, false
+			}
+			if d.pending {
+				d.pending = false
+				d.carved = append(d.carved, len(d.items), len(d.carve))
+			}
+			d.items = append(d.items, v)
+			d.space()
+			if d.byte(',') {
+				continue
+			}
+			if d.byte(']') {
+				break
+			}
 			return nil, false
 		}
-		out = append(out, v)
-		d.space()
-		if d.byte(',') {
-			continue
-		}
-		if d.byte(']') {
-			return out, true
-		}
-		return nil, false
+	}
+	if len(d.carved) > carvedBase {
+		all := string(d.carve[carveBase:])
+		d.fill(carveBase, carvedBase, func(at int, s string) { d.items[at] = s }, all)
+	}
+	return append(make([]any, 0, len(d.items)-base), d.items[base:]...), true
+}
+
+// fill hands set each string noted in d.carved since carvedBase, cut from all, the bytes of d.carve since
+// carveBase.
+func (d *objectDecoder) fill(carveBase, carvedBase int, set func(at int, s string), all string) {
+	start := 0
+	for i := carvedBase; i < len(d.carved); i += 2 {
+		end := d.carved[i+1] - carveBase
+		set(d.carved[i], all[start:end])
+		start = end
 	}
 }
 
@@ -365,24 +601,50 @@ func unquoteStd(raw []byte) (string, bool) {
 	return s, true
 }
 
-// key unquotes an object key, shared through d.keys while it has room.
-func (d *objectDecoder) key(raw []byte) (string, bool) {
+// member unquotes the key of the n-th member of an object at depth, shared through d.keys while it has room,
+// and returns what is learnt about the member (nil: nothing).
+func (d *objectDecoder) member(depth, n int, raw []byte) (string, *slot, bool) {
 	body, s, ok := unquote(raw)
 	if !ok || body == nil {
-		return s, ok
+		return s, nil, ok
 	}
+	if d.keys == nil || depth >= maxLearnedDepth || n >= maxLearnedFields {
+		return d.key(body), nil, true
+	}
+	for len(d.fields) <= depth {
+		d.fields = append(d.fields, nil)
+	}
+	fs := d.fields[depth]
+	if n < len(fs) && fs[n].key == string(body) {
+		return fs[n].key, &fs[n], true
+	}
+	k := d.key(body)
+	switch {
+	case n < len(fs):
+		fs[n] = slot{key: k} // another object's member: learnt again
+	case n == len(fs):
+		d.fields[depth] = append(fs, slot{key: k})
+	default:
+		return k, nil, true
+	}
+	return k, &d.fields[depth][n], true
+}
+
+// key returns an unquoted object key, shared through d.keys while it has room.
+func (d *objectDecoder) key(body []byte) string {
 	if k, ok := d.keys[string(body)]; ok { // no allocation for the lookup
-		return k, true
+		return k
 	}
 	k := string(body)
 	if d.keys != nil && len(d.keys) < maxInternedKeys {
 		d.keys[k] = k
 	}
-	return k, true
+	return k
 }
 
-// text unquotes a string value; a short one is shared through d.vals while it has room.
-func (d *objectDecoder) text(raw []byte) (any, bool) {
+// text unquotes a string value of the member f (nil: unknown); a short one is shared through d.vals while it
+// has room, unless f's values seldom repeat.
+func (d *objectDecoder) text(raw []byte, f *slot) (any, bool) {
 	body, s, ok := unquote(raw)
 	if !ok {
 		return nil, false
@@ -398,14 +660,20 @@ func (d *objectDecoder) text(raw []byte) (any, bool) {
 	if body == nil {
 		return s, true
 	}
-	if len(body) > maxInternedValue {
+	if len(body) > maxInternedValue || d.vals == nil || !f.shares() {
+		if d.carving {
+			d.carve = append(d.carve, body...)
+			d.pending = true
+			return nil, true
+		}
 		return string(body), true
 	}
 	if v, ok := d.vals[string(body)]; ok {
+		f.found()
 		return v, true
 	}
 	var v any = string(body)
-	if d.vals != nil && len(d.vals) < maxInternedValues {
+	if len(d.vals) < maxInternedValues {
 		d.vals[v.(string)] = v
 	}
 	return v, true
@@ -424,8 +692,9 @@ func containsByte(b []byte, c byte) bool {
 	return false
 }
 
-// number reads a number with JSON's grammar and converts it as encoding/json does (strconv.ParseFloat).
-func (d *objectDecoder) number() (any, bool) {
+// number reads a number with JSON's grammar and converts it as encoding/json does (strconv.ParseFloat); it is
+// shared through d.nums as text is through d.vals.
+func (d *objectDecoder) number(f *slot) (any, bool) {
 	start, i := d.pos, d.pos
 	digits := func() bool {
 		s := i
@@ -457,10 +726,22 @@ func (d *objectDecoder) number() (any, bool) {
 			return nil, false
 		}
 	}
-	f, err := strconv.ParseFloat(string(d.data[start:i]), 64)
+	n, err := strconv.ParseFloat(string(d.data[start:i]), 64)
 	if err != nil {
 		return nil, false
 	}
 	d.pos = i
-	return f, true
+	if d.nums == nil || !f.shares() {
+		return n, true
+	}
+	bits := math.Float64bits(n)
+	if v, ok := d.nums[bits]; ok {
+		f.found()
+		return v, true
+	}
+	var v any = n
+	if len(d.nums) < maxInternedNumbers {
+		d.nums[bits] = v
+	}
+	return v, true
 }

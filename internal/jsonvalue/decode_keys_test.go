@@ -2,6 +2,9 @@ package jsonvalue
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -78,6 +81,94 @@ func TestEachObjectSharesKeys(t *testing.T) {
 	require.Equal(t, unsafe.StringData(got[0]["status"].(string)), unsafe.StringData(got[1]["status"].(string)))
 }
 
+// TestEachObjectLearnsMembers reads many records whose members are unique (an id), repeated (a kind, a long
+// link, a number) or change places, and requires encoding/json's values, -0 kept apart from 0, and repeated
+// values shared however many unique ones came before them.
+func TestEachObjectLearnsMembers(t *testing.T) {
+	link := "https://example.com/" + strings.Repeat("x", 90)
+	var sb strings.Builder
+	sb.WriteString("[")
+	const n = 3 * relearnEvery
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		z := "0"
+		if i%2 == 1 {
+			z = "-0"
+		}
+		if i%7 == 0 { // another order now and then
+			fmt.Fprintf(&sb, `{"kind":"k%d","id":"u%d","n":%d,"z":%s,"at":%d.5,"tags":["a","b%d"],"link":%q}`, i%3, i, i%5, z, i, i%2, link)
+			continue
+		}
+		fmt.Fprintf(&sb, `{"id":"u%d","kind":"k%d","n":%d,"z":%s,"at":%d.5,"tags":["a","b%d"],"link":%q}`, i, i%3, i%5, z, i, i%2, link)
+	}
+	sb.WriteString("]")
+	data := []byte(sb.String())
+	want, ok := stdObjects(data)
+	require.True(t, ok)
+	got, ok := eachObjects(data)
+	require.True(t, ok)
+	require.Equal(t, want, got)
+	for i, rec := range got {
+		require.Equal(t, i%2 == 1, math.Signbit(rec["z"].(float64)), "record %d: z", i)
+	}
+	// Each decoding goroutine (and this one, for a first batch) shares its own copy.
+	copies := func(member string, value func(map[string]any) string) {
+		seen := map[*byte]bool{}
+		for _, rec := range got {
+			if v := value(rec); v == "k2" || member != "kind" {
+				seen[unsafe.StringData(v)] = true
+			}
+		}
+		require.LessOrEqual(t, len(seen), maxDecoders+1, "copies of %s", member)
+	}
+	copies("link", func(m map[string]any) string { return m["link"].(string) })
+	copies("tags", func(m map[string]any) string { return m["tags"].([]any)[0].(string) })
+	copies("kind", func(m map[string]any) string { return m["kind"].(string) })
+	require.Greater(t, len(data), 2*batchBytes, "the input is decoded by the goroutines")
+}
+
+// TestEachObjectBatches reads inputs of several batches, decoded by the goroutines: encoding/json's values in
+// order, and a bad element, a bad array or each answering false in a later batch stops the reading with false
+// after each has had exactly the elements before.
+func TestEachObjectBatches(t *testing.T) {
+	const n = 5000
+	recs := make([]string, n)
+	for i := range recs {
+		recs[i] = fmt.Sprintf(`{"id":"r%d","n":%d,"s":"%s","a":[%d,{"x":null}]}`, i, i%10, strings.Repeat("y", i%50), i)
+	}
+	data := []byte("[" + strings.Join(recs, ",") + "]")
+	require.Greater(t, len(data), 4*batchBytes)
+	want, ok := stdObjects(data)
+	require.True(t, ok)
+	got, ok := eachObjects(data)
+	require.True(t, ok)
+	require.Equal(t, want, got)
+
+	calls := func(data []byte, stopAt int) (int, bool) {
+		c := 0
+		ok := EachObject(data, func(map[string]any) bool { c++; return c != stopAt })
+		return c, ok
+	}
+	for _, k := range []int{0, 1, n / 2, n - 1} {
+		bad := slices.Clone(recs)
+		bad[k] = `{"id":"r","n":01}`
+		c, ok := calls([]byte("["+strings.Join(bad, ",")+"]"), -1)
+		require.False(t, ok, "bad element %d", k)
+		require.Equal(t, k, c, "bad element %d", k)
+		c, ok = calls(data, k+1)
+		require.False(t, ok, "stop at %d", k)
+		require.Equal(t, k+1, c, "stop at %d", k)
+	}
+	c, ok := calls([]byte("["+strings.Join(recs, ",")+"] x"), -1)
+	require.False(t, ok)
+	require.Equal(t, n, c)
+	c, ok = calls([]byte("["+strings.Join(recs[:n/2], ",")+" "+strings.Join(recs[n/2:], ",")+"]"), -1)
+	require.False(t, ok)
+	require.LessOrEqual(t, c, n/2, "a missing comma stops the reading")
+}
+
 // TestEachObjectStops checks that each answering false stops the reading with false.
 func TestEachObjectStops(t *testing.T) {
 	calls := 0
@@ -97,4 +188,25 @@ func BenchmarkEachObject(b *testing.B) {
 			b.Fatal("rejected")
 		}
 	}
+}
+
+// FuzzEachObject requires EachObject to accept what encoding/json accepts as an array of objects, with its
+// values; a text repeated past a batch is decoded by the goroutines too.
+func FuzzEachObject(f *testing.F) {
+	for _, text := range []string{`[]`, `[{"a":1},{"a":"x","b":[1,{"c":null}]}]`, `[{"a":-0,"b":"\u00e9"}]`, `[{"a":1},]`} {
+		f.Add(text, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, text string, repeat uint8) {
+		if repeat > 0 && strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") && len(text) > 2 {
+			body := text[1 : len(text)-1]
+			n := batchBytes/(len(body)+1) + int(repeat)
+			text = "[" + strings.Repeat(body+",", n) + body + "]"
+		}
+		want, wantOK := stdObjects([]byte(text))
+		got, ok := eachObjects([]byte(text))
+		require.Equal(t, wantOK, ok, "accepts %.200q", text)
+		if ok {
+			require.Equal(t, want, got)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -284,22 +285,102 @@ func (b *builder) delete(coll, key string) {
 }
 
 // replace makes a collection hold entries in their order (a repeated key keeps its first place and its last
-// record).
+// record). The collection is built whole, as the same puts one by one would make it (a treap's shape follows
+// from its keys and priorities), but in O(n) after a sort and without copying a path per record: a fixture
+// collection of 100,000 records was 0.3 s and some 150 MB of garbage record by record.
 func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
 	if b.colls == nil {
 		b.colls = maps.Clone(b.base.colls)
 	}
-	b.colls[coll] = &collection{}
-	for _, e := range entries {
-		rec := e.Record
+	if len(entries) == 0 {
+		b.colls[coll] = &collection{}
+		return
+	}
+	kos := make([]string, len(entries))
+	byOrder := make([]int, len(entries)) // entry indices by key order, a repeated key's in entry order
+	for i, e := range entries {
+		kos[i] = keyOrder(e.Key)
+		byOrder[i] = i
+	}
+	slices.SortFunc(byOrder, func(i, j int) int { return cmp.Or(strings.Compare(kos[i], kos[j]), cmp.Compare(i, j)) })
+	// from[i] is the entry whose record the key first placed at entry i ends with; -1 for a repeat.
+	from := make([]int, len(entries))
+	for g := 0; g < len(byOrder); {
+		first, last, h := byOrder[g], byOrder[g], g+1
+		for ; h < len(byOrder) && kos[byOrder[h]] == kos[first]; h++ {
+			from[byOrder[h]] = -1
+			last = byOrder[h]
+		}
+		from[first] = last
+		g = h
+	}
+	n := 0
+	for _, f := range from {
+		if f >= 0 {
+			n++
+		}
+	}
+	stored := make([]storedEntry, 0, n)
+	seqNodes := make([]tree[uint64, *storedEntry], 0, n)
+	at := make([]int, len(entries)) // entry i's place in stored, when it is a first place
+	for i, f := range from {
+		if f < 0 {
+			continue
+		}
+		rec := entries[f].Record
 		if copyRecs {
 			rec = DeepCopyRecord(rec)
 		}
 		if rec == nil {
 			rec = Record{}
 		}
-		b.put(coll, e.Key, rec)
+		at[i] = len(stored)
+		stored = append(stored, storedEntry{seq: b.seq, key: entries[i].Key, rec: rec})
+		seqNodes = append(seqNodes, tree[uint64, *storedEntry]{k: b.seq, v: &stored[len(stored)-1], pri: mix(b.seq)})
+		b.seq++
 	}
+	keyNodes := make([]tree[string, *storedEntry], 0, n)
+	for _, i := range byOrder {
+		if from[i] >= 0 {
+			e := &stored[at[i]]
+			keyNodes = append(keyNodes, tree[string, *storedEntry]{k: kos[i], v: e, pri: strPri(e.key)})
+		}
+	}
+	b.colls[coll] = &collection{byKey: buildTree(keyNodes), bySeq: buildTree(seqNodes)}
+}
+
+// buildTree links nodes, in ascending key order with their priorities set, into a treap and returns its root
+// (nil for none): each node goes down the right spine built so far, below the last node of higher priority,
+// taking what it passes as its left subtree.
+func buildTree[K cmp.Ordered, V any](nodes []tree[K, V]) *tree[K, V] {
+	var spine []*tree[K, V]
+	for i := range nodes {
+		t := &nodes[i]
+		var passed *tree[K, V]
+		for len(spine) > 0 && spine[len(spine)-1].pri < t.pri {
+			passed = spine[len(spine)-1]
+			spine = spine[:len(spine)-1]
+		}
+		t.left = passed
+		if len(spine) > 0 {
+			spine[len(spine)-1].right = t
+		}
+		spine = append(spine, t)
+	}
+	if len(spine) == 0 {
+		return nil
+	}
+	countNodes(spine[0])
+	return spine[0]
+}
+
+// countNodes sets the size of every node of t and returns t's.
+func countNodes[K cmp.Ordered, V any](t *tree[K, V]) int {
+	if t == nil {
+		return 0
+	}
+	t.size = 1 + countNodes(t.left) + countNodes(t.right)
+	return t.size
 }
 
 func (b *builder) done() *mem {
