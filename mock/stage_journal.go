@@ -37,8 +37,8 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					LatencyMS:  float64(s.clock.Now().Sub(ex.start).Microseconds()) / 1000,
 					AnsweredBy: ex.answeredBy,
 					FaultRule:  ex.faultRule,
-					Request:    journalMessage{Headers: reqHeaders},
-					Response:   journalMessage{Headers: mask.header(rec.Header()), Truncated: rec.truncated},
+					Request:    journalMessage{pairs: reqHeaders},
+					Response:   journalMessage{pairs: mask.header(rec.Header()), Truncated: rec.truncated},
 				}
 				if ex.op != nil {
 					e.Operation = ex.op.ID
