@@ -95,6 +95,15 @@ type result struct {
 	body   any
 }
 
+// headerValue is h.Get(key) for a key in canonical form, a constant such as "Content-Type": the map is read
+// directly, without canonicalising the key again on every request.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 type exchangeKey struct{}
 
 func newExchange(rt *apiRuntime, now time.Time) *exchange {

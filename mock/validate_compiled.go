@@ -824,7 +824,7 @@ func (pc *paramCheck) ok(in *openapi3filter.RequestValidationInput) bool {
 // openapi3filter.ValidateRequestBody; false also when the compiled check does not apply (a media type
 // openapi3filter does not decode as JSON, an encoding, an uncompiled schema).
 func (oc *opChecks) bodyOK(in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody, v any) bool {
-	ct := in.Request.Header.Get("Content-Type")
+	ct := headerValue(in.Request.Header, "Content-Type")
 	media := rb.Content.Get(ct)
 	if media == nil || media.Schema == nil || media.Encoding[""] != nil {
 		return false
