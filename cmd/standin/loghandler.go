@@ -168,8 +168,13 @@ func appendText(b []byte, s string) ([]byte, bool) {
 	if s == "" {
 		return append(b, `""`...), true
 	}
+	// Eight bytes at a time while they are all written as they are; the rest, or a word holding a byte that may
+	// not be, byte by byte.
+	i := 0
+	for ; i+8 <= len(s) && plainWord(load64(s, i)); i += 8 {
+	}
 	var class uint8
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		class |= textClass[s[i]]
 	}
 	switch {
@@ -179,4 +184,22 @@ func appendText(b []byte, s string) ([]byte, bool) {
 		return strconv.AppendQuote(b, s), true
 	}
 	return append(b, s...), true
+}
+
+// plainWord reports whether none of the eight bytes in x is one textClass marks: each is printable ASCII other
+// than space, '=' and '"'. It may say no for a word that is plain (appendText then looks byte by byte), never
+// yes for one that is not: with no high bit set, the borrow tricks below find every byte below 0x21 and every
+// byte equal to 0x7f, '=' or '"'.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return x&highs == 0 && (x-0x21*ones)&^x&highs == 0 && zero(x^0x7f*ones) == 0 && zero(x^'='*ones) == 0 &&
+		zero(x^'"'*ones) == 0
+}
+
+// load64 reads s[i:i+8] little-endian (one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
