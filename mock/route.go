@@ -213,13 +213,35 @@ func compareSpecificity(a, b *pathRoute) int {
 // first matching route, most specific first, that has the method wins; a HEAD without a HEAD operation takes the
 // GET one (the route's Method is then GET).
 func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	return pr.findRoute(routeTarget{method: req.Method, escaped: escapedPath(req.URL), path: req.URL.Path,
+		rawQuery: req.URL.RawQuery, header: req.Header})
+}
+
+// routeTarget is what FindRoute reads of a request: its method, its path below the mount prefix (escaped and
+// decoded), its raw query and its header.
+type routeTarget struct {
+	method, escaped, path, rawQuery string
+	header                          http.Header
+}
+
+// findBelow is FindRoute for r whose path below the mount prefix is below, without a probe request (routeProbe)
+// when r's path is its own escaped form, the common case: below is then both the escaped and the decoded path.
+func (pr *pathRouter) findBelow(r *http.Request, below string) (*routers.Route, map[string]string, error) {
+	if r.URL.RawPath != "" || !pathAsEscaped(r.URL.Path) {
+		return pr.FindRoute(routeProbe(r, below))
+	}
+	return pr.findRoute(routeTarget{method: r.Method, escaped: below, path: below, rawQuery: r.URL.RawQuery,
+		header: r.Header})
+}
+
+func (pr *pathRouter) findRoute(req routeTarget) (*routers.Route, map[string]string, error) {
 	found := false
 	for _, spanning := range []bool{false, true} {
 		if spanning && !pr.spanning {
 			break
 		}
 		// The spanning pass runs only when the first finds no route with the method.
-		route, params, matched := pr.findPass(req, spanning)
+		route, params, matched := pr.findPass(&req, spanning)
 		if route != nil {
 			return route, params, nil
 		}
@@ -235,17 +257,16 @@ func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]s
 // specific first, that has an operation for the request's method (for a HEAD: for HEAD, else for GET), and
 // whether any route matched. It stops at the first answer and makes a parameter map only for a route whose
 // prefix and segment count fit.
-func (pr *pathRouter) findPass(req *http.Request, spanning bool) (*routers.Route, map[string]string, bool) {
+func (pr *pathRouter) findPass(req *routeTarget, spanning bool) (*routers.Route, map[string]string, bool) {
 	var query url.Values
 	var params map[string]string
-	escaped := escapedPath(req.URL)
 	for pass := 0; pass < 2; pass++ {
-		full := escaped
+		full := req.escaped
 		if pass == 1 {
-			if req.URL.Path == escaped {
+			if req.path == req.escaped {
 				break
 			}
-			full = req.URL.Path
+			full = req.path
 		}
 		path, ok := strings.CutPrefix(full, pr.base)
 		if !ok || (path != "" && path[0] != '/') {
@@ -275,18 +296,18 @@ func (pr *pathRouter) findPass(req *http.Request, spanning bool) (*routers.Route
 			}
 			if len(r.conds) > 0 {
 				if query == nil {
-					query = req.URL.Query()
+					query, _ = url.ParseQuery(req.rawQuery) // as url.URL.Query
 				}
-				if !r.condsMet(req.Header, query, params) {
+				if !r.condsMet(req.header, query, params) {
 					clear(params)
 					continue
 				}
 			}
 			matched = true
-			if rt := r.routeFor(req.Method); rt != nil {
+			if rt := r.routeFor(req.method); rt != nil {
 				return rt, params, true
 			}
-			if req.Method == http.MethodHead && getRoute == nil {
+			if req.method == http.MethodHead && getRoute == nil {
 				if rt := r.routeFor(http.MethodGet); rt != nil {
 					getRoute, getParams, params = rt, params, nil
 					continue

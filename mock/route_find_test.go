@@ -41,7 +41,7 @@ func findRouteByPasses(pr *pathRouter, req *http.Request) (*routers.Route, map[s
 
 // TestFindRouteAsMatchPass: on the bundled specs and every test document, for paths made from each template
 // (parameters filled with plain, escaped and segment-spanning values) and each method, FindRoute answers as
-// findRouteByPasses does.
+// findRouteByPasses does, and so does findBelow for the same request below a mount prefix.
 func TestFindRouteAsMatchPass(t *testing.T) {
 	var apis []*openapi.API
 	for _, name := range openapi.Bundled() {
@@ -93,6 +93,18 @@ func TestFindRouteAsMatchPass(t *testing.T) {
 					if wantRoute != nil {
 						require.NotNil(t, route)
 						require.Equal(t, *wantRoute, *route, "%s %s %s", api.Name, method, req.URL)
+					}
+					// Below a mount prefix, as the route stage matches it: findBelow answers as the probe request did.
+					mounted := httptest.NewRequest(method, "http://x/mnt"+b.String(), nil)
+					mounted.Header = req.Header
+					below := strings.TrimPrefix(mounted.URL.Path, "/mnt")
+					route, params, err = pr.findBelow(mounted, below)
+					wantRoute, wantParams, wantErr = findRouteByPasses(pr, routeProbe(mounted, below))
+					require.Equal(t, wantErr, err, "mounted %s %s %s", api.Name, method, mounted.URL)
+					require.Equal(t, wantParams, params, "mounted %s %s %s", api.Name, method, mounted.URL)
+					if wantRoute != nil {
+						require.NotNil(t, route)
+						require.Equal(t, *wantRoute, *route, "mounted %s %s %s", api.Name, method, mounted.URL)
 					}
 					checked++
 				}
