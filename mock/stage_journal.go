@@ -1,9 +1,24 @@
 package mock
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 )
+
+// RequestLineAttrs is how many attributes the request log line has.
+const RequestLineAttrs = 9
+
+// RequestLineHandler is a slog.Handler that also takes the request log line as its parts: a slog.Record keeps
+// five attributes inline and allocates for more, where an array passed by value allocates nothing. When the
+// server's logger has one, the journal stage hands it each request line; HandleRequestLine must write what
+// Handle writes for a record made of the same parts.
+type RequestLineHandler interface {
+	slog.Handler
+	HandleRequestLine(ctx context.Context, t time.Time, level slog.Level, msg string,
+		attrs [RequestLineAttrs]slog.Attr) error
+}
 
 // journalStage records every exchange in the session's journal and logs it. A panic below is answered here
 // (500 in the vendor's shape) so that it is journalled too.
@@ -63,11 +78,16 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
 				// The request line is at info: --log-level error skips it before building anything.
 				if s.log.Enabled(r.Context(), slog.LevelInfo) {
-					s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					attrs := [RequestLineAttrs]slog.Attr{
 						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
 						slog.String("query", e.Query), slog.String("operation", e.Operation),
 						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
-						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS)}
+					if h, ok := s.log.Handler().(RequestLineHandler); ok {
+						_ = h.HandleRequestLine(r.Context(), time.Now(), slog.LevelInfo, "request", attrs)
+					} else {
+						s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:]...)
+					}
 				}
 				if p != nil {
 					panic(p)

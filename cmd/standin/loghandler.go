@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/standin/standin/mock"
 )
 
 // fastTextHandler writes the lines slog.TextHandler writes (no ReplaceAttr, no source), byte for byte, for the
@@ -66,48 +68,82 @@ func (h *fastTextHandler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
+var _ mock.RequestLineHandler = (*fastTextHandler)(nil)
+
+// HandleRequestLine writes the request line from its parts, as Handle writes a record made of them, without
+// making the record (mock.RequestLineHandler).
+func (h *fastTextHandler) HandleRequestLine(ctx context.Context, t time.Time, level slog.Level, msg string,
+	attrs [mock.RequestLineAttrs]slog.Attr) error {
+	bp := lineBufs.Get().(*[]byte)
+	b, ok := appendTextHead((*bp)[:0], t, level, msg)
+	for i := 0; ok && i < len(attrs); i++ {
+		b, ok = appendTextAttr(b, attrs[i])
+	}
+	var err error
+	if ok {
+		_, err = h.out.Write(append(b, '\n'))
+	} else {
+		r := slog.NewRecord(t, level, msg, 0)
+		r.AddAttrs(attrs[:]...)
+		err = h.text.Handle(ctx, r)
+	}
+	if cap(b) <= 16<<10 {
+		*bp = b[:0]
+		lineBufs.Put(bp)
+	}
+	return err
+}
+
 // appendTextRecord formats r as TextHandler would, or reports false when r holds something only it formats.
 func appendTextRecord(b []byte, r slog.Record) ([]byte, bool) {
-	if !r.Time.IsZero() {
-		b = append(b, "time="...)
-		b = appendMillis(b, r.Time.Round(0))
-		b = append(b, ' ')
-	}
-	b = append(b, "level="...)
-	b = append(b, r.Level.String()...)
-	b = append(b, " msg="...)
-	b, ok := appendText(b, r.Message)
+	b, ok := appendTextHead(b, r.Time, r.Level, r.Message)
 	if !ok {
 		return b, false
 	}
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "" {
-			ok = false
-			return false
-		}
-		b = append(b, ' ')
-		if b, ok = appendText(b, a.Key); !ok {
-			return false
-		}
-		b = append(b, '=')
-		switch v := a.Value; v.Kind() {
-		case slog.KindString:
-			if b, ok = appendText(b, v.String()); !ok {
-				return false
-			}
-		case slog.KindInt64:
-			b = strconv.AppendInt(b, v.Int64(), 10)
-		case slog.KindFloat64:
-			b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
-		case slog.KindBool:
-			b = strconv.AppendBool(b, v.Bool())
-		default:
-			ok = false
-			return false
-		}
-		return true
+		b, ok = appendTextAttr(b, a)
+		return ok
 	})
 	return append(b, '\n'), ok
+}
+
+// appendTextHead writes a line's time, level and message, or reports false when only TextHandler formats them.
+func appendTextHead(b []byte, t time.Time, level slog.Level, msg string) ([]byte, bool) {
+	if !t.IsZero() {
+		b = append(b, "time="...)
+		b = appendMillis(b, t.Round(0))
+		b = append(b, ' ')
+	}
+	b = append(b, "level="...)
+	b = append(b, level.String()...)
+	b = append(b, " msg="...)
+	return appendText(b, msg)
+}
+
+// appendTextAttr writes one attribute, space first, or reports false when only TextHandler formats it.
+func appendTextAttr(b []byte, a slog.Attr) ([]byte, bool) {
+	if a.Key == "" {
+		return b, false
+	}
+	b = append(b, ' ')
+	b, ok := appendText(b, a.Key)
+	if !ok {
+		return b, false
+	}
+	b = append(b, '=')
+	switch v := a.Value; v.Kind() {
+	case slog.KindString:
+		return appendText(b, v.String())
+	case slog.KindInt64:
+		b = strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindFloat64:
+		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	case slog.KindBool:
+		b = strconv.AppendBool(b, v.Bool())
+	default:
+		return b, false
+	}
+	return b, true
 }
 
 // appendMillis writes t as RFC 3339 with exactly three fractional digits, as slog does: the digits are written
