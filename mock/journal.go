@@ -164,13 +164,48 @@ type masker struct {
 	// secretMu) when a name is added; it stops growing at maxRememberedHeaders names.
 	secretMu     sync.Mutex
 	secretHeader atomic.Pointer[map[string]bool]
+	// commonSecret is whether each of commonHeaders is masked.
+	commonSecret [len(commonHeaders)]bool
 }
 
 // maxRememberedHeaders bounds masker.secretHeader: names beyond it are judged afresh each time.
 const maxRememberedHeaders = 512
 
+// commonHeaders are header names nearly every request or answer carries, as net/http spells them: the masker
+// judges them once (commonSecret), and a switch finds them faster than a map.
+var commonHeaders = [...]string{"Accept", "Accept-Encoding", "Connection", "Content-Length", "Content-Type", "Date",
+	"User-Agent"}
+
+func commonHeader(k string) int {
+	switch k {
+	case "Accept":
+		return 0
+	case "Accept-Encoding":
+		return 1
+	case "Connection":
+		return 2
+	case "Content-Length":
+		return 3
+	case "Content-Type":
+		return 4
+	case "Date":
+		return 5
+	case "User-Agent":
+		return 6
+	}
+	return -1
+}
+
 // secretHeaderName reports whether the value of the header named k is masked.
 func (m *masker) secretHeaderName(k string) bool {
+	if i := commonHeader(k); i >= 0 {
+		return m.commonSecret[i]
+	}
+	return m.judgedHeader(k)
+}
+
+// judgedHeader is secretHeaderName for a name that is not one of commonHeaders.
+func (m *masker) judgedHeader(k string) bool {
 	if secret, known := (*m.secretHeader.Load())[k]; known {
 		return secret
 	}
@@ -206,6 +241,9 @@ func newMasker(doc *openapi3.T) *masker {
 				m.query[ref.Value.Name] = true
 			}
 		}
+	}
+	for i, k := range commonHeaders {
+		m.commonSecret[i] = m.judgedHeader(k)
 	}
 	return m
 }
