@@ -34,3 +34,17 @@ func TestMaskerCommonHeaders(t *testing.T) {
 		"X-Api-Key": maskedValue, "Authorization": "Bearer " + maskedValue, "Accept": "a, b"}, m.Headers)
 	require.Equal(t, "agent/1", journalMessage{pairs: plain.header(h)}.withHeaders().Headers["User-Agent"])
 }
+
+// FuzzMentionsShort holds the byte-by-byte reading of a short text (namesAnchored) to the searched one.
+func FuzzMentionsShort(f *testing.F) {
+	m := newBodyMasker([]string{"pin", "Geheimnis"})
+	for _, s := range []string{`{"assignedTo":"7869c1a9"}`, `{"apiKey":"x"}`, `{"PASSWORD":1}`, "token", "TOK", "é",
+		`{"a":"tokeN"}`, "pi", "xpinx", "geheimnis", "\xff", "signatur", "Cookie:"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := namesAnchored(m, b), m.mentionsSearched(b); got != want {
+			t.Fatalf("%q: byte by byte %v, searched %v", b, got, want)
+		}
+	})
+}
