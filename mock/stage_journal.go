@@ -41,6 +41,7 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					s.recovered(rec, r, p)
 					p = nil
 				}
+				end := s.clock.Now()
 				e := journalEntry{
 					Time:       ex.start,
 					Session:    ex.session.name,
@@ -49,7 +50,7 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					Path:       path,
 					Query:      query,
 					Status:     rec.status,
-					LatencyMS:  float64(s.clock.Now().Sub(ex.start).Microseconds()) / 1000,
+					LatencyMS:  float64(end.Sub(ex.start).Microseconds()) / 1000,
 					AnsweredBy: ex.answeredBy,
 					FaultRule:  ex.faultRule,
 					Request:    journalMessage{pairs: reqHeaders},
@@ -84,7 +85,11 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
 						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS)}
 					if h, ok := s.log.Handler().(RequestLineHandler); ok {
-						_ = h.HandleRequestLine(r.Context(), time.Now(), slog.LevelInfo, "request", attrs)
+						at := end // the clock's reading when it is the system's, else the time slog would take
+						if _, system := s.clock.(systemClock); !system {
+							at = time.Now()
+						}
+						_ = h.HandleRequestLine(r.Context(), at, slog.LevelInfo, "request", attrs)
 					} else {
 						s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:]...)
 					}
