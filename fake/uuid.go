@@ -6,31 +6,56 @@ package fake
 // zeros) or the max UUID (all f, either case). It runs on every validated request, where the regexp cost
 // thousands of instructions; FuzzIsUUID holds it to the regexp.
 func isUUID(v string) bool {
-	if len(v) != 36 {
+	if len(v) != 36 || v[8] != '-' || v[13] != '-' || v[18] != '-' || v[23] != '-' {
 		return false
 	}
-	zeros, fs := true, true
-	for i := 0; i < 36; i++ {
-		c := v[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-			continue
-		}
-		if !isHexDigit(c) {
-			return false
-		}
-		zeros = zeros && c == '0'
-		fs = fs && (c == 'f' || c == 'F')
+	// acc keeps the uuidClass bits every digit has: all hex, all '0', all f.
+	acc := uint8(uuidHex | uuidZero | uuidF)
+	for _, c := range []byte(v[:8]) {
+		acc &= uuidClass[c]
 	}
-	if zeros || fs {
+	for _, c := range []byte(v[9:13]) {
+		acc &= uuidClass[c]
+	}
+	for _, c := range []byte(v[14:18]) {
+		acc &= uuidClass[c]
+	}
+	for _, c := range []byte(v[19:23]) {
+		acc &= uuidClass[c]
+	}
+	for _, c := range []byte(v[24:]) {
+		acc &= uuidClass[c]
+	}
+	switch {
+	case acc&uuidHex == 0:
+		return false
+	case acc&(uuidZero|uuidF) != 0:
 		return true
 	}
 	version, variant := v[14], v[19]
 	return version >= '1' && version <= '8' &&
 		(variant == '8' || variant == '9' || variant == 'a' || variant == 'b' || variant == 'A' || variant == 'B')
 }
+
+// uuidClass marks hex digits (uuidHex), '0' (uuidZero) and 'f' of either case (uuidF), for isUUID to test a
+// digit with one lookup.
+const (
+	uuidHex = 1 << iota
+	uuidZero
+	uuidF
+)
+
+var uuidClass = func() (t [256]uint8) {
+	for c := range 256 {
+		if isHexDigit(byte(c)) {
+			t[c] = uuidHex
+		}
+	}
+	t['0'] |= uuidZero
+	t['f'] |= uuidF
+	t['F'] |= uuidF
+	return t
+}()
 
 func isHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

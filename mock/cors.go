@@ -67,7 +67,7 @@ func (s *Server) corsFor(rt *apiRuntime, router *pathRouter) *corsPolicy {
 // the request with the path below the mount) it returns the methods to allow, and the route stage answers it
 // with answerPreflight behind the session and journal stages; otherwise nil.
 func (c *corsPolicy) handle(w http.ResponseWriter, r *http.Request, probe *http.Request) []string {
-	origin := r.Header.Get("Origin")
+	origin := headerValue(r.Header, "Origin")
 	if origin == "" {
 		return nil
 	}

@@ -65,6 +65,7 @@ func (d *dashboard) observe(e journalEntry) {
 	if d.nsubs.Load() == 0 {
 		return
 	}
+	e = e.shown()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for sub := range d.subs {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -74,9 +73,6 @@ type exchange struct {
 	dw  deadlineWriter
 	tw  trackWriter
 	rec recorder
-	// The request the route stage matches: r with the path below the mount prefix (routeProbe).
-	probe    http.Request
-	probeURL url.URL
 	// The reader the validation stage gives the request in place of the body it read.
 	bodyRd bodyReader
 	// The validation stage's input to the request validators.
@@ -93,6 +89,15 @@ type result struct {
 	status int
 	header http.Header
 	body   any
+}
+
+// headerValue is h.Get(key) for a key in canonical form, a constant such as "Content-Type": the map is read
+// directly, without canonicalising the key again on every request.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 type exchangeKey struct{}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -45,11 +46,36 @@ type journalMessage struct {
 	Headers   map[string]string `json:"headers,omitempty"`
 	Body      json.RawMessage   `json:"body,omitempty"`
 	Truncated bool              `json:"truncated,omitempty"`
+
+	// pairs is Headers as the journal stage records it, already masked: name, value, name, value, ... in one
+	// allocation, where a map would take two and a hash per name. An entry leaving the journal (clone, and
+	// observed) has Headers made from it.
+	pairs []string
+}
+
+// withHeaders returns m with Headers made from pairs (a new map), or cloned when it was given as a map.
+func (m journalMessage) withHeaders() journalMessage {
+	if m.Headers != nil || len(m.pairs) == 0 {
+		m.Headers = maps.Clone(m.Headers)
+		return m
+	}
+	h := make(map[string]string, len(m.pairs)/2)
+	for i := 0; i+1 < len(m.pairs); i += 2 {
+		h[m.pairs[i]] = m.pairs[i+1]
+	}
+	m.Headers = h
+	return m
+}
+
+// shown returns e as readers see it: its headers as maps of its own. Bodies are shared (never changed).
+func (e journalEntry) shown() journalEntry {
+	e.Request = e.Request.withHeaders()
+	e.Response = e.Response.withHeaders()
+	return e
 }
 
 func (e journalEntry) clone() journalEntry {
-	e.Request.Headers = maps.Clone(e.Request.Headers)
-	e.Response.Headers = maps.Clone(e.Response.Headers)
+	e = e.shown()
 	e.Request.Body = bytes.Clone(e.Request.Body)
 	e.Response.Body = bytes.Clone(e.Response.Body)
 	return e
@@ -134,34 +160,72 @@ type masker struct {
 	body    *bodyMasker
 
 	// secretHeader remembers, per header name as sent, whether its value is masked, so that a request does not
-	// canonicalise and lower-case every name again. It stops growing at maxRememberedHeaders names.
-	secretMu     sync.RWMutex
-	secretHeader map[string]bool
+	// canonicalise and lower-case every name again. It is read without a lock and replaced whole (under
+	// secretMu) when a name is added; it stops growing at maxRememberedHeaders names.
+	secretMu     sync.Mutex
+	secretHeader atomic.Pointer[map[string]bool]
+	// commonSecret is whether each of commonHeaders is masked.
+	commonSecret [len(commonHeaders)]bool
 }
 
 // maxRememberedHeaders bounds masker.secretHeader: names beyond it are judged afresh each time.
 const maxRememberedHeaders = 512
 
+// commonHeaders are header names nearly every request or answer carries, as net/http spells them: the masker
+// judges them once (commonSecret), and a switch finds them faster than a map.
+var commonHeaders = [...]string{"Accept", "Accept-Encoding", "Connection", "Content-Length", "Content-Type", "Date",
+	"User-Agent"}
+
+func commonHeader(k string) int {
+	switch k {
+	case "Accept":
+		return 0
+	case "Accept-Encoding":
+		return 1
+	case "Connection":
+		return 2
+	case "Content-Length":
+		return 3
+	case "Content-Type":
+		return 4
+	case "Date":
+		return 5
+	case "User-Agent":
+		return 6
+	}
+	return -1
+}
+
 // secretHeaderName reports whether the value of the header named k is masked.
 func (m *masker) secretHeaderName(k string) bool {
-	m.secretMu.RLock()
-	secret, known := m.secretHeader[k]
-	m.secretMu.RUnlock()
-	if known {
+	if i := commonHeader(k); i >= 0 {
+		return m.commonSecret[i]
+	}
+	return m.judgedHeader(k)
+}
+
+// judgedHeader is secretHeaderName for a name that is not one of commonHeaders.
+func (m *masker) judgedHeader(k string) bool {
+	if secret, known := (*m.secretHeader.Load())[k]; known {
 		return secret
 	}
-	secret = m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)
+	secret := m.headers[http.CanonicalHeaderKey(k)] || looksLikeCredential(k)
 	m.secretMu.Lock()
-	if len(m.secretHeader) < maxRememberedHeaders {
-		m.secretHeader[k] = secret
+	defer m.secretMu.Unlock()
+	if old := *m.secretHeader.Load(); len(old) < maxRememberedHeaders {
+		if _, known := old[k]; !known {
+			next := make(map[string]bool, len(old)+1)
+			maps.Copy(next, old)
+			next[k] = secret
+			m.secretHeader.Store(&next)
+		}
 	}
-	m.secretMu.Unlock()
 	return secret
 }
 
 func newMasker(doc *openapi3.T) *masker {
-	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc)),
-		secretHeader: map[string]bool{}}
+	m := &masker{headers: map[string]bool{}, query: map[string]bool{}, body: newBodyMasker(secretFieldNames(doc))}
+	m.secretHeader.Store(&map[string]bool{})
 	for _, h := range []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie"} {
 		m.headers[h] = true
 	}
@@ -178,15 +242,19 @@ func newMasker(doc *openapi3.T) *masker {
 			}
 		}
 	}
+	for i, k := range commonHeaders {
+		m.commonSecret[i] = m.judgedHeader(k)
+	}
 	return m
 }
 
-// header returns a flat copy of h with secrets masked. Authorization keeps its scheme ("Bearer ****").
-func (m *masker) header(h http.Header) map[string]string {
+// header returns a flat copy of h with secrets masked: name, value, name, value, ... (journalMessage.pairs).
+// Authorization keeps its scheme ("Bearer ****").
+func (m *masker) header(h http.Header) []string {
 	if len(h) == 0 {
 		return nil
 	}
-	out := make(map[string]string, len(h))
+	out := make([]string, 0, 2*len(h))
 	for k, vs := range h {
 		var v string
 		if len(vs) == 1 {
@@ -197,7 +265,7 @@ func (m *masker) header(h http.Header) map[string]string {
 		if v != "" && m.secretHeaderName(k) {
 			v = maskCredential(k, v)
 		}
-		out[k] = v
+		out = append(out, k, v)
 	}
 	return out
 }

@@ -174,6 +174,21 @@ func (m *bodyMasker) mask(b []byte) []byte {
 // It looks for the anchor bytes of the names with bytes.IndexByte and compares names only around them, and
 // allocates nothing.
 func (m *bodyMasker) mentions(b []byte) bool {
+	if m.anyText {
+		return true
+	}
+	if len(b) <= shortMention {
+		return namesAnchored(m, b) // one pass with a table beats a search per anchor on a short text
+	}
+	return m.mentionsSearched(b)
+}
+
+// shortMention is the length up to which mentions reads a text byte by byte (namesAnchored) rather than
+// searching it for each anchor byte.
+const shortMention = 256
+
+// mentionsSearched is mentions by bytes.IndexByte searches for each anchor byte, for a longer text.
+func (m *bodyMasker) mentionsSearched(b []byte) bool {
 	if m.anyText || !isASCIIBytes(b) {
 		return true
 	}

@@ -51,6 +51,8 @@ type pathRoute struct {
 	conds    []routeCond
 	rank     []int // per segment: 2 literal, 1 text and parameters, 0 a bare parameter
 	literal  int   // literal characters in the template
+	// routes holds one route per operation of item, made once and handed out by FindRoute (read-only).
+	routes []*routers.Route
 }
 
 // tmplPart is literal text, or a parameter when param is set.
@@ -77,7 +79,14 @@ func newPathRouter(api *openapi.API) *pathRouter {
 		if item == nil {
 			continue
 		}
-		pr.routes = append(pr.routes, newPathRoute(key, item))
+		r := newPathRoute(key, item)
+		for method, op := range item.Operations() {
+			if op != nil {
+				r.routes = append(r.routes, &routers.Route{Spec: api.Doc, Path: key, PathItem: item, Method: method,
+					Operation: op})
+			}
+		}
+		pr.routes = append(pr.routes, r)
 		if strings.Contains(key, "}:") {
 			pr.spanning = true
 		}
@@ -204,27 +213,134 @@ func compareSpecificity(a, b *pathRoute) int {
 // first matching route, most specific first, that has the method wins; a HEAD without a HEAD operation takes the
 // GET one (the route's Method is then GET).
 func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	return pr.findRoute(routeTarget{method: req.Method, escaped: escapedPath(req.URL), path: req.URL.Path,
+		rawQuery: req.URL.RawQuery, header: req.Header})
+}
+
+// routeTarget is what FindRoute reads of a request: its method, its path below the mount prefix (escaped and
+// decoded), its raw query and its header.
+type routeTarget struct {
+	method, escaped, path, rawQuery string
+	header                          http.Header
+}
+
+// findBelow is FindRoute for r whose path below the mount prefix is below, without a probe request (routeProbe)
+// when r's path is its own escaped form, the common case: below is then both the escaped and the decoded path.
+func (pr *pathRouter) findBelow(r *http.Request, below string) (*routers.Route, map[string]string, error) {
+	if r.URL.RawPath != "" || !pathAsEscaped(r.URL.Path) {
+		return pr.FindRoute(routeProbe(r, below))
+	}
+	return pr.findRoute(routeTarget{method: r.Method, escaped: below, path: below, rawQuery: r.URL.RawQuery,
+		header: r.Header})
+}
+
+func (pr *pathRouter) findRoute(req routeTarget) (*routers.Route, map[string]string, error) {
 	found := false
 	for _, spanning := range []bool{false, true} {
 		if spanning && !pr.spanning {
 			break
 		}
 		// The spanning pass runs only when the first finds no route with the method.
-		matches := pr.matchPass(req, true, spanning)
-		found = found || len(matches) > 0
-		for _, method := range methodsFor(req.Method) {
-			for _, m := range matches {
-				if op := m.route.item.GetOperation(method); op != nil {
-					return &routers.Route{Spec: pr.doc, Path: m.route.key, PathItem: m.route.item, Method: method,
-						Operation: op}, m.params, nil
-				}
-			}
+		route, params, matched := pr.findPass(&req, spanning)
+		if route != nil {
+			return route, params, nil
 		}
+		found = found || matched
 	}
 	if !found {
 		return nil, nil, routers.ErrPathNotFound
 	}
 	return nil, nil, routers.ErrMethodNotAllowed
+}
+
+// findPass is FindRoute's part of one pass of matchPass (with conditions): the first route matched, most
+// specific first, that has an operation for the request's method (for a HEAD: for HEAD, else for GET), and
+// whether any route matched. It stops at the first answer and makes a parameter map only for a route whose
+// prefix and segment count fit.
+func (pr *pathRouter) findPass(req *routeTarget, spanning bool) (*routers.Route, map[string]string, bool) {
+	var query url.Values
+	var params map[string]string
+	for pass := 0; pass < 2; pass++ {
+		full := req.escaped
+		if pass == 1 {
+			if req.path == req.escaped {
+				break
+			}
+			full = req.path
+		}
+		path, ok := strings.CutPrefix(full, pr.base)
+		if !ok || (path != "" && path[0] != '/') {
+			continue
+		}
+		slashes := -1
+		matched := false
+		var getRoute *routers.Route // HEAD: the first match with a GET operation
+		var getParams map[string]string
+		for _, r := range pr.routes {
+			if !strings.HasPrefix(path, r.prefix) {
+				continue
+			}
+			if !spanning {
+				if slashes < 0 {
+					slashes = strings.Count(path, "/")
+				}
+				if slashes != r.segments {
+					continue
+				}
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			if !matchParts(r.parts, path, spanning, params) {
+				continue // matchParts writes params only when it matches
+			}
+			if len(r.conds) > 0 {
+				if query == nil {
+					query, _ = url.ParseQuery(req.rawQuery) // as url.URL.Query
+				}
+				if !r.condsMet(req.header, query, params) {
+					clear(params)
+					continue
+				}
+			}
+			matched = true
+			if rt := r.routeFor(req.method); rt != nil {
+				return rt, params, true
+			}
+			if req.method == http.MethodHead && getRoute == nil {
+				if rt := r.routeFor(http.MethodGet); rt != nil {
+					getRoute, getParams, params = rt, params, nil
+					continue
+				}
+			}
+			clear(params)
+		}
+		if matched {
+			return getRoute, getParams, true
+		}
+	}
+	return nil, nil, false
+}
+
+// routeFor is the route of r's operation for method, made once (newPathRouter); nil when r has none.
+func (r *pathRoute) routeFor(method string) *routers.Route {
+	for _, rt := range r.routes {
+		if rt.Method == method {
+			return rt
+		}
+	}
+	if r.item.GetOperation(method) != nil { // cannot happen: routes has every operation
+		panic("standin: a path route lacks the route of " + method)
+	}
+	return nil
+}
+
+// escapedPath is u.EscapedPath(), without escaping again a path that is its own escaped form (the common case).
+func escapedPath(u *url.URL) string {
+	if u.RawPath == "" && pathAsEscaped(u.Path) {
+		return u.Path
+	}
+	return u.EscapedPath()
 }
 
 // methodsFor lists the operation methods that may answer a request method, best first: HEAD falls back to GET.
@@ -365,7 +481,7 @@ func (pr *pathRouter) matchConds(req *http.Request, conds bool) []routeMatch {
 // matchPass is one pass of matchConds: segment by segment, or with parameters spanning segments.
 func (pr *pathRouter) matchPass(req *http.Request, conds, spanning bool) []routeMatch {
 	var query url.Values
-	paths := []string{req.URL.EscapedPath()}
+	paths := []string{escapedPath(req.URL)}
 	if req.URL.Path != paths[0] {
 		paths = append(paths, req.URL.Path)
 	}

@@ -304,7 +304,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) mountFor(path string) (*apiRuntime, string) {
 	apis := s.mounted()
 	for _, rt := range apis {
-		if path == rt.prefix || strings.HasPrefix(path, rt.prefix+"/") {
+		if strings.HasPrefix(path, rt.prefix) && (len(path) == len(rt.prefix) || path[len(rt.prefix)] == '/') {
 			return rt, strings.TrimPrefix(path, rt.prefix)
 		}
 	}

@@ -82,13 +82,14 @@ func (ss *sessions) acquire(name string) (*session, func(), error) {
 	return ss.register(st, nil), st.Release, nil
 }
 
-// acquireExisting holds the named session when it exists, without creating it.
-func (ss *sessions) acquireExisting(name string) (*session, func(), bool) {
+// acquireExisting holds the named session when it exists, without creating it; the caller releases the state
+// it returns (a method value of it would be an allocation a request).
+func (ss *sessions) acquireExisting(name string) (*session, *state.Session, bool) {
 	st, ok := ss.srv.state.hub.AcquireExisting(name)
 	if !ok {
 		return nil, nil, false
 	}
-	return ss.register(st, nil), st.Release, true
+	return ss.register(st, nil), st, true
 }
 
 // provisional returns a session that is not registered: what a request naming a new session uses until it

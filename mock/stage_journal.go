@@ -1,9 +1,24 @@
 package mock
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 )
+
+// RequestLineAttrs is how many attributes the request log line has.
+const RequestLineAttrs = 9
+
+// RequestLineHandler is a slog.Handler that also takes the request log line as its parts: a slog.Record keeps
+// five attributes inline and allocates for more, where an array passed by value allocates nothing. When the
+// server's logger has one, the journal stage hands it each request line; HandleRequestLine must write what
+// Handle writes for a record made of the same parts.
+type RequestLineHandler interface {
+	slog.Handler
+	HandleRequestLine(ctx context.Context, t time.Time, level slog.Level, msg string,
+		attrs [RequestLineAttrs]slog.Attr) error
+}
 
 // journalStage records every exchange in the session's journal and logs it. A panic below is answered here
 // (500 in the vendor's shape) so that it is journalled too.
@@ -26,6 +41,7 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					s.recovered(rec, r, p)
 					p = nil
 				}
+				end := s.clock.Now()
 				e := journalEntry{
 					Time:       ex.start,
 					Session:    ex.session.name,
@@ -34,11 +50,11 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 					Path:       path,
 					Query:      query,
 					Status:     rec.status,
-					LatencyMS:  float64(s.clock.Now().Sub(ex.start).Microseconds()) / 1000,
+					LatencyMS:  float64(end.Sub(ex.start).Microseconds()) / 1000,
 					AnsweredBy: ex.answeredBy,
 					FaultRule:  ex.faultRule,
-					Request:    journalMessage{Headers: reqHeaders},
-					Response:   journalMessage{Headers: mask.header(rec.Header()), Truncated: rec.truncated},
+					Request:    journalMessage{pairs: reqHeaders},
+					Response:   journalMessage{pairs: mask.header(rec.Header()), Truncated: rec.truncated},
 				}
 				if ex.op != nil {
 					e.Operation = ex.op.ID
@@ -65,11 +81,20 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
 				// The request line is at info: --log-level error skips it before building anything.
 				if s.log.Enabled(r.Context(), slog.LevelInfo) {
-					s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					attrs := [RequestLineAttrs]slog.Attr{
 						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
 						slog.String("query", e.Query), slog.String("operation", e.Operation),
 						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
-						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS))
+						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS)}
+					if h, ok := s.log.Handler().(RequestLineHandler); ok {
+						at := end // the clock's reading when it is the system's, else the time slog would take
+						if _, system := s.clock.(systemClock); !system {
+							at = time.Now()
+						}
+						_ = h.HandleRequestLine(r.Context(), at, slog.LevelInfo, "request", attrs)
+					} else {
+						s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:]...)
+					}
 				}
 				if p != nil {
 					panic(p)

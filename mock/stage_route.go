@@ -55,18 +55,30 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
-			probe := routeProbeIn(r, ex.path, &ex.probe, &ex.probeURL)
+			// probe, r with the path below the mount prefix, is made only for what needs a request: an AWS form,
+			// a cross-origin request, a failed match. Otherwise the path is matched as it is (findBelow).
+			var probe *http.Request
 			if formAction && !strings.Contains(r.URL.RawQuery, "Action=") {
-				probe = withFormQuery(r, probe, s.cfg.MaxBody) // an AWS SDK's form body carries the Action (route_aws.go)
+				probe = withFormQuery(r, routeProbe(r, ex.path), s.cfg.MaxBody) // an AWS SDK's form body carries the Action (route_aws.go)
 			}
-			if cors != nil {
+			if cors != nil && headerValue(r.Header, "Origin") != "" { // cors.handle does nothing without one
+				if probe == nil {
+					probe = routeProbe(r, ex.path)
+				}
 				if methods := cors.handle(w, r, probe); methods != nil {
 					ex.preflight = methods
 					preflight.ServeHTTP(w, r)
 					return
 				}
 			}
-			route, params, err := router.FindRoute(probe)
+			var route *routers.Route
+			var params map[string]string
+			var err error
+			if probe != nil {
+				route, params, err = router.FindRoute(probe)
+			} else {
+				route, params, err = router.findBelow(r, ex.path)
+			}
 			if err == nil {
 				ex.op = rt.ops[route.Operation]
 				ex.plan = plans[route.Operation]
@@ -77,6 +89,9 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			if err != nil {
 				ex.op, ex.plan, ex.routeErr = nil, nil, err
 				ex.neg.accept = parseAccept(r.Header.Values("Accept")) // the error body's media type
+				if probe == nil {
+					probe = routeProbe(r, ex.path)
+				}
 				if miss := router.missedConditions(probe); miss != nil {
 					ex.condMiss = miss
 					ex.method, ex.rawQuery = miss.method, r.URL.RawQuery
@@ -101,7 +116,7 @@ func routeProbe(r *http.Request, below string) *http.Request {
 	return routeProbeIn(r, below, new(http.Request), new(url.URL))
 }
 
-// routeProbeIn is routeProbe built in the given request and URL (the exchange's).
+// routeProbeIn is routeProbe built in the given request and URL.
 func routeProbeIn(r *http.Request, below string, probe *http.Request, u *url.URL) *http.Request {
 	*probe = *r
 	*u = *r.URL

@@ -20,7 +20,7 @@ type secScheme struct {
 	name   string // the scheme's name in components.securitySchemes
 	kind   string // "apiKey", "http" or "token" (oauth2, openIdConnect: a bearer token)
 	in     string // apiKey: header, query or cookie
-	param  string // apiKey: the header, query parameter or cookie name
+	param  string // apiKey: the header, query parameter or cookie name (a header's in canonical form)
 	scheme string // http: bearer, basic, ... (lower-case)
 	jwt    bool   // http bearer with bearerFormat JWT: the token must be a JWT's three base64url segments
 }
@@ -62,6 +62,9 @@ func planSecurity(api *openapi.API, op *openapi.Operation) (alts []secAlternativ
 			switch ss.Type {
 			case "apiKey":
 				sc.in, sc.param = ss.In, ss.Name
+				if ss.In == "header" {
+					sc.param = http.CanonicalHeaderKey(ss.Name) // read from the map as it is (headerValue)
+				}
 			case "http":
 				sc.scheme = strings.ToLower(ss.Scheme)
 				// bearerFormat is free text, a hint for documentation; only "JWT" names a shape a token can be
@@ -85,7 +88,7 @@ func planSecurity(api *openapi.API, op *openapi.Operation) (alts []secAlternativ
 // credential presented is kept in ex.credential.
 func (s *Server) securityStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	prefix := rt.api.Ext.Auth.Prefix
-	forbidden := slices.Concat(rt.api.Ext.Auth.Forbidden, s.cfg.ForbiddenKeys)
+	forbidden := compileKeyPatterns(slices.Concat(rt.api.Ext.Auth.Forbidden, s.cfg.ForbiddenKeys))
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ex := exchangeFrom(r.Context())
@@ -94,10 +97,11 @@ func (s *Server) securityStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
+			var credBuf [2]string
 			var creds []string
 			ok := false
 			for _, alt := range alts {
-				if creds, ok = alt.check(r, prefix); ok {
+				if creds, ok = alt.check(r, prefix, credBuf[:0]); ok {
 					break
 				}
 			}
@@ -107,7 +111,7 @@ func (s *Server) securityStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			}
 			ex.credential = strings.Join(creds, " ")
 			for _, c := range creds {
-				if matchesAny(forbidden, c) {
+				if forbidden.match(c) {
 					kind := "unauthorized"
 					if ex.op.Documents(http.StatusForbidden) {
 						kind = "forbidden"
@@ -121,9 +125,9 @@ func (s *Server) securityStage(rt *apiRuntime) func(http.Handler) http.Handler {
 	}
 }
 
-// check reports whether r satisfies every scheme of the alternative, and the credentials it presented.
-func (alt secAlternative) check(r *http.Request, prefix string) ([]string, bool) {
-	creds := make([]string, 0, len(alt))
+// check reports whether r satisfies every scheme of the alternative, and the credentials it presented, appended
+// to creds.
+func (alt secAlternative) check(r *http.Request, prefix string, creds []string) ([]string, bool) {
 	for _, sc := range alt {
 		c, ok := sc.check(r, prefix)
 		if !ok {
@@ -140,7 +144,7 @@ func (sc secScheme) check(r *http.Request, prefix string) (string, bool) {
 		var v string
 		switch sc.in {
 		case "header":
-			v = r.Header.Get(sc.param)
+			v = headerValue(r.Header, sc.param)
 		case "query":
 			v = r.URL.Query().Get(sc.param)
 		case "cookie":
@@ -194,7 +198,7 @@ func jwtShaped(tok string) bool {
 
 // authParam returns the non-empty credentials of an Authorization header using scheme (case-insensitive).
 func authParam(r *http.Request, scheme string) (string, bool) {
-	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	h := strings.TrimSpace(headerValue(r.Header, "Authorization"))
 	got, cred, _ := strings.Cut(h, " ")
 	cred = strings.TrimSpace(cred)
 	if !strings.EqualFold(got, scheme) || cred == "" {
@@ -210,4 +214,40 @@ func matchesAny(patterns []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// keyPatterns is matchesAny with its patterns sorted out once: a pattern without special characters is compared
+// as it is, one whose only special character is a final "*" ("cc_forbidden_*") as a prefix followed by no "/"
+// (what path.Match's star takes); any other goes to path.Match.
+type keyPatterns struct {
+	exact, prefixes, others []string
+}
+
+func compileKeyPatterns(patterns []string) keyPatterns {
+	var kp keyPatterns
+	for _, p := range patterns {
+		switch head, star := strings.CutSuffix(p, "*"); {
+		case !strings.ContainsAny(p, `*?[\`):
+			kp.exact = append(kp.exact, p)
+		case star && !strings.ContainsAny(head, `*?[\`):
+			kp.prefixes = append(kp.prefixes, head)
+		default:
+			kp.others = append(kp.others, p)
+		}
+	}
+	return kp
+}
+
+func (kp *keyPatterns) match(s string) bool {
+	for _, p := range kp.exact {
+		if s == p {
+			return true
+		}
+	}
+	for _, p := range kp.prefixes {
+		if strings.HasPrefix(s, p) && !strings.Contains(s[len(p):], "/") {
+			return true
+		}
+	}
+	return matchesAny(kp.others, s)
 }

@@ -25,8 +25,8 @@ func (s *Server) sessionStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				ex.standinError(w, "session", http.StatusBadRequest, "header "+SessionHeader+": "+err.Error())
 				return
 			}
-			if sess, release, ok := s.sessions.acquireExisting(name); ok {
-				defer release()
+			if sess, st, ok := s.sessions.acquireExisting(name); ok {
+				defer st.Release()
 				ex.session = sess
 			} else {
 				ex.session = s.sessions.provisional(name)

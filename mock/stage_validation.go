@@ -53,7 +53,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					return
 				}
 				ex.body = body
-				ct := r.Header.Get("Content-Type")
+				ct := headerValue(r.Header, "Content-Type")
 				if ct == "" && len(body) > 0 {
 					// A body sent without a type is read as the operation's JSON type, as most servers do.
 					if mt, _ := pickMedia(rb.Value.Content); isJSONType(mt) {
@@ -276,7 +276,7 @@ var compiledCrossCheck func(ex *exchange, part string, fast bool, err error)
 // predecodeBody decodes a body that is not JSON with the decoder openapi3filter will use, so that a failure can
 // point into it (array indices as numbers); nil when the body's type has no decoder or does not decode.
 func predecodeBody(r *http.Request, body []byte, rb *openapi3.RequestBody) any {
-	ct := r.Header.Get("Content-Type")
+	ct := headerValue(r.Header, "Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || isJSONType(ct) {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -615,6 +616,8 @@ type opChecks struct {
 	// decoded holds the schemas of the parameters standin decodes itself (ownDecoding), checked on the value
 	// decodeParam gives.
 	decoded map[*openapi3.Parameter]*checker
+	// lastBody is bodyOK's reading of the last Content-Type it saw.
+	lastBody atomic.Pointer[bodyMedia]
 }
 
 // paramCheck is a simple-style path or header parameter, or a form-style query parameter, of a primitive type.
@@ -824,20 +827,39 @@ func (pc *paramCheck) ok(in *openapi3filter.RequestValidationInput) bool {
 // openapi3filter.ValidateRequestBody; false also when the compiled check does not apply (a media type
 // openapi3filter does not decode as JSON, an encoding, an uncompiled schema).
 func (oc *opChecks) bodyOK(in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody, v any) bool {
-	ct := in.Request.Header.Get("Content-Type")
+	ct := headerValue(in.Request.Header, "Content-Type")
+	bm := oc.lastBody.Load()
+	if bm == nil || bm.ct != ct || bm.rb != rb {
+		bm = oc.bodyMediaOf(ct, rb)
+		oc.lastBody.Store(bm)
+	}
+	return bm.check != nil && bm.check.ok(v)
+}
+
+// bodyMedia is what bodyOK reads from a Content-Type: the compiled check of the media type it selects, nil when
+// the compiled check does not apply. It depends on the type and the request body alone (openapi3filter's
+// decoders are registered at init), so the last one is kept for the next request.
+type bodyMedia struct {
+	ct    string
+	rb    *openapi3.RequestBody
+	check *checker
+}
+
+func (oc *opChecks) bodyMediaOf(ct string, rb *openapi3.RequestBody) *bodyMedia {
+	bm := &bodyMedia{ct: ct, rb: rb}
 	media := rb.Content.Get(ct)
 	if media == nil || media.Schema == nil || media.Encoding[""] != nil {
-		return false
+		return bm
 	}
 	c := oc.bodies[media]
 	if c == nil {
-		return false
+		return bm
 	}
 	mt, _, _ := strings.Cut(ct, ";")
-	if !kinDecodesJSON(strings.ToLower(strings.TrimSpace(mt)), media.Schema) {
-		return false
+	if kinDecodesJSON(strings.ToLower(strings.TrimSpace(mt)), media.Schema) {
+		bm.check = c
 	}
-	return c.ok(v)
+	return bm
 }
 
 var jsonDecoderPC = reflect.ValueOf(openapi3filter.JSONBodyDecoder).Pointer()

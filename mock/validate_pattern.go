@@ -170,6 +170,22 @@ func matchSeq(seq []charSet, s string) bool {
 	if len(s) < len(seq) { // each character takes at least one byte
 		return false
 	}
+	if len(s) == len(seq) { // one byte a character when s is ASCII: a bit test each
+		ascii := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				ascii = false // a rune of several bytes, or a byte of invalid UTF-8 (U+FFFD): the rune walk below
+				break
+			}
+			if seq[i].ascii[c>>6]&(1<<(c&63)) == 0 {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
+	}
 	i := 0
 	for _, r := range s {
 		if i == len(seq) || !seq[i].has(r) {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/standin/standin/mock"
 )
 
 // fastTextHandler writes the lines slog.TextHandler writes (no ReplaceAttr, no source), byte for byte, for the
@@ -66,48 +68,82 @@ func (h *fastTextHandler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
+var _ mock.RequestLineHandler = (*fastTextHandler)(nil)
+
+// HandleRequestLine writes the request line from its parts, as Handle writes a record made of them, without
+// making the record (mock.RequestLineHandler).
+func (h *fastTextHandler) HandleRequestLine(ctx context.Context, t time.Time, level slog.Level, msg string,
+	attrs [mock.RequestLineAttrs]slog.Attr) error {
+	bp := lineBufs.Get().(*[]byte)
+	b, ok := appendTextHead((*bp)[:0], t, level, msg)
+	for i := 0; ok && i < len(attrs); i++ {
+		b, ok = appendTextAttr(b, attrs[i])
+	}
+	var err error
+	if ok {
+		_, err = h.out.Write(append(b, '\n'))
+	} else {
+		r := slog.NewRecord(t, level, msg, 0)
+		r.AddAttrs(attrs[:]...)
+		err = h.text.Handle(ctx, r)
+	}
+	if cap(b) <= 16<<10 {
+		*bp = b[:0]
+		lineBufs.Put(bp)
+	}
+	return err
+}
+
 // appendTextRecord formats r as TextHandler would, or reports false when r holds something only it formats.
 func appendTextRecord(b []byte, r slog.Record) ([]byte, bool) {
-	if !r.Time.IsZero() {
-		b = append(b, "time="...)
-		b = appendMillis(b, r.Time.Round(0))
-		b = append(b, ' ')
-	}
-	b = append(b, "level="...)
-	b = append(b, r.Level.String()...)
-	b = append(b, " msg="...)
-	b, ok := appendText(b, r.Message)
+	b, ok := appendTextHead(b, r.Time, r.Level, r.Message)
 	if !ok {
 		return b, false
 	}
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "" {
-			ok = false
-			return false
-		}
-		b = append(b, ' ')
-		if b, ok = appendText(b, a.Key); !ok {
-			return false
-		}
-		b = append(b, '=')
-		switch v := a.Value; v.Kind() {
-		case slog.KindString:
-			if b, ok = appendText(b, v.String()); !ok {
-				return false
-			}
-		case slog.KindInt64:
-			b = strconv.AppendInt(b, v.Int64(), 10)
-		case slog.KindFloat64:
-			b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
-		case slog.KindBool:
-			b = strconv.AppendBool(b, v.Bool())
-		default:
-			ok = false
-			return false
-		}
-		return true
+		b, ok = appendTextAttr(b, a)
+		return ok
 	})
 	return append(b, '\n'), ok
+}
+
+// appendTextHead writes a line's time, level and message, or reports false when only TextHandler formats them.
+func appendTextHead(b []byte, t time.Time, level slog.Level, msg string) ([]byte, bool) {
+	if !t.IsZero() {
+		b = append(b, "time="...)
+		b = appendMillis(b, t.Round(0))
+		b = append(b, ' ')
+	}
+	b = append(b, "level="...)
+	b = append(b, level.String()...)
+	b = append(b, " msg="...)
+	return appendText(b, msg)
+}
+
+// appendTextAttr writes one attribute, space first, or reports false when only TextHandler formats it.
+func appendTextAttr(b []byte, a slog.Attr) ([]byte, bool) {
+	if a.Key == "" {
+		return b, false
+	}
+	b = append(b, ' ')
+	b, ok := appendText(b, a.Key)
+	if !ok {
+		return b, false
+	}
+	b = append(b, '=')
+	switch v := a.Value; v.Kind() {
+	case slog.KindString:
+		return appendText(b, v.String())
+	case slog.KindInt64:
+		b = strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindFloat64:
+		b = strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	case slog.KindBool:
+		b = strconv.AppendBool(b, v.Bool())
+	default:
+		return b, false
+	}
+	return b, true
 }
 
 // appendMillis writes t as RFC 3339 with exactly three fractional digits, as slog does: the digits are written
@@ -168,8 +204,13 @@ func appendText(b []byte, s string) ([]byte, bool) {
 	if s == "" {
 		return append(b, `""`...), true
 	}
+	// Eight bytes at a time while they are all written as they are; the rest, or a word holding a byte that may
+	// not be, byte by byte.
+	i := 0
+	for ; i+8 <= len(s) && plainWord(load64(s, i)); i += 8 {
+	}
 	var class uint8
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		class |= textClass[s[i]]
 	}
 	switch {
@@ -179,4 +220,22 @@ func appendText(b []byte, s string) ([]byte, bool) {
 		return strconv.AppendQuote(b, s), true
 	}
 	return append(b, s...), true
+}
+
+// plainWord reports whether none of the eight bytes in x is one textClass marks: each is printable ASCII other
+// than space, '=' and '"'. It may say no for a word that is plain (appendText then looks byte by byte), never
+// yes for one that is not: with no high bit set, the borrow tricks below find every byte below 0x21 and every
+// byte equal to 0x7f, '=' or '"'.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return x&highs == 0 && (x-0x21*ones)&^x&highs == 0 && zero(x^0x7f*ones) == 0 && zero(x^'='*ones) == 0 &&
+		zero(x^'"'*ones) == 0
+}
+
+// load64 reads s[i:i+8] little-endian (one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
