@@ -62,7 +62,7 @@ func TestCompiledMatchesKinCorpus(t *testing.T) {
 							values++
 							kinErr := kinVerdict(media.Schema.Value, m, true)
 							require.Equal(t, kinErr == nil, c.ok(m), "%s %s: value %s: openapi3filter says %v",
-								op.ID, mt, jsonText(m), kinErr)
+								op.ID, mt, shortText(m), kinErr)
 						}
 					}
 				}
@@ -145,7 +145,8 @@ func mutations(v any, depth int) []any {
 	return out
 }
 
-func jsonText(v any) string {
+// shortText is a value as printed by %v, cut at 300 bytes for a failure message.
+func shortText(v any) string {
 	s := fmt.Sprintf("%v", v)
 	if len(s) > 300 {
 		s = s[:300] + "…"
