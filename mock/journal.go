@@ -166,6 +166,16 @@ type masker struct {
 	secretHeader atomic.Pointer[map[string]bool]
 	// commonSecret is whether each of commonHeaders is masked.
 	commonSecret [len(commonHeaders)]bool
+
+	// lastCut is the last body kept cut at journalBodyLimit, as read and as kept: the same answer journaled
+	// again (a list polled, a load test) shares the kept text instead of another masked copy per entry.
+	lastCut atomic.Pointer[cutBody]
+}
+
+// cutBody is a body cut at journalBodyLimit: the bytes read and the JSON string kept for them.
+type cutBody struct {
+	in   []byte
+	kept json.RawMessage
 }
 
 // maxRememberedHeaders bounds masker.secretHeader: names beyond it are judged afresh each time.

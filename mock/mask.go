@@ -497,6 +497,12 @@ func (m *masker) keepBody(b []byte, owned bool) (json.RawMessage, bool) {
 	truncated := len(b) > journalBodyLimit
 	if truncated {
 		b = b[:journalBodyLimit]
+		if last := m.lastCut.Load(); last != nil && bytes.Equal(last.in, b) {
+			return last.kept, true // kept entries are never changed, and are copied on the way out
+		}
+		kept, _ := json.Marshal(strings.ToValidUTF8(string(m.body.mask(b)), "\uFFFD"))
+		m.lastCut.Store(&cutBody{in: bytes.Clone(b), kept: kept})
+		return kept, true
 	}
 	masked := m.body.mask(b)
 	if !truncated && jsonvalue.Valid(masked) {

@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -74,4 +76,42 @@ func BenchmarkMaskJSONPage(b *testing.B) {
 			m.jsonField.ReplaceAll(page, []byte(`${1}"`+maskedValue+`"`))
 		}
 	})
+}
+
+// TestKeepBodySharesRepeatedCut: a body cut at the journal's limit and seen again is kept once, masked as a fresh
+// masker keeps it; another body in between is kept as itself, and the first one after it is still right.
+func TestKeepBodySharesRepeatedCut(t *testing.T) {
+	m := newMasker(engineAPIs(t, "cinnox")[0].Doc)
+	var page []byte
+	for i := 0; len(page) <= journalBodyLimit; i++ {
+		page = fmt.Appendf(page, `{"uniqueKey":"k-%d","visitorLastName":"Pérez","n":%d},`, i, i)
+	}
+	page = append([]byte("["), page...)
+	fresh := func(b []byte) string {
+		kept, cut := newMasker(engineAPIs(t, "cinnox")[0].Doc).keepBody(bytes.Clone(b), false)
+		require.True(t, cut)
+		return string(kept)
+	}
+	want := fresh(page)
+	require.Contains(t, want, `\"uniqueKey\":\"****\"`)
+	require.Contains(t, want, "Pérez")
+
+	first, cut := m.keepBody(bytes.Clone(page), false)
+	require.True(t, cut)
+	require.Equal(t, want, string(first))
+	again, _ := m.keepBody(bytes.Clone(page), false)
+	require.Equal(t, want, string(again))
+	require.Same(t, &first[0], &again[0], "a repeated cut is kept once")
+
+	other := bytes.Replace(bytes.Clone(page), []byte("k-0"), []byte("k-X"), 1)
+	kept, _ := m.keepBody(bytes.Clone(other), false)
+	require.Equal(t, fresh(other), string(kept))
+	kept, _ = m.keepBody(bytes.Clone(page), false)
+	require.Equal(t, want, string(kept))
+
+	// A body under the limit is kept as before, not through the shared cut.
+	small := []byte(`{"uniqueKey":"k","name":"Pérez"}`)
+	kept, cut = m.keepBody(small, false)
+	require.False(t, cut)
+	require.JSONEq(t, `{"uniqueKey":"****","name":"Pérez"}`, string(kept))
 }
