@@ -177,8 +177,9 @@ func (br *behaviourRun) do() *bFailure {
 	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
 		body = noBody // the documented answer has no content
 	}
-	header := http.Header{}
+	var header http.Header // nil for the usual answer: the response stage adds nothing
 	if br.materialised && br.waived != "" {
+		header = http.Header{}
 		header.Set(ReasonHeader, printable(br.waived, reasonLimit))
 	}
 	br.ex.result = &result{status: status, header: header, body: body}
