@@ -208,7 +208,11 @@ func (n *negotiation) check(r *http.Request, ex *exchange) {
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) {
 		taken = rb.Value.Content
 	}
-	n.noteJSONFamily(headerFirst(r.Header, "Content-Type"), taken)
+	// A body of a type the operation documents by that exact name leaves nothing to note: plain JSON, the usual
+	// body, needs no parsing for noteJSONFamily to find that out.
+	if ct := headerFirst(r.Header, "Content-Type"); ct != "" && (ct != "application/json" || taken[ct] == nil) {
+		n.noteJSONFamily(ct, taken)
+	}
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
 		if ct := headerFirst(r.Header, "Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" && !awsQueryForm(ct, ex) {
 			n.failure = "unsupportedMediaType"
