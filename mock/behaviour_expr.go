@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -17,8 +18,19 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 	if e.IsLiteral() {
 		return e.Literal, true
 	}
-	path := e.Path()
-	switch e.Root() {
+	// e.Root() and e.Path() without their allocations: a path of one name (the usual one) is held on the stack.
+	root, rest, _ := strings.Cut(strings.TrimPrefix(e.Ref, "$"), ".")
+	var one [1]string
+	var path []string
+	switch {
+	case rest == "":
+	case strings.IndexByte(rest, '.') < 0:
+		one[0] = rest
+		path = one[:]
+	default:
+		path = strings.Split(rest, ".")
+	}
+	switch root {
 	case "path":
 		v, ok := br.ex.params[path[0]]
 		return v, ok
@@ -40,7 +52,7 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		}
 		return walk(br.body, path)
 	case "now":
-		return br.now.UTC().Format("2006-01-02T15:04:05.000Z07:00"), true
+		return formatNow(br.now), true
 	case "nowUnix":
 		return float64(br.now.Unix()), true
 	case "clientId":
@@ -81,6 +93,42 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		return v, ok
 	}
 	return nil, false
+}
+
+// nowLayout is how $now is written: RFC 3339 in UTC with milliseconds.
+const nowLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// formatNow is t.UTC().Format(nowLayout), written digit by digit for the years of four digits.
+func formatNow(t time.Time) string {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(nowLayout)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / int(time.Millisecond)
+	var b [24]byte
+	put := func(at, v, digits int) {
+		for i := at + digits - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, minute, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, ms, 3)
+	b[23] = 'Z'
+	return string(b[:])
 }
 
 // queryValue reads a query parameter typed by its schema: arrays as lists, integers and numbers as float64.

@@ -157,7 +157,10 @@ func (br *behaviourRun) checkRule(rule openapi.Rule) *bFailure {
 
 // resolveRefs finds the records the refs name; a null value makes the ref null.
 func (br *behaviourRun) resolveRefs() *bFailure {
-	br.refs = map[string]any{}
+	br.refs = nil
+	if len(br.b.Refs) > 0 {
+		br.refs = make(map[string]any, len(br.b.Refs))
+	}
 	for _, ref := range br.b.Refs {
 		v, ok := br.value(ref.Value)
 		if !ok {

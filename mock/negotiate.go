@@ -201,16 +201,20 @@ func concreteType(key string, accept []mediaRange) string {
 // validation shape, else the documented 400, 422, ...), which is what Prism answers too.
 func (n *negotiation) check(r *http.Request, ex *exchange) {
 	plan := ex.plan
-	n.accept = parseAccept(r.Header.Values("Accept"))
+	n.accept = parseAccept(r.Header["Accept"]) // Values("Accept"): the key is canonical already
 	op := plan.op.Op
 	n.amzJSON, n.documentedCT = "", ""
 	var taken openapi3.Content // nil: no body documented; an x-amz-json type sent still picks the answer's type
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) {
 		taken = rb.Value.Content
 	}
-	n.noteJSONFamily(r.Header.Get("Content-Type"), taken)
+	// A body of a type the operation documents by that exact name leaves nothing to note: plain JSON, the usual
+	// body, needs no parsing for noteJSONFamily to find that out.
+	if ct := headerFirst(r.Header, "Content-Type"); ct != "" && (ct != "application/json" || taken[ct] == nil) {
+		n.noteJSONFamily(ct, taken)
+	}
 	if rb := op.RequestBody; rb != nil && rb.Value != nil && hasBody(r) && n.own415(ex) {
-		if ct := r.Header.Get("Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" && !awsQueryForm(ct, ex) {
+		if ct := headerFirst(r.Header, "Content-Type"); ct != "" && rb.Value.Content.Get(ct) == nil && n.documentedCT == "" && !awsQueryForm(ct, ex) {
 			n.failure = "unsupportedMediaType"
 			n.message = "Content-Type " + ct + " is not accepted here; send " + strings.Join(offeredTypes(rb.Value.Content), " or ")
 			return
@@ -244,6 +248,14 @@ func (n *negotiation) own415(ex *exchange) bool {
 // hasBody reports whether the request carries a body.
 func hasBody(r *http.Request) bool {
 	return r.Body != nil && r.Body != http.NoBody && (r.ContentLength > 0 || r.ContentLength < 0)
+}
+
+// headerFirst is h.Get(key) for a key in canonical form ("Content-Type"), which Get would canonicalize again.
+func headerFirst(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // negotiationFailure is the error kind the request's media types call for, "" when none.

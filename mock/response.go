@@ -47,33 +47,9 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 	if rp == nil {
 		return http.Header{}, noBody
 	}
-	header := make(http.Header, len(rp.headers)+1)
-	mt, media, _ := ex.neg.negotiate(rp)
-	if rp.noBody {
-		media = nil
-	}
-	if mt != "" {
-		header.Set("Content-Type", mt)
-		if m := rp.resp.Content[mt]; isXMLMedia(baseType(mt)) && m != nil {
-			ex.neg.xmlSchema = m.Schema
-		} else if isXMLMedia(baseType(mt)) && media != nil {
-			ex.neg.xmlSchema = media.Schema
-		}
-	}
 	var key string
-	genKey := func() string {
-		if key == "" {
-			key = s.generationKey(ex, rp.status)
-		}
-		return key
-	}
-	for _, h := range rp.headers {
-		v := h.example
-		if !h.fixed {
-			v = headerText(s.gen.ValueNamed(h.schema, genKey()+"/header/"+h.name, h.name))
-		}
-		header[h.name] = []string{v}
-	}
+	header, mt, media := s.renderHeaders(ex, rp, rp.noBody, &key)
+	genKey := func() string { return s.generationKeyOnce(ex, rp.status, &key) }
 	if media == nil {
 		return header, noBody
 	}
@@ -129,6 +105,40 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 		v = statusFields(v, media.Schema, rp.status, ex.api.api)
 	}
 	return header, v
+}
+
+// renderHeaders builds the headers of rp (its negotiated Content-Type and documented headers) and returns the
+// negotiated media type and media, nil for noBody. key holds the generation key once made (generationKeyOnce).
+func (s *Server) renderHeaders(ex *exchange, rp *respPlan, noBody bool, key *string) (http.Header, string, *openapi3.MediaType) {
+	header := make(http.Header, len(rp.headers)+1)
+	mt, media, _ := ex.neg.negotiate(rp)
+	if noBody {
+		media = nil
+	}
+	if mt != "" {
+		header["Content-Type"] = []string{mt} // Set, the key being canonical
+		if m := rp.resp.Content[mt]; isXMLMedia(baseType(mt)) && m != nil {
+			ex.neg.xmlSchema = m.Schema
+		} else if isXMLMedia(baseType(mt)) && media != nil {
+			ex.neg.xmlSchema = media.Schema
+		}
+	}
+	for _, h := range rp.headers {
+		v := h.example
+		if !h.fixed {
+			v = headerText(s.gen.ValueNamed(h.schema, s.generationKeyOnce(ex, rp.status, key)+"/header/"+h.name, h.name))
+		}
+		header[h.name] = []string{v}
+	}
+	return header, mt, media
+}
+
+// generationKeyOnce is s.generationKey(ex, status), made once and kept in *key.
+func (s *Server) generationKeyOnce(ex *exchange, status int, key *string) string {
+	if *key == "" {
+		*key = s.generationKey(ex, status)
+	}
+	return *key
 }
 
 // without returns schema less its property name (and that name in required), made once per schema and name;
@@ -190,7 +200,7 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 		w.WriteHeader(status)
 		return
 	}
-	if ct := header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
+	if ct := headerFirst(header, "Content-Type"); ct != "" && !strings.Contains(ct, "json") {
 		if _, isText := body.(string); !isText && isXMLMedia(baseType(ct)) {
 			// AWS query operations answer in AWS's envelope (negotiate_aws.go), written whole; other large XML
 			// answers are streamed (stream_xml.go).
@@ -227,8 +237,13 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 		preferred := ex.preferExample != "" || ex.preferDynamic
 		if res := ex.result; res != nil && !preferred && (ex.preferStatus == 0 || ex.preferStatus == res.status) {
 			rp := ex.plan.lookup(res.status).as(res.status)
-			header, _ := s.render(ex, headersOnly(rp), "", false)
-			maps.Copy(header, res.header)
+			header := s.answerHeaders(ex, rp)
+			if len(res.header) > 0 {
+				h := make(http.Header, len(header)+len(res.header))
+				maps.Copy(h, header)
+				maps.Copy(h, res.header)
+				header = h
+			}
 			body := res.body
 			if body == nil && (rp == nil || rp.media == nil || res.status == http.StatusNoContent) {
 				body = noBody
@@ -256,6 +271,26 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 		ex.send(w, "response", status, header, body)
 	})
 }
+
+// answerHeaders is the header of render(ex, headersOnly(rp)) around a body made elsewhere, to be read only: the
+// usual one, a JSON Content-Type and no documented header, is shared by every answer.
+func (s *Server) answerHeaders(ex *exchange, rp *respPlan) http.Header {
+	if rp == nil {
+		return http.Header{}
+	}
+	if len(rp.headers) == 0 && rp.resp != nil && len(rp.resp.Content) > 0 {
+		if mt, _, _ := ex.neg.negotiate(rp); mt == "application/json" {
+			return jsonContentType
+		}
+	}
+	var key string
+	header, _, _ := s.renderHeaders(ex, rp, true, &key)
+	return header
+}
+
+// jsonContentType is the header of a JSON answer without documented headers. Shared by every such answer: ex.send
+// and what it calls only read the header they are given.
+var jsonContentType = http.Header{"Content-Type": {"application/json"}}
 
 // headersOnly is rp without its body, for rendering documented headers (and the negotiated Content-Type)
 // around a body made elsewhere.

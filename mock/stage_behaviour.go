@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/standin/standin/mock/state"
@@ -32,8 +33,13 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 				}
 				return
 			}
-			run := &behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now()}
-			if fail := run.do(); fail != nil {
+			run := behaviourRuns.Get().(*behaviourRun)
+			*run = behaviourRun{s: s, rt: rt, ex: ex, r: r, b: ex.op.Behaviour, sess: ex.session.state, now: s.clock.Now(),
+				inTx: run.inTx}
+			fail := run.do()
+			*run = behaviourRun{inTx: run.inTx} // nothing reads the run after do: the answer is in ex.result
+			behaviourRuns.Put(run)
+			if fail != nil {
 				if r.Context().Err() != nil {
 					// The client hung up before the change was committed: nothing was applied, and nothing is
 					// answered (no empty 200 to a client that half-closed): the journal says 499.
@@ -46,7 +52,7 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 					w.Header().Set(ReasonHeader, printable(fail.reason, reasonLimit))
 					next.ServeHTTP(w, r)
 					return
-				} else if run.b.Inferred {
+				} else if ex.op.Behaviour.Inferred {
 					// A behaviour standin inferred from the path never answers a status the operation does not
 					// document: the response stage answers (example or generated data); the header says why.
 					if status, documented := ex.documentsError(fail.kind); !documented {
@@ -63,6 +69,13 @@ func (s *Server) behaviourStage(rt *apiRuntime) func(http.Handler) http.Handler 
 		})
 	}
 }
+
+// behaviourRuns pools the runs of the behaviour stage, each with its transaction function bound once.
+var behaviourRuns = sync.Pool{New: func() any {
+	br := new(behaviourRun)
+	br.inTx = br.runTx
+	return br
+}}
 
 // behaviourRun is one execution of a behaviour.
 type behaviourRun struct {
@@ -92,6 +105,10 @@ type behaviourRun struct {
 	labels        map[string]any
 	materialised  bool   // the request materialised a record never written
 	waived        string // why strict ids did not apply (the operation documents no notFound status)
+
+	writes bool                  // the behaviour writes: its transaction is an Update
+	fail   *bFailure             // what the transaction answered (runTx)
+	inTx   func(*state.Tx) error // br.runTx, bound once per pooled run
 }
 
 // bFailure is an error answer: an error kind of the API and its template variables.
@@ -126,33 +143,20 @@ func (br *behaviourRun) do() *bFailure {
 			return f
 		}
 	}
-	writes := b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete ||
+	br.writes = b.Action == openapi.ActionCreate || b.Action == openapi.ActionUpdate || b.Action == openapi.ActionDelete ||
 		b.Action == openapi.ActionInvoke
-	var f *bFailure
-	run := func(tx *state.Tx) error {
-		br.tx = tx
-		defer func() { br.tx = nil }()
-		if f = br.checkParent(); f != nil {
-			return errBehaviourFailed
-		}
-		if writes {
-			f = br.write()
-		} else {
-			f = br.read()
-		}
-		if f != nil {
-			return errBehaviourFailed // nothing the transaction wrote is kept
-		}
-		return nil
+	br.fail = nil
+	if br.inTx == nil {
+		br.inTx = br.runTx
 	}
 	var err error
-	if writes || br.materialises() { // a read may store the record it materialises
-		err = br.sess.Update(br.r.Context(), run)
+	if br.writes || br.materialises() { // a read may store the record it materialises
+		err = br.sess.Update(br.r.Context(), br.inTx)
 	} else {
-		err = br.sess.View(br.r.Context(), run)
+		err = br.sess.View(br.r.Context(), br.inTx)
 	}
-	if f != nil {
-		return f
+	if br.fail != nil {
+		return br.fail
 	}
 	if err != nil {
 		return internal(err)
@@ -177,11 +181,31 @@ func (br *behaviourRun) do() *bFailure {
 	if rp := br.ex.plan.lookup(status); status == http.StatusNoContent || b.Inferred && rp != nil && rp.media == nil {
 		body = noBody // the documented answer has no content
 	}
-	header := http.Header{}
+	var header http.Header // nil for the usual answer: the response stage adds nothing
 	if br.materialised && br.waived != "" {
+		header = http.Header{}
 		header.Set(ReasonHeader, printable(br.waived, reasonLimit))
 	}
 	br.ex.result = &result{status: status, header: header, body: body}
+	return nil
+}
+
+// runTx runs the behaviour in tx, leaving its failure in br.fail. A transaction may run more than once: each run
+// starts afresh.
+func (br *behaviourRun) runTx(tx *state.Tx) error {
+	br.tx = tx
+	defer func() { br.tx = nil }()
+	if br.fail = br.checkParent(); br.fail != nil {
+		return errBehaviourFailed
+	}
+	if br.writes {
+		br.fail = br.write()
+	} else {
+		br.fail = br.read()
+	}
+	if br.fail != nil {
+		return errBehaviourFailed // nothing the transaction wrote is kept
+	}
 	return nil
 }
 

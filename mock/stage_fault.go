@@ -53,6 +53,10 @@ func (s *Server) faultStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				sess, _ = s.sessions.get(DefaultSession)
 			}
 			rules = append(rules, sess.faults.rules()...)
+			if len(rules) == 0 { // faults off: no request to describe, nothing to decide
+				next.ServeHTTP(w, r)
+				return
+			}
 			p := s.planFaults(rt, ex, r, sess.name, rules)
 			if len(p.ids) == 0 {
 				next.ServeHTTP(w, r)

@@ -14,8 +14,8 @@ import (
 // Append appends the JSON text of v to dst: the same bytes as encoding/json's Encoder with SetEscapeHTML(false)
 // writes (less its closing newline), map keys sorted. Decoded values (map[string]any, []any, string, float64,
 // bool, nil) and the common Go types beside them ([]string, map[string]string, int) are written directly, without
-// reflection and with one small key slice per object; anything else is handed to encoding/json for that value
-// alone. On error dst comes back unchanged with the error encoding/json gives.
+// reflection and with one small key slice per object (none for an object of the keys of the last one of its
+// size: shape.go); anything else is handed to encoding/json for that value alone. On error dst comes back unchanged with the error encoding/json gives.
 func Append(dst []byte, v any) ([]byte, error) {
 	out, err := appendValue(dst, v, 0, nil)
 	if err != nil {
@@ -100,6 +100,18 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
+		var sh *shape
+		if len(x) >= shapeMin {
+			sh = shapes[len(x)%len(shapes)].Load()
+			if sh != nil && len(sh.keys) == len(x) {
+				if out, ok, err := appendShaped(dst, x, sh, depth, w); ok {
+					return out, err
+				}
+			}
+			if sh != nil {
+				sh.missed()
+			}
+		}
 		fp := fieldPool.Get().(*[]field)
 		fs := (*fp)[:0]
 		for k, v := range x {
@@ -107,6 +119,9 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		}
 		op := orderPool.Get().(*[]order)
 		ord := sortFields(fs, (*op)[:0])
+		if len(x) >= shapeMin && (sh == nil || sh.stale()) {
+			remember(fs, ord)
+		}
 		dst = append(dst, '{')
 		var err error
 		for i, o := range ord {

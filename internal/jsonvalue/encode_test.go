@@ -196,3 +196,23 @@ func TestAppendWatchedLimit(t *testing.T) {
 		})
 	}
 }
+
+// benchAnswer is careCycle's inquiry as its assign PATCH answers it: 30 keys, most of them strings.
+const benchAnswer = `{"additionalConcerns":"None raised.","assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2","callId":"4722cd84-0ec7-4ef5-8c34-1b0150f45f53","callbackCallId":"3ff5b170-21ec-4fdb-9d07-d18865ce54a5","callbackCompletedAt":null,"callbackDisposition":"pending","callbackFailureReason":"none","callbackRequestedAt":null,"callbackRequestedBy":"a5a1af4e-f2c6-48c6-8e69-0acc13906fed","callbackWorkflowId":"58c68a9f-1923-4a5a-b69b-88032c446b85","createdAt":"2026-02-27T09:14:02.310Z","customerCampaignId":"36ca8d1d-3d3d-48cf-bd1f-a796d8849d75","escalationApplied":false,"handlingRationale":"Coverage question with no clinical urgency.","id":"497f6eca-6276-4993-bfeb-53cbbbba6f08","inquiry":"Does my plan cover a second opinion on the MRI results?","notes":"Member ID read back and confirmed.","primaryCategory":"billing","reasoning":"The caller asked about insurance coverage and reported no symptoms.","resolutionType":"callback","resolvedAt":null,"resolvedBy":"14b2aa2a-efb0-4ef1-9ffc-3025efbd2222","response":"I have logged your question; a care coordinator will confirm your coverage by phone.","severity":"low","severityTriggers":"none","status":"new","subcategory":"coverage_question","suggestedHandling":"Check the member's plan for second-opinion coverage and call back.","toolCallId":"call_Hn4sP0wq7XbZ2cLe","updatedAt":"2026-12-02T05:14:31.647Z"}`
+
+// BenchmarkAppendAnswer writes the assign PATCH's answer, an object of the same keys every time.
+func BenchmarkAppendAnswer(b *testing.B) {
+	rec := map[string]any{}
+	require.NoError(b, json.Unmarshal([]byte(benchAnswer), &rec))
+	buf := make([]byte, 0, 2048)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = Append(buf[:0], rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if string(buf) != benchAnswer {
+		b.Fatalf("wrote %s", buf)
+	}
+}

@@ -30,18 +30,27 @@ func load64b(b []byte, i int) uint64 {
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
+// asciiStop reports (non-zero) whether w holds a byte a JSON string does not hold as itself or one beyond ASCII:
+// stopBytes(w)|w&swarHi, in fewer steps. Bytes beyond ASCII are stops, so the zero-byte tests need not exclude
+// them; a borrow carries into the next byte only from a byte that is itself a stop.
+func asciiStop(w uint64) uint64 {
+	q := w ^ (swarLo * '"')
+	bs := w ^ (swarLo * '\\')
+	return (w | (w - swarLo*0x20) | (q - swarLo) | (bs - swarLo)) & swarHi
+}
+
 // skipASCIIPlain returns the index of the first byte of s from i on that is not printable ASCII other than '"'
 // and '\\' (len(s) when there is none).
 func skipASCIIPlain(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		if w := load64(s, i); stopBytes(w)|w&swarHi != 0 {
+		if asciiStop(load64(s, i)) != 0 {
 			goto bytewise
 		}
 	}
 	// Fewer than eight bytes remain: one word ending at the end covers them (and bytes before i, which can only
 	// make it fail).
 	if i < len(s) && len(s) >= 8 {
-		if w := load64(s, len(s)-8); stopBytes(w)|w&swarHi == 0 {
+		if asciiStop(load64(s, len(s)-8)) == 0 {
 			return len(s)
 		}
 	}

@@ -2,6 +2,7 @@ package jsonvalue
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -80,4 +81,39 @@ func TestWordScan(t *testing.T) {
 	require.Equal(t, 10, skipASCIIPlain(s, 0))
 	require.Equal(t, len(s), skipStringPlain([]byte(s), 0))
 	require.Equal(t, 3, skipStringPlain([]byte("\x7f\x20!\x1f"), 0))
+}
+
+// TestASCIIStop: the shorter word test of the encoder's scan says "stop" for exactly the words stopBytes or a byte
+// beyond ASCII stop: every byte at every place among plain bytes, every pair of bytes at two places (a borrow
+// out of one byte into the next), and random words of bytes near the edges.
+func TestASCIIStop(t *testing.T) {
+	want := func(w uint64) bool { return stopBytes(w)|w&swarHi != 0 }
+	check := func(w uint64) {
+		if got := asciiStop(w) != 0; got != want(w) {
+			t.Fatalf("asciiStop(%#016x) = %v, want %v", w, got, want(w))
+		}
+	}
+	const plain = 0x6161616161616161 // "aaaaaaaa"
+	for c := range 256 {
+		for at := range 8 {
+			check(plain&^(0xff<<(8*at)) | uint64(c)<<(8*at))
+		}
+	}
+	for c := range 256 {
+		for d := range 256 {
+			w := plain&^0xffff | uint64(c) | uint64(d)<<8
+			check(w)
+			check(w << 48)
+		}
+	}
+	edges := []byte{0x00, 0x01, 0x1f, 0x20, 0x21, '"', 0x23, '[', '\\', ']', 0x7e, 0x7f, 0x80, 0x81, 0xff}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var w uint64
+		for i := range 8 {
+			w |= uint64(edges[r.IntN(len(edges))]) << (8 * i)
+		}
+		check(w)
+		check(r.Uint64())
+	}
 }

@@ -240,6 +240,9 @@ type builder struct {
 	base  *mem
 	colls map[string]*collection // nil until the first write
 	seq   uint64
+	// emptied is set by a delete or replace, which may leave a collection without records: only then does done
+	// look for one (a put never does).
+	emptied bool
 }
 
 func newBuilder(base *mem) *builder { return &builder{base: base, seq: base.seq} }
@@ -260,20 +263,38 @@ func (b *builder) put(coll, key string, rec Record) {
 	c := b.coll(coll)
 	var buf [80]byte
 	ko := appendKeyOrder(buf[:0], key)
-	seq := b.seq
-	if old, ok := getByOrder(c.byKey, ko); ok {
-		seq = old.seq
-	} else {
-		b.seq++
+	if old, ok := getByOrder(c.byKey, ko); ok { // an update: the record keeps its place in both trees
+		e := &storedEntry{seq: old.seq, key: key, rec: rec}
+		c.byKey = replaceByOrder(c.byKey, ko, e)
+		c.bySeq = c.bySeq.replace(old.seq, e)
+		b.colls[coll] = c
+		return
 	}
+	seq := b.seq
+	b.seq++
 	e := &storedEntry{seq: seq, key: key, rec: rec}
 	c.byKey = c.byKey.set(string(ko), e, strPri(key))
 	c.bySeq = c.bySeq.set(seq, e, mix(seq))
 	b.colls[coll] = c
 }
 
+// replaceByOrder is byKey.replace(string(ko), e), comparing ko in place: t holds ko.
+func replaceByOrder(t *tree[string, *storedEntry], ko []byte, e *storedEntry) *tree[string, *storedEntry] {
+	n := *t
+	switch {
+	case string(ko) == t.k:
+		n.v = e
+	case string(ko) < t.k:
+		n.left = replaceByOrder(t.left, ko, e)
+	default:
+		n.right = replaceByOrder(t.right, ko, e)
+	}
+	return &n
+}
+
 func (b *builder) delete(coll, key string) {
 	c := b.coll(coll)
+	b.emptied = true
 	ko := keyOrder(key)
 	old, ok := c.byKey.get(ko)
 	if !ok {
@@ -292,6 +313,7 @@ func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
 	if b.colls == nil {
 		b.colls = maps.Clone(b.base.colls)
 	}
+	b.emptied = true // a replace may leave the collection without records
 	if len(entries) == 0 {
 		b.colls[coll] = &collection{}
 		return
@@ -384,9 +406,11 @@ func countNodes[K cmp.Ordered, V any](t *tree[K, V]) int {
 }
 
 func (b *builder) done() *mem {
-	for name, c := range b.colls {
-		if c.bySeq == nil { // a collection without records does not exist
-			delete(b.colls, name)
+	if b.emptied {
+		for name, c := range b.colls {
+			if c.bySeq == nil { // a collection without records does not exist
+				delete(b.colls, name)
+			}
 		}
 	}
 	if b.colls == nil {

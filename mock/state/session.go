@@ -78,19 +78,35 @@ func (s *Session) commit(ctx context.Context, fn func(*Tx) error) (Pending, erro
 	if err := s.live(); err != nil {
 		return nil, err
 	}
-	tx := new(Tx) // made here, not in the function: the function value then holds the pointer, not a variable
-	p, err := s.hub.store.Update(ctx, s.name, func(cur, seed Reader) ([]Op, error) {
-		tx.init(ctx, cur, seed, true)
-		if err := fn(tx); err != nil {
-			return nil, err
-		}
-		return tx.ops, nil
-	})
+	tx := updates.Get().(*Tx)
+	tx.updCtx, tx.updFn = ctx, fn
+	p, err := s.hub.store.Update(ctx, s.name, tx.forStore)
+	if err == nil {
+		s.settle(tx)
+	}
+	*tx = Tx{forStore: tx.forStore} // nothing of this transaction is kept: the store is done with its ops
+	updates.Put(tx)
 	if err != nil {
 		return nil, err
 	}
-	s.settle(tx)
 	return p, nil
+}
+
+// updates pools the transactions of Update, each with its store function bound once. A Tx is valid only during
+// the call that handed it out, and a store is done with the ops it was given once its Update returns.
+var updates = sync.Pool{New: func() any {
+	tx := new(Tx)
+	tx.forStore = tx.runUpdate
+	return tx
+}}
+
+// runUpdate is the function Update hands the store: the transaction's function, run afresh over cur.
+func (tx *Tx) runUpdate(cur, seed Reader) ([]Op, error) {
+	tx.init(tx.updCtx, cur, seed, true)
+	if err := tx.updFn(tx); err != nil {
+		return nil, err
+	}
+	return tx.ops, nil
 }
 
 // settle applies the settle marks of a committed transaction.

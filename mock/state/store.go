@@ -106,7 +106,9 @@ type Store interface {
 	// excluded, and applies the ops fn returns as one atomic change: all visible or (on any error) none. It
 	// returns once the change is visible to readers and ordered in the store's log, without waiting for the
 	// disk; the caller waits on the Pending it returns, after every lock is released. An implementation may call
-	// fn more than once (optimistic concurrency); fn must have no effect outside its return values then.
+	// fn more than once (optimistic concurrency); fn must have no effect outside its return values then. The ops
+	// slice is the caller's again once Update returns (the records in it are the store's): an implementation
+	// that needs the ops later copies the slice.
 	Update(ctx context.Context, session string, fn func(cur, seed Reader) ([]Op, error)) (Pending, error)
 	// Drop forgets a session: its state is gone and a later Update starts from the seed. It returns ErrBusy
 	// (and keeps the session) while the session has changes that are not durable yet. A drop whose Pending

@@ -70,6 +70,21 @@ func (t *tree[K, V]) set(k K, v V, pri uint64) *tree[K, V] {
 	}
 }
 
+// replace returns a tree holding v under k, which t holds: only the path to k is copied; the shape, the sizes and
+// the priorities stay.
+func (t *tree[K, V]) replace(k K, v V) *tree[K, V] {
+	n := *t
+	switch {
+	case k == t.k:
+		n.v = v
+	case k < t.k:
+		n.left = t.left.replace(k, v)
+	default:
+		n.right = t.right.replace(k, v)
+	}
+	return &n
+}
+
 // del returns a tree without k, and whether k was there.
 func (t *tree[K, V]) del(k K) (*tree[K, V], bool) {
 	if t == nil {

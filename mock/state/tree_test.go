@@ -28,6 +28,9 @@ func TestTreeMatchesAMap(t *testing.T) {
 			_, had := want[k]
 			require.Equal(t, had, ok, "step %d: del %d", step, k)
 			delete(want, k)
+		} else if _, had := want[k]; had && rng.IntN(2) == 0 {
+			tr = tr.replace(k, step) // an update in place, as builder.put does
+			want[k] = step
 		} else {
 			tr = tr.set(k, step, mix(uint64(k)))
 			want[k] = step
@@ -44,6 +47,7 @@ func TestTreeMatchesAMap(t *testing.T) {
 		}
 	}
 	require.Equal(t, len(want), tr.len())
+	checkTreeShape(t, tr)
 	for k, v := range want {
 		got, ok := tr.get(k)
 		require.True(t, ok)
@@ -68,6 +72,21 @@ func TestTreeMatchesAMap(t *testing.T) {
 	k, _, ok := tr.last()
 	require.True(t, ok)
 	require.Equal(t, all[len(all)-1], k)
+}
+
+// checkTreeShape requires every node's size to count its subtree and its priority to be at least its children's.
+func checkTreeShape(t *testing.T, tr *tree[int, int]) int {
+	if tr == nil {
+		return 0
+	}
+	for _, c := range []*tree[int, int]{tr.left, tr.right} {
+		if c != nil {
+			require.LessOrEqual(t, c.pri, tr.pri)
+		}
+	}
+	n := 1 + checkTreeShape(t, tr.left) + checkTreeShape(t, tr.right)
+	require.Equal(t, n, tr.size)
+	return n
 }
 
 // TestTreeRankAndBelow compares rank (keys below k) and below (the greatest key under k) with a sorted slice,

@@ -32,6 +32,11 @@ type Tx struct {
 	roomOp       [1]Op
 	roomCollUsed bool
 	roomRecUsed  bool
+
+	// Session.Update's: its context and function, and tx.runUpdate bound once (the Tx is pooled).
+	updCtx   context.Context
+	updFn    func(*Tx) error
+	forStore func(cur, seed Reader) ([]Op, error)
 }
 
 // txColl is the transaction's writes to one collection, over the base's records.
@@ -69,7 +74,7 @@ func newTx(ctx context.Context, base, seed Reader, writable bool) *Tx {
 
 // init makes tx a new transaction over base (everything it held before is dropped).
 func (tx *Tx) init(ctx context.Context, base, seed Reader, writable bool) {
-	*tx = Tx{ctx: ctx, base: base, seed: seed, writable: writable}
+	*tx = Tx{ctx: ctx, base: base, seed: seed, writable: writable, updCtx: tx.updCtx, updFn: tx.updFn, forStore: tx.forStore}
 	tx.ops = tx.roomOp[:0]
 }
 
