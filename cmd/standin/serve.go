@@ -97,6 +97,23 @@ func (s *sizeFlag) Set(v string) error {
 	return nil
 }
 
+// gcFloorFlag is --gc-floor: a size, or 0 for none.
+type gcFloorFlag int64
+
+func (s *gcFloorFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+func (s *gcFloorFlag) Set(v string) error {
+	if strings.TrimSpace(v) == "0" {
+		*s = 0
+		return nil
+	}
+	n, err := parseSize(v)
+	if err != nil {
+		return fmt.Errorf("%w, or 0 for Go's default", err)
+	}
+	*s = gcFloorFlag(n)
+	return nil
+}
+
 func parseSize(v string) (int64, error) {
 	units := []struct {
 		suffix string
@@ -136,6 +153,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.Var(&logLevel, "log-level", "least `level` logged on stderr: debug, info, warn or error (error silences the per-request lines)")
 	maxBody := sizeFlag(1 << 20)
 	fs.Var(&maxBody, "max-body", "largest request body accepted (`size`, e.g. 1MiB); larger bodies get 413 in the vendor's shape")
+	gcFloor := gcFloorFlag(defaultGCFloor)
+	fs.Var(&gcFloor, "gc-floor", "let the heap grow to this `size` before collecting while the live heap is small (0: Go's default; GOGC or GOMEMLIMIT in the environment turn it off)")
 	fs.Var(&denyKeys, "deny-key", "credentials matching this `GLOB` lack permission: 403 where documented, else 401 (repeatable)")
 	fixtures := fs.String("fixtures", "", "read seed records from `DIR`/<api>/*.json instead of the bundled fixtures")
 	records := fs.Int("records", 0, "top every collection up to `N` records with generated ones")
@@ -288,6 +307,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 
 	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
+	_, stopFloor := startHeapFloor(uint64(max(gcFloor, 0)))
+	defer stopFloor()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
