@@ -134,7 +134,7 @@ func (br *behaviourRun) do() *bFailure {
 	if br.coll == nil {
 		return internal(fmt.Errorf("collection %q is not declared", b.Resource))
 	}
-	br.qcoll = qualify(br.rt.api.Name, br.coll.Name)
+	br.qcoll = br.rt.qualified(br.coll)
 	if err := br.readBody(); err != nil {
 		return &bFailure{kind: "malformed"}
 	}
