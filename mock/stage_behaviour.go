@@ -186,7 +186,8 @@ func (br *behaviourRun) do() *bFailure {
 		header = http.Header{}
 		header.Set(ReasonHeader, printable(br.waived, reasonLimit))
 	}
-	br.ex.result = &result{status: status, header: header, body: body}
+	br.ex.res = result{status: status, header: header, body: body}
+	br.ex.result = &br.ex.res
 	return nil
 }
 
