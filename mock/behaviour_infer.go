@@ -42,7 +42,7 @@ func (br *behaviourRun) strictIDs() bool {
 // strictRequest reports whether the request asks for strict ids: its X-Standin-Ids header, else its session's
 // setting, else Config.StrictIDs or the document's x-standin ids.
 func strictRequest(s *Server, rt *apiRuntime, ex *exchange, r *http.Request) bool {
-	switch strings.ToLower(strings.TrimSpace(r.Header.Get(IDsHeader))) {
+	switch strings.ToLower(strings.TrimSpace(headerValue(r.Header, IDsHeader))) { // IDsHeader is canonical
 	case "strict":
 		return true
 	case "generate":

@@ -99,3 +99,11 @@ func TestInferPutCreates(t *testing.T) {
 		})
 	}
 }
+
+// TestIDsHeaderCanonical: strictRequest reads the header map with IDsHeader as it is, so the name must be in
+// the form net/http gives the header names it reads.
+func TestIDsHeaderCanonical(t *testing.T) {
+	if got := http.CanonicalHeaderKey(IDsHeader); got != IDsHeader {
+		t.Fatalf("IDsHeader %q is not canonical (%q)", IDsHeader, got)
+	}
+}

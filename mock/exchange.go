@@ -37,8 +37,10 @@ type exchange struct {
 	// ("query:expand").
 	paramValues map[string]any
 
-	// Set by the behaviour stage when it produced the answer's content; the response stage writes it.
+	// Set by the behaviour stage when it produced the answer's content; the response stage writes it. It points
+	// to res, held here so that the answer is no allocation of its own (the exchange's size class has room).
 	result *result
+	res    result
 
 	// What answered: "route", "cors", "fault", "prefer", "security", "validation", "behaviour", "response",
 	// "recover".

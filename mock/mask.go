@@ -53,8 +53,9 @@ type bodyMasker struct {
 	// answers for them with one lookup instead of a search. Nil until knowKeys has run: it may run beside the
 	// masker's use (the journal stage builds it in the background, as it takes a big document tens of ms).
 	plainKeys atomic.Pointer[keySet]
-	// keyMentions is mentionsKey as a func value, made once.
-	keyMentions func(string) bool
+	// keyMentions is mentionsKey as a key test, made once: its answer for a key never changes (knowKeys only
+	// makes it quicker), so an answer's shape may keep that its keys passed (jsonvalue.AppendTested).
+	keyMentions *jsonvalue.KeyTest
 	// asciiNames is set when every name is ASCII: a JSON body is then masked by maskJSONFields, which matches
 	// what jsonField matches (keyName folds the keys that are not ASCII).
 	asciiNames bool
@@ -91,7 +92,7 @@ func newBodyMasker(extra []string) *bodyMasker {
 		m.anchorAt[g.lower] = uint8(i + 1)
 		m.anchorAt[g.upper] = uint8(i + 1)
 	}
-	m.keyMentions = m.mentionsKey
+	m.keyMentions = &jsonvalue.KeyTest{Fn: m.mentionsKey}
 	m.asciiNames = isASCII(strings.Join(extra, ""))
 	return m
 }

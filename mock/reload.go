@@ -66,5 +66,9 @@ func (s *Server) newRuntime(api *openapi.API) *apiRuntime {
 	for _, op := range api.Operations {
 		rt.ops[op.Op] = op
 	}
+	rt.qcolls = make(map[*openapi.Collection]string, len(api.Collections))
+	for _, c := range api.Collections {
+		rt.qcolls[c] = qualify(api.Name, c.Name)
+	}
 	return rt
 }

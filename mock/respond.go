@@ -24,14 +24,14 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 	buf := jsonBufs.Get().(*[]byte)
 	jn, _ := w.(jsonNoter)
 	watch := jsonKeyWatch(jn)
-	data, named, err := jsonvalue.AppendWatched((*buf)[:0], body, watch, smallJSON)
+	data, named, err := jsonvalue.AppendTested((*buf)[:0], body, watch, smallJSON)
 	if err != nil || len(data) >= smallJSON {
 		if writeLargeJSON(w, status, header, body) {
 			jsonBufs.Put(buf)
 			return
 		}
 		if errors.Is(err, jsonvalue.ErrTooLarge) {
-			data, named, err = jsonvalue.AppendWatched((*buf)[:0], body, watch, 0)
+			data, named, err = jsonvalue.AppendTested((*buf)[:0], body, watch, 0)
 		}
 	}
 	if jn != nil {
@@ -65,11 +65,11 @@ const smallJSON = jsonStreamThreshold / 16
 // jsonNoter is a writer that wants to know of the body writeJSON writes next (the journal's recorder): its
 // key watch sees every object key encoded, and noteJSON says whether none of them passed it.
 type jsonNoter interface {
-	jsonKeyWatch() func(string) bool
+	jsonKeyWatch() *jsonvalue.KeyTest
 	noteJSON(keysClean bool)
 }
 
-func jsonKeyWatch(jn jsonNoter) func(string) bool {
+func jsonKeyWatch(jn jsonNoter) *jsonvalue.KeyTest {
 	if jn == nil {
 		return nil
 	}

@@ -167,6 +167,16 @@ type apiRuntime struct {
 	errBodies *errBodyCache
 	// ancestors caches openapi.Ancestors per operation (behaviour_infer.go).
 	ancestors sync.Map
+	// qcolls holds the state's name of each of the API's collections (qualify), made once.
+	qcolls map[*openapi.Collection]string
+}
+
+// qualified is qualify(rt.api.Name, c.Name), without building the name again on every request.
+func (rt *apiRuntime) qualified(c *openapi.Collection) string {
+	if q, ok := rt.qcolls[c]; ok {
+		return q
+	}
+	return qualify(rt.api.Name, c.Name)
 }
 
 // New builds a server for apis. Names must be unique.

@@ -134,7 +134,7 @@ func (br *behaviourRun) do() *bFailure {
 	if br.coll == nil {
 		return internal(fmt.Errorf("collection %q is not declared", b.Resource))
 	}
-	br.qcoll = qualify(br.rt.api.Name, br.coll.Name)
+	br.qcoll = br.rt.qualified(br.coll)
 	if err := br.readBody(); err != nil {
 		return &bFailure{kind: "malformed"}
 	}
@@ -186,7 +186,8 @@ func (br *behaviourRun) do() *bFailure {
 		header = http.Header{}
 		header.Set(ReasonHeader, printable(br.waived, reasonLimit))
 	}
-	br.ex.result = &result{status: status, header: header, body: body}
+	br.ex.res = result{status: status, header: header, body: body}
+	br.ex.result = &br.ex.res
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // RequestLineAttrs is how many attributes the request log line has.
@@ -118,7 +120,7 @@ type recorder struct {
 	// encodes. pending is set by noteJSON when no key passed it: the next Write carries a whole JSON text
 	// encoded from a value. clean is set when the body is exactly such a text, an object or an array, kept
 	// whole: the journal keeps it as it is, with nothing to mask and no need to check it is JSON.
-	watch   func(string) bool
+	watch   *jsonvalue.KeyTest
 	pending bool
 	clean   bool
 
@@ -126,7 +128,7 @@ type recorder struct {
 }
 
 // jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
-func (rc *recorder) jsonKeyWatch() func(string) bool { return rc.watch }
+func (rc *recorder) jsonKeyWatch() *jsonvalue.KeyTest { return rc.watch }
 
 func (rc *recorder) noteJSON(keysClean bool) { rc.pending = keysClean }
 

@@ -29,7 +29,25 @@ func Append(dst []byte, v any) ([]byte, error) {
 // With limit > 0 it gives up with ErrTooLarge once the text passes about limit bytes (it checks between values
 // and before a long string), so finding out that a value is large costs about limit bytes of work.
 func AppendWatched(dst []byte, v any, watch func(key string) bool, limit int) ([]byte, bool, error) {
-	w := watcher{fn: watch}
+	return appendWatched(dst, v, watcher{fn: watch}, limit)
+}
+
+// KeyTest is a key watch whose answer depends on the key alone, the same every time: the keys of an object in a
+// kept shape that all passed it once are not shown to it again (shape.clean). Make one per test and keep it.
+type KeyTest struct {
+	Fn func(key string) bool
+}
+
+// AppendTested is AppendWatched with the watch kt.Fn, which sees the keys of an object of a kept shape only
+// until they have all passed it once: it must answer the same for a key every time.
+func AppendTested(dst []byte, v any, kt *KeyTest, limit int) ([]byte, bool, error) {
+	if kt == nil {
+		return appendWatched(dst, v, watcher{}, limit)
+	}
+	return appendWatched(dst, v, watcher{fn: kt.Fn, test: kt}, limit)
+}
+
+func appendWatched(dst []byte, v any, w watcher, limit int) ([]byte, bool, error) {
 	if limit > 0 {
 		w.end = len(dst) + limit
 	}
@@ -45,9 +63,10 @@ var ErrTooLarge = errors.New("jsonvalue: the text passes the limit")
 
 // watcher is AppendWatched's state: nil for Append.
 type watcher struct {
-	fn  func(string) bool
-	hit bool
-	end int // the length of the text not to pass; 0 for none
+	fn   func(string) bool
+	test *KeyTest // set when fn is test.Fn, whose answers a shape may keep
+	hit  bool
+	end  int // the length of the text not to pass; 0 for none
 }
 
 func (w *watcher) key(k string) {

@@ -23,6 +23,8 @@ type shape struct {
 	// misses counts the objects of this size in a row that did not have these keys; past staleAfter, the next
 	// one sorted replaces the shape.
 	misses atomic.Int32
+	// clean is the KeyTest that every key passed (AppendTested): its objects of this shape skip the test.
+	clean atomic.Pointer[KeyTest]
 }
 
 // staleAfter is how many objects in a row a shape may fail to fit before it is replaced: two kinds of object
@@ -69,6 +71,9 @@ func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher
 	if sh.misses.Load() != 0 {
 		sh.misses.Store(0)
 	}
+	// test: the keys go to a KeyTest that has not passed them all yet; tested stays set while each did pass.
+	test := w != nil && w.test != nil && !w.hit && sh.clean.Load() != w.test
+	tested := test
 	dst = append(dst, '{')
 	from := 0
 	for i, v := range vals {
@@ -78,12 +83,23 @@ func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher
 		if w.over(len(dst)) {
 			return dst, true, ErrTooLarge
 		}
-		w.key(sh.keys[i])
+		if w == nil || w.test == nil || test {
+			if tested && w.hit { // a key inside an earlier value hit: the test sees no more keys
+				tested = false
+			}
+			w.key(sh.keys[i])
+			if w != nil && w.hit {
+				tested = false
+			}
+		}
 		dst = append(dst, sh.text[from:sh.ends[i]]...)
 		from = sh.ends[i]
 		if dst, err = appendValue(dst, v, depth+1, w); err != nil {
 			return dst, true, err
 		}
+	}
+	if tested {
+		sh.clean.Store(w.test)
 	}
 	return append(dst, '}'), true, nil
 }

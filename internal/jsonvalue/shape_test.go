@@ -129,3 +129,60 @@ func FuzzAppendObjects(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendTestedShapes: a KeyTest sees the keys of an object of a kept shape until they have all passed it
+// once, then no more; a test another key of the shape hits, or one a nested key hit first, sees them every time,
+// and reports the hit every time; another KeyTest starts afresh.
+func TestAppendTestedShapes(t *testing.T) {
+	obj := func(inner string) map[string]any {
+		return map[string]any{"t1": 1.0, "t2": map[string]any{inner: "x"}, "t3": nil, "t4": "s", "t5": []any{},
+			"t6": true, "t7": 2.0, "t8": "", "t9": false}
+	}
+	var seen []string
+	test := func(stop string) *KeyTest {
+		return &KeyTest{Fn: func(k string) bool { seen = append(seen, k); return k == stop }}
+	}
+	run := func(kt *KeyTest, v any) ([]string, bool) {
+		seen = nil
+		want, err := Append(nil, v)
+		require.NoError(t, err)
+		got, hit, err := AppendTested(nil, v, kt, 0)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+		return seen, hit
+	}
+	for range staleAfter + 2 { // keeps the shape, in place of one another test left for the size
+		_, _ = run(nil, obj("in"))
+	}
+	all := []string{"t1", "t2", "in", "t3", "t4", "t5", "t6", "t7", "t8", "t9"}
+
+	clean := test("")
+	got, hit := run(clean, obj("in"))
+	require.False(t, hit)
+	require.Equal(t, all, got, "the first object shows every key")
+	got, hit = run(clean, obj("in"))
+	require.False(t, hit)
+	require.Equal(t, []string{"in"}, got, "then only the keys inside its values")
+
+	hits := test("t4")
+	for range 2 {
+		got, hit = run(hits, obj("in"))
+		require.True(t, hit)
+		require.Equal(t, all[:5], got)
+	}
+	inner := test("in")
+	for range 2 {
+		got, hit = run(inner, obj("in"))
+		require.True(t, hit)
+		require.Equal(t, all[:3], got)
+	}
+	got, hit = run(inner, obj("other")) // its own keys never all passed it: seen again
+	require.False(t, hit)
+	require.Equal(t, []string{"t1", "t2", "other", "t3", "t4", "t5", "t6", "t7", "t8", "t9"}, got)
+	got, hit = run(inner, obj("in"))
+	require.True(t, hit, "a key inside a value is tested every time")
+	require.Equal(t, []string{"in"}, got)
+	got, hit = run(test(""), obj("in"))
+	require.False(t, hit)
+	require.Equal(t, all, got, "another test sees every key")
+}

@@ -12,7 +12,38 @@ import (
 // of a session (a fork of the seed, a snapshot, what a reader holds) costs a pointer, and readers need no lock.
 type mem struct {
 	colls map[string]*collection // never modified once the mem is published
-	seq   uint64                 // the next insertion sequence number
+	// over, when set, stands in for colls[overName]: a version made by puts to one collection shares the map
+	// of the version it was made from (a clone of the map was the larger part of an update's garbage).
+	overName string
+	over     *collection
+	seq      uint64 // the next insertion sequence number
+}
+
+// coll is the version's collection name, nil for none.
+func (m *mem) coll(name string) *collection {
+	if m.over != nil && name == m.overName {
+		return m.over
+	}
+	return m.colls[name]
+}
+
+// collMap is the version's collections as one map, which the caller must not modify: colls itself when no
+// collection stands in for another.
+func (m *mem) collMap() map[string]*collection {
+	if m.over == nil {
+		return m.colls
+	}
+	return m.ownColls()
+}
+
+// ownColls is a new map of the version's collections.
+func (m *mem) ownColls() map[string]*collection {
+	cs := make(map[string]*collection, len(m.colls)+1)
+	maps.Copy(cs, m.colls)
+	if m.over != nil {
+		cs[m.overName] = m.over
+	}
+	return cs
 }
 
 // collection is one collection of a version: its records by key and in insertion order.
@@ -133,7 +164,7 @@ func newMemFrom(st State, copyRecs bool) *mem {
 
 // Get returns the stored record (not a copy).
 func (m *mem) Get(coll, key string) (Record, error) {
-	c := m.colls[coll]
+	c := m.coll(coll)
 	if c == nil {
 		return nil, ErrNotFound
 	}
@@ -146,25 +177,25 @@ func (m *mem) Get(coll, key string) (Record, error) {
 
 // Scan yields the stored records in insertion order, from the from-th on.
 func (m *mem) Scan(coll string, from int, fn func(key string, rec Record) bool) error {
-	if c := m.colls[coll]; c != nil {
+	if c := m.coll(coll); c != nil {
 		c.bySeq.each(max(from, 0), func(_ uint64, e *storedEntry) bool { return fn(e.key, e.rec) })
 	}
 	return nil
 }
 
 func (m *mem) Len(coll string) (int, error) {
-	if c := m.colls[coll]; c != nil {
+	if c := m.coll(coll); c != nil {
 		return c.bySeq.len(), nil
 	}
 	return 0, nil
 }
 
 func (m *mem) Collections() ([]string, error) {
-	return slices.Sorted(maps.Keys(m.colls)), nil
+	return slices.Sorted(maps.Keys(m.collMap())), nil
 }
 
 func (m *mem) MaxKey(coll string) (string, bool, error) {
-	if c := m.colls[coll]; c != nil {
+	if c := m.coll(coll); c != nil {
 		if _, e, ok := c.byKey.last(); ok {
 			return e.key, true, nil
 		}
@@ -174,7 +205,7 @@ func (m *mem) MaxKey(coll string) (string, bool, error) {
 
 // CountIn counts the keys directly under scope, in O(log n).
 func (m *mem) CountIn(coll, scope string) (int, error) {
-	c := m.colls[coll]
+	c := m.coll(coll)
 	if c == nil {
 		return 0, nil
 	}
@@ -184,7 +215,7 @@ func (m *mem) CountIn(coll, scope string) (int, error) {
 
 // MaxIntIn returns the greatest integer key directly under scope, in O(log n).
 func (m *mem) MaxIntIn(coll, scope string) (string, bool, error) {
-	c := m.colls[coll]
+	c := m.coll(coll)
 	if c == nil {
 		return "", false, nil
 	}
@@ -197,8 +228,9 @@ func (m *mem) MaxIntIn(coll, scope string) (string, bool, error) {
 
 // state returns a deep copy of everything stored.
 func (m *mem) state() State {
-	st := make(State, len(m.colls))
-	for name, c := range m.colls {
+	cs := m.collMap()
+	st := make(State, len(cs))
+	for name, c := range cs {
 		out := make([]Entry, 0, c.bySeq.len())
 		c.bySeq.each(0, func(_ uint64, e *storedEntry) bool {
 			out = append(out, Entry{Key: e.key, Record: DeepCopyRecord(e.rec)})
@@ -238,8 +270,12 @@ func (m *mem) apply(ops []Op, seed *mem) *mem {
 // builder makes a new version from an old one.
 type builder struct {
 	base  *mem
-	colls map[string]*collection // nil until the first write
-	seq   uint64
+	colls map[string]*collection // nil until a write needs a map of its own
+	// while colls is nil, one is the collection oneName as written so far: puts to a single collection share
+	// the base's map (mem.over)
+	oneName string
+	one     *collection
+	seq     uint64
 	// emptied is set by a delete or replace, which may leave a collection without records: only then does done
 	// look for one (a put never does).
 	emptied bool
@@ -247,16 +283,45 @@ type builder struct {
 
 func newBuilder(base *mem) *builder { return &builder{base: base, seq: base.seq} }
 
+// coll is a copy of the collection name as written so far, for a write to change and set.
 func (b *builder) coll(name string) *collection {
-	if b.colls == nil {
-		b.colls = maps.Clone(b.base.colls)
+	var c *collection
+	switch {
+	case b.colls != nil:
+		c = b.colls[name]
+	case b.one != nil && b.oneName == name:
+		c = b.one
+	default:
+		c = b.base.coll(name)
 	}
-	c := b.colls[name]
 	if c == nil {
 		return &collection{}
 	}
 	cp := *c
 	return &cp
+}
+
+// set makes c the collection name of the version being built. While every write is to one collection, and
+// the base stands in no other, the base's map is shared.
+func (b *builder) set(name string, c *collection) {
+	if b.colls == nil && (b.one == nil || b.oneName == name) && (b.base.over == nil || b.base.overName == name) {
+		b.oneName, b.one = name, c
+		return
+	}
+	b.own()
+	b.colls[name] = c
+}
+
+// own gives the builder a map of its own, holding what was written so far.
+func (b *builder) own() {
+	if b.colls != nil {
+		return
+	}
+	b.colls = b.base.ownColls()
+	if b.one != nil {
+		b.colls[b.oneName] = b.one
+		b.oneName, b.one = "", nil
+	}
 }
 
 func (b *builder) put(coll, key string, rec Record) {
@@ -267,7 +332,7 @@ func (b *builder) put(coll, key string, rec Record) {
 		e := &storedEntry{seq: old.seq, key: key, rec: rec}
 		c.byKey = replaceByOrder(c.byKey, ko, e)
 		c.bySeq = c.bySeq.replace(old.seq, e)
-		b.colls[coll] = c
+		b.set(coll, c)
 		return
 	}
 	seq := b.seq
@@ -275,7 +340,7 @@ func (b *builder) put(coll, key string, rec Record) {
 	e := &storedEntry{seq: seq, key: key, rec: rec}
 	c.byKey = c.byKey.set(string(ko), e, strPri(key))
 	c.bySeq = c.bySeq.set(seq, e, mix(seq))
-	b.colls[coll] = c
+	b.set(coll, c)
 }
 
 // replaceByOrder is byKey.replace(string(ko), e), comparing ko in place: t holds ko.
@@ -293,6 +358,7 @@ func replaceByOrder(t *tree[string, *storedEntry], ko []byte, e *storedEntry) *t
 }
 
 func (b *builder) delete(coll, key string) {
+	b.own()
 	c := b.coll(coll)
 	b.emptied = true
 	ko := keyOrder(key)
@@ -310,9 +376,7 @@ func (b *builder) delete(coll, key string) {
 // from its keys and priorities), but in O(n) after a sort and without copying a path per record: a fixture
 // collection of 100,000 records was 0.3 s and some 150 MB of garbage record by record.
 func (b *builder) replace(coll string, entries []Entry, copyRecs bool) {
-	if b.colls == nil {
-		b.colls = maps.Clone(b.base.colls)
-	}
+	b.own()
 	b.emptied = true // a replace may leave the collection without records
 	if len(entries) == 0 {
 		b.colls[coll] = &collection{}
@@ -414,10 +478,13 @@ func (b *builder) done() *mem {
 		}
 	}
 	if b.colls == nil {
+		if b.one != nil {
+			return &mem{colls: b.base.colls, overName: b.oneName, over: b.one, seq: b.seq}
+		}
 		if b.seq == b.base.seq {
 			return b.base
 		}
-		return &mem{colls: b.base.colls, seq: b.seq}
+		return &mem{colls: b.base.colls, overName: b.base.overName, over: b.base.over, seq: b.seq}
 	}
 	return &mem{colls: b.colls, seq: b.seq}
 }

@@ -396,8 +396,9 @@ func (m *Memory) cut() func(w *lineWriter) error {
 // in their place, and the records it holds that the seed does not (changed in place, or added, in order).
 func delta(session string, seed, v *mem) logLine {
 	l := logLine{Op: "state", Session: session, Base: "seed"}
-	for _, coll := range jsonvalue.SortedKeys(seed.colls) {
-		sc, vc := seed.colls[coll], v.colls[coll]
+	seedColls, vColls := seed.collMap(), v.collMap()
+	for _, coll := range jsonvalue.SortedKeys(seedColls) {
+		sc, vc := seedColls[coll], vColls[coll]
 		if sc == vc {
 			continue
 		}
@@ -419,8 +420,8 @@ func delta(session string, seed, v *mem) logLine {
 			l.Deletes[coll] = dels
 		}
 	}
-	for _, coll := range jsonvalue.SortedKeys(v.colls) {
-		sc, vc := seed.colls[coll], v.colls[coll]
+	for _, coll := range jsonvalue.SortedKeys(vColls) {
+		sc, vc := seedColls[coll], vColls[coll]
 		if sc == vc {
 			continue
 		}
