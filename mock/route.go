@@ -202,6 +202,13 @@ func compareSpecificity(a, b *pathRoute) int {
 			return c
 		}
 	}
+	// Segment by segment alike so far: the longer template first. Letting the literal text decide here instead
+	// made the order depend on the order the routes came in (a beats b by its rank, b beats c by its literal
+	// text, c beats a by its literal text), so a document could route one request to two operations from one
+	// start to the next.
+	if c := cmp.Compare(len(b.rank), len(a.rank)); c != 0 {
+		return c
+	}
 	if c := cmp.Compare(b.literal, a.literal); c != 0 {
 		return c
 	}

@@ -2,8 +2,10 @@ package mock
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -170,4 +172,47 @@ func TestServeRouting(t *testing.T) {
 	}
 	resp := engineDo(t, ts, "GET", "/routing/v1/users/42", "")
 	require.Contains(t, resp.header.Get(ReasonHeader), "uuid")
+}
+
+// TestRouteOrderIsTotal: the routes' specificity order is a total order, so the router's choice never depends on
+// the order the document's paths came in (a map's): every triple is transitive, and sorting shuffled copies
+// always gives the same order.
+func TestRouteOrderIsTotal(t *testing.T) {
+	for _, file := range []string{"testdata/routing.yaml", "testdata/google-like.yaml", "testdata/google-names.yaml",
+		"testdata/aws-like.yaml", "testdata/infer.yaml", "../openapi/cinnox.yaml", "../openapi/carecycle.yaml"} {
+		t.Run(file, func(t *testing.T) {
+			api, err := openapi.LoadFile(t.Context(), file)
+			require.NoError(t, err)
+			routes := newPathRouter(api).routes
+			require.NotEmpty(t, routes)
+			for _, a := range routes {
+				require.Zero(t, compareSpecificity(a, a), a.key)
+				for _, b := range routes {
+					require.Equal(t, compareSpecificity(a, b), -compareSpecificity(b, a), "%s vs %s", a.key, b.key)
+					for _, c := range routes {
+						if compareSpecificity(a, b) < 0 && compareSpecificity(b, c) < 0 {
+							require.Negative(t, compareSpecificity(a, c), "%s before %s before %s, yet not %s before %s",
+								a.key, b.key, c.key, a.key, c.key)
+						}
+					}
+				}
+			}
+			want := keysOf(routes)
+			rng := rand.New(rand.NewPCG(1, 2))
+			for range 200 {
+				shuffled := slices.Clone(routes)
+				rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+				slices.SortFunc(shuffled, compareSpecificity)
+				require.Equal(t, want, keysOf(shuffled))
+			}
+		})
+	}
+}
+
+func keysOf(routes []*pathRoute) []string {
+	keys := make([]string, len(routes))
+	for i, r := range routes {
+		keys[i] = r.key
+	}
+	return keys
 }
