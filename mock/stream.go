@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -65,19 +66,47 @@ func (se *streamEncoder) value(v any) error {
 	}
 	switch x := v.(type) {
 	case []any:
-		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+		if x != nil {
+			if err := se.small(v); err != errPiece {
+				return err
+			}
 			return streamArray(se, x)
 		}
 	case []map[string]any:
-		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+		if x != nil {
+			if err := se.small(v); err != errPiece {
+				return err
+			}
 			return streamArray(se, x)
 		}
 	case map[string]any:
-		if x != nil && jsonSize(x, jsonStreamPiece) >= jsonStreamPiece {
+		if x != nil {
+			if err := se.small(v); err != errPiece {
+				return err
+			}
 			return se.object(x)
 		}
 	}
 	return se.whole(v)
+}
+
+// errPiece reports that a value is too large to be written in one piece.
+var errPiece = errors.New("standin: a value larger than a piece")
+
+// small writes v in one piece when its text stays within about jsonStreamPiece bytes, else writes nothing and
+// returns errPiece: the value is then written member by member. Which way it goes changes only how the text is
+// cut into writes, never the text, so encoding it (and giving up past the bound) stands in for sizing it first.
+func (se *streamEncoder) small(v any) error {
+	se.piece.Reset()
+	b, _, err := jsonvalue.AppendWatched(se.piece.AvailableBuffer(), v, nil, jsonStreamPiece)
+	if errors.Is(err, jsonvalue.ErrTooLarge) {
+		return errPiece
+	}
+	if err != nil {
+		return err
+	}
+	se.piece.Write(b) // keeps the grown buffer for the next piece
+	return se.write(b)
 }
 
 func streamArray[E any](se *streamEncoder, items []E) error {
