@@ -76,11 +76,9 @@ func (br *behaviourRun) runList() *bFailure {
 	if offset, limit, ok := br.window(b.Page); ok {
 		// An offset/limit window: only its first offset+limit records in order are kept, the others counted.
 		w := newWindowSelect(b.Sort, b.SortDesc, offset+limit)
-		if offset+limit > 256 {
-			// a deep window is sized once (at most the collection) rather than grown record by record
-			if n, err := br.tx.Len(br.qcoll); err == nil {
-				w.heap = make([]windowItem, 0, min(offset+limit, n))
-			}
+		// the window is sized once (at most the collection) rather than grown record by record
+		if n, err := br.tx.Len(br.qcoll); err == nil {
+			w.heap = make([]windowItem, 0, min(offset+limit, n))
 		}
 		if err := scan(w.add); err != nil {
 			return internal(err)

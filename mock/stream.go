@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/standin/standin/internal/jsonvalue"
 )
@@ -36,9 +37,8 @@ func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body 
 	}
 	h.Del("Content-Length")
 	w.WriteHeader(status)
-	se := &streamEncoder{w: bufio.NewWriterSize(w, jsonStreamBuffer)}
-	se.enc = json.NewEncoder(&se.piece)
-	se.enc.SetEscapeHTML(false)
+	se := streamEncoders.Get().(*streamEncoder)
+	se.w.Reset(w)
 	err := se.value(body)
 	if err == nil {
 		err = se.w.Flush()
@@ -48,16 +48,28 @@ func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body 
 		// client sees a truncated answer rather than a complete-looking wrong one.
 		panic(http.ErrAbortHandler)
 	}
+	se.w.Reset(nil) // keeps no writer of a finished answer
+	se.writeErr = nil
+	if se.piece.Cap() <= maxPooledJSON {
+		streamEncoders.Put(se)
+	}
 	return true
 }
+
+// streamEncoders pools the encoders of streamed answers: each holds a jsonStreamBuffer writer and a piece buffer
+// sized for the usual piece, which a polled list page would otherwise allocate (and grow) answer after answer.
+var streamEncoders = sync.Pool{New: func() any {
+	se := &streamEncoder{w: bufio.NewWriterSize(nil, jsonStreamBuffer)}
+	se.piece.Grow(2 * jsonStreamPiece)
+	return se
+}}
 
 // streamEncoder writes a JSON value in pieces. Its output is byte for byte what marshalJSON gives: objects'
 // keys sorted, no HTML escaping, invalid UTF-8 replaced.
 type streamEncoder struct {
 	w        *bufio.Writer
-	piece    bytes.Buffer
-	enc      *json.Encoder // writes into piece
-	writeErr error         // the connection failed (a slow reader dropped): stop encoding
+	piece    bytes.Buffer // the text of the piece being written
+	writeErr error        // the connection failed (a slow reader dropped): stop encoding
 }
 
 func (se *streamEncoder) value(v any) error {
