@@ -24,6 +24,63 @@ const (
 	jsonStreamPiece     = 4 << 10 // a value estimated below this is encoded whole
 )
 
+// encodeLargeJSON is what writeJSON does with a body whose text passes smallJSON (data, named and err are its
+// first, bounded try): the body is encoded once more, whole, into buf when its text stays within
+// jsonEncodeOnce bytes, the encoder giving jsonSize's estimate on the way, so that the choice between a
+// Content-Length answer and a streamed one costs no walk of its own; a streamed answer is then written from
+// that text, cut as the stream encoder cuts it. sent reports that the answer is written; else data is the
+// whole text (or err), for writeJSON to send. A larger body, or one that does not encode, takes writeLargeJSON.
+func encodeLargeJSON(w http.ResponseWriter, status int, header http.Header, body any, buf *[]byte,
+	watch func(string) bool, data []byte, named bool, err error) (_ []byte, _ bool, _ error, sent bool) {
+	if err == nil || errors.Is(err, jsonvalue.ErrTooLarge) {
+		text, hit, size, err2 := jsonvalue.AppendSized((*buf)[:0], body, watch, jsonEncodeOnce)
+		if err2 == nil {
+			if cap(text) <= maxPooledJSON {
+				*buf = text[:0]
+			}
+			if size < jsonStreamThreshold {
+				return text, hit, nil, false
+			}
+			writeStreamedText(w, status, header, text)
+			return nil, false, nil, true
+		}
+		if errors.Is(err, jsonvalue.ErrTooLarge) && !errors.Is(err2, jsonvalue.ErrTooLarge) {
+			err = err2 // the whole body does not encode
+		}
+	}
+	if writeLargeJSON(w, status, header, body) {
+		return nil, false, nil, true
+	}
+	if errors.Is(err, jsonvalue.ErrTooLarge) {
+		data, named, err = jsonvalue.AppendWatched((*buf)[:0], body, watch, 0)
+	}
+	return data, named, err, false
+}
+
+// jsonEncodeOnce bounds the text encodeLargeJSON encodes whole before choosing how to send it: an answer
+// streamed from such a text holds it while the client reads it (at most about twice the streaming threshold),
+// a larger one is streamed as it is encoded.
+const jsonEncodeOnce = 2 * jsonStreamThreshold
+
+// writeStreamedText writes the JSON text of a large answer as writeLargeJSON writes the answer: the same
+// headers, no Content-Length, and the text in writes of jsonStreamBuffer bytes (the chunks of the stream).
+func writeStreamedText(w http.ResponseWriter, status int, header http.Header, text []byte) {
+	h := w.Header()
+	maps.Copy(h, header)
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	for len(text) > 0 {
+		n := min(len(text), jsonStreamBuffer)
+		if _, err := w.Write(text[:n]); err != nil {
+			return // the connection failed (a slow reader dropped): the rest goes nowhere
+		}
+		text = text[n:]
+	}
+}
+
 // writeLargeJSON writes body as writeJSON does, streamed, when it is large; it reports false, having written
 // nothing, when body is small enough to be encoded whole.
 func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body any) bool {

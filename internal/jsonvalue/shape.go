@@ -79,6 +79,7 @@ func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher
 			return dst, true, ErrTooLarge
 		}
 		w.key(sh.keys[i])
+		w.add(len(sh.keys[i]) + 4)
 		dst = append(dst, sh.text[from:sh.ends[i]]...)
 		from = sh.ends[i]
 		if dst, err = appendValue(dst, v, depth+1, w); err != nil {
