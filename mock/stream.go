@@ -44,6 +44,11 @@ func encodeLargeJSON(w http.ResponseWriter, status int, header http.Header, body
 			writeStreamedText(w, status, header, text)
 			return nil, false, nil, true
 		}
+		if errors.Is(err2, jsonvalue.ErrTooLarge) && size >= jsonStreamThreshold {
+			// the estimate of the part encoded already passes the threshold (it only grows): stream it
+			streamJSON(w, status, header, body)
+			return nil, false, nil, true
+		}
 		if errors.Is(err, jsonvalue.ErrTooLarge) && !errors.Is(err2, jsonvalue.ErrTooLarge) {
 			err = err2 // the whole body does not encode
 		}
@@ -87,6 +92,12 @@ func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body 
 	if jsonSize(body, jsonStreamThreshold) < jsonStreamThreshold {
 		return false
 	}
+	streamJSON(w, status, header, body)
+	return true
+}
+
+// streamJSON writes body streamed, as writeLargeJSON does once it has found body large.
+func streamJSON(w http.ResponseWriter, status int, header http.Header, body any) {
 	h := w.Header()
 	maps.Copy(h, header)
 	if h.Get("Content-Type") == "" {
@@ -110,7 +121,6 @@ func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body 
 	if se.piece.Cap() <= maxPooledJSON {
 		streamEncoders.Put(se)
 	}
-	return true
 }
 
 // streamEncoders pools the encoders of streamed answers: each holds a jsonStreamBuffer writer and a piece buffer
