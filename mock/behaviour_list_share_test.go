@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -86,5 +88,36 @@ func TestListPageSharesStoredRecords(t *testing.T) {
 	require.Equal(t, len(before), len(after))
 	for id, b := range before {
 		require.Equal(t, string(b), string(after[id]), "record %s changed by a read", id)
+	}
+}
+
+// Pages read while the records on them are being changed: the answers share stored records that writers
+// replace but never change (run with -race).
+func TestListPageWhileRecordsChange(t *testing.T) {
+	ts, _ := stateServer(t, Config{})
+	const list = "/cinnox/v1/api/apps/app-1/data/enquiry-detail?startAt=2000-01-01T00:00:00Z&endAt=2100-01-01T00:00:00Z&limit=50"
+	const labelled = "/cinnox/v1/api/apps/app-1/inquiries/6369c1a0c2a4e1a9d1f0a0ab/labels"
+	labels := []string{"label-01", "label-02", "label-03", "label-04", "label-05", "label-07"}
+	var wg sync.WaitGroup
+	statuses := make([]int, 40)
+	for i := range statuses {
+		wg.Go(func() {
+			if i%2 == 0 {
+				statuses[i] = stateDo(t, ts, http.MethodPost, labelled, fmt.Sprintf(`{"labelIds":[%q]}`, labels[i/2%len(labels)])).status
+				return
+			}
+			res := stateDo(t, ts, http.MethodGet, list, "")
+			var page any
+			if json.Unmarshal(res.body, &page) != nil {
+				statuses[i] = -1
+				return
+			}
+			statuses[i] = res.status
+		})
+	}
+	wg.Wait()
+	for i, st := range statuses {
+		require.Less(t, st, 300, "request %d", i)
+		require.GreaterOrEqual(t, st, 200, "request %d", i)
 	}
 }
