@@ -33,7 +33,10 @@ const (
 func encodeLargeJSON(w http.ResponseWriter, status int, header http.Header, body any, buf *[]byte,
 	watch func(string) bool, data []byte, named bool, err error) (_ []byte, _ bool, _ error, sent bool) {
 	if err == nil || errors.Is(err, jsonvalue.ErrTooLarge) {
-		text, hit, size, err2 := jsonvalue.AppendSized((*buf)[:0], body, watch, jsonEncodeOnce)
+		// The journal reads what the key watch saw only for a text of at most journalBodyLimit bytes, which only a
+		// first try that finished can have given: its answer stands (named), and the watch is not asked again.
+		hit := named || err != nil
+		text, _, size, err2 := jsonvalue.AppendSized((*buf)[:0], body, nil, jsonEncodeOnce)
 		if err2 == nil {
 			if cap(text) <= maxPooledJSON {
 				*buf = text[:0]
@@ -61,6 +64,9 @@ func encodeLargeJSON(w http.ResponseWriter, status int, header http.Header, body
 	}
 	return data, named, err, false
 }
+
+// A text the first try gave up on is longer than smallJSON, so longer than the journal keeps as written.
+const _ = uint(smallJSON - journalBodyLimit)
 
 // jsonEncodeOnce bounds the text encodeLargeJSON encodes whole before choosing how to send it: an answer
 // streamed from such a text holds it while the client reads it (at most about twice the streaming threshold),
