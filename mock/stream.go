@@ -76,13 +76,7 @@ const jsonEncodeOnce = 2 * jsonStreamThreshold
 // writeStreamedText writes the JSON text of a large answer as writeLargeJSON writes the answer: the same
 // headers, no Content-Length, and the text in writes of jsonStreamBuffer bytes (the chunks of the stream).
 func writeStreamedText(w http.ResponseWriter, status int, header http.Header, text []byte) {
-	h := w.Header()
-	maps.Copy(h, header)
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Del("Content-Length")
-	w.WriteHeader(status)
+	writeStreamHeader(w, status, header)
 	for len(text) > 0 {
 		n := min(len(text), jsonStreamBuffer)
 		if _, err := w.Write(text[:n]); err != nil {
@@ -90,6 +84,18 @@ func writeStreamedText(w http.ResponseWriter, status int, header http.Header, te
 		}
 		text = text[n:]
 	}
+}
+
+// writeStreamHeader writes the status and header of a streamed JSON answer: no Content-Length (HTTP/1.1 sends
+// it chunked) and a JSON Content-Type unless header names one.
+func writeStreamHeader(w http.ResponseWriter, status int, header http.Header) {
+	h := w.Header()
+	maps.Copy(h, header)
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Del("Content-Length")
+	w.WriteHeader(status)
 }
 
 // writeLargeJSON writes body as writeJSON does, streamed, when it is large; it reports false, having written
@@ -104,13 +110,7 @@ func writeLargeJSON(w http.ResponseWriter, status int, header http.Header, body 
 
 // streamJSON writes body streamed, as writeLargeJSON does once it has found body large.
 func streamJSON(w http.ResponseWriter, status int, header http.Header, body any) {
-	h := w.Header()
-	maps.Copy(h, header)
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Del("Content-Length")
-	w.WriteHeader(status)
+	writeStreamHeader(w, status, header)
 	se := streamEncoders.Get().(*streamEncoder)
 	se.w.Reset(w)
 	err := se.value(body)
