@@ -72,15 +72,13 @@ func (br *behaviourRun) runList() *bFailure {
 			return true
 		})
 	}
-	var kept []Record // stored records: copied below, once paged
+	var kept []Record // stored records, shared with the answer (pageList)
 	if offset, limit, ok := br.window(b.Page); ok {
 		// An offset/limit window: only its first offset+limit records in order are kept, the others counted.
 		w := newWindowSelect(b.Sort, b.SortDesc, offset+limit)
-		if offset+limit > 256 {
-			// a deep window is sized once (at most the collection) rather than grown record by record
-			if n, err := br.tx.Len(br.qcoll); err == nil {
-				w.heap = make([]windowItem, 0, min(offset+limit, n))
-			}
+		// the window is sized once (at most the collection) rather than grown record by record
+		if n, err := br.tx.Len(br.qcoll); err == nil {
+			w.heap = make([]windowItem, 0, min(offset+limit, n))
 		}
 		if err := scan(w.add); err != nil {
 			return internal(err)
@@ -91,7 +89,7 @@ func (br *behaviourRun) runList() *bFailure {
 			end := min(offset+limit, w.n)
 			br.hasMore = end < w.n
 			kept = recs[offset:end]
-			br.list = copyRecords(kept)
+			br.list = pageList(kept)
 			return nil
 		}
 		// sort values of different kinds do not order transitively: the stable sort of every record decides
@@ -106,7 +104,7 @@ func (br *behaviourRun) runList() *bFailure {
 			}
 			br.total = c.n
 			kept, br.hasMore = c.page()
-			br.list = copyRecords(kept)
+			br.list = pageList(kept)
 			return nil
 		}
 	}
@@ -124,15 +122,18 @@ func (br *behaviourRun) runList() *bFailure {
 	if p := b.Page; p != nil {
 		kept = br.page(p, kept, keys)
 	}
-	br.list = copyRecords(kept)
+	br.list = pageList(kept)
 	return nil
 }
 
-// copyRecords deep-copies a page of stored records into the answer's list.
-func copyRecords(recs []Record) []any {
+// pageList is the answer's list of a page of stored records. The records are shared, not copied: a committed
+// record is never changed (state: versions are immutable, Tx.Put stores a copy), and nothing between the
+// behaviour and the encoder changes an answer's body (a template copies what it takes from the list,
+// atLeastMinItems appends to a copy of the list, an inferred envelope is a copy of the documented one).
+func pageList(recs []Record) []any {
 	list := make([]any, len(recs))
 	for i, r := range recs {
-		list[i] = map[string]any(deepCopyRecord(r))
+		list[i] = map[string]any(r)
 	}
 	return list
 }

@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -26,12 +25,10 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 	watch := jsonKeyWatch(jn)
 	data, named, err := jsonvalue.AppendTested((*buf)[:0], body, watch, smallJSON)
 	if err != nil || len(data) >= smallJSON {
-		if writeLargeJSON(w, status, header, body) {
+		var sent bool
+		if data, named, err, sent = encodeLargeJSON(w, status, header, body, buf, watch, data, named, err); sent {
 			jsonBufs.Put(buf)
 			return
-		}
-		if errors.Is(err, jsonvalue.ErrTooLarge) {
-			data, named, err = jsonvalue.AppendTested((*buf)[:0], body, watch, 0)
 		}
 	}
 	if jn != nil {
@@ -79,7 +76,7 @@ func jsonKeyWatch(jn jsonNoter) *jsonvalue.KeyTest {
 // jsonBufs pools the buffers writeJSON encodes into; one larger than maxPooledJSON is left to the collector.
 var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-const maxPooledJSON = 64 << 10
+const maxPooledJSON = 3 * jsonStreamThreshold // a text encodeLargeJSON encodes whole (stream.go) and its growth
 
 // marshalJSON encodes v like json.Marshal but leaves <, > and & as they are: vendor APIs do not HTML-escape their
 // JSON, and messages such as "expected >=1 items" must read as written. Maps and slices of decoded JSON are

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/openapi"
 )
 
@@ -56,8 +57,6 @@ func TestStreamEncoderMatchesMarshal(t *testing.T) {
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			se := &streamEncoder{w: bufio.NewWriterSize(&buf, jsonStreamBuffer)}
-			se.enc = json.NewEncoder(&se.piece)
-			se.enc.SetEscapeHTML(false)
 			require.NoError(t, se.value(tt.body))
 			require.NoError(t, se.w.Flush())
 			require.Equal(t, string(want), buf.String())
@@ -160,5 +159,32 @@ func TestSmallJSONNeverStreams(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The estimate the encoder gives on the way (jsonvalue.AppendSized) is jsonSize's, so encoding a large answer
+// once chooses between a Content-Length and a streamed answer as sizing it first did.
+func TestEncoderEstimateIsJSONSize(t *testing.T) {
+	var nilMap map[string]any
+	values := []any{
+		nil, "", "a\"b<>&\u2028\xff", 1.5, 12345678901234.0, true, false, int64(7), 3, json.Number("12"),
+		nilMap, []any(nil), []any{}, map[string]any{}, map[string]string{"a": "b"}, []string{"x", "y"},
+		[]map[string]any{{"a": 1.0}, {"b": []any{"c", nil}}},
+		map[string]any{"a": map[string]any{"b": []any{1.0, "x", map[string]any{}, nilMap}}, "k\n": true},
+		bigList(300),
+		func() map[string]any {
+			m := map[string]any{}
+			for i := range 50 {
+				m[fmt.Sprintf("key%02d", i)] = map[string]any{"v": float64(i), "s": strings.Repeat("é", i)}
+			}
+			return m
+		}(),
+	}
+	for i, v := range values {
+		want := jsonSize(v, math.MaxInt)
+		_, _, got, err := jsonvalue.AppendSized(nil, v, nil, 0)
+		require.NoError(t, err, "value %d", i)
+		require.Equal(t, want, got, "value %d: %#v", i, v)
+		require.Equal(t, want, jsonvalue.Estimate(v), "value %d", i)
 	}
 }

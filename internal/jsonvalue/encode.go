@@ -58,6 +58,57 @@ func appendWatched(dst []byte, v any, w watcher, limit int) ([]byte, bool, error
 	return out, w.hit, nil
 }
 
+// AppendSized is AppendWatched that also gives the estimate of v's text that Estimate gives, read as the text
+// is written rather than by a walk of its own (meaningful when err is nil).
+func AppendSized(dst []byte, v any, watch func(key string) bool, limit int) (out []byte, hit bool, size int, err error) {
+	w := watcher{fn: watch}
+	if limit > 0 {
+		w.end = len(dst) + limit
+	}
+	out, err = appendValue(dst, v, 0, &w)
+	if err != nil {
+		return dst, w.hit, w.size, err
+	}
+	return out, w.hit, w.size, nil
+}
+
+// Estimate is a cheap estimate of the length of v's JSON text, for choosing how to send it: a string counts its
+// bytes and quotes (escapes not counted), a number 8, true and false 5, null 4, Raw its length, a member of an
+// object its key's bytes and 4, an item of an array 1, an object or an array 2 more; anything else 16.
+func Estimate(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case float64, json.Number, int, int64:
+		return 8
+	case bool:
+		return 5
+	case nil:
+		return 4
+	case Raw:
+		return len(x)
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += Estimate(e) + 1
+		}
+		return n
+	case []map[string]any:
+		n := 2
+		for _, e := range x {
+			n += Estimate(e) + 1
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + Estimate(e)
+		}
+		return n
+	}
+	return 16
+}
+
 // ErrTooLarge reports that AppendWatched's text passed its limit.
 var ErrTooLarge = errors.New("jsonvalue: the text passes the limit")
 
@@ -67,6 +118,14 @@ type watcher struct {
 	test *KeyTest // set when fn is test.Fn, whose answers a shape may keep
 	hit  bool
 	end  int // the length of the text not to pass; 0 for none
+	size int // Estimate of what is written so far
+}
+
+// add counts n in the estimate.
+func (w *watcher) add(n int) {
+	if w != nil {
+		w.size += n
+	}
 }
 
 func (w *watcher) key(k string) {
@@ -97,25 +156,35 @@ const maxDirectDepth = 500
 func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 	if depth > maxDirectDepth {
 		w.unseen()
+		if w != nil {
+			w.add(Estimate(v))
+		}
 		return appendStd(dst, v)
 	}
 	switch x := v.(type) {
 	case nil:
+		w.add(4)
 		return append(dst, "null"...), nil
 	case string:
 		if w.over(len(dst) + len(x)) {
 			return dst, ErrTooLarge
 		}
+		w.add(len(x) + 2)
 		return appendString(dst, x), nil
 	case float64:
+		w.add(8)
 		return appendFloat(dst, x, v)
 	case bool:
+		w.add(5)
 		return strconv.AppendBool(dst, x), nil
 	case int:
+		w.add(8)
 		return strconv.AppendInt(dst, int64(x), 10), nil
 	case int64:
+		w.add(8)
 		return strconv.AppendInt(dst, x, 10), nil
 	case map[string]any:
+		w.add(2)
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
@@ -153,6 +222,7 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 			}
 			f := &fs[o.at]
 			w.key(f.key)
+			w.add(len(f.key) + 4)
 			dst = appendString(dst, f.key)
 			dst = append(dst, ':')
 			if dst, err = appendValue(dst, f.val, depth+1, w); err != nil {
@@ -169,6 +239,7 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		}
 		return append(dst, '}'), nil
 	case map[string]string:
+		w.add(16)
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
@@ -186,6 +257,7 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		keyPool.Put(keys)
 		return append(dst, '}'), nil
 	case []any:
+		w.add(2 + len(x))
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
@@ -204,8 +276,10 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	case Raw:
+		w.add(len(x))
 		return append(dst, x...), nil
 	case []string:
+		w.add(16)
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
@@ -222,6 +296,9 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		return append(dst, ']'), nil
 	}
 	w.unseen()
+	if w != nil {
+		w.add(Estimate(v))
+	}
 	return appendStd(dst, v)
 }
 

@@ -56,7 +56,7 @@ func remember(fs []field, ord []order) {
 // sh's keys; x must have as many keys as sh. Every key is looked up before anything is written, so the watcher
 // sees each key once, in the order written, as in appendValue.
 func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher) (out []byte, ok bool, err error) {
-	var room [32]any // on the stack: the values of the usual object
+	var room [64]any // on the stack: the values of the usual object (a CINNOX enquiry has 48 fields)
 	vals := room[:0]
 	if len(sh.keys) > len(room) {
 		vals = make([]any, 0, len(sh.keys))
@@ -92,6 +92,7 @@ func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher
 				tested = false
 			}
 		}
+		w.add(len(sh.keys[i]) + 4)
 		dst = append(dst, sh.text[from:sh.ends[i]]...)
 		from = sh.ends[i]
 		if dst, err = appendValue(dst, v, depth+1, w); err != nil {

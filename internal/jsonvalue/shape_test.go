@@ -104,7 +104,7 @@ func TestAppendWatchedLimitShapes(t *testing.T) {
 }
 
 // FuzzAppendObjects writes the objects of a decoded JSON text one after another, twice, so that their shapes are
-// kept and tried on the next ones: every text must be encoding/json's.
+// kept and tried on the next ones: every text must be encoding/json's, and AppendSized's estimate Estimate's.
 func FuzzAppendObjects(f *testing.F) {
 	f.Add(`[{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6},{"a":1,"b":2,"c":3,"d":4,"e":5,"g":6},{"f":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}}]`)
 	f.Add(`[{"x\u2028":1,"b":2,"c":3,"d":4,"e":5,"f":6},{"x\u2029":1,"b":2,"c":3,"d":4,"e":5,"f":6}]`)
@@ -125,6 +125,10 @@ func FuzzAppendObjects(f *testing.F) {
 				got, err := Append(nil, item)
 				require.NoError(t, err)
 				require.Equal(t, string(want), string(got))
+				sized, _, size, err := AppendSized(nil, item, nil, 0)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(sized))
+				require.Equal(t, Estimate(item), size, "the estimate given on the way is Estimate's")
 			}
 		}
 	})
