@@ -3,7 +3,6 @@ package mock
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -256,53 +255,6 @@ func (se *streamEncoder) write(b []byte) error {
 }
 
 // jsonSize estimates the length of v's JSON encoding, counting no further than limit: it returns limit or more
-// as soon as the estimate reaches it. Escapes are not counted and a number counts 8 bytes, so the estimate is
-// close enough to choose between streaming and encoding whole, not a length to send.
-func jsonSize(v any, limit int) int {
-	switch x := v.(type) {
-	case []any:
-		n := 2
-		for _, e := range x {
-			if n += leafSize(e, limit-n) + 1; n >= limit {
-				return n
-			}
-		}
-		return n
-	case []map[string]any:
-		n := 2
-		for _, e := range x {
-			if n += jsonSize(e, limit-n) + 1; n >= limit {
-				return n
-			}
-		}
-		return n
-	case map[string]any:
-		n := 2
-		for k, e := range x {
-			if n += len(k) + 4 + leafSize(e, limit-n); n >= limit {
-				return n
-			}
-		}
-		return n
-	}
-	return leafSize(v, limit)
-}
-
-// leafSize is jsonSize without a call for the common scalars.
-func leafSize(v any, limit int) int {
-	switch x := v.(type) {
-	case string:
-		return len(x) + 2
-	case float64, json.Number, int, int64:
-		return 8
-	case bool:
-		return 5
-	case nil:
-		return 4
-	case jsonvalue.Raw:
-		return len(x)
-	case []any, []map[string]any, map[string]any:
-		return jsonSize(v, limit)
-	}
-	return 16
-}
+// as soon as the estimate reaches it (jsonvalue.EstimateUpTo). Escapes are not counted and a number counts 8
+// bytes, so the estimate is close enough to choose between streaming and encoding whole, not a length to send.
+func jsonSize(v any, limit int) int { return jsonvalue.EstimateUpTo(v, limit) }

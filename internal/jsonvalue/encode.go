@@ -75,7 +75,42 @@ func AppendSized(dst []byte, v any, watch func(key string) bool, limit int) (out
 // Estimate is a cheap estimate of the length of v's JSON text, for choosing how to send it: a string counts its
 // bytes and quotes (escapes not counted), a number 8, true and false 5, null 4, Raw its length, a member of an
 // object its key's bytes and 4, an item of an array 1, an object or an array 2 more; anything else 16.
-func Estimate(v any) int {
+func Estimate(v any) int { return EstimateUpTo(v, math.MaxInt) }
+
+// EstimateUpTo is Estimate counting no further than limit: it returns limit or more as soon as the estimate
+// reaches it, so finding out that a value is large costs about limit of counting.
+func EstimateUpTo(v any, limit int) int {
+	switch x := v.(type) {
+	case []any:
+		n := 2
+		for _, e := range x {
+			if n += leafEstimate(e, limit-n) + 1; n >= limit {
+				return n
+			}
+		}
+		return n
+	case []map[string]any:
+		n := 2
+		for _, e := range x {
+			if n += EstimateUpTo(e, limit-n) + 1; n >= limit {
+				return n
+			}
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			if n += len(k) + 4 + leafEstimate(e, limit-n); n >= limit {
+				return n
+			}
+		}
+		return n
+	}
+	return leafEstimate(v, limit)
+}
+
+// leafEstimate is EstimateUpTo without a call for the common scalars.
+func leafEstimate(v any, limit int) int {
 	switch x := v.(type) {
 	case string:
 		return len(x) + 2
@@ -87,24 +122,8 @@ func Estimate(v any) int {
 		return 4
 	case Raw:
 		return len(x)
-	case []any:
-		n := 2
-		for _, e := range x {
-			n += Estimate(e) + 1
-		}
-		return n
-	case []map[string]any:
-		n := 2
-		for _, e := range x {
-			n += Estimate(e) + 1
-		}
-		return n
-	case map[string]any:
-		n := 2
-		for k, e := range x {
-			n += len(k) + 4 + Estimate(e)
-		}
-		return n
+	case []any, []map[string]any, map[string]any:
+		return EstimateUpTo(v, limit)
 	}
 	return 16
 }
