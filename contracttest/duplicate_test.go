@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -97,4 +98,45 @@ func TestIssue10DuplicateCreate(t *testing.T) {
 		require.Equal(t, "201", failed[0].Got)
 		require.Contains(t, failed[0].Want, "409")
 	})
+}
+
+// TestUnknownIntegerID: the unknown-id case of an integer id asks for a value no generated record is likely to
+// hold (a small generated number such as 777 may belong to a seeded record), unless the schema bounds it.
+func TestUnknownIntegerID(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: ids, version: "1"}
+paths:
+  /employees/{number}:
+    get:
+      operationId: getEmployee
+      parameters: [{name: number, in: path, required: true, schema: {type: integer, minimum: 1}}]
+      responses: {"200": {description: ok}, "404": {description: none}}
+  /rooms/{room}:
+    get:
+      operationId: getRoom
+      parameters: [{name: room, in: path, required: true, schema: {type: integer, minimum: 1, maximum: 500}}]
+      responses: {"200": {description: ok}, "404": {description: none}}
+`
+	api, err := openapi.LoadData(t.Context(), "ids.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "run1"})
+	require.NoError(t, err)
+	found := map[string]int64{}
+	for _, c := range r.Plan().Cases {
+		if c.Name != "unknown-id" {
+			continue
+		}
+		var seg string
+		for _, v := range c.Steps[0].req.pathParams {
+			seg = v
+		}
+		n, err := strconv.ParseInt(seg, 10, 64)
+		require.NoError(t, err, c.Steps[0].Curl)
+		found[c.Operation] = n
+	}
+	require.Contains(t, found, "getEmployee")
+	require.GreaterOrEqual(t, found["getEmployee"], int64(2_000_000_000))
+	require.LessOrEqual(t, found["getEmployee"], int64(2_100_000_000))
+	require.Contains(t, found, "getRoom")
+	require.LessOrEqual(t, found["getRoom"], int64(500), "a bounded id keeps a value its schema allows")
 }

@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"maps"
 	"net/http"
 	"net/url"
@@ -580,7 +581,11 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		if pr.In != openapi3.ParameterInPath || pr.Schema == nil {
 			continue
 		}
-		v, ok := p.pathValue(pr, p.api.Name+"/"+op.ID+"/"+key+"/"+pr.Name+"/"+p.cfg.RunID)
+		seed := p.api.Name + "/" + op.ID + "/" + key + "/" + pr.Name + "/" + p.cfg.RunID
+		v, ok := p.pathValue(pr, seed)
+		if ok && key == "unknown-id" {
+			v = unlikelyInteger(pr.Schema.Value, v, seed)
+		}
 		old := r.pathParams[pr.Name]
 		if !ok || scalarString(v) == old {
 			continue
@@ -598,6 +603,35 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		}
 	}
 	return changed
+}
+
+// unlikelyInteger replaces a generated integer id with one no record is likely to hold, for the unknown-id case:
+// generated integers are small (a record numbered 777 may well exist), so the value is taken between 2,000,000,000
+// and 2,100,000,000 (an int32 still), chosen by seed. Only a schema that sets no maximum, multipleOf or enum and
+// accepts the value gets it; any other value comes back as it was.
+func unlikelyInteger(sc *openapi3.Schema, v any, seed string) any {
+	if sc == nil || !sc.Type.Is(openapi3.TypeInteger) || sc.Max != nil || sc.ExclusiveMax.IsSet() ||
+		sc.MultipleOf != nil || len(sc.Enum) > 0 {
+		return v
+	}
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	n := 2_000_000_000 + int64(h.Sum64()%100_000_000)
+	var out any
+	switch v.(type) {
+	case float64:
+		out = float64(n)
+	case int64:
+		out = n
+	case int:
+		out = int(n)
+	default:
+		return v
+	}
+	if sc.VisitJSON(float64(n)) != nil {
+		return v
+	}
+	return out
 }
 
 // namesKeptRecord reports whether a path parameter of op names a record the mock keeps: the operation finds one
