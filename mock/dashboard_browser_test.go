@@ -47,7 +47,6 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 	path := chromiumPath(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -83,9 +82,23 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 		}
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tctx, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(errorf), chromedp.WithListener(func(ev any) { listen(ev) }))
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancel() })
+	t.Cleanup(cancel)
+	// Chromium now and then fails to start on a loaded machine (its crash handler gives up before the page
+	// exists): the start alone is tried up to three times, each with a fresh profile; the test itself is not.
+	var tctx context.Context
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		actx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		c, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(errorf), chromedp.WithListener(func(ev any) { listen(ev) }))
+		if err = chromedp.Do(c); err == nil {
+			tctx = c
+			t.Cleanup(func() { cancelTab(); cancelAlloc() })
+			break
+		}
+		cancelTab()
+		cancelAlloc()
+		t.Logf("chromium start %d of 3 failed: %v", attempt, err)
+	}
 
 	t.Cleanup(func() {
 		mu.Lock()
@@ -97,7 +110,7 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 			t.Errorf("JavaScript exceptions on the page: %s", strings.Join(exceptions, "; "))
 		}
 	})
-	require.NoError(t, chromedp.Do(tctx), "start chromium at %s", path)
+	require.NoError(t, err, "start chromium at %s", path)
 	return tctx
 }
 
