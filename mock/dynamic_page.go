@@ -1,8 +1,6 @@
 package mock
 
 import (
-	"bytes"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"strconv"
@@ -17,9 +15,10 @@ import (
 
 // Kept dynamic pages. A JSON page made only of kept records (dynamic.go) is kept whole too: its JSON text, by
 // what decides it (the generator, so the seed; the array schema; API/operation/status; OpenAPI 3.1 or not; the
-// day; the offset and the size). A repeated page is then answered with one write of bytes made once, and the
-// journal's copy of it (its first journalBodyLimit bytes, masked) is made once as well. Pages share the records'
-// bounds: their bytes count against dynamicBytesCap, and at most dynamicPageCap pages are kept.
+// day; the offset and the size). A repeated page is then answered with one write of bytes made once; the journal
+// reads its first bytes without a copy and shares its masked cut as it does any repeated answer's (masker.lastCut).
+// Pages share the records' bounds: their bytes count against dynamicBytesCap, and at most dynamicPageCap pages are
+// kept.
 
 // dynamicPageCap is how many whole pages are kept (all servers of the process together).
 const dynamicPageCap = 1024
@@ -79,13 +78,6 @@ type keptPage struct {
 	items    []any  // the records' JSON texts (jsonvalue.Raw), shared: not to be changed
 	raw      []byte // the page's JSON text: "[" the records "," "]"
 	streamed bool   // writeJSON would stream an answer of items (no Content-Length)
-	journal  atomic.Pointer[keptJournal]
-}
-
-// keptJournal is the journal's copy of a kept page, as one masker made it.
-type keptJournal struct {
-	m    *masker
-	body json.RawMessage
 }
 
 func (st *dynamicStore) page(key dynamicPageKey) *keptPage {
@@ -128,7 +120,7 @@ func (p *keptPage) MarshalJSON() ([]byte, error) { return p.raw, nil }
 
 // writeKeptPage answers a kept page as writeJSON answers its records, byte for byte and with the same headers: a
 // page the journal keeps whole goes through writeJSON; a larger one is written at once, with its Content-Length
-// unless writeJSON would have streamed it, and the journal takes its copy from the page (journalBody).
+// unless writeJSON would have streamed it, and the recorder keeps the page's first bytes without a copy.
 func (ex *exchange) writeKeptPage(w http.ResponseWriter, status int, header http.Header, p *keptPage) {
 	if len(p.raw) <= journalBodyLimit {
 		writeJSON(w, status, header, jsonvalue.Raw(p.raw))
@@ -153,19 +145,4 @@ func (ex *exchange) writeKeptPage(w http.ResponseWriter, status int, header http
 // page.
 func (p *keptPage) writes(b []byte) bool {
 	return p != nil && len(b) > 0 && len(b) <= len(p.raw) && &b[0] == &p.raw[0]
-}
-
-// journalBody is the journal's copy of the answer whose start the recorder saw: made once per masker when seen is
-// the start of the page, as m.journalBodyOwned would make it; else (a fault changed the answer) made from seen.
-func (p *keptPage) journalBody(m *masker, seen []byte) json.RawMessage {
-	if !bytes.Equal(seen, p.raw[:min(len(p.raw), len(seen))]) || len(seen) < min(len(p.raw), journalBodyLimit+1) {
-		body, _ := m.journalBodyOwned(seen)
-		return body
-	}
-	if j := p.journal.Load(); j != nil && j.m == m {
-		return j.body
-	}
-	body, _ := m.journalBodyOwned(bytes.Clone(seen))
-	p.journal.Store(&keptJournal{m: m, body: body})
-	return body
 }

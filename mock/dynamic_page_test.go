@@ -134,34 +134,6 @@ func TestKeptPageBounds(t *testing.T) {
 	require.False(t, st.roomForItem(), "records share the byte bound")
 }
 
-// TestKeptPageJournalBody: the journal's copy of a kept page is made once per masker; an answer that is not the
-// page (a fault changed it) gets its own copy and leaves the kept one alone.
-func TestKeptPageJournalBody(t *testing.T) {
-	m := newMasker(engineAPIs(t, "cinnox")[0].Doc)
-	items := make([]any, 0, 100)
-	for i := range 100 {
-		items = append(items, jsonvalue.Raw(fmt.Sprintf(`{"id":%d,"note":"record number %d of the page"}`, i, i)))
-	}
-	p := newDynamicStore(1000, 10, 1<<20).keepPage(dynamicPageKey{name: "a/b/200"}, items)
-	require.Greater(t, len(p.raw), journalBodyLimit)
-	seen := p.raw[:journalBodyLimit+1]
-	want, _ := m.journalBodyOwned(append([]byte(nil), seen...))
-	first := p.journalBody(m, append([]byte(nil), seen...))
-	require.Equal(t, string(want), string(first))
-	again := p.journalBody(m, append([]byte(nil), seen...))
-	require.Equal(t, string(want), string(again))
-	require.Same(t, &first[0], &again[0], "made once")
-
-	changed := append([]byte(`{"fault":true}`), seen[14:]...)
-	wantChanged, _ := m.journalBodyOwned(append([]byte(nil), changed...))
-	require.Equal(t, string(wantChanged), string(p.journalBody(m, changed)))
-	require.Equal(t, string(want), string(p.journalBody(m, append([]byte(nil), seen...))), "the kept copy stands")
-
-	other := newMasker(engineAPIs(t, "carecycle")[0].Doc)
-	wantOther, _ := other.journalBodyOwned(append([]byte(nil), seen...))
-	require.Equal(t, string(wantOther), string(p.journalBody(other, append([]byte(nil), seen...))), "another masker")
-}
-
 // queryTextCases are queries whose parameters queryText.Get must read as url.ParseQuery does.
 var queryTextCases = []string{
 	"", "limit=5", "limit=5&limit=7", "a=1&limit=%35", "li%6dit=9", "limit=+5", "limit=5;x=1&limit=6", "limit=%zz&limit=8",

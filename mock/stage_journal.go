@@ -74,8 +74,6 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 				case r.Method == http.MethodHead: // net/http sent none
 				case rec.clean: // valid JSON without a key to mask: kept as it is
 					e.Response.Body = rec.body
-				case rec.kept != nil: // a kept dynamic page keeps its journal copy (dynamic_page.go)
-					e.Response.Body = rec.kept.journalBody(mask, rec.body)
 				default:
 					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 				}
@@ -124,7 +122,7 @@ type recorder struct {
 	pending bool
 	clean   bool
 
-	kept *keptPage // the answer is this kept dynamic page (writeKeptPage), for its journal copy
+	kept *keptPage // the answer is this kept dynamic page (writeKeptPage), whose bytes need no copy
 }
 
 // jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
