@@ -495,8 +495,7 @@ func (m *masker) keepBody(b []byte, owned bool) (json.RawMessage, bool) {
 	if len(b) == 0 {
 		return nil, false
 	}
-	truncated := len(b) > journalBodyLimit
-	if truncated {
+	if len(b) > journalBodyLimit {
 		b = b[:journalBodyLimit]
 		if last := m.lastCut.Load(); last != nil && bytes.Equal(last.in, b) {
 			return last.kept, true // kept entries are never changed, and are copied on the way out
@@ -506,13 +505,12 @@ func (m *masker) keepBody(b []byte, owned bool) (json.RawMessage, bool) {
 		return kept, true
 	}
 	masked := m.body.mask(b)
-	if !truncated && jsonvalue.Valid(masked) {
-		if owned || len(masked) > 0 && &masked[0] != &b[0] { // masking made a copy already
+	if jsonvalue.Valid(masked) {
+		if owned || &masked[0] != &b[0] { // masking made a copy already
 			return masked, false
 		}
 		return bytes.Clone(masked), false
 	}
-	b = masked
-	s, _ := json.Marshal(strings.ToValidUTF8(string(b), "\uFFFD"))
-	return s, truncated
+	s, _ := json.Marshal(strings.ToValidUTF8(string(masked), "\uFFFD"))
+	return s, false
 }

@@ -336,9 +336,6 @@ func (r *pathRoute) routeFor(method string) *routers.Route {
 			return rt
 		}
 	}
-	if r.item.GetOperation(method) != nil { // cannot happen: routes has every operation
-		panic("standin: a path route lacks the route of " + method)
-	}
 	return nil
 }
 

@@ -174,6 +174,54 @@ func TestServeRouting(t *testing.T) {
 	require.Contains(t, resp.header.Get(ReasonHeader), "uuid")
 }
 
+// TestServeMalformedTemplates: a document whose path templates gorilla/mux would refuse (a brace without its
+// partner, a parameter named twice) mounts: the loader warns, an unpaired brace is matched as literal text, and
+// the first place of a repeated parameter is the value validated.
+func TestServeMalformedTemplates(t *testing.T) {
+	api, err := openapi.LoadData(t.Context(), "templates.yaml", []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /open/{id:
+    get:
+      operationId: open
+      responses: {"200": {description: ok, content: {application/json: {example: {op: open}}}}}
+  /close/x}y:
+    get:
+      operationId: close
+      responses: {"200": {description: ok, content: {application/json: {example: {op: close}}}}}
+  /twice/{n}/again/{n}:
+    get:
+      operationId: twice
+      parameters: [{name: n, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok, content: {application/json: {example: {op: twice}}}}}
+`))
+	require.NoError(t, err)
+	require.Len(t, api.Warnings, 3, "%v", api.Warnings)
+	ts, _ := engineServer(t, Config{}, []*openapi.API{api})
+	tests := []struct {
+		path   string
+		status int
+		op     string
+	}{
+		{"/templates/open/%7Bid", 200, "open"},
+		{"/templates/open/7", 404, ""},
+		{"/templates/close/x%7Dy", 200, "close"},
+		{"/templates/twice/2/again/abc", 200, "twice"},
+		{"/templates/twice/abc/again/1", 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp := engineDo(t, ts, "GET", tt.path, "")
+			require.Equal(t, tt.status, resp.status, "body: %s", resp.body)
+			if tt.op != "" {
+				var body map[string]any
+				require.NoError(t, json.Unmarshal(resp.body, &body))
+				require.Equal(t, tt.op, body["op"])
+			}
+		})
+	}
+}
+
 // TestRouteOrderIsTotal: the routes' specificity order is a total order, so the router's choice never depends on
 // the order the document's paths came in (a map's): every triple is transitive, and sorting shuffled copies
 // always gives the same order.

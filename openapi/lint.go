@@ -3,6 +3,7 @@ package openapi
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,10 +92,43 @@ func (l *linter) first(v any) bool {
 // pathKey warns about a key whose part after '#' is not a list of header or query conditions (AWS's
 // "/#X-Amz-Target=X" and "/tags/{arn}#tagKeys" are; mastercard's "/send/#env/v1/partners/{partnerId}/transfer"
 // is not): that part is ignored, and a path parameter named only there cannot be sent.
+//
+// It also warns about a template that a stricter router (gorilla/mux, kin-openapi's) refuses to mount: a '{' without
+// its '}' or a '}' without its '{' (standin matches such a brace as literal text), and a parameter named twice
+// (the value in its first place is the one validated and served).
 func (l *linter) pathKey(ptr, key string) {
-	if _, frag, ok := strings.Cut(key, "#"); ok && strings.ContainsAny(frag, "/{}") {
-		l.warn(ptr, "the part of the path after '#' is not a header or query condition (name or name=value): "+
-			"requests are routed on %q, and path parameters named after the '#' cannot be sent", strings.SplitN(key, "#", 2)[0])
+	path := key
+	if p, frag, ok := strings.Cut(key, "#"); ok {
+		path = p
+		if strings.ContainsAny(frag, "/{}") {
+			l.warn(ptr, "the part of the path after '#' is not a header or query condition (name or name=value): "+
+				"requests are routed on %q, and path parameters named after the '#' cannot be sent", path)
+		}
+	}
+	path, _, _ = strings.Cut(path, "?")
+	var names []string
+	for rest := path; rest != ""; {
+		open, closing := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
+		switch {
+		case open < 0 && closing < 0:
+			rest = ""
+		case closing >= 0 && (open < 0 || closing < open):
+			l.warn(ptr, "the path template %q has a '}' without its '{': it is matched as literal text", path)
+			return
+		default:
+			end := strings.IndexByte(rest[open:], '}')
+			if end < 0 {
+				l.warn(ptr, "the path template %q has a '{' without its '}': it is matched as literal text", path)
+				return
+			}
+			name := strings.TrimLeft(rest[open+1:open+end], "+")
+			if name != "" && slices.Contains(names, name) {
+				l.warn(ptr, "the path template %q names the parameter %q more than once: the value in its first place is "+
+					"the one validated and served", path, name)
+			}
+			names = append(names, name)
+			rest = rest[open+end+1:]
+		}
 	}
 }
 

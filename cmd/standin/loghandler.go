@@ -81,7 +81,8 @@ func (h *fastTextHandler) HandleRequestLine(ctx context.Context, t time.Time, le
 	}
 	var err error
 	if ok {
-		_, err = h.out.Write(append(b, '\n'))
+		b = append(b, '\n') // kept in b, so that a buffer grown by the newline goes back to the pool grown
+		_, err = h.out.Write(b)
 	} else {
 		r := slog.NewRecord(t, level, msg, 0)
 		r.AddAttrs(attrs[:]...)

@@ -29,7 +29,7 @@ func Append(dst []byte, v any) ([]byte, error) {
 // With limit > 0 it gives up with ErrTooLarge once the text passes about limit bytes (it checks between values
 // and before a long string), so finding out that a value is large costs about limit bytes of work.
 func AppendWatched(dst []byte, v any, watch func(key string) bool, limit int) ([]byte, bool, error) {
-	return appendWatched(dst, v, watcher{fn: watch}, limit)
+	return appendWatched(dst, v, &watcher{fn: watch}, limit)
 }
 
 // KeyTest is a key watch whose answer depends on the key alone, the same every time: the keys of an object in a
@@ -42,16 +42,16 @@ type KeyTest struct {
 // until they have all passed it once: it must answer the same for a key every time.
 func AppendTested(dst []byte, v any, kt *KeyTest, limit int) ([]byte, bool, error) {
 	if kt == nil {
-		return appendWatched(dst, v, watcher{}, limit)
+		return appendWatched(dst, v, &watcher{}, limit)
 	}
-	return appendWatched(dst, v, watcher{fn: kt.Fn, test: kt}, limit)
+	return appendWatched(dst, v, &watcher{fn: kt.Fn, test: kt}, limit)
 }
 
-func appendWatched(dst []byte, v any, w watcher, limit int) ([]byte, bool, error) {
+func appendWatched(dst []byte, v any, w *watcher, limit int) ([]byte, bool, error) {
 	if limit > 0 {
 		w.end = len(dst) + limit
 	}
-	out, err := appendValue(dst, v, 0, &w)
+	out, err := appendValue(dst, v, 0, w)
 	if err != nil {
 		return dst, w.hit, err
 	}
@@ -62,14 +62,8 @@ func appendWatched(dst []byte, v any, w watcher, limit int) ([]byte, bool, error
 // is written rather than by a walk of its own (meaningful when err is nil).
 func AppendSized(dst []byte, v any, watch func(key string) bool, limit int) (out []byte, hit bool, size int, err error) {
 	w := watcher{fn: watch}
-	if limit > 0 {
-		w.end = len(dst) + limit
-	}
-	out, err = appendValue(dst, v, 0, &w)
-	if err != nil {
-		return dst, w.hit, w.size, err
-	}
-	return out, w.hit, w.size, nil
+	out, hit, err = appendWatched(dst, v, &w, limit)
+	return out, hit, w.size, err
 }
 
 // Estimate is a cheap estimate of the length of v's JSON text, for choosing how to send it: a string counts its
