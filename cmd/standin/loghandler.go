@@ -21,19 +21,109 @@ type fastTextHandler struct {
 	level slog.Leveler
 }
 
+// lockedWriter writes the handler's lines one at a time. Request lines (gather) that follow another write by less
+// than gatherWindow are gathered and written together at most gatherWindow later, in one write call instead of one
+// per request: under load the per-request write(2) cost about a fifth of a pinned server's throughput. A line after
+// a quiet spell is written at once, so someone watching the log sees no delay; every other line (warnings, start
+// and stop) first writes what was gathered, then itself, so the order of lines is kept.
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu       sync.Mutex
+	w        io.Writer
+	window   time.Duration // gatherWindow but in tests
+	gathered []byte        // request lines not written yet
+	last     time.Time // when the last write to w was made
+	timer    *time.Timer
+	armed    bool  // timer will write gathered
+	err      error // the error of a gathered write, returned by the next Write
 }
+
+// gatherWindow is how long a request line may wait to be written with others; gatherLimit how much may wait.
+const (
+	gatherWindow = 10 * time.Millisecond
+	gatherLimit  = 64 << 10
+)
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := l.flushLocked(); err != nil {
+		return 0, err
+	}
+	l.last = time.Now()
 	return l.w.Write(p)
 }
 
+// gather writes a request line, or keeps it to write with the next ones when the last write was less than
+// gatherWindow ago.
+func (l *lockedWriter) gather(p []byte) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.err; err != nil {
+		l.err = nil
+		return err
+	}
+	now := time.Now()
+	if len(l.gathered) == 0 && now.Sub(l.last) >= l.window {
+		l.last = now
+		_, err := l.w.Write(p)
+		return err
+	}
+	l.gathered = append(l.gathered, p...)
+	if len(l.gathered) >= gatherLimit {
+		return l.flushLocked()
+	}
+	if !l.armed {
+		l.armed = true
+		if l.timer == nil {
+			l.timer = time.AfterFunc(l.window, l.timed)
+		} else {
+			l.timer.Reset(l.window)
+		}
+	}
+	return nil
+}
+
+// timed writes the gathered lines when their window ends.
+func (l *lockedWriter) timed() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.armed = false
+	if err := l.flushLocked(); err != nil {
+		l.err = err
+	}
+}
+
+// Flush writes the gathered lines now (at shutdown).
+func (l *lockedWriter) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.flushLocked()
+}
+
+func (l *lockedWriter) flushLocked() error {
+	if len(l.gathered) == 0 {
+		return nil
+	}
+	l.last = time.Now()
+	_, err := l.w.Write(l.gathered)
+	if cap(l.gathered) > 4*gatherLimit {
+		l.gathered = nil
+	} else {
+		l.gathered = l.gathered[:0]
+	}
+	return err
+}
+
+// flushLog writes what h (a handler newFastTextHandler made) has gathered; a no-op for other handlers.
+func flushLog(h slog.Handler) error {
+	if fh, ok := h.(*fastTextHandler); ok {
+		return fh.out.Flush()
+	}
+	return nil
+}
+
 func newFastTextHandler(w io.Writer, opts *slog.HandlerOptions) slog.Handler {
-	out := &lockedWriter{w: w}
+	out := &lockedWriter{w: w, window: gatherWindow}
 	var level slog.Leveler = slog.LevelInfo
 	if opts != nil && opts.Level != nil {
 		level = opts.Level
@@ -82,7 +172,7 @@ func (h *fastTextHandler) HandleRequestLine(ctx context.Context, t time.Time, le
 	var err error
 	if ok {
 		b = append(b, '\n') // kept in b, so that a buffer grown by the newline goes back to the pool grown
-		_, err = h.out.Write(b)
+		err = h.out.gather(b)
 	} else {
 		r := slog.NewRecord(t, level, msg, 0)
 		r.AddAttrs(attrs[:]...)

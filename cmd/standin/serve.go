@@ -215,6 +215,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		handler = slog.NewJSONHandler(e.stderr, logOpts)
 	}
 	logger := slog.New(handler)
+	defer func() { _ = flushLog(handler) }() // the request lines still gathered (loghandler.go)
 
 	if err := sec.resolve(e.getenv); err != nil {
 		return err
