@@ -140,3 +140,48 @@ paths:
 	require.Contains(t, found, "getRoom")
 	require.LessOrEqual(t, found["getRoom"], int64(500), "a bounded id keeps a value its schema allows")
 }
+
+// TestUnknownStringID: the unknown-id case of a plain string id asks for a generated word with a suffix from the
+// run (a bare word such as GitHub's {org} may be one a seeded record holds), within maxLength; an id with a
+// pattern, a format or an enum keeps the value generated for its schema.
+func TestUnknownStringID(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: ids, version: "1"}
+paths:
+  /orgs/{org}:
+    get:
+      operationId: getOrg
+      parameters: [{name: org, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}, "404": {description: none}}
+  /codes/{code}:
+    get:
+      operationId: getCode
+      parameters: [{name: code, in: path, required: true, schema: {type: string, minLength: 3, maxLength: 4}}]
+      responses: {"200": {description: ok}, "404": {description: none}}
+  /skus/{sku}:
+    get:
+      operationId: getSku
+      parameters: [{name: sku, in: path, required: true, schema: {type: string, pattern: "^[A-Z]{3}[0-9]{2}$"}}]
+      responses: {"200": {description: ok}, "404": {description: none}}
+`
+	api, err := openapi.LoadData(t.Context(), "ids.yaml", []byte(src))
+	require.NoError(t, err)
+	plan := func(run string) map[string]string {
+		r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: run})
+		require.NoError(t, err)
+		found := map[string]string{}
+		for _, c := range r.Plan().Cases {
+			if c.Name == "unknown-id" {
+				for _, v := range c.Steps[0].req.pathParams {
+					found[c.Operation] = v
+				}
+			}
+		}
+		return found
+	}
+	found := plan("run1")
+	require.Regexp(t, `^.+-[a-z2-9]{6}$`, found["getOrg"])
+	require.Regexp(t, `^[a-z2-9]{3,4}$`, found["getCode"], "maxLength leaves no room for a suffix: the suffix's letters alone")
+	require.Regexp(t, `^[A-Z]{3}[0-9]{2}$`, found["getSku"], "a pattern keeps its generated value")
+	require.NotEqual(t, found["getOrg"], plan("run2")["getOrg"], "fresh for each run")
+}

@@ -585,6 +585,7 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		v, ok := p.pathValue(pr, seed)
 		if ok && key == "unknown-id" {
 			v = unlikelyInteger(pr.Schema.Value, v, seed)
+			v = unlikelyString(pr.Schema.Value, v, seed)
 		}
 		old := r.pathParams[pr.Name]
 		if !ok || scalarString(v) == old {
@@ -629,6 +630,35 @@ func unlikelyInteger(sc *openapi3.Schema, v any, seed string) any {
 		return v
 	}
 	if sc.VisitJSON(float64(n)) != nil {
+		return v
+	}
+	return out
+}
+
+// unlikelyString makes a generated string id one no record is likely to hold, for the unknown-id case: a plain
+// string is generated from a small vocabulary (GitHub's {org} came out as a word a seeded record also held, about
+// one round trip in a hundred), so a suffix taken from seed is added ("acme-x7k2q9"), or, where maxLength leaves
+// no room, the value is replaced by the suffix's letters. A schema with an enum, a pattern or a format keeps the
+// value it generated (a uuid is already unlikely), as does one that refuses the new value.
+func unlikelyString(sc *openapi3.Schema, v any, seed string) any {
+	s, ok := v.(string)
+	if !ok || sc == nil || !sc.Type.Is(openapi3.TypeString) || len(sc.Enum) > 0 || sc.Pattern != "" || sc.Format != "" {
+		return v
+	}
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	const letters = "abcdefghijkmnpqrstuvwxyz23456789"
+	n := h.Sum64()
+	suffix := make([]byte, 6)
+	for i := range suffix {
+		suffix[i] = letters[n%uint64(len(letters))]
+		n /= uint64(len(letters))
+	}
+	out := s + "-" + string(suffix)
+	if sc.MaxLength != nil && uint64(len(out)) > *sc.MaxLength {
+		out = string(suffix[:min(uint64(len(suffix)), *sc.MaxLength)])
+	}
+	if out == s || sc.VisitJSON(out) != nil {
 		return v
 	}
 	return out
