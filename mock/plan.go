@@ -282,7 +282,7 @@ type exampleOrder struct {
 }
 
 func newExampleOrder(api *openapi.API) *exampleOrder {
-	root := api.TakeSourceTree() // a YAML document's tree as parsed at load
+	root := api.TakeSourceTree() // the tree parsed at load: a YAML document's, a JSON one's kept for `serve`
 	return &exampleOrder{source: api.Source, root: root, parsed: root != nil}
 }
 

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // A JSON document is decoded here in one pass instead of by kin-openapi's UnmarshalJSON methods. Theirs decode
@@ -35,11 +37,21 @@ var errSlowPath = errors.New("fast decode: left to kin-openapi")
 // fastDecode decodes a JSON OpenAPI 3 document into an openapi3.T without resolving references, or reports
 // errSlowPath.
 func fastDecode(data []byte) (*openapi3.T, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var root any
-	if err := dec.Decode(&root); err != nil {
-		return nil, errSlowPath
+	root, _ := jsonvalue.DecodeDocument(data)
+	return fastDecodeFrom(root, data)
+}
+
+// fastDecodeFrom is fastDecode for data already decoded by jsonvalue.DecodeDocument into root (nil when it
+// declined): jsonvalue reads the text about three times faster than encoding/json (GitHub's 13 MB description:
+// 0.1 s instead of 0.36 s) and holds each key once; what it declines (text after the document, say) is read by
+// encoding/json's Decoder as before.
+func fastDecodeFrom(root any, data []byte) (*openapi3.T, error) {
+	if root == nil {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&root); err != nil {
+			return nil, errSlowPath
+		}
 	}
 	return decodeGeneric(root)
 }
@@ -62,7 +74,13 @@ func decodeGeneric(root any) (*openapi3.T, error) {
 // loader.LoadFromDataWithPath would. The loader's own record of the root document (its location, used for
 // relative references) is made by loading an empty document at location first and then filling that one.
 func loadFast(loader *openapi3.Loader, data []byte, location *url.URL) (*openapi3.T, error) {
-	fast, err := fastDecode(data)
+	root, _ := jsonvalue.DecodeDocument(data)
+	return loadFastFrom(loader, root, data, location)
+}
+
+// loadFastFrom is loadFast for data already decoded into root (nil: not decoded), as fastDecodeFrom.
+func loadFastFrom(loader *openapi3.Loader, root any, data []byte, location *url.URL) (*openapi3.T, error) {
+	fast, err := fastDecodeFrom(root, data)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -127,5 +128,20 @@ func TestLoadKeepsSourceTree(t *testing.T) {
 	require.NoError(t, err)
 	api, err = LoadData(context.Background(), "carecycle.json", yamlToJSON(t, data))
 	require.NoError(t, err)
+	require.Nil(t, api.TakeSourceTree())
+
+	// A JSON document whose warnings needed its tree keeps it with KeepSourceTree only.
+	warned := []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a/{id":{"get":{"responses":{"200":{"description":"ok"}}}}}}`)
+	file := filepath.Join(t.TempDir(), "warned.json")
+	require.NoError(t, os.WriteFile(file, warned, 0o600))
+	api, err = LoadWith(context.Background(), file, Options{})
+	require.NoError(t, err)
+	require.NotEmpty(t, api.Warnings)
+	require.Nil(t, api.TakeSourceTree())
+	api, err = LoadWith(context.Background(), file, Options{KeepSourceTree: true})
+	require.NoError(t, err)
+	kept := api.TakeSourceTree()
+	require.NotNil(t, kept)
+	require.Empty(t, sameTree(kept, SourceTree(warned), ""))
 	require.Nil(t, api.TakeSourceTree())
 }

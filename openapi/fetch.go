@@ -48,10 +48,12 @@ type reader struct {
 	remote bool     // the root came from the network
 	files  []string // local files read, the root first
 	reads  int
+	// keepTree is Options.KeepSourceTree.
+	keepTree bool
 }
 
 func newReader(ctx context.Context, opts Options) *reader {
-	rd := &reader{ctx: ctx, client: opts.Client, max: opts.MaxBytes}
+	rd := &reader{ctx: ctx, client: opts.Client, max: opts.MaxBytes, keepTree: opts.KeepSourceTree}
 	if rd.client == nil {
 		rd.client = &http.Client{Timeout: FetchTimeout}
 	}

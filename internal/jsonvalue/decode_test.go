@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -52,5 +53,49 @@ func FuzzDecode(f *testing.F) {
 	for _, text := range decodeCases {
 		f.Add(text)
 	}
-	f.Fuzz(checkDecode)
+	f.Fuzz(func(t *testing.T, text string) {
+		checkDecode(t, text)
+		checkDecodeDocument(t, text)
+	})
+}
+
+// checkDecodeDocument: what DecodeDocument accepts, encoding/json's Decoder with UseNumber accepts too, with the
+// same value; keys are shared.
+func checkDecodeDocument(t *testing.T, text string) {
+	got, ok := DecodeDocument([]byte(text))
+	if !ok {
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var want any
+	require.NoError(t, dec.Decode(&want), "DecodeDocument accepted what encoding/json rejects: %q", text)
+	require.Equal(t, want, got, "for %q", text)
+}
+
+func TestDecodeDocument(t *testing.T) {
+	accepted := 0
+	for _, text := range decodeCases {
+		checkDecodeDocument(t, text)
+		if _, ok := DecodeDocument([]byte(text)); ok {
+			accepted++
+		}
+	}
+	require.Greater(t, accepted, 10)
+	v, ok := DecodeDocument([]byte(`{"a":1e400,"b":[-0.5,12],"c":{"a":"x"}}`))
+	require.True(t, ok, "a number out of float64's range is text, as with UseNumber")
+	m := v.(map[string]any)
+	require.Equal(t, json.Number("1e400"), m["a"])
+	require.Equal(t, []any{json.Number("-0.5"), json.Number("12")}, m["b"])
+	var keys []string
+	for k := range m {
+		if k == "a" {
+			keys = append(keys, k)
+		}
+	}
+	for k := range m["c"].(map[string]any) {
+		keys = append(keys, k)
+	}
+	require.Len(t, keys, 2)
+	require.Same(t, unsafe.StringData(keys[0]), unsafe.StringData(keys[1]), "a key is held once")
 }
