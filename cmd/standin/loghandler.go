@@ -31,7 +31,7 @@ type lockedWriter struct {
 	w        io.Writer
 	window   time.Duration // gatherWindow but in tests
 	gathered []byte        // request lines not written yet
-	last     time.Time // when the last write to w was made
+	last     time.Time     // when the last write to w was made
 	timer    *time.Timer
 	armed    bool  // timer will write gathered
 	err      error // the error of a gathered write, returned by the next Write
