@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -205,4 +206,68 @@ func TestInferKeysAndNestedFields(t *testing.T) {
 			require.Equal(t, tt.nested, b.Nested)
 		})
 	}
+}
+
+// TestNestedIndex: the index answers as asking every operation does (the definition), for every operation path
+// and every prefix of one, on the bundled documents and on one with nested collections.
+func TestNestedIndex(t *testing.T) {
+	brute := func(a *API, path string) bool {
+		for _, op := range a.Operations {
+			if strings.HasPrefix(op.Path, path+"/{") {
+				return true
+			}
+			if op.Path == path && op.Method == "GET" &&
+				(isArraySchema(ResponseSchema(op, op.SuccessStatus())) || inferredListWrap(op) != "") {
+				return true
+			}
+		}
+		return false
+	}
+	nested, err := LoadData(t.Context(), "nested.yaml", []byte(`openapi: 3.0.3
+info: {title: n, version: "1"}
+paths:
+  /shops/{shop}/items:
+    get:
+      parameters: [{name: shop, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object}}}}}}
+  /shops/{shop}/staff/{id}/badges/{b}:
+    get:
+      parameters:
+        - {name: shop, in: path, required: true, schema: {type: string}}
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: b, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /shops/{shop}/notes:
+    get:
+      parameters: [{name: shop, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+`))
+	require.NoError(t, err)
+	apis := []*API{nested}
+	for _, name := range Bundled() {
+		api, err := Load(t.Context(), name)
+		require.NoError(t, err)
+		apis = append(apis, api)
+	}
+	checked, yes := 0, 0
+	for _, a := range apis {
+		ix := newNestedIndex(a)
+		for _, op := range a.Operations {
+			for i := len(op.Path); i > 0; i = strings.LastIndexByte(op.Path[:i], '/') {
+				p := op.Path[:i]
+				require.Equal(t, brute(a, p), ix.nestedCollection(p), "%s: %s", a.Name, p)
+				checked++
+				if ix.nestedCollection(p) {
+					yes++
+				}
+			}
+		}
+	}
+	require.Positive(t, yes)
+	require.Greater(t, checked, yes)
+	ix := newNestedIndex(nested)
+	require.True(t, ix.nestedCollection("/shops/{shop}/items"), "a GET answering a list")
+	require.True(t, ix.nestedCollection("/shops/{shop}/staff"), "a path continuing with a parameter")
+	require.True(t, ix.nestedCollection("/shops/{shop}/staff/{id}/badges"))
+	require.False(t, ix.nestedCollection("/shops/{shop}/notes"), "a GET answering one object")
 }
