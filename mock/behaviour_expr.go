@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -52,7 +53,7 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		}
 		return walk(br.body, path)
 	case "now":
-		return formatNow(br.now), true
+		return nowValue(br.now), true
 	case "nowUnix":
 		return float64(br.now.Unix()), true
 	case "clientId":
@@ -93,6 +94,25 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 		return v, ok
 	}
 	return nil, false
+}
+
+// lastNow is the last $now made: requests within one millisecond share its text, boxed once.
+var lastNow atomic.Pointer[nowText]
+
+type nowText struct {
+	ms int64 // Unix milliseconds
+	v  any   // formatNow's text
+}
+
+// nowValue is formatNow(t) as an any, shared with the other requests of the same millisecond.
+func nowValue(t time.Time) any {
+	ms := t.UnixMilli()
+	if last := lastNow.Load(); last != nil && last.ms == ms {
+		return last.v
+	}
+	n := &nowText{ms: ms, v: formatNow(t)}
+	lastNow.Store(n)
+	return n.v
 }
 
 // nowLayout is how $now is written: RFC 3339 in UTC with milliseconds.

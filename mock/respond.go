@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -47,7 +48,7 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 	if v := h["Content-Type"]; len(v) == 0 || v[0] == "" {
 		h["Content-Type"] = []string{"application/json"}
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	h["Content-Length"] = contentLength(len(data))
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
 	if err == nil && cap(data) <= maxPooledJSON {
@@ -380,4 +381,21 @@ func completeArrays(body any, resp *openapi3.Response) {
 		}
 		obj[name] = []any{}
 	}
+}
+
+// lengthValues holds, made on first use, the Content-Length header value of each length below its size: an
+// answer's header takes the shared value instead of two allocations. Header values are never changed in place.
+var lengthValues [8 << 10]atomic.Pointer[[]string]
+
+// contentLength returns the Content-Length header value for n bytes.
+func contentLength(n int) []string {
+	if n < 0 || n >= len(lengthValues) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := lengthValues[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	lengthValues[n].Store(&v)
+	return v
 }

@@ -77,8 +77,7 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 					ex.bodyValue = v
 				}
 				ex.bodyRd.Reset(body)
-				r.Body = &ex.bodyRd
-				r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+				r.Body = &ex.bodyRd // later stages read the body as read here: ex.body (no GetBody closure per request)
 				r.ContentLength = int64(len(body))
 			}
 			in := &ex.valIn // the exchange's own: no allocation
