@@ -1,11 +1,13 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -116,4 +118,60 @@ func TestAnswersChangeNoStoredRecord(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJournalCutsStayTheirOwn: answers past journalBodyLimit are journalled as their masked cut, the same cut
+// shared while the same answer repeats (masker.lastCut). Pages of stored records, a kept dynamic page and a
+// page changed by a fault, in turns: each entry holds its own answer's cut, and once made no entry changes
+// whatever is journalled after it.
+func TestJournalCutsStayTheirOwn(t *testing.T) {
+	apis := engineAPIs(t, "cinnox")
+	ts, srv := engineServer(t, Config{Records: 60, Seed: 5}, apis)
+	sess, err := srv.sessions.get(DefaultSession)
+	require.NoError(t, err)
+	cut := func(body []byte) string { // by a masker of its own: no cut shared with another answer
+		require.Greater(t, len(body), journalBodyLimit)
+		b, truncated := newMasker(apis[0].Doc).journalBodyOwned(bytes.Clone(body[:journalBodyLimit+1]))
+		require.True(t, truncated)
+		return string(b)
+	}
+	requests := [][]string{
+		{enquiryDetail + "&limit=20"},
+		{enquiryDetail + "&limit=20&offset=20"},
+		{enquiryDetail + "&limit=20", "Prefer", "dynamic=true"},
+		{enquiryDetail + "&limit=20", FaultHeader, "mutate=enumOutside"},
+	}
+	made := map[uint64]string{}
+	cuts := map[string]bool{}
+	for round := range 3 {
+		for _, rq := range requests {
+			res := engineDo(t, ts, http.MethodGet, rq[0], "", append([]string{"Authorization", engineBearer}, rq[1:]...)...)
+			require.Equal(t, http.StatusOK, res.status, "%.300s", res.body)
+			last := journalledAfter(t, sess, uint64(len(made)))
+			require.True(t, last[0].Response.Truncated, "%d bytes: %.200s", len(res.body), res.body)
+			require.Equal(t, cut(res.body), string(last[0].Response.Body), "round %d, %v", round, rq)
+			cuts[cut(res.body)] = true
+			made[last[0].Seq] = string(stdJSON(t, last[0]))
+		}
+	}
+	require.Len(t, cuts, len(requests), "each answer has a cut of its own")
+	all := sess.journal.list(journalFilter{})
+	require.Len(t, all, len(made))
+	for _, e := range all {
+		require.Equal(t, made[e.Seq], string(stdJSON(t, e)), "entry %d changed", e.Seq)
+	}
+}
+
+// journalledAfter returns the session's last journal entry once it comes after entry seq: an answer past the
+// connection's buffer reaches the client before the journal stage adds its entry. The wait is bounded.
+func journalledAfter(t *testing.T, sess *session, seq uint64) []journalEntry {
+	t.Helper()
+	for range 5000 {
+		if last := sess.journal.list(journalFilter{Limit: 1}); len(last) == 1 && last[0].Seq > seq {
+			return last
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("no journal entry after %d", seq)
+	return nil
 }
