@@ -162,7 +162,6 @@ func (br *behaviourRun) forgetDeleted() *bFailure {
 	if !br.b.Inferred {
 		return nil
 	}
-	br.setScopeFields(br.after)
 	if err := br.tx.Delete(deletedOf(br.qcoll), br.key); err != nil && !errors.Is(err, ErrNotFound) {
 		return internal(err)
 	}

@@ -252,6 +252,9 @@ func (br *behaviourRun) write() *bFailure {
 			return f
 		}
 		br.fillRequired(rec)
+		if br.b.Inferred {
+			br.setScopeFields(rec) // before Put, which stores a copy: the record read later holds them too
+		}
 		br.after = rec
 		if err = br.tx.Put(br.qcoll, br.key, rec); err != nil {
 			return internal(err)
