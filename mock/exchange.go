@@ -75,6 +75,7 @@ type exchange struct {
 	dw  deadlineWriter
 	tw  trackWriter
 	rec recorder
+	jr  journalRun // the journal stage's view, for rec (stage_journal.go)
 	// The reader the validation stage gives the request in place of the body it read.
 	bodyRd bodyReader
 	// The validation stage's input to the request validators.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/standin/standin/internal/jsonvalue"
@@ -37,71 +38,99 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			reqHeaders := mask.header(r.Header)
 			query := mask.rawQuery(r.URL.RawQuery)
 			path := r.URL.Path
+			ex.jr = journalRun{ex: ex, s: s, rt: rt, mask: mask, r: r, reqHeaders: reqHeaders, query: query, path: path}
+			rec.jr = &ex.jr
 			defer func() {
 				p := recover()
 				if p != nil && p != http.ErrAbortHandler && !rec.wrote {
 					s.recovered(rec, r, p)
 					p = nil
 				}
-				end := s.clock.Now()
-				e := journalEntry{
-					Time:       ex.start,
-					Session:    ex.session.name,
-					API:        rt.api.Name,
-					Method:     r.Method,
-					Path:       path,
-					Query:      query,
-					Status:     rec.status,
-					LatencyMS:  float64(end.Sub(ex.start).Microseconds()) / 1000,
-					AnsweredBy: ex.answeredBy,
-					FaultRule:  ex.faultRule,
-					Request:    journalMessage{pairs: reqHeaders},
-					Response:   journalMessage{pairs: mask.header(rec.Header()), Truncated: rec.truncated},
-				}
-				if ex.op != nil {
-					e.Operation = ex.op.ID
-				}
-				if e.AnsweredBy == "" && rec.status != 0 {
-					e.AnsweredBy = "response"
-				}
-				if rec.status == 0 && r.Context().Err() != nil {
-					e.Status = StatusClientClosed
-				}
-				// ex.body is the request's own buffer, read once and never written to after (stage_validation.go,
-				// stage_behaviour.go): the journal keeps it without a copy
-				e.Request.Body, e.Request.Truncated = mask.journalBodyOwned(ex.body)
-				switch {
-				case r.Method == http.MethodHead: // net/http sent none
-				case rec.clean: // valid JSON without a key to mask: kept as it is
-					e.Response.Body = rec.body
-				default:
-					e.Response.Body, _ = mask.journalBodyOwned(rec.body)
-				}
-				e = ex.session.journal.add(e)
-				s.dash.observe(e) // coverage and live subscribers (dashboard.go)
-				// The request line is at info: --log-level error skips it before building anything.
-				if s.log.Enabled(r.Context(), slog.LevelInfo) {
-					attrs := [RequestLineAttrs]slog.Attr{
-						slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
-						slog.String("query", e.Query), slog.String("operation", e.Operation),
-						slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
-						slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS)}
-					if h, ok := s.log.Handler().(RequestLineHandler); ok {
-						at := end // the clock's reading when it is the system's, else the time slog would take
-						if _, system := s.clock.(systemClock); !system {
-							at = time.Now()
-						}
-						_ = h.HandleRequestLine(r.Context(), at, slog.LevelInfo, "request", attrs)
-					} else {
-						s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:]...)
-					}
-				}
+				ex.jr.record()
 				if p != nil {
 					panic(p)
 				}
 			}()
 			next.ServeHTTP(rec, r)
 		})
+	}
+}
+
+// journalRun is what the journal stage knows of an exchange, held in the exchange (no allocation), for record.
+type journalRun struct {
+	ex         *exchange
+	s          *Server
+	rt         *apiRuntime
+	mask       *masker
+	r          *http.Request
+	reqHeaders []string
+	query      string
+	path       string
+}
+
+// record journals the exchange and logs its line, once: when the last byte of an answer of declared length is
+// about to be written (recorder.Write: the client may have the whole answer before the handler returns, and a
+// check of the journal made then must find it), else when the handler returns.
+func (jr *journalRun) record() {
+	s, rt, mask, r, path, query, reqHeaders := jr.s, jr.rt, jr.mask, jr.r, jr.path, jr.query, jr.reqHeaders
+	ex := jr.ex
+	rec := &ex.rec
+	if rec.recorded {
+		return
+	}
+	rec.recorded = true
+	end := s.clock.Now()
+	e := journalEntry{
+		Time:       ex.start,
+		Session:    ex.session.name,
+		API:        rt.api.Name,
+		Method:     r.Method,
+		Path:       path,
+		Query:      query,
+		Status:     rec.status,
+		LatencyMS:  float64(end.Sub(ex.start).Microseconds()) / 1000,
+		AnsweredBy: ex.answeredBy,
+		FaultRule:  ex.faultRule,
+		Request:    journalMessage{pairs: reqHeaders},
+		Response:   journalMessage{pairs: mask.header(rec.Header()), Truncated: rec.truncated},
+	}
+	if ex.op != nil {
+		e.Operation = ex.op.ID
+	}
+	if e.AnsweredBy == "" && rec.status != 0 {
+		e.AnsweredBy = "response"
+	}
+	if rec.status == 0 && r.Context().Err() != nil {
+		e.Status = StatusClientClosed
+	}
+	// ex.body is the request's own buffer, read once and never written to after (stage_validation.go,
+	// stage_behaviour.go): the journal keeps it without a copy
+	e.Request.Body, e.Request.Truncated = mask.journalBodyOwned(ex.body)
+	switch {
+	case r.Method == http.MethodHead: // net/http sent none
+	case rec.clean: // valid JSON without a key to mask: kept as it is
+		e.Response.Body = rec.body
+	default:
+		e.Response.Body, _ = mask.journalBodyOwned(rec.body)
+	}
+	e = ex.session.journal.add(e)
+	s.dash.observe(e) // coverage and live subscribers (dashboard.go)
+	// The request line is at info: --log-level error skips it before building anything.
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		attrs := [RequestLineAttrs]slog.Attr{
+			slog.String("api", e.API), slog.String("method", e.Method), slog.String("path", e.Path),
+			slog.String("query", e.Query), slog.String("operation", e.Operation),
+			slog.Int("status", e.Status), slog.String("answeredBy", e.AnsweredBy),
+			slog.String("session", e.Session), slog.Float64("latencyMs", e.LatencyMS)}
+		if h, ok := s.log.Handler().(RequestLineHandler); ok {
+			at := end // the clock's reading when it is the system's, else the time slog would take
+			if _, system := s.clock.(systemClock); !system {
+				at = time.Now()
+			}
+			_ = h.HandleRequestLine(r.Context(), at, slog.LevelInfo, "request", attrs)
+		} else {
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:]...)
+		}
 	}
 }
 
@@ -123,6 +152,15 @@ type recorder struct {
 	clean   bool
 
 	kept *keptPage // the answer is this kept dynamic page (writeKeptPage), whose bytes need no copy
+
+	// jr journals the exchange (journalStage); Write has it record before the last byte of an answer whose
+	// Content-Length it knows goes out. recorded says it did. sent counts the body bytes written; declared is
+	// the Content-Length, -1 when none is known (read at the first Write).
+	jr       *journalRun
+	recorded bool
+	sized    bool
+	sent     int64
+	declared int64
 }
 
 // jsonKeyWatch and noteJSON are what writeJSON looks for in its writer (jsonNoter).
@@ -142,20 +180,32 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	if !rc.wrote {
 		rc.status, rc.wrote = http.StatusOK, true
 	}
+	if !rc.sized {
+		rc.sized, rc.declared = true, -1
+		if v := rc.Header()["Content-Length"]; len(v) == 1 {
+			if n, err := strconv.ParseInt(v[0], 10, 64); err == nil {
+				rc.declared = n
+			}
+		}
+	}
+	rc.sent += int64(len(b))
 	rc.clean = rc.pending && len(rc.body) == 0 && len(b) > 0 && len(b) <= journalBodyLimit && (b[0] == '{' || b[0] == '[')
 	rc.pending = false
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
-		if rc.body == nil && rc.kept.writes(b) { // a kept dynamic page's own bytes, never changed: no copy
+		switch {
+		case rc.body == nil && rc.kept.writes(b): // a kept dynamic page's own bytes, never changed: no copy
 			rc.body = b[:min(room, len(b)):min(room, len(b))]
-			rc.truncated = len(rc.body) > journalBodyLimit
-			return rc.ResponseWriter.Write(b)
-		}
-		if rc.body == nil { // most answers are written in one piece: keep it in one allocation of its size
+		case rc.body == nil: // most answers are written in one piece: keep it in one allocation of its size
 			rc.body = make([]byte, 0, min(room, len(b)))
+			rc.body = append(rc.body, b[:min(room, len(b))]...)
+		default:
+			rc.body = append(rc.body, b[:min(room, len(b))]...)
 		}
-		rc.body = append(rc.body, b[:min(room, len(b))]...)
 	}
 	rc.truncated = len(rc.body) > journalBodyLimit
+	if rc.sent == rc.declared && rc.jr != nil && len(b) > 0 {
+		rc.jr.record() // the answer is whole: journalled before its last bytes reach the client
+	}
 	return rc.ResponseWriter.Write(b)
 }
 
