@@ -21,10 +21,7 @@ import (
 //
 //	go test -tags corpus -run '^$' -bench Stripe/404 -benchmem -cpuprofile /tmp/404.out ./bench/
 func BenchmarkStripe(b *testing.B) {
-	file := corpus.Stripe()
-	if _, err := os.Stat(file); err != nil {
-		b.Skipf("Stripe's description is not installed: %v", err)
-	}
+	file := installed(b, corpus.Stripe(), "Stripe's description")
 	api, err := openapi.LoadFile(context.Background(), file)
 	if err != nil {
 		b.Fatal(err)
@@ -77,5 +74,38 @@ func BenchmarkStripe(b *testing.B) {
 				_, _ = io.Copy(io.Discard, rec.Body)
 			}
 		})
+	}
+}
+
+// installed returns file, or skips b when it is not there (the corpus is installed apart: bench/README.md).
+func installed(b *testing.B, file, what string) string {
+	if _, err := os.Stat(file); err != nil {
+		b.Skipf("%s is not installed: %v", what, err)
+	}
+	return file
+}
+
+// BenchmarkStartGitHub is `standin serve --spec api.github.com.json` up to its first answer (GET /zen), in-process:
+// bench/stripe.sh's GitHub start figure, split so that its stages can be profiled:
+//
+//	go test -tags corpus -run '^$' -bench StartGitHub -benchtime 3x -cpuprofile /tmp/gh.out ./bench/
+func BenchmarkStartGitHub(b *testing.B) {
+	file := installed(b, corpus.GitHub(), "GitHub's description")
+	b.ReportAllocs()
+	for b.Loop() {
+		api, err := openapi.LoadFile(context.Background(), file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv, err := mock.New([]*openapi.API{api}, mock.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/"+api.Name+"/zen", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+		}
+		_ = srv.Close()
 	}
 }
