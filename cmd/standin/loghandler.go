@@ -23,7 +23,7 @@ type fastTextHandler struct {
 
 // lockedWriter writes the handler's lines one at a time. Request lines (gather) that follow another write by less
 // than gatherWindow are gathered and written together at most gatherWindow later, in one write call instead of one
-// per request: under load the per-request write(2) cost about a fifth of a pinned server's throughput. A line after
+// per request: under load the per-request write(2) cost about a tenth of a pinned server's throughput. A line after
 // a quiet spell is written at once, so someone watching the log sees no delay; every other line (warnings, start
 // and stop) first writes what was gathered, then itself, so the order of lines is kept.
 type lockedWriter struct {
