@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/standin/standin/internal/swar"
 	"github.com/standin/standin/mock"
 )
 
@@ -298,7 +299,7 @@ func appendText(b []byte, s string) ([]byte, bool) {
 	// Eight bytes at a time while they are all written as they are; the rest, or a word holding a byte that may
 	// not be, byte by byte.
 	i := 0
-	for ; i+8 <= len(s) && plainWord(load64(s, i)); i += 8 {
+	for ; i+8 <= len(s) && plainWord(swar.Load(s, i)); i += 8 {
 	}
 	var class uint8
 	for ; i < len(s); i++ {
@@ -315,18 +316,9 @@ func appendText(b []byte, s string) ([]byte, bool) {
 
 // plainWord reports whether none of the eight bytes in x is one textClass marks: each is printable ASCII other
 // than space, '=' and '"'. It may say no for a word that is plain (appendText then looks byte by byte), never
-// yes for one that is not: with no high bit set, the borrow tricks below find every byte below 0x21 and every
-// byte equal to 0x7f, '=' or '"'.
+// yes for one that is not: with no high bit set, the tests find every byte below 0x21 and every byte equal to
+// 0x7f, '=' or '"'.
 func plainWord(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	return x&highs == 0 && (x-0x21*ones)&^x&highs == 0 && zero(x^0x7f*ones) == 0 && zero(x^'='*ones) == 0 &&
-		zero(x^'"'*ones) == 0
-}
-
-// load64 reads s[i:i+8] little-endian (one load).
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return x&swar.Hi == 0 && swar.Below(x, 0x21) == 0 && swar.Zero(x^swar.Lo*0x7f) == 0 &&
+		swar.Zero(x^swar.Lo*'=') == 0 && swar.Zero(x^swar.Lo*'"') == 0
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"github.com/standin/standin/internal/swar"
 )
 
 // TestPlainWordBytes: plainWord says yes for a word only when every byte is one appendText writes as it is; each
@@ -11,7 +13,7 @@ func TestPlainWordBytes(t *testing.T) {
 		for c := 0; c < 256; c++ {
 			w := []byte("abcdefgh")
 			w[pos] = byte(c)
-			got := plainWord(load64(string(w), 0))
+			got := plainWord(swar.LoadBytes(w, 0))
 			if want := textClass[c] == 0; got != want {
 				t.Fatalf("byte %#x at %d: plainWord %v, want %v", c, pos, got, want)
 			}

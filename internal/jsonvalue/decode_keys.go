@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/standin/standin/internal/swar"
 )
 
 // EachObject decodes data, a JSON array of objects, into the values encoding/json gives an any (map[string]any,
@@ -583,7 +585,7 @@ func (d *objectDecoder) stringRaw() ([]byte, bool) {
 	start := d.pos
 	plain := true // no escape, nothing beyond ASCII: the text is the bytes between the quotes
 	for i := start + 1; i < len(d.data); {
-		for i+8 <= len(d.data) && asciiStop(load64b(d.data, i)) == 0 { // eight plain bytes at a time
+		for i+8 <= len(d.data) && asciiStop(swar.LoadBytes(d.data, i)) == 0 { // eight plain bytes at a time
 			i += 8
 		}
 		if i >= len(d.data) {

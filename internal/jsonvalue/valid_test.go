@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/internal/swar"
 )
 
 // validCases are texts on both sides of every rule of the grammar; Valid must answer as encoding/json.Valid does.
@@ -87,7 +89,7 @@ func TestWordScan(t *testing.T) {
 // beyond ASCII stop: every byte at every place among plain bytes, every pair of bytes at two places (a borrow
 // out of one byte into the next), and random words of bytes near the edges.
 func TestASCIIStop(t *testing.T) {
-	want := func(w uint64) bool { return stopBytes(w)|w&swarHi != 0 }
+	want := func(w uint64) bool { return stopBytes(w)|w&swar.Hi != 0 }
 	check := func(w uint64) {
 		if got := asciiStop(w) != 0; got != want(w) {
 			t.Fatalf("asciiStop(%#016x) = %v, want %v", w, got, want(w))
