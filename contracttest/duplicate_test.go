@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,70 +101,22 @@ func TestIssue10DuplicateCreate(t *testing.T) {
 	})
 }
 
-// TestUnknownIntegerID: the unknown-id case of an integer id asks for a value no generated record is likely to
-// hold (a small generated number such as 777 may belong to a seeded record), unless the schema bounds it.
-func TestUnknownIntegerID(t *testing.T) {
-	src := `openapi: 3.0.3
-info: {title: ids, version: "1"}
-paths:
-  /employees/{number}:
-    get:
-      operationId: getEmployee
-      parameters: [{name: number, in: path, required: true, schema: {type: integer, minimum: 1}}]
-      responses: {"200": {description: ok}, "404": {description: none}}
-  /rooms/{room}:
-    get:
-      operationId: getRoom
-      parameters: [{name: room, in: path, required: true, schema: {type: integer, minimum: 1, maximum: 500}}]
-      responses: {"200": {description: ok}, "404": {description: none}}
-`
-	api, err := openapi.LoadData(t.Context(), "ids.yaml", []byte(src))
-	require.NoError(t, err)
-	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "run1"})
-	require.NoError(t, err)
-	found := map[string]int64{}
-	for _, c := range r.Plan().Cases {
-		if c.Name != "unknown-id" {
-			continue
-		}
-		var seg string
-		for _, v := range c.Steps[0].req.pathParams {
-			seg = v
-		}
-		n, err := strconv.ParseInt(seg, 10, 64)
-		require.NoError(t, err, c.Steps[0].Curl)
-		found[c.Operation] = n
+// TestUnknownIDs: the unknown-id case asks for an id no generated record is likely to hold. An integer id
+// without a maximum gets a value between 2,000,000,000 and 2,100,000,000 (a small generated number such as 777
+// may belong to a seeded record); a plain string id gets the generated word with a suffix fresh for the run (a
+// bare word such as GitHub's {org} may be one a seeded record holds), within maxLength. A bounded integer, and a
+// string with a pattern, keep the value generated for their schema.
+func TestUnknownIDs(t *testing.T) {
+	param := func(path, op, name, schema string) string {
+		return fmt.Sprintf("  %s:\n    get:\n      operationId: %s\n      parameters: [{name: %s, in: path, required: true, schema: %s}]\n"+
+			"      responses: {\"200\": {description: ok}, \"404\": {description: none}}\n", path, op, name, schema)
 	}
-	require.Contains(t, found, "getEmployee")
-	require.GreaterOrEqual(t, found["getEmployee"], int64(2_000_000_000))
-	require.LessOrEqual(t, found["getEmployee"], int64(2_100_000_000))
-	require.Contains(t, found, "getRoom")
-	require.LessOrEqual(t, found["getRoom"], int64(500), "a bounded id keeps a value its schema allows")
-}
-
-// TestUnknownStringID: the unknown-id case of a plain string id asks for a generated word with a suffix from the
-// run (a bare word such as GitHub's {org} may be one a seeded record holds), within maxLength; an id with a
-// pattern, a format or an enum keeps the value generated for its schema.
-func TestUnknownStringID(t *testing.T) {
-	src := `openapi: 3.0.3
-info: {title: ids, version: "1"}
-paths:
-  /orgs/{org}:
-    get:
-      operationId: getOrg
-      parameters: [{name: org, in: path, required: true, schema: {type: string}}]
-      responses: {"200": {description: ok}, "404": {description: none}}
-  /codes/{code}:
-    get:
-      operationId: getCode
-      parameters: [{name: code, in: path, required: true, schema: {type: string, minLength: 3, maxLength: 4}}]
-      responses: {"200": {description: ok}, "404": {description: none}}
-  /skus/{sku}:
-    get:
-      operationId: getSku
-      parameters: [{name: sku, in: path, required: true, schema: {type: string, pattern: "^[A-Z]{3}[0-9]{2}$"}}]
-      responses: {"200": {description: ok}, "404": {description: none}}
-`
+	src := "openapi: 3.0.3\ninfo: {title: ids, version: \"1\"}\npaths:\n" +
+		param("/employees/{number}", "getEmployee", "number", "{type: integer, minimum: 1}") +
+		param("/rooms/{room}", "getRoom", "room", "{type: integer, minimum: 1, maximum: 500}") +
+		param("/orgs/{org}", "getOrg", "org", "{type: string}") +
+		param("/codes/{code}", "getCode", "code", "{type: string, minLength: 3, maxLength: 4}") +
+		param("/skus/{sku}", "getSku", "sku", `{type: string, pattern: "^[A-Z]{3}[0-9]{2}$"}`)
 	api, err := openapi.LoadData(t.Context(), "ids.yaml", []byte(src))
 	require.NoError(t, err)
 	plan := func(run string) map[string]string {
@@ -180,6 +133,14 @@ paths:
 		return found
 	}
 	found := plan("run1")
+	number := func(op string) int64 {
+		n, err := strconv.ParseInt(found[op], 10, 64)
+		require.NoError(t, err, "%s: %q", op, found[op])
+		return n
+	}
+	require.GreaterOrEqual(t, number("getEmployee"), int64(2_000_000_000))
+	require.LessOrEqual(t, number("getEmployee"), int64(2_100_000_000))
+	require.LessOrEqual(t, number("getRoom"), int64(500), "a bounded id keeps a value its schema allows")
 	require.Regexp(t, `^.+-[a-z2-9]{6}$`, found["getOrg"])
 	require.Regexp(t, `^[a-z2-9]{3,4}$`, found["getCode"], "maxLength leaves no room for a suffix: the suffix's letters alone")
 	require.Regexp(t, `^[A-Z]{3}[0-9]{2}$`, found["getSku"], "a pattern keeps its generated value")
