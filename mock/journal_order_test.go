@@ -1,13 +1,18 @@
 package mock
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/openapi"
 )
 
 // lastByteProbe is the connection's writer: at each write it notes how many entries the journal holds, so a test
@@ -54,4 +59,43 @@ func TestJournalledBeforeLastByte(t *testing.T) {
 			require.Equal(t, before+1, entries(), "journalled once")
 		})
 	}
+}
+
+// TestAnswerDate: every journalled answer, small, streamed or an error, carries the Date header net/http would
+// give it, and the journal records it; a handler's nil Date (net/http's way to send none) is kept.
+func TestAnswerDate(t *testing.T) {
+	large, err := json.Marshal(bigList(2000))
+	require.NoError(t, err)
+	doc := `{"openapi":"3.0.3","info":{"title":"dated","version":"1"},"paths":{` +
+		`"/large":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"example":` + string(large) + `}}}}}},` +
+		`"/small":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"example":{"a":1}}}}}}}}}`
+	api, err := openapi.LoadData(t.Context(), "dated.json", []byte(doc))
+	require.NoError(t, err)
+	ts, srv := engineServer(t, Config{}, []*openapi.API{api})
+	sess, err := srv.sessions.get(DefaultSession)
+	require.NoError(t, err)
+	for _, path := range []string{"/dated/small", "/dated/large", "/dated/nothing"} {
+		t.Run(path, func(t *testing.T) {
+			var seq uint64
+			if last := sess.journal.list(journalFilter{Limit: 1}); len(last) == 1 {
+				seq = last[0].Seq
+			}
+			resp, err := ts.Client().Get(ts.URL + path)
+			require.NoError(t, err)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			require.NoError(t, resp.Body.Close())
+			date := resp.Header.Values("Date")
+			require.Len(t, date, 1, "one Date header")
+			at, err := http.ParseTime(date[0])
+			require.NoError(t, err)
+			require.WithinDuration(t, time.Now(), at, time.Minute)
+			last := journalledAfter(t, sess, seq)
+			require.Equal(t, date[0], last[0].Response.withHeaders().Headers["Date"], "journalled as sent")
+		})
+	}
+
+	rec := &recorder{ResponseWriter: httptest.NewRecorder()}
+	rec.Header()["Date"] = nil
+	rec.WriteHeader(http.StatusOK)
+	require.Nil(t, rec.Header()["Date"], "no Date asked for: none added")
 }

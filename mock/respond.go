@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -50,9 +49,6 @@ func writeJSON(w http.ResponseWriter, status int, header http.Header, body any) 
 		h["Content-Type"] = []string{"application/json"}
 	}
 	h["Content-Length"] = contentLength(len(data))
-	if _, ok := h["Date"]; !ok {
-		h["Date"] = httpDate() // as net/http would write it, formatted once a second rather than per answer
-	}
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
 	if err == nil && cap(data) <= maxPooledJSON {
@@ -402,24 +398,4 @@ func contentLength(n int) []string {
 	v := []string{strconv.Itoa(n)}
 	lengthValues[n].Store(&v)
 	return v
-}
-
-// lastDate is the Date header value of the current second.
-var lastDate atomic.Pointer[dateValue]
-
-type dateValue struct {
-	sec int64
-	v   []string
-}
-
-// httpDate returns the Date header value net/http gives an answer now (http.TimeFormat), shared by the answers
-// of one second: net/http formats it for every answer that has none, a cost the size of a small handler's.
-func httpDate() []string {
-	now := time.Now()
-	if d := lastDate.Load(); d != nil && d.sec == now.Unix() {
-		return d.v
-	}
-	d := &dateValue{sec: now.Unix(), v: []string{now.UTC().Format(http.TimeFormat)}}
-	lastDate.Store(d)
-	return d.v
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/standin/standin/internal/jsonvalue"
@@ -172,13 +173,44 @@ func (rc *recorder) WriteHeader(code int) {
 	if !rc.wrote && code >= 200 {
 		rc.status = code
 		rc.wrote = true
+		rc.date()
 	}
 	rc.ResponseWriter.WriteHeader(code)
+}
+
+// date gives the answer the Date header net/http would (it formats one for every answer that has none, a cost
+// the size of a small handler's), formatted once a second; the journal then records it with the other headers.
+func (rc *recorder) date() {
+	h := rc.Header()
+	if _, ok := h["Date"]; !ok { // a nil value, as in net/http, asks for no Date at all
+		h["Date"] = httpDate()
+	}
+}
+
+// lastDate is the Date header value of the current second.
+var lastDate atomic.Pointer[dateValue]
+
+type dateValue struct {
+	sec int64
+	v   []string
+}
+
+// httpDate returns the Date header value net/http gives an answer now (http.TimeFormat), shared by the answers
+// of one second: net/http formats it for every answer that has none, a cost the size of a small handler's.
+func httpDate() []string {
+	now := time.Now()
+	if d := lastDate.Load(); d != nil && d.sec == now.Unix() {
+		return d.v
+	}
+	d := &dateValue{sec: now.Unix(), v: []string{now.UTC().Format(http.TimeFormat)}}
+	lastDate.Store(d)
+	return d.v
 }
 
 func (rc *recorder) Write(b []byte) (int, error) {
 	if !rc.wrote {
 		rc.status, rc.wrote = http.StatusOK, true
+		rc.date()
 	}
 	if !rc.sized {
 		rc.sized, rc.declared = true, -1
