@@ -584,6 +584,7 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		seed := p.api.Name + "/" + op.ID + "/" + key + "/" + pr.Name + "/" + p.cfg.RunID
 		v, ok := p.pathValue(pr, seed)
 		if ok && key == "unknown-id" {
+			v = p.longPatterned(pr, v, seed)
 			v = unlikelyInteger(pr.Schema.Value, v, seed)
 			v = unlikelyString(pr.Schema.Value, v, seed)
 		}
@@ -604,6 +605,29 @@ func (p *planner) freshPathParams(op *openapi.Operation, r *request, key string)
 		}
 	}
 	return changed
+}
+
+// longPatterned makes, for the unknown-id case of a string id with a pattern, a value at least 12 characters
+// long where the schema allows one: a pattern's free parts come out short as often as long (Aelyst's
+// `id:[0-9]+` gave "id:1", the first seeded contact's, about one run in twenty), and a long value is unlikely to
+// be one a record holds. A schema that cannot be that long, has an enum, or refuses the value keeps v.
+func (p *planner) longPatterned(pr *openapi3.Parameter, v any, seed string) any {
+	const long = 12
+	sc := pr.Schema.Value
+	s, ok := v.(string)
+	if !ok || sc == nil || sc.Pattern == "" || len(sc.Enum) > 0 || len(s) >= long ||
+		sc.MaxLength != nil && *sc.MaxLength < long {
+		return v
+	}
+	longer := *sc
+	longer.MinLength = long
+	lp := *pr
+	lp.Schema = openapi3.NewSchemaRef("", &longer)
+	c, ok := p.pathValue(&lp, seed)
+	if cs, isStr := c.(string); !ok || !isStr || len(cs) < long || sc.VisitJSON(cs) != nil {
+		return v
+	}
+	return c
 }
 
 // unlikelyInteger replaces a generated integer id with one no record is likely to hold, for the unknown-id case:
