@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/standin/standin/openapi"
@@ -105,8 +106,8 @@ func TestIssue10DuplicateCreate(t *testing.T) {
 // TestUnknownIDs: the unknown-id case asks for an id no generated record is likely to hold. An integer id
 // without a maximum gets a value between 2,000,000,000 and 2,100,000,000 (a small generated number such as 777
 // may belong to a seeded record); a plain string id gets the generated word with a suffix fresh for the run (a
-// bare word such as GitHub's {org} may be one a seeded record holds), within maxLength. A bounded integer, and a
-// string with a pattern, keep the value generated for their schema.
+// bare word such as GitHub's {org} may be one a seeded record holds), within maxLength. A bounded integer gets
+// the greatest value it allows, a multiple of its multipleOf.
 func TestUnknownIDs(t *testing.T) {
 	param := func(path, op, name, schema string) string {
 		return fmt.Sprintf("  %s:\n    get:\n      operationId: %s\n      parameters: [{name: %s, in: path, required: true, schema: %s}]\n"+
@@ -115,6 +116,8 @@ func TestUnknownIDs(t *testing.T) {
 	src := "openapi: 3.0.3\ninfo: {title: ids, version: \"1\"}\npaths:\n" +
 		param("/employees/{number}", "getEmployee", "number", "{type: integer, minimum: 1}") +
 		param("/rooms/{room}", "getRoom", "room", "{type: integer, minimum: 1, maximum: 500}") +
+		param("/desks/{desk}", "getDesk", "desk", "{type: integer, minimum: 1, maximum: 90, exclusiveMaximum: true, multipleOf: 4}") +
+		param("/seats/{seat}", "getSeat", "seat", "{type: integer, multipleOf: 7}") +
 		param("/orgs/{org}", "getOrg", "org", "{type: string}") +
 		param("/codes/{code}", "getCode", "code", "{type: string, minLength: 3, maxLength: 4}") +
 		param("/skus/{sku}", "getSku", "sku", `{type: string, pattern: "^[A-Z]{3}[0-9]{2}$"}`) +
@@ -142,7 +145,10 @@ func TestUnknownIDs(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, number("getEmployee"), int64(2_000_000_000))
 	require.LessOrEqual(t, number("getEmployee"), int64(2_100_000_000))
-	require.LessOrEqual(t, number("getRoom"), int64(500), "a bounded id keeps a value its schema allows")
+	require.Equal(t, int64(500), number("getRoom"), "a bounded id: the top of its range, records are numbered from the bottom")
+	require.Equal(t, int64(88), number("getDesk"), "below an exclusive maximum, a multiple of 4")
+	require.GreaterOrEqual(t, number("getSeat"), int64(2_000_000_000-7))
+	require.Zero(t, number("getSeat")%7)
 	require.Regexp(t, `^.+-[a-z2-9]{6}$`, found["getOrg"])
 	require.Regexp(t, `^[a-z2-9]{3,4}$`, found["getCode"], "maxLength leaves no room for a suffix: the suffix's letters alone")
 	require.Regexp(t, `^[A-Z]{3}[0-9]{2}$`, found["getSku"], "a pattern keeps its generated value")
@@ -155,5 +161,28 @@ func TestUnknownIDs(t *testing.T) {
 		_, digits, _ := strings.Cut(id, ":")
 		require.GreaterOrEqual(t, len(id), 12, "run-%d: %q", i, id)
 		require.Greater(t, len(digits), 4, "run-%d: %q", i, id)
+	}
+}
+
+// TestUnlikelyIntegerBounds: the unknown-id integer under OpenAPI 3.1's numeric exclusiveMaximum, and the values
+// kept as they were: an enum, and a maximum past the integers a float64 holds exactly.
+func TestUnlikelyIntegerBounds(t *testing.T) {
+	bound := 90.5
+	low, huge := -3e9, -1e300
+	tests := []struct {
+		name string
+		sc   *openapi3.Schema
+		want any
+	}{
+		{"3.1 exclusive bound", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger},
+			ExclusiveMax: openapi3.ExclusiveBound{Value: &bound}}, int64(90)},
+		{"enum", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Enum: []any{1, 2}}, int64(2)},
+		{"below int32", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Max: &low}, int64(-3e9)},
+		{"past a float64's integers", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Max: &huge}, int64(2)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, unlikelyInteger(tt.sc, int64(2), "seed"))
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -632,31 +633,49 @@ func (p *planner) longPatterned(pr *openapi3.Parameter, v any, seed string) any 
 
 // unlikelyInteger replaces a generated integer id with one no record is likely to hold, for the unknown-id case:
 // generated integers are small (a record numbered 777 may well exist), so the value is taken between 2,000,000,000
-// and 2,100,000,000 (an int32 still), chosen by seed. Only a schema that sets no maximum, multipleOf or enum and
-// accepts the value gets it; any other value comes back as it was.
+// and 2,100,000,000 (an int32 still), chosen by seed, where the schema allows it; a schema whose maximum is below
+// that gets the greatest value it allows (records are numbered from the bottom of a range: a `maximum: 500` id
+// came out as any of 1 to 500, one run in ten a seeded record's where 50 are seeded). A value is rounded down to
+// a multipleOf. A schema with an enum, or one that refuses every value tried, keeps v.
 func unlikelyInteger(sc *openapi3.Schema, v any, seed string) any {
-	if sc == nil || !sc.Type.Is(openapi3.TypeInteger) || sc.Max != nil || sc.ExclusiveMax.IsSet() ||
-		sc.MultipleOf != nil || len(sc.Enum) > 0 {
+	if sc == nil || !sc.Type.Is(openapi3.TypeInteger) || len(sc.Enum) > 0 {
 		return v
 	}
 	h := fnv.New64a()
 	h.Write([]byte(seed))
 	n := 2_000_000_000 + int64(h.Sum64()%100_000_000)
-	var out any
-	switch v.(type) {
-	case float64:
-		out = float64(n)
-	case int64:
-		out = n
-	case int:
-		out = int(n)
-	default:
-		return v
+	top := math.Inf(1) // the greatest integer the schema allows
+	if sc.Max != nil {
+		top = math.Floor(*sc.Max)
+		if sc.ExclusiveMax.IsTrue() && top == *sc.Max {
+			top--
+		}
+	}
+	if b := sc.ExclusiveMax.Value; b != nil { // OpenAPI 3.1: the bound itself
+		top = min(top, math.Ceil(*b)-1)
+	}
+	if top < float64(n) {
+		if top < -(1 << 53) { // past what a float64 holds exactly
+			return v
+		}
+		n = int64(top)
+	}
+	if sc.MultipleOf != nil && *sc.MultipleOf >= 1 && *sc.MultipleOf == math.Trunc(*sc.MultipleOf) {
+		m := int64(*sc.MultipleOf)
+		n -= ((n % m) + m) % m
 	}
 	if sc.VisitJSON(float64(n)) != nil {
 		return v
 	}
-	return out
+	switch v.(type) {
+	case float64:
+		return float64(n)
+	case int64:
+		return n
+	case int:
+		return int(n)
+	}
+	return v
 }
 
 // unlikelyString makes a generated string id one no record is likely to hold, for the unknown-id case: a plain
