@@ -94,20 +94,19 @@ func (f journalFilter) match(e *journalEntry) bool {
 		(f.Status == 0 || f.Status == e.Status)
 }
 
-// journal is a fixed-size ring of the most recent requests of one session. It is safe for concurrent use.
+// journal is a ring of the most recent requests of one session: it grows as requests come, up to size entries,
+// then each new one replaces the oldest (a session that sees three requests holds three entries, not the room
+// for size). It is safe for concurrent use.
 type journal struct {
-	mu      sync.Mutex // guards entries, next, count and seq
-	entries []journalEntry
-	next    int    // where the next entry goes
-	count   int    // how many slots hold an entry
-	seq     uint64 // the Seq of the last entry added
+	mu      sync.Mutex // guards entries, next and seq
+	size    int
+	entries []journalEntry // oldest first until len(entries) == size; then oldest at next
+	next    int            // where the next entry goes once entries is full
+	seq     uint64         // the Seq of the last entry added
 }
 
 func newJournal(size int) *journal {
-	if size <= 0 {
-		size = 1
-	}
-	return &journal{entries: make([]journalEntry, size)}
+	return &journal{size: max(size, 1)}
 }
 
 // add stores e under the next sequence number and returns it as stored.
@@ -116,11 +115,12 @@ func (j *journal) add(e journalEntry) journalEntry {
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % len(j.entries)
-	if j.count < len(j.entries) {
-		j.count++
+	if len(j.entries) < j.size {
+		j.entries = append(j.entries, e)
+		return e
 	}
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % j.size
 	return e
 }
 
@@ -129,9 +129,8 @@ func (j *journal) list(f journalFilter) []journalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []journalEntry{}
-	start := (j.next - j.count + len(j.entries)) % len(j.entries)
-	for i := range j.count {
-		e := &j.entries[(start+i)%len(j.entries)]
+	for i := range j.entries {
+		e := &j.entries[(j.next+i)%len(j.entries)]
 		if f.match(e) {
 			out = append(out, e.clone())
 		}
@@ -146,9 +145,8 @@ func (j *journal) list(f journalFilter) []journalEntry {
 func (j *journal) clear() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	n := j.count
-	clear(j.entries)
-	j.next, j.count = 0, 0
+	n := len(j.entries)
+	j.entries, j.next = nil, 0
 	return n
 }
 

@@ -99,3 +99,30 @@ func TestAnswerDate(t *testing.T) {
 	rec.WriteHeader(http.StatusOK)
 	require.Nil(t, rec.Header()["Date"], "no Date asked for: none added")
 }
+
+// TestJournalRing: the journal grows with its entries up to its size, then replaces the oldest; it lists oldest
+// first across that change, and after a clear grows again, sequence numbers going on.
+func TestJournalRing(t *testing.T) {
+	for _, size := range []int{1, 3, 8} {
+		for _, n := range []int{0, 1, 2, 3, 4, 9, 17} {
+			j := newJournal(size)
+			for range n {
+				j.add(journalEntry{})
+			}
+			var seqs []uint64
+			for _, e := range j.list(journalFilter{}) {
+				seqs = append(seqs, e.Seq)
+			}
+			var want []uint64
+			for s := max(1, n-size+1); s <= n; s++ {
+				want = append(want, uint64(s))
+			}
+			require.Equal(t, want, seqs, "size %d, %d added", size, n)
+			require.LessOrEqual(t, cap(j.entries), max(size, 1)*2, "grows with what it keeps")
+			require.Equal(t, len(want), j.clear())
+			require.Equal(t, uint64(n+1), j.add(journalEntry{}).Seq)
+			require.Len(t, j.list(journalFilter{}), 1)
+		}
+	}
+	require.Empty(t, newJournal(1000).entries, "no room is taken before a request comes")
+}

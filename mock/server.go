@@ -50,7 +50,7 @@ type Config struct {
 	// Settle is how long a newly created record answers "queued" where the spec declares it; 0 means the spec's
 	// default.
 	Settle time.Duration
-	// JournalSize is how many requests each session's journal keeps; 0 means 1000.
+	// JournalSize is how many requests each session's journal keeps; 0 means DefaultJournalSize.
 	JournalSize int
 	// Faults are fault rules in the command-line form ("op=updateAssignee,status=449,times=2"), active in every
 	// session from the start.
@@ -95,6 +95,9 @@ type Config struct {
 
 // DefaultMaxSessions is the cap on sessions when Config.MaxSessions is 0.
 const DefaultMaxSessions = 5000
+
+// DefaultJournalSize is how many requests a session's journal keeps when Config.JournalSize is 0.
+const DefaultJournalSize = 1000
 
 // Clock tells the time. Tests inject a fake one. A clock that also has an After(time.Duration) <-chan time.Time
 // method is used for fault delays too, so tests of latency faults need not sleep.
@@ -199,8 +202,11 @@ func New(apis []*openapi.API, cfg Config, opts ...Option) (*Server, error) {
 	if cfg.SessionTTL < 0 {
 		return nil, fmt.Errorf("mock: SessionTTL %s is negative", cfg.SessionTTL)
 	}
+	if cfg.JournalSize < 0 {
+		return nil, fmt.Errorf("mock: JournalSize %d is negative", cfg.JournalSize)
+	}
 	if cfg.JournalSize == 0 {
-		cfg.JournalSize = 1000
+		cfg.JournalSize = DefaultJournalSize
 	}
 	if cfg.MaxLatency <= 0 {
 		cfg.MaxLatency = DefaultMaxLatency

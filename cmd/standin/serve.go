@@ -19,6 +19,10 @@ import (
 	"github.com/standin/standin/openapi"
 )
 
+// maxJournalSize bounds --journal-size: an entry may hold 8 KiB of bodies, so a million of them in one session is
+// already gigabytes.
+const maxJournalSize = 1_000_000
+
 const serveSynopsis = "standin serve [--api NAME[,NAME]] [--spec FILE]... [--addr HOST:PORT] [flags]"
 
 const serveHelp = `Run the mock server. Each API is served under /<name> with the vendor's full path kept
@@ -160,6 +164,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	records := fs.Int("records", 0, "top every collection up to `N` records with generated ones")
 	stateFile := fs.String("state-file", "", "keep state in `FILE` so that acknowledged writes survive a restart")
 	maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "keep at most `N` sessions; one more evicts the least recently used idle one")
+	journalSize := fs.Int("journal-size", mock.DefaultJournalSize, "keep each session's most recent `N` requests in its journal (1 to 1000000)")
 	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "evict a session unused for this long (`duration`; 0: never)")
 	settle := fs.Duration("settle", 0, "how long a new record answers \"queued\" where the spec declares it (`duration`; 0: the spec's default)")
 	fs.Var(&faults, "fault", "activate a fault `RULE` in every session, e.g. 'op=getContact,status=449,times=2' (repeatable)")
@@ -186,6 +191,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("serve takes no arguments, got %q; use --api NAME or --spec FILE", fs.Arg(0)))
+	}
+	if *journalSize < 1 || *journalSize > maxJournalSize {
+		return usageError(fmt.Sprintf("--journal-size must be between 1 and %d, got %d", maxJournalSize, *journalSize))
 	}
 	if *records < 0 {
 		return usageError("--records must be 0 or more")
@@ -249,6 +257,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Records:       *records,
 		StateFile:     *stateFile,
 		MaxSessions:   *maxSessions,
+		JournalSize:   *journalSize,
 		SessionTTL:    *sessionTTL,
 		Settle:        *settle,
 		Faults:        faults,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -177,5 +178,35 @@ func TestParseSize(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tt.want, got)
 		})
+	}
+}
+
+// TestServeJournalSize: --journal-size N keeps each session's N most recent requests; a size out of 1 to
+// 1,000,000 is a usage error that says so.
+func TestServeJournalSize(t *testing.T) {
+	lines, _ := serveRun(t, 2, "--addr", "127.0.0.1:0", "--api", "aelyst", "--journal-size", "2")
+	require.Len(t, lines, 2)
+	api, admin := baseOf(t, lines[0]), baseOf(t, lines[1])
+	for _, id := range []string{"1", "2", "3"} {
+		status, body := serveGet(t, api+"/contact/id:"+id)
+		require.Equal(t, http.StatusUnauthorized, status, body)
+	}
+	status, body := serveGet(t, admin+"journal")
+	require.Equal(t, http.StatusOK, status, body)
+	var journal struct {
+		Count   int `json:"count"`
+		Entries []struct {
+			Path string `json:"path"`
+		} `json:"entries"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &journal))
+	require.Equal(t, 2, journal.Count)
+	require.True(t, strings.HasSuffix(journal.Entries[0].Path, "/contact/id:2"), body)
+	require.True(t, strings.HasSuffix(journal.Entries[1].Path, "/contact/id:3"), body)
+
+	for _, n := range []string{"0", "-1", "1000001"} {
+		_, stderr, code := runTestCLI(t, nil, "serve", "--addr", "127.0.0.1:0", "--journal-size", n)
+		require.Equal(t, 2, code, n)
+		require.Contains(t, stderr, "--journal-size must be between 1 and 1000000, got "+n)
 	}
 }
