@@ -10,12 +10,37 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // journalBodyLimit is how many bytes of a request or response body the journal keeps.
 const journalBodyLimit = 4 << 10
+
+// What the journal keeps of the rest of a request, which net/http lets reach a megabyte (a path, a query, one
+// header or a thousand): a path or query string of up to journalTextLimit bytes, a header name or value of up to
+// journalHeaderLimit, and headers of up to journalHeadersLimit bytes in all, per request and per answer. Past
+// them a text is cut (and ends in "…") and headers are left out, so that a client cannot make a session's
+// thousand entries hold a gigabyte. The entry says so (journalMessage.HeadersTruncated).
+const (
+	journalTextLimit    = 8 << 10
+	journalHeaderLimit  = 1 << 10
+	journalHeadersLimit = 16 << 10
+)
+
+// journalCut returns s, or its first bytes up to limit (not splitting a UTF-8 sequence) copied and followed by
+// "…", and whether it cut. The copy lets the journal drop the text it was cut from.
+func journalCut(s string, limit int) (string, bool) {
+	if len(s) <= limit {
+		return s, false
+	}
+	n := limit
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…", true // a new string: the text it was cut from can go
+}
 
 // maskedValue replaces a secret in the journal and in logs.
 const maskedValue = "****"
@@ -43,9 +68,10 @@ type journalEntry struct {
 
 // journalMessage is the headers and the start of the body of a request or response.
 type journalMessage struct {
-	Headers   map[string]string `json:"headers,omitempty"`
-	Body      json.RawMessage   `json:"body,omitempty"`
-	Truncated bool              `json:"truncated,omitempty"`
+	Headers          map[string]string `json:"headers,omitempty"`
+	HeadersTruncated bool              `json:"headersTruncated,omitempty"` // a name or value cut, or headers left out
+	Body             json.RawMessage   `json:"body,omitempty"`
+	Truncated        bool              `json:"truncated,omitempty"`
 
 	// pairs is Headers as the journal stage records it, already masked: name, value, name, value, ... in one
 	// allocation, where a map would take two and a hash per name. An entry leaving the journal (clone, and
@@ -256,13 +282,15 @@ func newMasker(doc *openapi3.T) *masker {
 	return m
 }
 
-// header returns a flat copy of h with secrets masked: name, value, name, value, ... (journalMessage.pairs).
-// Authorization keeps its scheme ("Bearer ****").
-func (m *masker) header(h http.Header) []string {
+// header returns a flat copy of h with secrets masked: name, value, name, value, ... (journalMessage.pairs),
+// within the journal's limits (journalHeaderLimit, journalHeadersLimit); cut says a name or value was cut or a
+// header left out. Authorization keeps its scheme ("Bearer ****").
+func (m *masker) header(h http.Header) (pairs []string, cut bool) {
 	if len(h) == 0 {
-		return nil
+		return nil, false
 	}
-	out := make([]string, 0, 2*len(h))
+	out := make([]string, 0, 2*min(len(h), 64))
+	size := 0
 	for k, vs := range h {
 		var v string
 		if len(vs) == 1 {
@@ -273,9 +301,16 @@ func (m *masker) header(h http.Header) []string {
 		if v != "" && m.secretHeaderName(k) {
 			v = maskCredential(k, v)
 		}
+		k, kc := journalCut(k, journalHeaderLimit)
+		v, vc := journalCut(v, journalHeaderLimit)
+		if size += len(k) + len(v); size > journalHeadersLimit {
+			cut = true
+			continue
+		}
+		cut = cut || kc || vc
 		out = append(out, k, v)
 	}
-	return out
+	return out, cut
 }
 
 func maskCredential(name, v string) string {

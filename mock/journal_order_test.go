@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -125,4 +127,60 @@ func TestJournalRing(t *testing.T) {
 		}
 	}
 	require.Empty(t, newJournal(1000).entries, "no room is taken before a request comes")
+}
+
+// TestJournalBoundsWhatItKeeps: net/http lets a request's line and headers reach a megabyte; the journal keeps a
+// path or query of up to 8 KiB, a header name or value of up to 1 KiB and 16 KiB of headers in all, each cut text
+// ending in "…" (on a UTF-8 boundary) and the entry saying headersTruncated, so that a session's thousand entries
+// cannot be made to hold a gigabyte. A request within the limits is kept whole.
+func TestJournalBoundsWhatItKeeps(t *testing.T) {
+	ts, _ := engineServer(t, Config{}, engineAPIs(t, "aelyst"))
+	long := strings.Repeat("é", 60<<10) // 120 KB, two bytes a rune
+	headers := []string{"Authorization", engineBearer, "X-Long", long, SessionHeader, "bounds"}
+	for i := range 300 {
+		headers = append(headers, fmt.Sprintf("X-Many-%03d", i), strings.Repeat("v", 100))
+	}
+	engineDo(t, ts, http.MethodGet, "/aelyst/v1/contact/id:"+strings.Repeat("7", 20<<10)+"?q="+strings.Repeat("q", 20<<10), "", headers...)
+	engineDo(t, ts, http.MethodGet, "/aelyst/v1/contact/id:1?q=short", "", "Authorization", engineBearer, SessionHeader, "bounds")
+
+	var journal struct {
+		Entries []struct {
+			Path    string
+			Query   string
+			Request struct {
+				Headers          map[string]string
+				HeadersTruncated bool
+			}
+			Response struct {
+				Headers          map[string]string
+				HeadersTruncated bool
+			}
+		}
+	}
+	resp := engineDo(t, ts, http.MethodGet, AdminPrefix+"journal?session=bounds", "")
+	require.Equal(t, http.StatusOK, resp.status)
+	require.NoError(t, json.Unmarshal(resp.body, &journal))
+	require.Len(t, journal.Entries, 2)
+	big, small := journal.Entries[0], journal.Entries[1]
+
+	require.Len(t, big.Path, journalTextLimit+len("…"))
+	require.True(t, strings.HasSuffix(big.Path, "7…"))
+	require.Len(t, big.Query, journalTextLimit+len("…"))
+	require.True(t, big.Request.HeadersTruncated)
+	size := 0
+	for k, v := range big.Request.Headers {
+		require.True(t, utf8.ValidString(v), k)
+		size += len(k) + len(v)
+	}
+	require.LessOrEqual(t, size, journalHeadersLimit)
+	if v, ok := big.Request.Headers["X-Long"]; ok { // map order decides which headers fill the 16 KiB
+		require.Equal(t, strings.Repeat("é", journalHeaderLimit/2)+"…", v)
+	}
+	require.Less(t, len(big.Request.Headers), 300, "headers past 16 KiB are left out")
+	require.False(t, big.Response.HeadersTruncated)
+
+	require.Equal(t, "/aelyst/v1/contact/id:1", small.Path)
+	require.Equal(t, "q=short", small.Query)
+	require.False(t, small.Request.HeadersTruncated)
+	require.Equal(t, "Bearer "+maskedValue, small.Request.Headers["Authorization"])
 }

@@ -36,10 +36,11 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			ex := exchangeFrom(r.Context())
 			ex.rec = recorder{ResponseWriter: w, watch: mask.body.keyMentions}
 			rec := &ex.rec
-			reqHeaders := mask.header(r.Header)
-			query := mask.rawQuery(r.URL.RawQuery)
-			path := r.URL.Path
-			ex.jr = journalRun{ex: ex, s: s, rt: rt, mask: mask, r: r, reqHeaders: reqHeaders, query: query, path: path}
+			reqHeaders, headersCut := mask.header(r.Header)
+			query, _ := journalCut(mask.rawQuery(r.URL.RawQuery), journalTextLimit)
+			path, _ := journalCut(r.URL.Path, journalTextLimit)
+			ex.jr = journalRun{ex: ex, s: s, rt: rt, mask: mask, r: r, reqHeaders: reqHeaders, reqHeadersCut: headersCut,
+				query: query, path: path}
 			rec.jr = &ex.jr
 			defer func() {
 				p := recover()
@@ -59,14 +60,15 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 
 // journalRun is what the journal stage knows of an exchange, held in the exchange (no allocation), for record.
 type journalRun struct {
-	ex         *exchange
-	s          *Server
-	rt         *apiRuntime
-	mask       *masker
-	r          *http.Request
-	reqHeaders []string
-	query      string
-	path       string
+	ex            *exchange
+	s             *Server
+	rt            *apiRuntime
+	mask          *masker
+	r             *http.Request
+	reqHeaders    []string
+	reqHeadersCut bool
+	query         string
+	path          string
 }
 
 // record journals the exchange and logs its line, once: when the last byte of an answer of declared length is
@@ -92,9 +94,10 @@ func (jr *journalRun) record() {
 		LatencyMS:  float64(end.Sub(ex.start).Microseconds()) / 1000,
 		AnsweredBy: ex.answeredBy,
 		FaultRule:  ex.faultRule,
-		Request:    journalMessage{pairs: reqHeaders},
-		Response:   journalMessage{pairs: mask.header(rec.Header()), Truncated: rec.truncated},
+		Request:    journalMessage{pairs: reqHeaders, HeadersTruncated: jr.reqHeadersCut},
+		Response:   journalMessage{Truncated: rec.truncated},
 	}
+	e.Response.pairs, e.Response.HeadersTruncated = mask.header(rec.Header())
 	if ex.op != nil {
 		e.Operation = ex.op.ID
 	}
