@@ -25,7 +25,7 @@ const journalBodyLimit = 4 << 10
 // thousand entries hold a gigabyte. The entry says so (journalMessage.HeadersTruncated).
 const (
 	journalTextLimit    = 8 << 10
-	journalHeaderLimit  = 1 << 10
+	journalHeaderLimit  = 4 << 10
 	journalHeadersLimit = 16 << 10
 )
 

@@ -130,7 +130,7 @@ func TestJournalRing(t *testing.T) {
 }
 
 // TestJournalBoundsWhatItKeeps: net/http lets a request's line and headers reach a megabyte; the journal keeps a
-// path or query of up to 8 KiB, a header name or value of up to 1 KiB and 16 KiB of headers in all, each cut text
+// path or query of up to 8 KiB, a header name or value of up to 4 KiB and 16 KiB of headers in all, each cut text
 // ending in "…" (on a UTF-8 boundary) and the entry saying headersTruncated, so that a session's thousand entries
 // cannot be made to hold a gigabyte. A request within the limits is kept whole.
 func TestJournalBoundsWhatItKeeps(t *testing.T) {
