@@ -64,6 +64,22 @@ type journalEntry struct {
 	FaultRule  string         `json:"faultRule,omitempty"`
 	Request    journalMessage `json:"request"`
 	Response   journalMessage `json:"response"`
+
+	// respBuf is the buffer Response.Body is in when the journal owns it (the recorder's copy of the answer):
+	// when the entry leaves the ring the buffer is used again (journal.takeBody), so nothing may keep
+	// Response.Body past that without copying it (list and observe copy).
+	respBuf *bodyBuf
+}
+
+// bodyBuf holds the copy of an answer's body a journal entry keeps (up to journalBodyLimit bytes). The recorder
+// takes one from its session's journal (takeBody), which gives back the buffer of the entry a new one replaces:
+// once a session's journal is full, keeping an answer costs no allocation, and the collector runs less often.
+type bodyBuf struct{ b []byte }
+
+// holds reports whether p starts at the start of bb's buffer (an answer copied in whole or in part, not grown
+// out of it by a later write).
+func (bb *bodyBuf) holds(p []byte) bool {
+	return len(p) > 0 && cap(bb.b) > 0 && &p[0] == &bb.b[:1][0]
 }
 
 // journalMessage is the headers and the start of the body of a request or response.
@@ -93,17 +109,24 @@ func (m journalMessage) withHeaders() journalMessage {
 	return m
 }
 
-// shown returns e as readers see it: its headers as maps of its own. Bodies are shared (never changed).
+// shown returns e as readers see it: its headers as maps of its own, and an answer body of its own when the
+// stored one is in a buffer the journal recycles (respBuf). Other bodies are shared (never changed).
 func (e journalEntry) shown() journalEntry {
 	e.Request = e.Request.withHeaders()
 	e.Response = e.Response.withHeaders()
+	if e.respBuf != nil {
+		e.Response.Body, e.respBuf = bytes.Clone(e.Response.Body), nil
+	}
 	return e
 }
 
 func (e journalEntry) clone() journalEntry {
+	recycled := e.respBuf != nil
 	e = e.shown()
 	e.Request.Body = bytes.Clone(e.Request.Body)
-	e.Response.Body = bytes.Clone(e.Response.Body)
+	if !recycled { // shown copied it already
+		e.Response.Body = bytes.Clone(e.Response.Body)
+	}
 	return e
 }
 
@@ -124,29 +147,77 @@ func (f journalFilter) match(e *journalEntry) bool {
 // then each new one replaces the oldest (a session that sees three requests holds three entries, not the room
 // for size). It is safe for concurrent use.
 type journal struct {
-	mu      sync.Mutex // guards entries, next and seq
+	mu      sync.Mutex // guards entries, next, seq and spare
 	size    int
 	entries []journalEntry // oldest first until len(entries) == size; then oldest at next
 	next    int            // where the next entry goes once entries is full
 	seq     uint64         // the Seq of the last entry added
+	spare   []*bodyBuf     // the answer buffers of entries replaced, for takeBody; at most maxSpareBodies
+}
+
+// maxSpareBodies bounds the answer buffers a journal holds for reuse: each request takes one as it answers and
+// gives one back as its entry replaces the oldest, so a few cover the requests in flight.
+const maxSpareBodies = 64
+
+// takeBody returns an empty buffer with room for n bytes: a spare one when one of about that size is at hand
+// (never more than a quarter and 64 bytes over, so an entry holds little more than its body).
+func (j *journal) takeBody(n int) *bodyBuf {
+	j.mu.Lock()
+	for i := len(j.spare) - 1; i >= 0; i-- {
+		if bb := j.spare[i]; cap(bb.b) >= n && cap(bb.b) <= n+n/4+64 {
+			j.spare[i] = j.spare[len(j.spare)-1]
+			j.spare[len(j.spare)-1] = nil
+			j.spare = j.spare[:len(j.spare)-1]
+			j.mu.Unlock()
+			bb.b = bb.b[:0]
+			return bb
+		}
+	}
+	j.mu.Unlock()
+	return &bodyBuf{b: make([]byte, 0, n)}
+}
+
+// giveBody keeps bb for takeBody; j.mu is held.
+func (j *journal) giveBody(bb *bodyBuf) {
+	if len(j.spare) == maxSpareBodies {
+		copy(j.spare, j.spare[1:]) // the oldest goes to the collector
+		j.spare = j.spare[:len(j.spare)-1]
+	}
+	j.spare = append(j.spare, bb)
+}
+
+// giveBack returns a buffer takeBody handed out that no entry kept.
+func (j *journal) giveBack(bb *bodyBuf) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.giveBody(bb)
 }
 
 func newJournal(size int) *journal {
 	return &journal{size: max(size, 1)}
 }
 
-// add stores e under the next sequence number and returns it as stored.
-func (j *journal) add(e journalEntry) journalEntry {
+// add stores e under the next sequence number and calls then (when not nil) with e as stored, before a later
+// entry can take its place and its answer's buffer: then may read e's bodies, but keeps them only as copies
+// (journalEntry.shown). It returns e as stored without its answer body, which is the journal's from now on.
+func (j *journal) add(e journalEntry, then func(journalEntry)) journalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
 	if len(j.entries) < j.size {
 		j.entries = append(j.entries, e)
-		return e
+	} else {
+		if old := j.entries[j.next].respBuf; old != nil {
+			j.giveBody(old) // nothing reads it any more: readers were handed copies
+		}
+		j.entries[j.next] = e
+		j.next = (j.next + 1) % j.size
 	}
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % j.size
+	if then != nil {
+		then(e)
+	}
+	e.Response.Body, e.respBuf = nil, nil
 	return e
 }
 
@@ -172,7 +243,7 @@ func (j *journal) clear() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	n := len(j.entries)
-	j.entries, j.next = nil, 0
+	j.entries, j.next, j.spare = nil, 0, nil
 	return n
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -109,7 +110,7 @@ func TestJournalRing(t *testing.T) {
 		for _, n := range []int{0, 1, 2, 3, 4, 9, 17} {
 			j := newJournal(size)
 			for range n {
-				j.add(journalEntry{})
+				j.add(journalEntry{}, nil)
 			}
 			var seqs []uint64
 			for _, e := range j.list(journalFilter{}) {
@@ -122,7 +123,7 @@ func TestJournalRing(t *testing.T) {
 			require.Equal(t, want, seqs, "size %d, %d added", size, n)
 			require.LessOrEqual(t, cap(j.entries), max(size, 1)*2, "grows with what it keeps")
 			require.Equal(t, len(want), j.clear())
-			require.Equal(t, uint64(n+1), j.add(journalEntry{}).Seq)
+			require.Equal(t, uint64(n+1), j.add(journalEntry{}, nil).Seq)
 			require.Len(t, j.list(journalFilter{}), 1)
 		}
 	}
@@ -183,4 +184,201 @@ func TestJournalBoundsWhatItKeeps(t *testing.T) {
 	require.Equal(t, "q=short", small.Query)
 	require.False(t, small.Request.HeadersTruncated)
 	require.Equal(t, "Bearer "+maskedValue, small.Request.Headers["Authorization"])
+}
+
+// TestJournalReusesAnswerBuffers: once a session's journal is full, the buffer of the entry a new one replaces
+// takes the next answer's copy. Whatever is reused, the journal, a live subscriber and a reader that listed it
+// earlier each see every answer as it was sent: distinct answers of one size (the buffer reused), of other sizes
+// (a new one), masked, cut and empty, with a journal of 3 and of 1.
+func TestJournalReusesAnswerBuffers(t *testing.T) {
+	const assign = "/carecycle/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign"
+	type sent struct {
+		method, path, body string
+	}
+	clock := newStateClock()
+	var reqs []sent
+	for i := range 12 {
+		reqs = append(reqs, sent{http.MethodPatch, assign, fmt.Sprintf(`{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f%03d"}`, i)})
+		switch i % 4 {
+		case 1: // an error: a small answer
+			reqs = append(reqs, sent{http.MethodGet, "/carecycle/v2/inquiries/00000000-0000-4000-8000-00000000000" + strconv.Itoa(i%10), ""})
+		case 2:
+			reqs = append(reqs, sent{http.MethodGet, "/cinnox/v1/api/apps/app-1/labels", ""})
+		case 3: // pages of 1 to 3 records, and of 30, past 4 KiB: cut
+			reqs = append(reqs, sent{http.MethodGet, cinnoxWindow(clock.Now(), "limit", strconv.Itoa(i/4+1)), ""},
+				sent{http.MethodGet, cinnoxWindow(clock.Now(), "limit", "30"), ""})
+		}
+	}
+	for _, size := range []int{3, 1} {
+		t.Run(fmt.Sprintf("journal of %d", size), func(t *testing.T) {
+			ts, srv := stateServer(t, Config{Seed: 1, JournalSize: size}, WithClock(clock))
+			sess, err := srv.sessions.get(DefaultSession)
+			require.NoError(t, err)
+			sub, err := srv.dash.subscribe("", journalFilter{})
+			require.NoError(t, err)
+			defer srv.dash.unsubscribe(sub)
+
+			var answers [][]byte  // each answer as the client read it
+			var listed [][]byte   // the newest entry's body as a reader listed it just after
+			var observed [][]byte // as the live subscriber was handed it
+			bufs := map[*bodyBuf]int{}
+			reused := 0
+			for _, q := range reqs {
+				r := stateDo(t, ts, q.method, q.path, q.body, "Content-Type", "application/json")
+				answers = append(answers, r.body)
+				entries := sess.journal.list(journalFilter{})
+				require.NotEmpty(t, entries)
+				listed = append(listed, entries[len(entries)-1].Response.Body)
+				for _, e := range entries { // the ones kept from before: unchanged by this answer's copy
+					require.Equal(t, string(listed[e.Seq-1]), string(e.Response.Body), "entry %d after request %d", e.Seq, len(listed))
+				}
+				select {
+				case e := <-sub.ch:
+					observed = append(observed, e.Response.Body)
+				case <-time.After(5 * time.Second):
+					t.Fatal("the subscriber was not handed the entry")
+				}
+				sess.journal.mu.Lock()
+				newest := sess.journal.entries[(sess.journal.next+len(sess.journal.entries)-1)%len(sess.journal.entries)]
+				sess.journal.mu.Unlock()
+				if bb := newest.respBuf; bb != nil {
+					if bufs[bb]++; bufs[bb] > 1 {
+						reused++
+					}
+				}
+			}
+			require.Positive(t, reused, "a replaced entry's buffer took a later answer")
+			// Checked once every request was answered: a buffer reused while still kept or shown would show here.
+			var cut, masked int
+			for i, a := range answers {
+				got := string(listed[i])
+				require.Equal(t, got, string(observed[i]), "request %d %s %s: as observed", i, reqs[i].method, reqs[i].path)
+				switch {
+				case len(a) > journalBodyLimit:
+					cut++
+					var s string
+					require.NoError(t, json.Unmarshal(listed[i], &s), "cut: kept as a JSON string")
+					require.LessOrEqual(t, len(s), journalBodyLimit, "request %d", i)
+					require.Equal(t, string(a[:100]), s[:100], "request %d: its start", i)
+				case strings.Contains(got, maskedValue):
+					masked++
+					require.True(t, json.Valid(listed[i]), "request %d: masked, still JSON", i)
+					require.NotContains(t, got, "6541a10dc2a4e1a9d1f0b013-", "request %d: the key's value is not kept", i)
+				default:
+					require.Equal(t, string(a), got, "request %d %s %s: as sent", i, reqs[i].method, reqs[i].path)
+				}
+			}
+			require.Positive(t, cut, "an answer past journalBodyLimit")
+			require.Positive(t, masked, "an answer with a key masked")
+			entries := sess.journal.list(journalFilter{})
+			require.Len(t, entries, size)
+			for i, e := range entries {
+				require.Equal(t, string(listed[len(listed)-size+i]), string(e.Response.Body), "kept entry %d", i)
+			}
+		})
+	}
+}
+
+// TestJournalTakeBody: a replaced entry's answer buffer is handed to the next answer of about its size, not to
+// a much smaller one (an entry holds little more than its body), and no more than maxSpareBodies are kept.
+func TestJournalTakeBody(t *testing.T) {
+	j := newJournal(1)
+	first := j.takeBody(1000)
+	first.b = append(first.b, make([]byte, 1000)...)
+	j.add(journalEntry{Response: journalMessage{Body: first.b}, respBuf: first}, nil)
+	require.Empty(t, j.spare, "in use by the entry")
+	j.add(journalEntry{}, nil)
+	require.Len(t, j.spare, 1, "given back when replaced")
+	require.NotSame(t, first, j.takeBody(100), "too big for 100 bytes")
+	again := j.takeBody(990)
+	require.Same(t, first, again, "about its size")
+	require.Empty(t, again.b)
+	require.Empty(t, j.spare)
+	for range maxSpareBodies + 5 {
+		j.giveBack(&bodyBuf{b: make([]byte, 0, 10)})
+	}
+	require.Len(t, j.spare, maxSpareBodies)
+	j.clear()
+	require.Empty(t, j.spare)
+}
+
+// TestJournalReuseConcurrent: answers copied into reused buffers while other requests are answered, a reader
+// lists the journal and a live subscriber reads what it is handed: every body read is one whole answer (the race
+// detector checks the hand-over of buffers).
+func TestJournalReuseConcurrent(t *testing.T) {
+	const assign = "/carecycle/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign"
+	ts, srv := stateServer(t, Config{Seed: 1, JournalSize: 2})
+	sess, err := srv.sessions.get(DefaultSession)
+	require.NoError(t, err)
+	sub, err := srv.dash.subscribe("", journalFilter{})
+	require.NoError(t, err)
+	defer srv.dash.unsubscribe(sub)
+	whole := func(body []byte) error {
+		var v map[string]any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return fmt.Errorf("%w: %.80s", err, body)
+		}
+		if a, _ := v["assignedTo"].(string); !strings.HasPrefix(a, "7869c1a9-a680-4086-b6f5-9e78a651f") {
+			return fmt.Errorf("assignedTo %q", a)
+		}
+		return nil
+	}
+	done := make(chan struct{})
+	readErr := make(chan error, 2)
+	go func() { // the subscriber
+		for {
+			select {
+			case e := <-sub.ch:
+				if err := whole(e.Response.Body); err != nil {
+					readErr <- err
+					return
+				}
+			case <-done:
+				readErr <- nil
+				return
+			}
+		}
+	}()
+	go func() { // a reader of the journal
+		for {
+			select {
+			case <-done:
+				readErr <- nil
+				return
+			default:
+			}
+			for _, e := range sess.journal.list(journalFilter{}) {
+				if err := whole(e.Response.Body); err != nil {
+					readErr <- err
+					return
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 25 {
+				body := fmt.Sprintf(`{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f%d%02d"}`, w, i)
+				req, _ := http.NewRequest(http.MethodPatch, ts.URL+assign, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("x-api-key", "cc_test_state_key")
+				resp, err := ts.Client().Do(req) // not stateDo: require stops only the test's own goroutine
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				answer, _ := io.ReadAll(resp.Body)
+				_ = resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("status %d: %s", resp.StatusCode, answer)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	require.NoError(t, <-readErr)
+	require.NoError(t, <-readErr)
 }

@@ -117,8 +117,16 @@ func (jr *journalRun) record() {
 	default:
 		e.Response.Body, _ = mask.journalBodyOwned(rec.body)
 	}
-	e = ex.session.journal.add(e)
-	s.dash.observe(e) // coverage and live subscribers (dashboard.go)
+	if rec.buf != nil {
+		if rec.buf.holds(e.Response.Body) {
+			e.respBuf = rec.buf // the entry keeps the recorder's copy: the journal recycles it
+		} else {
+			ex.session.journal.giveBack(rec.buf) // kept masked, cut or not at all: the copy is free again
+		}
+		rec.buf, rec.body = nil, nil
+	}
+	// coverage and live subscribers (dashboard.go), while the entry is surely in the ring
+	e = ex.session.journal.add(e, s.dash.observe)
 	// The request line is at info: --log-level error skips it before building anything.
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		attrs := [RequestLineAttrs]slog.Attr{
@@ -145,6 +153,7 @@ type recorder struct {
 	status    int
 	wrote     bool
 	body      []byte
+	buf       *bodyBuf // body's buffer, from the session's journal (takeBody): record hands it to the entry
 	truncated bool
 
 	// watch is the masker's test of an object key (bodyMasker.mentionsKey), for writeJSON to run on the keys it
@@ -210,6 +219,15 @@ func httpDate() []string {
 	return d.v
 }
 
+// takeBody returns a buffer for n bytes of the answer: one the session's journal recycles when the recorder
+// journals an exchange, else a new one.
+func (rc *recorder) takeBody(n int) *bodyBuf {
+	if rc.jr == nil {
+		return &bodyBuf{b: make([]byte, 0, n)}
+	}
+	return rc.jr.ex.session.journal.takeBody(n)
+}
+
 func (rc *recorder) Write(b []byte) (int, error) {
 	if !rc.wrote {
 		rc.status, rc.wrote = http.StatusOK, true
@@ -226,13 +244,13 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	rc.sent += int64(len(b))
 	rc.clean = rc.pending && len(rc.body) == 0 && len(b) > 0 && len(b) <= journalBodyLimit && (b[0] == '{' || b[0] == '[')
 	rc.pending = false
-	if room := journalBodyLimit + 1 - len(rc.body); room > 0 {
+	if room := journalBodyLimit + 1 - len(rc.body); room > 0 && !rc.recorded { // once recorded, nothing more is kept
 		switch {
 		case rc.body == nil && rc.kept.writes(b): // a kept dynamic page's own bytes, never changed: no copy
 			rc.body = b[:min(room, len(b)):min(room, len(b))]
-		case rc.body == nil: // most answers are written in one piece: keep it in one allocation of its size
-			rc.body = make([]byte, 0, min(room, len(b)))
-			rc.body = append(rc.body, b[:min(room, len(b))]...)
+		case rc.body == nil && len(b) > 0: // most answers are written in one piece: one buffer of about its size
+			rc.buf = rc.takeBody(min(room, len(b)))
+			rc.body = append(rc.buf.b, b[:min(room, len(b))]...)
 		default:
 			rc.body = append(rc.body, b[:min(room, len(b))]...)
 		}
