@@ -64,22 +64,6 @@ type journalEntry struct {
 	FaultRule  string         `json:"faultRule,omitempty"`
 	Request    journalMessage `json:"request"`
 	Response   journalMessage `json:"response"`
-
-	// respBuf is the buffer Response.Body is in when the journal owns it (the recorder's copy of the answer):
-	// when the entry leaves the ring the buffer is used again (journal.takeBody), so nothing may keep
-	// Response.Body past that without copying it (list and observe copy).
-	respBuf *bodyBuf
-}
-
-// bodyBuf holds the copy of an answer's body a journal entry keeps (up to journalBodyLimit bytes). The recorder
-// takes one from its session's journal (takeBody), which gives back the buffer of the entry a new one replaces:
-// once a session's journal is full, keeping an answer costs no allocation, and the collector runs less often.
-type bodyBuf struct{ b []byte }
-
-// holds reports whether p starts at the start of bb's buffer (an answer copied in whole or in part, not grown
-// out of it by a later write).
-func (bb *bodyBuf) holds(p []byte) bool {
-	return len(p) > 0 && cap(bb.b) > 0 && &p[0] == &bb.b[:1][0]
 }
 
 // journalMessage is the headers and the start of the body of a request or response.
@@ -90,9 +74,11 @@ type journalMessage struct {
 	Truncated        bool              `json:"truncated,omitempty"`
 
 	// pairs is Headers as the journal stage records it, already masked: name, value, name, value, ... in one
-	// allocation, where a map would take two and a hash per name. An entry leaving the journal (clone, and
-	// observed) has Headers made from it.
+	// allocation, where a map would take two and a hash per name. An entry read from the journal has Headers.
 	pairs []string
+	// shared says Body is text other entries may hold too, never changed (a cut body seen again, a kept dynamic
+	// page): the journal keeps it as it is rather than a copy.
+	shared bool
 }
 
 // withHeaders returns m with Headers made from pairs (a new map), or cloned when it was given as a map.
@@ -109,24 +95,14 @@ func (m journalMessage) withHeaders() journalMessage {
 	return m
 }
 
-// shown returns e as readers see it: its headers as maps of its own, and an answer body of its own when the
-// stored one is in a buffer the journal recycles (respBuf). Other bodies are shared (never changed).
+// shown returns a copy of e a reader may keep: its headers as maps of its own and its bodies copied (the
+// journal stage's buffers are used again once the entry is stored).
 func (e journalEntry) shown() journalEntry {
 	e.Request = e.Request.withHeaders()
 	e.Response = e.Response.withHeaders()
-	if e.respBuf != nil {
-		e.Response.Body, e.respBuf = bytes.Clone(e.Response.Body), nil
-	}
-	return e
-}
-
-func (e journalEntry) clone() journalEntry {
-	recycled := e.respBuf != nil
-	e = e.shown()
-	e.Request.Body = bytes.Clone(e.Request.Body)
-	if !recycled { // shown copied it already
-		e.Response.Body = bytes.Clone(e.Response.Body)
-	}
+	e.Request.Body, e.Response.Body = bytes.Clone(e.Request.Body), bytes.Clone(e.Response.Body)
+	e.Request.pairs, e.Response.pairs = nil, nil
+	e.Request.shared, e.Response.shared = false, false
 	return e
 }
 
@@ -145,80 +121,83 @@ func (f journalFilter) match(e *journalEntry) bool {
 
 // journal is a ring of the most recent requests of one session: it grows as requests come, up to size entries,
 // then each new one replaces the oldest (a session that sees three requests holds three entries, not the room
-// for size). It is safe for concurrent use.
+// for size). Entries are kept packed (journal_pack.go). It is safe for concurrent use.
 type journal struct {
 	mu      sync.Mutex // guards entries, next, seq and spare
 	size    int
-	entries []journalEntry // oldest first until len(entries) == size; then oldest at next
-	next    int            // where the next entry goes once entries is full
-	seq     uint64         // the Seq of the last entry added
-	spare   []*bodyBuf     // the answer buffers of entries replaced, for takeBody; at most maxSpareBodies
+	entries []journalSlot // oldest first until len(entries) == size; then oldest at next
+	next    int           // where the next entry goes once entries is full
+	seq     uint64        // the Seq of the last entry added
+	spare   [][]byte      // buffers to use again (take): packed texts of entries replaced, answers' copies
 }
 
-// maxSpareBodies bounds the answer buffers a journal holds for reuse: each request takes one as it answers and
-// gives one back as its entry replaces the oldest, so a few cover the requests in flight.
-const maxSpareBodies = 64
+// maxSpare bounds the buffers a journal holds for reuse: each request takes one or two as it answers and
+// gives as many back as its entry replaces the oldest, so a few cover the requests in flight.
+const maxSpare = 64
 
-// takeBody returns an empty buffer with room for n bytes: a spare one when one of about that size is at hand
-// (never more than a quarter and 64 bytes over, so an entry holds little more than its body).
-func (j *journal) takeBody(n int) *bodyBuf {
+// take returns an empty buffer with room for n bytes: a spare one when one of about that size is at hand
+// (never more than a quarter and 64 bytes over, so an entry holds little more than its text).
+func (j *journal) take(n int) []byte {
 	j.mu.Lock()
 	for i := len(j.spare) - 1; i >= 0; i-- {
-		if bb := j.spare[i]; cap(bb.b) >= n && cap(bb.b) <= n+n/4+64 {
+		if b := j.spare[i]; cap(b) >= n && cap(b) <= n+n/4+64 {
 			j.spare[i] = j.spare[len(j.spare)-1]
 			j.spare[len(j.spare)-1] = nil
 			j.spare = j.spare[:len(j.spare)-1]
 			j.mu.Unlock()
-			bb.b = bb.b[:0]
-			return bb
+			return b[:0]
 		}
 	}
 	j.mu.Unlock()
-	return &bodyBuf{b: make([]byte, 0, n)}
+	return make([]byte, 0, n)
 }
 
-// giveBody keeps bb for takeBody; j.mu is held.
-func (j *journal) giveBody(bb *bodyBuf) {
-	if len(j.spare) == maxSpareBodies {
+// keep holds b for take; j.mu is held.
+func (j *journal) keep(b []byte) {
+	if cap(b) == 0 {
+		return
+	}
+	if len(j.spare) == maxSpare {
 		copy(j.spare, j.spare[1:]) // the oldest goes to the collector
 		j.spare = j.spare[:len(j.spare)-1]
 	}
-	j.spare = append(j.spare, bb)
+	j.spare = append(j.spare, b)
 }
 
-// giveBack returns a buffer takeBody handed out that no entry kept.
-func (j *journal) giveBack(bb *bodyBuf) {
+// giveBack returns a buffer take handed out, which nothing holds any more.
+func (j *journal) giveBack(b []byte) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.giveBody(bb)
+	j.keep(b)
 }
 
 func newJournal(size int) *journal {
 	return &journal{size: max(size, 1)}
 }
 
-// add stores e under the next sequence number and calls then (when not nil) with e as stored, before a later
-// entry can take its place and its answer's buffer: then may read e's bodies, but keeps them only as copies
-// (journalEntry.shown). It returns e as stored without its answer body, which is the journal's from now on.
-func (j *journal) add(e journalEntry, then func(journalEntry)) journalEntry {
+// add stores e under the next sequence number and calls then (when not nil) with e as stored, in the order of
+// the entries: then may read e's bodies and headers, but keeps them only as copies (journalEntry.shown). It
+// returns e's sequence number. e's texts are copied: the caller may use its buffers again.
+func (j *journal) add(e journalEntry, then func(journalEntry)) uint64 {
+	packed := j.take(packedSize(&e))
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
+	var sl *journalSlot
 	if len(j.entries) < j.size {
-		j.entries = append(j.entries, e)
+		j.entries = append(j.entries, journalSlot{})
+		sl = &j.entries[len(j.entries)-1]
 	} else {
-		if old := j.entries[j.next].respBuf; old != nil {
-			j.giveBody(old) // nothing reads it any more: readers were handed copies
-		}
-		j.entries[j.next] = e
+		sl = &j.entries[j.next]
+		j.keep(sl.packed) // nothing reads it any more: readers were handed copies
 		j.next = (j.next + 1) % j.size
 	}
+	sl.fill(&e, packed)
 	if then != nil {
 		then(e)
 	}
-	e.Response.Body, e.respBuf = nil, nil
-	return e
+	return e.Seq
 }
 
 // list returns copies of the entries matching f, oldest first.
@@ -227,9 +206,13 @@ func (j *journal) list(f journalFilter) []journalEntry {
 	defer j.mu.Unlock()
 	out := []journalEntry{}
 	for i := range j.entries {
-		e := &j.entries[(j.next+i)%len(j.entries)]
-		if f.match(e) {
-			out = append(out, e.clone())
+		sl := &j.entries[(j.next+i)%len(j.entries)]
+		if f.Status != 0 && sl.status != f.Status {
+			continue
+		}
+		e := sl.entry()
+		if f.match(&e) {
+			out = append(out, e)
 		}
 	}
 	if f.Limit > 0 && len(out) > f.Limit {

@@ -123,7 +123,7 @@ func TestJournalRing(t *testing.T) {
 			require.Equal(t, want, seqs, "size %d, %d added", size, n)
 			require.LessOrEqual(t, cap(j.entries), max(size, 1)*2, "grows with what it keeps")
 			require.Equal(t, len(want), j.clear())
-			require.Equal(t, uint64(n+1), j.add(journalEntry{}, nil).Seq)
+			require.Equal(t, uint64(n+1), j.add(journalEntry{}, nil))
 			require.Len(t, j.list(journalFilter{}), 1)
 		}
 	}
@@ -187,7 +187,7 @@ func TestJournalBoundsWhatItKeeps(t *testing.T) {
 }
 
 // TestJournalReusesAnswerBuffers: once a session's journal is full, the buffer of the entry a new one replaces
-// takes the next answer's copy. Whatever is reused, the journal, a live subscriber and a reader that listed it
+// takes the next entry's text (or an answer's copy). Whatever is reused, the journal, a live subscriber and a reader that listed it
 // earlier each see every answer as it was sent: distinct answers of one size (the buffer reused), of other sizes
 // (a new one), masked, cut and empty, with a journal of 3 and of 1.
 func TestJournalReusesAnswerBuffers(t *testing.T) {
@@ -221,7 +221,7 @@ func TestJournalReusesAnswerBuffers(t *testing.T) {
 			var answers [][]byte  // each answer as the client read it
 			var listed [][]byte   // the newest entry's body as a reader listed it just after
 			var observed [][]byte // as the live subscriber was handed it
-			bufs := map[*bodyBuf]int{}
+			bufs := map[*byte]int{}
 			reused := 0
 			for _, q := range reqs {
 				r := stateDo(t, ts, q.method, q.path, q.body, "Content-Type", "application/json")
@@ -241,10 +241,11 @@ func TestJournalReusesAnswerBuffers(t *testing.T) {
 				sess.journal.mu.Lock()
 				newest := sess.journal.entries[(sess.journal.next+len(sess.journal.entries)-1)%len(sess.journal.entries)]
 				sess.journal.mu.Unlock()
-				if bb := newest.respBuf; bb != nil {
-					if bufs[bb]++; bufs[bb] > 1 {
+				if cap(newest.packed) > 0 {
+					if p := &newest.packed[:1][0]; bufs[p]+1 > 1 {
 						reused++
 					}
+					bufs[&newest.packed[:1][0]]++
 				}
 			}
 			require.Positive(t, reused, "a replaced entry's buffer took a later answer")
@@ -279,25 +280,26 @@ func TestJournalReusesAnswerBuffers(t *testing.T) {
 	}
 }
 
-// TestJournalTakeBody: a replaced entry's answer buffer is handed to the next answer of about its size, not to
-// a much smaller one (an entry holds little more than its body), and no more than maxSpareBodies are kept.
-func TestJournalTakeBody(t *testing.T) {
+// TestJournalTake: a replaced entry's buffer is handed out again for a text of about its size, not for a much
+// smaller one (an entry holds little more than its text), and no more than maxSpare are kept.
+func TestJournalTake(t *testing.T) {
 	j := newJournal(1)
-	first := j.takeBody(1000)
-	first.b = append(first.b, make([]byte, 1000)...)
-	j.add(journalEntry{Response: journalMessage{Body: first.b}, respBuf: first}, nil)
+	e := journalEntry{Response: journalMessage{Body: json.RawMessage(`"` + strings.Repeat("x", 1000) + `"`)}}
+	j.add(e, nil)
 	require.Empty(t, j.spare, "in use by the entry")
+	first := &j.entries[0].packed[:1][0]
 	j.add(journalEntry{}, nil)
 	require.Len(t, j.spare, 1, "given back when replaced")
-	require.NotSame(t, first, j.takeBody(100), "too big for 100 bytes")
-	again := j.takeBody(990)
-	require.Same(t, first, again, "about its size")
-	require.Empty(t, again.b)
+	require.NotSame(t, first, &j.take(100)[:1][0], "too big for 100 bytes")
+	again := j.take(packedSize(&e) - 10)
+	require.Same(t, first, &again[:1][0], "about its size")
+	require.Empty(t, again)
 	require.Empty(t, j.spare)
-	for range maxSpareBodies + 5 {
-		j.giveBack(&bodyBuf{b: make([]byte, 0, 10)})
+	for range maxSpare + 5 {
+		j.giveBack(make([]byte, 0, 10))
 	}
-	require.Len(t, j.spare, maxSpareBodies)
+	j.giveBack(nil)
+	require.Len(t, j.spare, maxSpare)
 	j.clear()
 	require.Empty(t, j.spare)
 }

@@ -107,26 +107,25 @@ func (jr *journalRun) record() {
 	if rec.status == 0 && r.Context().Err() != nil {
 		e.Status = StatusClientClosed
 	}
-	// ex.body is the request's own buffer, read once and never written to after (stage_validation.go,
-	// stage_behaviour.go): the journal keeps it without a copy
+	// The journal copies the bodies it keeps (journal_pack.go) but for those shared with other entries: a body
+	// cut at journalBodyLimit (the masker's kept text, seen again) and a kept dynamic page's own bytes.
 	e.Request.Body, e.Request.Truncated = mask.journalBodyOwned(ex.body)
+	e.Request.shared = e.Request.Truncated
 	switch {
 	case r.Method == http.MethodHead: // net/http sent none
 	case rec.clean: // valid JSON without a key to mask: kept as it is
-		e.Response.Body = rec.body
+		e.Response.Body, e.Response.shared = rec.body, rec.keptPage
 	default:
-		e.Response.Body, _ = mask.journalBodyOwned(rec.body)
+		var cut bool
+		e.Response.Body, cut = mask.journalBodyOwned(rec.body)
+		e.Response.shared = cut || rec.keptPage && len(e.Response.Body) > 0 && &e.Response.Body[0] == &rec.body[0]
 	}
-	if rec.buf != nil {
-		if rec.buf.holds(e.Response.Body) {
-			e.respBuf = rec.buf // the entry keeps the recorder's copy: the journal recycles it
-		} else {
-			ex.session.journal.giveBack(rec.buf) // kept masked, cut or not at all: the copy is free again
-		}
-		rec.buf, rec.body = nil, nil
+	// coverage and live subscribers (dashboard.go), in the order of the entries
+	ex.session.journal.add(e, s.dash.observe)
+	if rec.buf != nil { // the copy of the answer is free again
+		ex.session.journal.giveBack(rec.buf)
 	}
-	// coverage and live subscribers (dashboard.go), while the entry is surely in the ring
-	e = ex.session.journal.add(e, s.dash.observe)
+	rec.buf, rec.body = nil, nil
 	// The request line is at info: --log-level error skips it before building anything.
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		attrs := [RequestLineAttrs]slog.Attr{
@@ -153,7 +152,8 @@ type recorder struct {
 	status    int
 	wrote     bool
 	body      []byte
-	buf       *bodyBuf // body's buffer, from the session's journal (takeBody): record hands it to the entry
+	buf       []byte // body's buffer, from the session's journal (journal.take), given back once journalled
+	keptPage  bool   // body is a kept dynamic page's own bytes (kept), not a copy
 	truncated bool
 
 	// watch is the masker's test of an object key (bodyMasker.mentionsKey), for writeJSON to run on the keys it
@@ -219,13 +219,13 @@ func httpDate() []string {
 	return d.v
 }
 
-// takeBody returns a buffer for n bytes of the answer: one the session's journal recycles when the recorder
+// take returns a buffer for n bytes of the answer: one the session's journal recycles when the recorder
 // journals an exchange, else a new one.
-func (rc *recorder) takeBody(n int) *bodyBuf {
+func (rc *recorder) take(n int) []byte {
 	if rc.jr == nil {
-		return &bodyBuf{b: make([]byte, 0, n)}
+		return make([]byte, 0, n)
 	}
-	return rc.jr.ex.session.journal.takeBody(n)
+	return rc.jr.ex.session.journal.take(n)
 }
 
 func (rc *recorder) Write(b []byte) (int, error) {
@@ -247,12 +247,12 @@ func (rc *recorder) Write(b []byte) (int, error) {
 	if room := journalBodyLimit + 1 - len(rc.body); room > 0 && !rc.recorded { // once recorded, nothing more is kept
 		switch {
 		case rc.body == nil && rc.kept.writes(b): // a kept dynamic page's own bytes, never changed: no copy
-			rc.body = b[:min(room, len(b)):min(room, len(b))]
+			rc.body, rc.keptPage = b[:min(room, len(b)):min(room, len(b))], true
 		case rc.body == nil && len(b) > 0: // most answers are written in one piece: one buffer of about its size
-			rc.buf = rc.takeBody(min(room, len(b)))
-			rc.body = append(rc.buf.b, b[:min(room, len(b))]...)
-		default:
-			rc.body = append(rc.body, b[:min(room, len(b))]...)
+			rc.buf = rc.take(min(room, len(b)))
+			rc.body = append(rc.buf, b[:min(room, len(b))]...)
+		case len(b) > 0: // a copy of its own (a kept page's bytes have no room past them)
+			rc.body, rc.keptPage = append(rc.body, b[:min(room, len(b))]...), false
 		}
 	}
 	rc.truncated = len(rc.body) > journalBodyLimit
