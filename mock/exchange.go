@@ -70,12 +70,15 @@ type exchange struct {
 	neg negotiation
 
 	// The request's context value and the response writers the stages wrap around the connection's (server.go,
-	// stage_recover.go, stage_journal.go): kept here so that a request's own state is one allocation.
+	// stage_recover.go, stage_journal.go), and the request itself: kept here so that a request's own state is
+	// one allocation.
 	ctx exchangeCtx
 	dw  deadlineWriter
 	tw  trackWriter
 	rec recorder
 	jr  journalRun // the journal stage's view, for rec (stage_journal.go)
+	// The request as the stages see it: the server's, with ctx as its context (server.go).
+	req http.Request
 	// The reader the validation stage gives the request in place of the body it read.
 	bodyRd bodyReader
 	// The validation stage's input to the request validators.

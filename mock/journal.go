@@ -336,14 +336,13 @@ func newMasker(doc *openapi3.T) *masker {
 	return m
 }
 
-// header returns a flat copy of h with secrets masked: name, value, name, value, ... (journalMessage.pairs),
-// within the journal's limits (journalHeaderLimit, journalHeadersLimit); cut says a name or value was cut or a
-// header left out. Authorization keeps its scheme ("Bearer ****").
-func (m *masker) header(h http.Header) (pairs []string, cut bool) {
+// header appends to out a flat copy of h with secrets masked: name, value, name, value, ...
+// (journalMessage.pairs), within the journal's limits (journalHeaderLimit, journalHeadersLimit); cut says a
+// name or value was cut or a header left out. Authorization keeps its scheme ("Bearer ****").
+func (m *masker) header(h http.Header, out []string) (pairs []string, cut bool) {
 	if len(h) == 0 {
-		return nil, false
+		return out, false
 	}
-	out := make([]string, 0, 2*min(len(h), 64))
 	size := 0
 	for k, vs := range h {
 		var v string

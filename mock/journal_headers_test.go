@@ -29,12 +29,12 @@ func TestMaskerCommonHeaders(t *testing.T) {
 
 	h := http.Header{"User-Agent": {"agent/1"}, "Content-Type": {"application/json"}, "X-Api-Key": {"cc_secret"},
 		"Authorization": {"Bearer abc"}, "Accept": {"a", "b"}}
-	pairs, cut := odd.header(h)
+	pairs, cut := odd.header(h, nil)
 	require.False(t, cut)
 	m := journalMessage{pairs: pairs}.withHeaders()
 	require.Equal(t, map[string]string{"User-Agent": maskedValue, "Content-Type": "application/json",
 		"X-Api-Key": maskedValue, "Authorization": "Bearer " + maskedValue, "Accept": "a, b"}, m.Headers)
-	pairs, _ = plain.header(h)
+	pairs, _ = plain.header(h, nil)
 	require.Equal(t, "agent/1", journalMessage{pairs: pairs}.withHeaders().Headers["User-Agent"])
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"maps"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -42,29 +43,36 @@ const (
 	flagRespShared
 )
 
-// packedSize is the length of e packed: a bound, as each length is counted at its widest.
+// packedSize is the length of e packed.
 func packedSize(e *journalEntry) int {
 	n := 0
 	for _, s := range [...]string{e.Session, e.API, e.Operation, e.Method, e.Path, e.Query, e.AnsweredBy, e.FaultRule} {
-		n += binary.MaxVarintLen64 + len(s)
+		n += packedLen(len(s))
 	}
 	for _, m := range [...]*journalMessage{&e.Request, &e.Response} {
-		n += binary.MaxVarintLen64
 		if m.Headers != nil {
+			n += uvarintLen(2 * len(m.Headers))
 			for k, v := range m.Headers {
-				n += 2*binary.MaxVarintLen64 + len(k) + len(v)
+				n += packedLen(len(k)) + packedLen(len(v))
 			}
 		} else {
+			n += uvarintLen(len(m.pairs))
 			for _, s := range m.pairs {
-				n += binary.MaxVarintLen64 + len(s)
+				n += packedLen(len(s))
 			}
 		}
 		if !m.shared {
-			n += binary.MaxVarintLen64 + len(m.Body)
+			n += packedLen(len(m.Body))
 		}
 	}
 	return n
 }
+
+// packedLen is the length of a text of n bytes packed: its length, then its bytes.
+func packedLen(n int) int { return uvarintLen(n) + n }
+
+// uvarintLen is the length of n written by binary.AppendUvarint.
+func uvarintLen(n int) int { return (bits.Len64(uint64(n)|1) + 6) / 7 }
 
 // fill makes sl hold e, its texts appended to dst (an empty buffer of packedSize(e) bytes or more).
 func (sl *journalSlot) fill(e *journalEntry, dst []byte) {

@@ -313,7 +313,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex := newExchange(rt, s.clock.Now())
 	ex.path = rest
 	ex.dw = deadlineWriter{ResponseWriter: w, timeout: s.cfg.WriteTimeout}
-	rt.h.ServeHTTP(&ex.dw, r.WithContext(withExchange(r.Context(), ex)))
+	ex.req = *r.WithContext(withExchange(r.Context(), ex)) // the request the stages see, inside the exchange
+	rt.h.ServeHTTP(&ex.dw, &ex.req)
 }
 
 // mountFor finds the API for a request path and the path below its mount prefix.

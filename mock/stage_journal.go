@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,11 +37,12 @@ func (s *Server) journalStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			ex := exchangeFrom(r.Context())
 			ex.rec = recorder{ResponseWriter: w, watch: mask.body.keyMentions}
 			rec := &ex.rec
-			reqHeaders, headersCut := mask.header(r.Header)
+			pairs := headerPairs.Get().(*[2][]string)
+			reqHeaders, headersCut := mask.header(r.Header, pairs[0][:0])
 			query, _ := journalCut(mask.rawQuery(r.URL.RawQuery), journalTextLimit)
 			path, _ := journalCut(r.URL.Path, journalTextLimit)
 			ex.jr = journalRun{ex: ex, s: s, rt: rt, mask: mask, r: r, reqHeaders: reqHeaders, reqHeadersCut: headersCut,
-				query: query, path: path}
+				query: query, path: path, pairs: pairs}
 			rec.jr = &ex.jr
 			defer func() {
 				p := recover()
@@ -69,6 +71,30 @@ type journalRun struct {
 	reqHeadersCut bool
 	query         string
 	path          string
+	pairs         *[2][]string // from headerPairs: the request's and the answer's header pairs, until packed
+}
+
+// headerPairs holds the slices the journal stage lists a request's and its answer's headers in (masker.header)
+// until record packs them: a request's are transient, so they need no allocation of their own.
+var headerPairs = sync.Pool{New: func() any { return new([2][]string) }}
+
+// maxPooledPairs is the most header strings a pooled slice keeps room for (a request may send a thousand).
+const maxPooledPairs = 128
+
+// release returns jr's header pairs to headerPairs, holding no string.
+func (jr *journalRun) release(req, resp []string) {
+	if jr.pairs == nil {
+		return
+	}
+	for i, p := range [2][]string{req, resp} {
+		clear(p)
+		if cap(p) > maxPooledPairs {
+			p = nil
+		}
+		jr.pairs[i] = p[:0]
+	}
+	headerPairs.Put(jr.pairs)
+	jr.pairs = nil
 }
 
 // record journals the exchange and logs its line, once: when the last byte of an answer of declared length is
@@ -97,7 +123,11 @@ func (jr *journalRun) record() {
 		Request:    journalMessage{pairs: reqHeaders, HeadersTruncated: jr.reqHeadersCut},
 		Response:   journalMessage{Truncated: rec.truncated},
 	}
-	e.Response.pairs, e.Response.HeadersTruncated = mask.header(rec.Header())
+	var respPairs []string
+	if jr.pairs != nil {
+		respPairs = jr.pairs[1][:0]
+	}
+	e.Response.pairs, e.Response.HeadersTruncated = mask.header(rec.Header(), respPairs)
 	if ex.op != nil {
 		e.Operation = ex.op.ID
 	}
@@ -126,6 +156,7 @@ func (jr *journalRun) record() {
 		ex.session.journal.giveBack(rec.buf)
 	}
 	rec.buf, rec.body = nil, nil
+	jr.release(e.Request.pairs, e.Response.pairs)
 	// The request line is at info: --log-level error skips it before building anything.
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		attrs := [RequestLineAttrs]slog.Attr{
