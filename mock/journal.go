@@ -135,6 +135,9 @@ type journal struct {
 // gives as many back as its entry replaces the oldest, so a few cover the requests in flight.
 const maxSpare = 64
 
+// maxSpareCap is the largest buffer kept for reuse.
+const maxSpareCap = 16 << 10
+
 // take returns an empty buffer with room for n bytes: a spare one when one of about that size is at hand
 // (never more than a quarter and 64 bytes over, so an entry holds little more than its text).
 func (j *journal) take(n int) []byte {
@@ -152,9 +155,10 @@ func (j *journal) take(n int) []byte {
 	return make([]byte, 0, n)
 }
 
-// keep holds b for take; j.mu is held.
+// keep holds b for take; j.mu is held. A buffer past maxSpareCap (an entry of a request with many headers) is
+// left to the collector: most entries take a few KiB.
 func (j *journal) keep(b []byte) {
-	if cap(b) == 0 {
+	if cap(b) == 0 || cap(b) > maxSpareCap {
 		return
 	}
 	if len(j.spare) == maxSpare {

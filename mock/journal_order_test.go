@@ -300,6 +300,10 @@ func TestJournalTake(t *testing.T) {
 	}
 	j.giveBack(nil)
 	require.Len(t, j.spare, maxSpare)
+	oldest := &j.spare[0][:1][0]
+	j.giveBack(make([]byte, 0, maxSpareCap+1))
+	require.Len(t, j.spare, maxSpare)
+	require.Same(t, oldest, &j.spare[0][:1][0], "a buffer past maxSpareCap is not kept")
 	j.clear()
 	require.Empty(t, j.spare)
 }
