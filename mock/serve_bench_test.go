@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchPatchRequest is careCycle's campaign-status PATCH for the fixture enrollment, valid and allowed.
@@ -147,3 +148,28 @@ type discardWriter struct {
 func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) WriteHeader(int)             {}
 func (d *discardWriter) Write(p []byte) (int, error) { d.n = len(p); return len(p), nil }
+
+// BenchmarkStageJournalAdd is the journal stage's keeping of the assign PATCH's entry in a full ring: packing
+// its texts into the buffer of the entry it replaces (journal_pack.go). It allocates nothing once the ring is
+// full.
+func BenchmarkStageJournalAdd(b *testing.B) {
+	j := newJournal(1000)
+	e := journalEntry{Time: time.Now(), Session: DefaultSession, API: "carecycle", Operation: "assignInquiry",
+		Method: http.MethodPatch, Path: benchAssignPath, Status: http.StatusOK, LatencyMS: 0.2, AnsweredBy: "behaviour",
+		Request: journalMessage{pairs: []string{"Content-Type", "application/json", "X-Api-Key", maskedValue,
+			"User-Agent", "hey/0.0.1", "Accept-Encoding", "gzip", "Content-Length", "54"},
+			Body: json.RawMessage(`{"assignedTo":"7869c1a9-a680-4086-b6f5-9e78a651f6f2"}`)},
+		Response: journalMessage{pairs: []string{"Content-Type", "application/json", "Content-Length", "1342",
+			"Date", "Thu, 03 Dec 2026 08:02:58 GMT"}, Body: json.RawMessage(benchAnswer)},
+	}
+	for range 1000 {
+		j.add(e, nil)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		j.add(e, nil)
+	}
+	if got := j.list(journalFilter{Limit: 1})[0]; string(got.Response.Body) != benchAnswer {
+		b.Fatalf("kept %.80s", got.Response.Body)
+	}
+}
