@@ -123,12 +123,13 @@ func (f journalFilter) match(e *journalEntry) bool {
 // then each new one replaces the oldest (a session that sees three requests holds three entries, not the room
 // for size). Entries are kept packed (journal_pack.go). It is safe for concurrent use.
 type journal struct {
-	mu      sync.Mutex // guards entries, next, seq and spare
+	mu      sync.Mutex // guards entries, next, seq, spare and scratch
 	size    int
 	entries []journalSlot // oldest first until len(entries) == size; then oldest at next
 	next    int           // where the next entry goes once entries is full
 	seq     uint64        // the Seq of the last entry added
 	spare   [][]byte      // buffers to use again (take): packed texts of entries replaced, answers' copies
+	scratch []byte        // where add packs an entry before copying it into a buffer of its size
 }
 
 // maxSpare bounds the buffers a journal holds for reuse: each request takes one or two as it answers and
@@ -142,16 +143,20 @@ const maxSpareCap = 16 << 10
 // (never more than a quarter and 64 bytes over, so an entry holds little more than its text).
 func (j *journal) take(n int) []byte {
 	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.takeLocked(n)
+}
+
+// takeLocked is take with j.mu held.
+func (j *journal) takeLocked(n int) []byte {
 	for i := len(j.spare) - 1; i >= 0; i-- {
 		if b := j.spare[i]; cap(b) >= n && cap(b) <= n+n/4+64 {
 			j.spare[i] = j.spare[len(j.spare)-1]
 			j.spare[len(j.spare)-1] = nil
 			j.spare = j.spare[:len(j.spare)-1]
-			j.mu.Unlock()
 			return b[:0]
 		}
 	}
-	j.mu.Unlock()
 	return make([]byte, 0, n)
 }
 
@@ -183,7 +188,6 @@ func newJournal(size int) *journal {
 // the entries: then may read e's bodies and headers, but keeps them only as copies (journalEntry.shown). It
 // returns e's sequence number. e's texts are copied: the caller may use its buffers again.
 func (j *journal) add(e journalEntry, then func(journalEntry)) uint64 {
-	packed := j.take(packedSize(&e))
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
@@ -197,7 +201,13 @@ func (j *journal) add(e journalEntry, then func(journalEntry)) uint64 {
 		j.keep(sl.packed) // nothing reads it any more: readers were handed copies
 		j.next = (j.next + 1) % j.size
 	}
-	sl.fill(&e, packed)
+	// Packed into the scratch buffer first, then copied into a buffer of its size: the entry replaced gave its
+	// own back above, so the usual entry takes it again.
+	j.scratch = sl.fill(&e, j.scratch[:0])
+	sl.packed = append(j.takeLocked(len(j.scratch)), j.scratch...)
+	if cap(j.scratch) > maxSpareCap {
+		j.scratch = nil
+	}
 	if then != nil {
 		then(e)
 	}
@@ -230,7 +240,7 @@ func (j *journal) clear() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	n := len(j.entries)
-	j.entries, j.next, j.spare = nil, 0, nil
+	j.entries, j.next, j.spare, j.scratch = nil, 0, nil, nil
 	return n
 }
 

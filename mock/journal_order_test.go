@@ -284,14 +284,13 @@ func TestJournalReusesAnswerBuffers(t *testing.T) {
 // smaller one (an entry holds little more than its text), and no more than maxSpare are kept.
 func TestJournalTake(t *testing.T) {
 	j := newJournal(1)
-	e := journalEntry{Response: journalMessage{Body: json.RawMessage(`"` + strings.Repeat("x", 1000) + `"`)}}
-	j.add(e, nil)
+	j.add(journalEntry{Response: journalMessage{Body: json.RawMessage(`"` + strings.Repeat("x", 1000) + `"`)}}, nil)
 	require.Empty(t, j.spare, "in use by the entry")
-	first := &j.entries[0].packed[:1][0]
+	first, n := &j.entries[0].packed[:1][0], len(j.entries[0].packed)
 	j.add(journalEntry{}, nil)
 	require.Len(t, j.spare, 1, "given back when replaced")
 	require.NotSame(t, first, &j.take(100)[:1][0], "too big for 100 bytes")
-	again := j.take(packedSize(&e) - 10)
+	again := j.take(n - 10)
 	require.Same(t, first, &again[:1][0], "about its size")
 	require.Empty(t, again)
 	require.Empty(t, j.spare)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"maps"
-	"math/bits"
 	"slices"
 	"time"
 )
@@ -43,46 +42,14 @@ const (
 	flagRespShared
 )
 
-// packedSize is the length of e packed.
-func packedSize(e *journalEntry) int {
-	n := 0
-	for _, s := range [...]string{e.Session, e.API, e.Operation, e.Method, e.Path, e.Query, e.AnsweredBy, e.FaultRule} {
-		n += packedLen(len(s))
-	}
-	for _, m := range [...]*journalMessage{&e.Request, &e.Response} {
-		if m.Headers != nil {
-			n += uvarintLen(2 * len(m.Headers))
-			for k, v := range m.Headers {
-				n += packedLen(len(k)) + packedLen(len(v))
-			}
-		} else {
-			n += uvarintLen(len(m.pairs))
-			for _, s := range m.pairs {
-				n += packedLen(len(s))
-			}
-		}
-		if !m.shared {
-			n += packedLen(len(m.Body))
-		}
-	}
-	return n
-}
-
-// packedLen is the length of a text of n bytes packed: its length, then its bytes.
-func packedLen(n int) int { return uvarintLen(n) + n }
-
-// uvarintLen is the length of n written by binary.AppendUvarint.
-func uvarintLen(n int) int { return (bits.Len64(uint64(n)|1) + 6) / 7 }
-
-// fill makes sl hold e, its texts appended to dst (an empty buffer of packedSize(e) bytes or more).
-func (sl *journalSlot) fill(e *journalEntry, dst []byte) {
+// fill makes sl hold e but for its texts, which it appends to dst and returns: sl.packed is the caller's to set.
+func (sl *journalSlot) fill(e *journalEntry, dst []byte) []byte {
 	*sl = journalSlot{seq: e.Seq, time: e.Time, status: e.Status, latency: e.LatencyMS}
 	for _, s := range [...]string{e.Session, e.API, e.Operation, e.Method, e.Path, e.Query, e.AnsweredBy, e.FaultRule} {
 		dst = appendPackedString(dst, s)
 	}
 	dst = sl.fillMessage(dst, &e.Request, &sl.reqBody, flagReqHeadersCut)
-	dst = sl.fillMessage(dst, &e.Response, &sl.respBody, flagRespHeadersCut)
-	sl.packed = dst
+	return sl.fillMessage(dst, &e.Response, &sl.respBody, flagRespHeadersCut)
 }
 
 // fillMessage packs m; first is the message's first flag (HeadersCut, then Truncated, then Shared).
