@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -214,24 +215,22 @@ func (j *journal) add(e journalEntry, then func(journalEntry)) uint64 {
 	return e.Seq
 }
 
-// list returns copies of the entries matching f, oldest first.
+// list returns copies of the entries matching f, oldest first. With a Limit it reads from the newest back and
+// stops there: a client polling for the last entry does not unpack the whole ring.
 func (j *journal) list(f journalFilter) []journalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []journalEntry{}
-	for i := range j.entries {
+	for i := len(j.entries) - 1; i >= 0 && (f.Limit <= 0 || len(out) < f.Limit); i-- {
 		sl := &j.entries[(j.next+i)%len(j.entries)]
 		if f.Status != 0 && sl.status != f.Status {
 			continue
 		}
-		e := sl.entry()
-		if f.match(&e) {
+		if e := sl.entry(); f.match(&e) {
 			out = append(out, e)
 		}
 	}
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[len(out)-f.Limit:]
-	}
+	slices.Reverse(out)
 	return out
 }
 

@@ -387,3 +387,41 @@ func TestJournalReuseConcurrent(t *testing.T) {
 	require.NoError(t, <-readErr)
 	require.NoError(t, <-readErr)
 }
+
+// TestJournalListFilters: list gives the entries matching a filter oldest first, and with a Limit the most recent
+// that many of them, across the ring's wrap.
+func TestJournalListFilters(t *testing.T) {
+	j := newJournal(8)
+	for i := range 13 { // entries 6 to 13 kept, the ring wrapped
+		op := []string{"a", "b"}[i%2]
+		j.add(journalEntry{API: "x", Operation: op, Status: 200 + 200*(i%3)}, nil)
+	}
+	seqs := func(f journalFilter) []uint64 {
+		out := []uint64{}
+		for _, e := range j.list(f) {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		f    journalFilter
+		want []uint64
+	}{
+		{"all", journalFilter{}, []uint64{6, 7, 8, 9, 10, 11, 12, 13}},
+		{"the last", journalFilter{Limit: 1}, []uint64{13}},
+		{"the last three", journalFilter{Limit: 3}, []uint64{11, 12, 13}},
+		{"more than kept", journalFilter{Limit: 20}, []uint64{6, 7, 8, 9, 10, 11, 12, 13}},
+		{"an operation", journalFilter{Operation: "a"}, []uint64{7, 9, 11, 13}},
+		{"an operation, the last two", journalFilter{Operation: "b", Limit: 2}, []uint64{10, 12}},
+		{"a status", journalFilter{Status: 400}, []uint64{8, 11}},
+		{"a status and an operation, the last", journalFilter{Status: 600, Operation: "a", Limit: 1}, []uint64{9}},
+		{"another API", journalFilter{API: "y"}, []uint64{}},
+		{"a status none has", journalFilter{Status: 201, Limit: 2}, []uint64{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, seqs(tt.f))
+		})
+	}
+}
