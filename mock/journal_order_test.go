@@ -187,9 +187,9 @@ func TestJournalBoundsWhatItKeeps(t *testing.T) {
 }
 
 // TestJournalReusesAnswerBuffers: once a session's journal is full, the buffer of the entry a new one replaces
-// takes the next entry's text (or an answer's copy). Whatever is reused, the journal, a live subscriber and a reader that listed it
-// earlier each see every answer as it was sent: distinct answers of one size (the buffer reused), of other sizes
-// (a new one), masked, cut and empty, with a journal of 3 and of 1.
+// takes the next entry's text (or an answer's copy). Whatever is reused, the journal, a live subscriber and a
+// reader that listed it earlier each see every answer as it was sent: distinct answers of one size (the buffer
+// reused), of other sizes (a new one), masked, cut and empty, with a journal of 3 and of 1.
 func TestJournalReusesAnswerBuffers(t *testing.T) {
 	const assign = "/carecycle/v2/inquiries/497f6eca-6276-4993-bfeb-53cbbbba6f08/assign"
 	type sent struct {
@@ -242,10 +242,10 @@ func TestJournalReusesAnswerBuffers(t *testing.T) {
 				newest := sess.journal.entries[(sess.journal.next+len(sess.journal.entries)-1)%len(sess.journal.entries)]
 				sess.journal.mu.Unlock()
 				if cap(newest.packed) > 0 {
-					if p := &newest.packed[:1][0]; bufs[p]+1 > 1 {
+					p := &newest.packed[:1][0]
+					if bufs[p]++; bufs[p] > 1 {
 						reused++
 					}
-					bufs[&newest.packed[:1][0]]++
 				}
 			}
 			require.Positive(t, reused, "a replaced entry's buffer took a later answer")

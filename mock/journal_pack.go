@@ -42,11 +42,16 @@ const (
 	flagRespShared
 )
 
+// packedStrings is e's strings in the order they are packed.
+func (e *journalEntry) packedStrings() [8]*string {
+	return [...]*string{&e.Session, &e.API, &e.Operation, &e.Method, &e.Path, &e.Query, &e.AnsweredBy, &e.FaultRule}
+}
+
 // fill makes sl hold e but for its texts, which it appends to dst and returns: sl.packed is the caller's to set.
 func (sl *journalSlot) fill(e *journalEntry, dst []byte) []byte {
 	*sl = journalSlot{seq: e.Seq, time: e.Time, status: e.Status, latency: e.LatencyMS}
-	for _, s := range [...]string{e.Session, e.API, e.Operation, e.Method, e.Path, e.Query, e.AnsweredBy, e.FaultRule} {
-		dst = appendPackedString(dst, s)
+	for _, s := range e.packedStrings() {
+		dst = appendPackedString(dst, *s)
 	}
 	dst = sl.fillMessage(dst, &e.Request, &sl.reqBody, flagReqHeadersCut)
 	return sl.fillMessage(dst, &e.Response, &sl.respBody, flagRespHeadersCut)
@@ -88,7 +93,7 @@ func appendPackedString(dst []byte, s string) []byte {
 func (sl *journalSlot) entry() journalEntry {
 	e := journalEntry{Seq: sl.seq, Time: sl.time, Status: sl.status, LatencyMS: sl.latency}
 	u := unpacker{text: string(sl.packed)} // one copy; every string is cut from it
-	for _, s := range [...]*string{&e.Session, &e.API, &e.Operation, &e.Method, &e.Path, &e.Query, &e.AnsweredBy, &e.FaultRule} {
+	for _, s := range e.packedStrings() {
 		*s = u.string()
 	}
 	e.Request = sl.message(&u, sl.reqBody, flagReqHeadersCut)
