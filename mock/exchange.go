@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,6 +24,8 @@ type exchange struct {
 	op     *openapi.Operation
 	route  *routers.Route
 	params map[string]string // path parameters
+	// An empty map the route stage may fill with the path parameters (release keeps the last request's).
+	spareParams map[string]string
 
 	// Set by the session stage.
 	session *session
@@ -109,8 +112,36 @@ func headerValue(h http.Header, key string) string {
 type exchangeKey struct{}
 
 func newExchange(rt *apiRuntime, now time.Time) *exchange {
-	return &exchange{api: rt, start: now}
+	ex := exchanges.Get().(*exchange)
+	ex.api, ex.start = rt, now
+	return ex
 }
+
+// exchanges recycles exchanges (about 1.2 KB each, a sixth of what a small request allocates): the server gives
+// one back with release once its pipeline has returned. Nothing keeps an exchange, its request, its context or
+// its writers past the request: the journal and the log copy what they keep, and no stage leaves a goroutine
+// behind. An exchange whose pipeline panics past the recover stage (http.ErrAbortHandler) is not given back.
+var exchanges = sync.Pool{New: func() any { return new(exchange) }}
+
+// release gives ex back to exchanges. Only the server calls it, once the pipeline has returned.
+func (ex *exchange) release() {
+	ex.reset()
+	exchanges.Put(ex)
+}
+
+// reset empties ex but for its path parameter map, kept empty for the route stage of the next request: nothing
+// of one request reaches the next, and a recycled exchange holds no body, record or session alive.
+func (ex *exchange) reset() {
+	params := ex.params
+	if params == nil || len(params) > maxSpareParams {
+		params = ex.spareParams
+	}
+	clear(params)
+	*ex = exchange{spareParams: params}
+}
+
+// maxSpareParams bounds the path parameter map an exchange keeps: a template has a few.
+const maxSpareParams = 8
 
 // withExchange returns ctx carrying ex, in ex's own context value (no allocation).
 func withExchange(ctx context.Context, ex *exchange) context.Context {

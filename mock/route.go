@@ -229,16 +229,19 @@ func (pr *pathRouter) FindRoute(req *http.Request) (*routers.Route, map[string]s
 type routeTarget struct {
 	method, escaped, path, rawQuery string
 	header                          http.Header
+	// params, when not nil, is an empty map the first pass fills instead of making one (a recycled exchange's).
+	params map[string]string
 }
 
 // findBelow is FindRoute for r whose path below the mount prefix is below, without a probe request (routeProbe)
 // when r's path is its own escaped form, the common case: below is then both the escaped and the decoded path.
-func (pr *pathRouter) findBelow(r *http.Request, below string) (*routers.Route, map[string]string, error) {
+// params, if not nil, is an empty map the path parameters may be written to (the map returned may be another).
+func (pr *pathRouter) findBelow(r *http.Request, below string, params map[string]string) (*routers.Route, map[string]string, error) {
 	if r.URL.RawPath != "" || !pathAsEscaped(r.URL.Path) {
 		return pr.FindRoute(routeProbe(r, below))
 	}
 	return pr.findRoute(routeTarget{method: r.Method, escaped: below, path: below, rawQuery: r.URL.RawQuery,
-		header: r.Header})
+		header: r.Header, params: params})
 }
 
 func (pr *pathRouter) findRoute(req routeTarget) (*routers.Route, map[string]string, error) {
@@ -296,7 +299,9 @@ func (pr *pathRouter) findPass(req *routeTarget, spanning bool) (*routers.Route,
 				}
 			}
 			if params == nil {
-				params = map[string]string{}
+				if params, req.params = req.params, nil; params == nil {
+					params = map[string]string{}
+				}
 			}
 			if !matchParts(r.parts, path, spanning, params) {
 				continue // matchParts writes params only when it matches

@@ -315,6 +315,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.dw = deadlineWriter{ResponseWriter: w, timeout: s.cfg.WriteTimeout}
 	ex.req = *r.WithContext(withExchange(r.Context(), ex)) // the request the stages see, inside the exchange
 	rt.h.ServeHTTP(&ex.dw, &ex.req)
+	ex.release() // not deferred: an exchange a panic leaves is the collector's
 }
 
 // mountFor finds the API for a request path and the path below its mount prefix.

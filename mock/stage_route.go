@@ -77,7 +77,7 @@ func (s *Server) routeStage(rt *apiRuntime) func(http.Handler) http.Handler {
 			if probe != nil {
 				route, params, err = router.FindRoute(probe)
 			} else {
-				route, params, err = router.findBelow(r, ex.path)
+				route, params, err = router.findBelow(r, ex.path, ex.spareParams)
 			}
 			if err == nil {
 				ex.op = rt.ops[route.Operation]
