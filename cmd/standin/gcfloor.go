@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -25,6 +26,7 @@ type heapFloor struct {
 	stopped bool
 	sample  []metrics.Sample
 	changes atomic.Int64 // how often the percentage was set, for tests
+	cycles  atomic.Int64 // how many collections the finalizer followed, for tests
 }
 
 // defaultGCFloor is serve's --gc-floor.
@@ -57,6 +59,7 @@ type gcCycle struct{ h *heapFloor }
 
 func (h *heapFloor) arm() {
 	runtime.SetFinalizer(&gcCycle{h}, func(c *gcCycle) {
+		c.h.cycles.Add(1)
 		if c.h.adjust() {
 			c.h.arm()
 		}
@@ -84,12 +87,23 @@ func (h *heapFloor) adjust() bool {
 	return true
 }
 
+// heapMinimum is the least goal Go's pacer sets at GOGC=100 (the runtime's heapMinimum); it scales with the
+// percentage.
+const heapMinimum = 4 << 20
+
 // floorPercent is the GC percentage that makes the goal of a live heap of live bytes floor bytes, at least
-// percent and at most maxFloorPercent; percent while nothing has been collected yet (live is 0).
+// percent and at most maxFloorPercent. The pacer's goal is the larger of heapMinimum × p/100 and
+// live + (live + roots) × p/100, roots being the stacks and globals that live does not count. The lesser of the
+// percentage that puts the first at the floor and the one that puts live × (1 + p/100) there leaves the goal
+// near the floor either way: a small live heap, or none collected yet at start, gets the first (with the
+// second, a 1 MB live heap and its roots made a 37 MB goal of a 14 MiB floor).
 func floorPercent(live, floor uint64, percent int) int {
-	if live == 0 || live >= floor {
+	if live >= floor {
 		return percent
 	}
-	p := int((floor - live) * 100 / live) // live + live*p/100 = floor
+	p := int(min(floor*100/heapMinimum, math.MaxInt32))
+	if live > 0 {
+		p = min(p, int((floor-live)*100/live)) // live + live*p/100 = floor
+	}
 	return min(max(p, percent), maxFloorPercent)
 }

@@ -211,6 +211,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 
+	// The floor is in force from here: loading the documents and building the server make some 20 MB of
+	// short-lived garbage, which Go's default pacing would collect three or four times before the first answer.
+	_, stopFloor := startHeapFloor(uint64(max(gcFloor, 0)))
+	defer stopFloor()
+
 	// The mock plans each API as soon as it is loaded: the node tree a JSON document's warnings needed is kept
 	// for it, not parsed a second time.
 	loadOpts := lf.options()
@@ -321,8 +326,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 
 	hs.RegisterOnShutdown(srv.EndStreams) // open dashboards must not hold the shutdown up
-	_, stopFloor := startHeapFloor(uint64(max(gcFloor, 0)))
-	defer stopFloor()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
