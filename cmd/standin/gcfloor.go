@@ -30,7 +30,7 @@ type heapFloor struct {
 }
 
 // defaultGCFloor is serve's --gc-floor.
-const defaultGCFloor = 14 << 20
+const defaultGCFloor = 13 << 20
 
 // maxFloorPercent bounds the percentage the floor sets, for a live heap that is nearly empty.
 const maxFloorPercent = 2000

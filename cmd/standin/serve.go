@@ -91,7 +91,7 @@ func (l *logLevelFlag) Set(v string) error {
 // sizeFlag is a byte count written as 1048576, 512KiB, 1MiB, 2MB or 1G.
 type sizeFlag int64
 
-func (s *sizeFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+func (s *sizeFlag) String() string { return formatSize(int64(*s)) }
 func (s *sizeFlag) Set(v string) error {
 	n, err := parseSize(v)
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *sizeFlag) Set(v string) error {
 // gcFloorFlag is --gc-floor: a size, or 0 for none.
 type gcFloorFlag int64
 
-func (s *gcFloorFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+func (s *gcFloorFlag) String() string { return formatSize(int64(*s)) }
 func (s *gcFloorFlag) Set(v string) error {
 	if strings.TrimSpace(v) == "0" {
 		*s = 0
@@ -116,6 +116,19 @@ func (s *gcFloorFlag) Set(v string) error {
 	}
 	*s = gcFloorFlag(n)
 	return nil
+}
+
+// formatSize writes n as parseSize reads it, in the largest binary unit that divides it ("13MiB", "1536KiB").
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n != 0 && n%u.mult == 0 {
+			return strconv.FormatInt(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func parseSize(v string) (int64, error) {

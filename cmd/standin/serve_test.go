@@ -177,7 +177,13 @@ func TestParseSize(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.Equal(t, tt.want, got)
+			back, err := parseSize(formatSize(got)) // a flag's default, as --help prints it, reads back
+			require.NoError(t, err)
+			require.Equal(t, got, back)
 		})
+	}
+	for n, want := range map[int64]string{13 << 20: "13MiB", 1536 << 10: "1536KiB", 2 << 30: "2GiB", 2e6: "2000000", 10: "10", 0: "0"} {
+		require.Equal(t, want, formatSize(n))
 	}
 }
 
