@@ -113,7 +113,9 @@ func TestCinnoxSpecShape(t *testing.T) {
 	for _, name := range want {
 		require.Contains(t, rec.Properties, name)
 	}
-	require.Equal(t, want, propertyOrder(t, api.Source, "EnquiryRecord"))
+	yml, err := Source("cinnox") // the YAML as written (api.Source is the JSON twin Load reads)
+	require.NoError(t, err)
+	require.Equal(t, want, propertyOrder(t, yml, "EnquiryRecord"))
 	loc := rec.Properties["locationDetail"].Value
 	require.ElementsMatch(t, []string{"regionCode", "subdivision", "city", "province"}, keys(loc.Properties))
 

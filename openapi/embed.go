@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// bundled holds the vendor specs shipped in the binary.
+// bundled holds the vendor specs shipped in the binary, and their JSON twins (twin.go).
 //
-//go:embed *.yaml
+//go:embed *.yaml twin/*.json
 var bundled embed.FS
 
 // Bundled returns the names of the specs shipped in the binary, sorted ("aelyst", "carecycle", "cinnox").

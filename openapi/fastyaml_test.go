@@ -117,7 +117,9 @@ func TestFastYAMLAliasBomb(t *testing.T) {
 // TestLoadKeepsSourceTree checks that a loaded YAML document hands the node tree parsed at load, equal to
 // SourceTree's, to the first TakeSourceTree only, and that a JSON document keeps none.
 func TestLoadKeepsSourceTree(t *testing.T) {
-	api, err := Load(context.Background(), "carecycle")
+	yml, err := Source("carecycle")
+	require.NoError(t, err)
+	api, err := LoadData(context.Background(), "openapi/carecycle.yaml", yml)
 	require.NoError(t, err)
 	first := api.TakeSourceTree()
 	require.NotNil(t, first)

@@ -94,6 +94,9 @@ func Load(ctx context.Context, name string) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	if twin, ok := twinOf(name); ok {
+		data = twin // the same document, read four times faster (twin.go); Source keeps the YAML for people
+	}
 	return LoadData(ctx, "openapi/"+name+".yaml", data)
 }
 
