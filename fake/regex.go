@@ -14,7 +14,7 @@ import (
 // counts above RE2's limit of 1000 are lowered to it and identity escapes RE2 does not know lose their backslash.
 // A candidate drawn from the approximation is kept only when the real pattern matches it.
 func goPattern(src string) string {
-	rewritten := codepointRE.ReplaceAllString(src, `\x{$1}`)
+	rewritten := codepointRE().ReplaceAllString(src, `\x{$1}`)
 	if _, err := syntax.Parse(rewritten, syntax.Perl); err == nil {
 		return rewritten
 	}
@@ -22,7 +22,7 @@ func goPattern(src string) string {
 }
 
 // codepointRE finds ECMA-262 \uXXXX escapes, which Go's regexp spells \x{XXXX}.
-var codepointRE = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+var codepointRE = lazyRegexp(`\\u([0-9A-Fa-f]{4})`)
 
 // approxRE2 rewrites an ECMA-262 pattern RE2 refuses into one it accepts, matching a superset of it where it
 // can (see goPattern).
