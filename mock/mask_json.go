@@ -58,7 +58,7 @@ func keyNamesCredential(m *bodyMasker, key []byte) bool {
 	if isASCIIBytes(key) {
 		return namesAnchored(m, key)
 	}
-	return m.keyName.Match(key)
+	return m.keyName().Match(key)
 }
 
 // skipJSONSpace passes the white space the expression's \s takes: tab, newline, form feed, carriage return and
