@@ -214,7 +214,7 @@ var awsErrorCode = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{1,99}$`)
 // (EC2: <ActionResponse><requestId>...<return>true</return>). Any other answer is returned as given.
 func (ex *exchange) awsAnswer(status int, header http.Header, body any) (http.Header, any) {
 	action := awsAction(ex)
-	_, empty := body.(emptyBody)
+	empty := isEmpty(body)
 	switch {
 	case action == "" && status >= 400 && awsActionMissed(ex) != nil:
 		op := awsActionMissed(ex)

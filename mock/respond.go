@@ -224,7 +224,7 @@ func text(v any) string { return jsonvalue.Text(v) }
 func (ex *exchange) writeVendorError(w http.ResponseWriter, stage, kind string, header http.Header, vars map[string]any) {
 	if status, rp := ex.errorStatus(kind); rp != nil && ex.api.render != nil {
 		h, body := ex.documentedError(rp.as(status), status, reason(kind, vars)) // errcache.go
-		if _, empty := body.(emptyBody); empty {
+		if isEmpty(body) {
 			// The response documents no body (or a media type without schema or example): any body is
 			// valid, so the plain shape keeps the details in it, under the documented type if there is one.
 			body = plainError(kind, vars)

@@ -69,7 +69,10 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 		}
 	}
 	if media.Schema == nil {
-		return header, noBody
+		if mt == "" {
+			return header, noBody
+		}
+		return header, unspecified{s.unspecifiedBody(baseType(mt), genKey, ex.api.api.Doc.IsOpenAPI31OrLater())}
 	}
 	schema := media.Schema
 	if dynamic && rp.status >= 200 && rp.status < 300 {
@@ -106,6 +109,43 @@ func (s *Server) renderAs(ex *exchange, rp *respPlan, example string, dynamic bo
 	}
 	return header, v
 }
+
+// unspecified is the body renderAs gives a documented media type with neither a schema nor an example
+// (parliament.uk's search answers application/atom+xml, application/rss+xml, application/json and text/html so):
+// the document says a body of that type comes, not what is in it. send writes the body it holds; an error
+// answer puts its own details there instead, as for a response without content (writeVendorError).
+type unspecified struct{ body any }
+
+// isEmpty reports whether body leaves its content to the sender: noBody, or a body of no documented content.
+func isEmpty(body any) bool {
+	switch body.(type) {
+	case emptyBody, unspecified:
+		return true
+	}
+	return false
+}
+
+// unspecifiedBody is the body of an unspecified answer of media type mt: JSON gets an empty object, XML an empty
+// root element, HTML an empty page, and any other type a generated line of text. An empty body is a document of
+// none of these types (standin test's content_type check says so), and went without its Content-Type.
+func (s *Server) unspecifiedBody(mt string, genKey func() string, openAPI31 bool) any {
+	switch {
+	case isJSONMedia(mt) || strings.Contains(mt, "json"):
+		return map[string]any{}
+	case isXMLMedia(mt):
+		return `<?xml version="1.0" encoding="UTF-8"?>` + "\n<response/>\n"
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return "<!DOCTYPE html>\n<html><head><title></title></head><body></body></html>\n"
+	}
+	v, _ := s.gen.Generate(unspecifiedText, genKey(), fake.Hint{Direction: fake.Response, OpenAPI31: openAPI31})
+	if text, ok := v.(string); ok && text != "" {
+		return text
+	}
+	return "standin"
+}
+
+// unspecifiedText is the schema of the text unspecifiedBody generates.
+var unspecifiedText = openapi3.NewSchemaRef("", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, MinLength: 1})
 
 // renderHeaders builds the headers of rp (its negotiated Content-Type and documented headers) and returns the
 // negotiated media type and media, nil for noBody. key holds the generation key once made (generationKeyOnce).
@@ -189,6 +229,9 @@ func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header
 		body = noBody
 	}
 	header, body = ex.awsAnswer(status, header, body) // AWS query answers in AWS's own documents (negotiate_aws.go)
+	if u, ok := body.(unspecified); ok {
+		body = u.body
+	}
 	if _, empty := body.(emptyBody); empty {
 		ex.answeredBy, ex.status = stage, status
 		h := w.Header()

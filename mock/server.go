@@ -323,13 +323,26 @@ func (s *Server) mountFor(path string) (*apiRuntime, string) {
 	apis := s.mounted()
 	for _, rt := range apis {
 		if strings.HasPrefix(path, rt.prefix) && (len(path) == len(rt.prefix) || path[len(rt.prefix)] == '/') {
-			return rt, strings.TrimPrefix(path, rt.prefix)
+			rest := strings.TrimPrefix(path, rt.prefix)
+			// A single API is served at the root too. When its base path begins with its mount name (an API named
+			// search whose server is https://host/search), /search/description is the root form of the operation
+			// /description: below the mount it lies outside the base path, the whole of it inside.
+			if len(apis) == 1 && !underBase(rest, rt.api.BasePath) && underBase(path, rt.api.BasePath) {
+				return rt, path
+			}
+			return rt, rest
 		}
 	}
 	if len(apis) == 1 {
 		return apis[0], path
 	}
 	return nil, ""
+}
+
+// underBase reports whether path lies under the base path base ("" or "/" covers every path).
+func underBase(path, base string) bool {
+	rest, ok := strings.CutPrefix(path, strings.TrimSuffix(base, "/"))
+	return ok && (rest == "" || rest[0] == '/')
 }
 
 // Close flushes and releases what the server holds (the state file). It is safe to call more than once.
