@@ -22,6 +22,26 @@ import (
 func init() {
 	openapi3filter.RegisterBodyDecoder("application/x-www-form-urlencoded", decodeFormBody)
 	openapi3filter.RegisterBodyDecoder("multipart/form-data", decodeMultipartBody)
+	openapi3filter.RegisterBodyDecoder("*/*", decodeOtherBody) // openapi3filter's catch-all
+}
+
+// decodeOtherBody decodes a body of a media type no other decoder takes (openapi3filter refused it as an
+// unsupported content type): an XML type (application/atom+xml, ...) as XML, anything else (image/jpeg,
+// application/pdf, text/markdown, ...) as its bytes, the string a server storing the upload reads. Spotify's
+// playlist cover upload takes image/jpeg under {type: string, format: byte}: the base64 text is validated as
+// such a string. A schema no string can meet leaves such a body unvalidated (textBodyUncheckable).
+func decodeOtherBody(body io.Reader, h http.Header, schema *openapi3.SchemaRef, encFn openapi3filter.EncodingFn) (any, error) {
+	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil && isXMLMedia(mt) {
+		return decodeXMLBody(body, h, schema, encFn)
+	}
+	return openapi3filter.FileBodyDecoder(body, h, schema, encFn)
+}
+
+// bytesMedia reports whether a body of media type mt (no parameters) is read as its bytes: no decoder of its
+// own, and neither JSON nor XML (decodeOtherBody).
+func bytesMedia(mt string) bool {
+	return mt == "application/octet-stream" || openapi3filter.RegisteredBodyDecoder(mt) == nil && !isJSONMedia(mt) &&
+		!strings.HasSuffix(mt, "+json") && !isXMLMedia(mt)
 }
 
 // formPair is one name=value of a form, in the order sent.
@@ -256,7 +276,8 @@ func readParts(mr *multipart.Reader, inherited string, root *formNode, encFn ope
 }
 
 // textBodyUncheckable reports whether the request's body is text (text/plain, text/csv, ...; not XML, which
-// decodes to a value) or bytes (application/octet-stream) while the document gives that media type a schema no
+// decodes to a value) or bytes (application/octet-stream, image/png, any type bytesMedia names) while the
+// document gives that media type a schema no
 // string can meet (chain49's sendtx takes "transaction hex as plain text" under {type: object}; Google's
 // converted upload operations give octet-stream the resource's object schema). No text is an object or a number, so such a body
 // is accepted as sent, unvalidated, as a server reading the text would; a text body whose schema admits a string
@@ -267,7 +288,7 @@ func textBodyUncheckable(r *http.Request, rb *openapi3.RequestBody) bool {
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
-	raw := strings.HasPrefix(mt, "text/") && !strings.HasSuffix(mt, "xml") || mt == "application/octet-stream"
+	raw := strings.HasPrefix(mt, "text/") && !strings.HasSuffix(mt, "xml") || bytesMedia(mt)
 	if err != nil || !raw || isJSONType(ct) {
 		return false
 	}
