@@ -13,6 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/standin/standin/fake"
 	"github.com/standin/standin/openapi"
@@ -28,8 +29,11 @@ type planner struct {
 	gen     *fake.Generator
 	standin bool
 	router  routers.Router // matches BasePath-less paths, to prove an unknown path is unknown
-	bases   map[*openapi.Operation]*request
-	auths   map[*openapi.Operation]*authPlan
+	// templates matches the path templates of keys that carry routing conditions after a '#' or '?' (AWS's
+	// /channels/{channelArn}#scope=...), without them (templateRouter); nil when no key has any.
+	templates routers.Router
+	bases     map[*openapi.Operation]*request
+	auths     map[*openapi.Operation]*authPlan
 	// span, paramFirst: see segmentsSpan; spanChecked says they are set.
 	span, paramFirst, spanChecked bool
 }
@@ -461,14 +465,26 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			continue
 		}
 		where := pr.In + " " + pr.Name
-		if _, frag, ok := strings.Cut(op.Path, "#"); ok && (frag == pr.Name || strings.HasPrefix(frag, pr.Name+"=")) {
+		cond, valued, selects := routingCondition(op.Path, pr.Name)
+		if selects {
 			// AWS's /#X-Amz-Target=X.Op, /tags/{arn}#tagKeys: the request then addresses no single operation.
-			where += " (the parameter selects the operation: path key #" + frag + ")"
+			where += " (the parameter selects the operation: path key " + op.Path[len(templatePath(op.Path)):] + ")"
+		}
+		// A request without the condition's parameter, or with another value than the condition names, may meet
+		// the conditions of another operation on the method and path, and then is that operation's request
+		// (Chime's DescribeChannelMembershipForAppInstanceUser without its scope is DescribeChannel's), which
+		// it may well be a valid one of.
+		elsewhere := func(r *request, what string) {
+			if other := p.routedElsewhere(op, r); selects && other != "" {
+				c := out[len(out)-1]
+				c.skip, c.skipCat = what+" the request meets the conditions of "+other+" on "+op.Method+" "+templatePath(op.Path), skipSelects
+			}
 		}
 		if pr.Required && pr.In != openapi3.ParameterInPath {
 			r := base.clone()
 			r.delParam(pr)
 			add(pr.In+"-"+pr.Name+"-required", "leave out the required "+where, r, expectRejected)
+			elsewhere(r, "without "+pr.Name)
 		}
 		var cur any = base.currentParam(pr)
 		if s, ok := cur.(string); ok && !pr.Schema.Value.Type.Is(openapi3.TypeString) {
@@ -480,6 +496,9 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 			r := base.clone()
 			p.setParam(r, pr, m.value)
 			add(pr.In+"-"+pr.Name+"-"+m.rule, "break "+m.rule+" of "+where, r, expectRejected)
+			if valued {
+				elsewhere(r, "with another "+pr.Name+" than "+cond+" names,")
+			}
 		}
 	}
 	ct, mt, required := requestMedia(op)
@@ -741,6 +760,11 @@ func (p *planner) unknownPath(op *openapi.Operation, base *request) string {
 			continue
 		}
 		if _, _, err := p.router.FindRoute(hreq); err != nil {
+			if p.templates != nil {
+				if _, _, err := p.templates.FindRoute(hreq); err == nil {
+					continue // an operation whose key has conditions takes it (they are in base's query and headers)
+				}
+			}
 			return suffix
 		}
 	}
@@ -931,4 +955,115 @@ func valueAt(v any, ptr []string) (any, bool) {
 		}
 	}
 	return v, true
+}
+
+// templatePath is a path key without the routing conditions written after a '#' or '?' in it.
+func templatePath(key string) string {
+	if i := strings.IndexAny(key, "#?"); i >= 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// routingCondition reports whether the path key names parameter name among the conditions written after its '#'
+// or '?' (APIs.guru's AWS keys: /channels/{channelArn}#scope=app-instance-user-membership&app-instance-user-arn),
+// which choose among the operations sharing the path; cond is that condition, valued whether it names a value
+// (scope=...) rather than the parameter's presence alone.
+func routingCondition(key, name string) (cond string, valued, ok bool) {
+	i := strings.IndexAny(key, "#?")
+	if i < 0 {
+		return "", false, false
+	}
+	for _, c := range strings.FieldsFunc(key[i+1:], func(r rune) bool { return r == '&' || r == '#' || r == '?' }) {
+		n, _, hasValue := strings.Cut(c, "=")
+		if strings.EqualFold(n, name) {
+			return c, hasValue, true
+		}
+	}
+	return "", false, false
+}
+
+// routedElsewhere names the first other operation (by ID) with op's method and path template whose key's
+// conditions r meets (each named query parameter or header present, with the value the condition names if
+// any), "" when there is none.
+func (p *planner) routedElsewhere(op *openapi.Operation, r *request) string {
+	var names []string
+	for _, o := range p.api.Operations {
+		if o == op || o.Method != op.Method || templatePath(o.Path) != templatePath(op.Path) {
+			continue
+		}
+		if meetsConditions(o.Path, r) {
+			names = append(names, o.ID)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	return names[0]
+}
+
+// meetsConditions reports whether r meets the routing conditions of path key key (none: it does).
+func meetsConditions(key string, r *request) bool {
+	i := strings.IndexAny(key, "#?")
+	if i < 0 {
+		return true
+	}
+	for _, c := range strings.FieldsFunc(key[i+1:], func(r rune) bool { return r == '&' || r == '#' || r == '?' }) {
+		name, value, valued := strings.Cut(c, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		got, ok := r.query[name]
+		if !ok {
+			got, ok = r.header[http.CanonicalHeaderKey(name)]
+		}
+		if !ok || valued && !slices.Contains(got, value) {
+			return false
+		}
+	}
+	return true
+}
+
+// templateRouter is a router of the document's path templates where some key carries routing conditions after a
+// '#' or '?': those keys enter without them, the operations of keys that then coincide in one path item (an
+// operation per method is enough to say a path is taken). nil when no key has conditions, or the router cannot be
+// built.
+func templateRouter(api *openapi.API) routers.Router {
+	if api == nil || api.Doc == nil || api.Doc.Paths == nil {
+		return nil
+	}
+	items := map[string]*openapi3.PathItem{}
+	conditioned := false
+	for key, item := range api.Doc.Paths.Map() {
+		if item == nil {
+			continue
+		}
+		path := templatePath(key)
+		conditioned = conditioned || path != key
+		merged := items[path]
+		if merged == nil {
+			merged = &openapi3.PathItem{Parameters: item.Parameters}
+			items[path] = merged
+		}
+		for method, o := range item.Operations() {
+			if merged.GetOperation(method) == nil {
+				merged.SetOperation(method, o)
+			}
+		}
+	}
+	if !conditioned {
+		return nil
+	}
+	doc := *api.Doc
+	doc.Servers = openapi3.Servers{{URL: api.BasePath}}
+	doc.Paths = openapi3.NewPaths()
+	for path, item := range items {
+		doc.Paths.Set(path, item)
+	}
+	r, err := gorillamux.NewRouter(&doc)
+	if err != nil {
+		return nil
+	}
+	return r
 }

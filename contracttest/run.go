@@ -109,6 +109,7 @@ func (r *Runner) planner() *planner {
 	if router, err := r.cfg.API.Router(""); err == nil {
 		p.router = router
 	}
+	p.templates = templateRouter(r.cfg.API)
 	return p
 }
 
@@ -401,6 +402,7 @@ const (
 	skipNotRouted   = "the unbroken request was not routed either"
 	skipNotKept     = "the mock keeps no records the unknown id names"
 	skipUnplaced    = "a path parameter has no place in the path"
+	skipSelects     = "the broken parameter picks another operation"
 	skipMaxFailures = "stopped: --max-failures reached"
 )
 

@@ -1038,3 +1038,77 @@ func TestWriteAnsweringAnotherResource(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutingConditionCases: where a key's conditions (after '#') pick one of the operations sharing a path, a
+// negative case that drops a condition's parameter, or gives it another value than the condition names, is
+// skipped when the request then meets another operation's conditions (it is that operation's request, which it
+// may meet: found on AWS Chime SDK Messaging), and kept when it meets none; the unknown path of an operation is
+// one no path template takes, conditions aside.
+func TestRoutingConditionCases(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /channels/{arn}#x-amz-chime-bearer:
+    get:
+      operationId: DescribeChannel
+      parameters:
+        - {name: arn, in: path, required: true, schema: {type: string}}
+        - {name: x-amz-chime-bearer, in: header, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}, "400": {description: bad}}
+  /channels/{arn}#scope=membership&user&x-amz-chime-bearer:
+    get:
+      operationId: DescribeMembership
+      parameters:
+        - {name: arn, in: path, required: true, schema: {type: string}}
+        - {name: scope, in: query, required: true, schema: {type: string, enum: [membership]}}
+        - {name: user, in: query, required: true, schema: {type: string, minLength: 5}}
+        - {name: x-amz-chime-bearer, in: header, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}, "400": {description: bad}}
+  /channels/{arn}/messages#x-amz-chime-bearer:
+    get:
+      operationId: ListMessages
+      parameters:
+        - {name: arn, in: path, required: true, schema: {type: string}}
+        - {name: x-amz-chime-bearer, in: header, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}, "400": {description: bad}}
+  /channels/{arn}/messages/{id}#x-amz-chime-bearer:
+    get:
+      operationId: GetMessage
+      parameters:
+        - {name: arn, in: path, required: true, schema: {type: string}}
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: x-amz-chime-bearer, in: header, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}, "400": {description: bad}, "404": {description: none}}
+`
+	api, err := openapi.LoadData(t.Context(), "chime.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	cases := map[string]*Case{}
+	for _, c := range r.Plan().Cases {
+		cases[c.Operation+"/"+c.Name] = c
+	}
+	for _, tc := range []struct {
+		name    string
+		skipped bool
+	}{
+		{"DescribeMembership/query-scope-required", true},                // then DescribeChannel's request
+		{"DescribeMembership/query-user-required", true},                 // likewise
+		{"DescribeMembership/query-scope-enum", true},                    // another scope than the condition names
+		{"DescribeMembership/query-user-minLength", false},               // user is present: still DescribeMembership
+		{"DescribeMembership/header-x-amz-chime-bearer-required", false}, // no operation takes a request without it
+	} {
+		c := cases[tc.name]
+		require.NotNil(t, c, "case %s is planned", tc.name)
+		if tc.skipped {
+			require.Equal(t, skipSelects, c.skipCat, tc.name)
+			require.Contains(t, c.skip, "DescribeChannel", tc.name)
+		} else {
+			require.Empty(t, c.skip, tc.name)
+		}
+	}
+	c := cases["ListMessages/unknown-path"]
+	require.NotNil(t, c, "ListMessages has an unknown path")
+	path := c.Steps[0].req.urlPath()
+	require.NotRegexp(t, `^/channels/[^/]+/messages/[^/]+$`, path, "GetMessage's template takes %s", path)
+}
