@@ -223,6 +223,9 @@ func (g *Generator) newCursor(h Hint, js bool) *cursor {
 	}
 	if js {
 		c.vopts = append(c.vopts, openapi3.EnableJSONSchema2020())
+	} else {
+		// The checks read errors by their fields: no JSON of the schema in their text (openapi.API.SchemaOptions).
+		c.vopts = append(c.vopts, openapi3.DisableSchemaErrorDetails())
 	}
 	return c
 }

@@ -26,8 +26,15 @@ func (s *Server) validationStage(rt *apiRuntime) func(http.Handler) http.Handler
 	// SkipSettingDefaults: openapi3filter would otherwise write a property's default over a missing property
 	// or an explicit null before validating, so a required field left out or a null for a non-nullable field
 	// passed whenever the schema gives a default.
+	schemaOpts := fake.SchemaOptions()
+	if !rt.api.Doc.IsOpenAPI31OrLater() {
+		// No schema or value in the errors' text (openapi.API.SchemaOptions): kin-openapi writes it as it makes
+		// each error, and a body failing deep in Microsoft Graph's schemas would cost minutes. The answer is
+		// built from the errors' fields (translate.go).
+		schemaOpts = append(schemaOpts, openapi3.DisableSchemaErrorDetails())
+	}
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		KeepValidatedValue: true, SkipSettingDefaults: true, SchemaValidationOptions: fake.SchemaOptions()}
+		KeepValidatedValue: true, SkipSettingDefaults: true, SchemaValidationOptions: schemaOpts}
 	firstError := &openapi3filter.Options{}
 	*firstError = *opts
 	firstError.MultiError = false

@@ -100,12 +100,18 @@ func (a *API) Router(prefix string) (routers.Router, error) {
 // SchemaOptions returns opts plus what validating a value against one of the document's schemas needs: ECMA-262
 // patterns (package pattern) and JSON Schema 2020-12 rules for an OpenAPI 3.1 document (kin-openapi applies 3.0
 // rules unless told). openapi3filter does the latter itself; direct VisitJSON calls go through here.
+//
+// For a 3.0 document the errors leave the schema and the value out of their text (DisableSchemaErrorDetails;
+// kin-openapi refuses it with 2020-12 rules). kin-openapi writes the text of an allOf, anyOf or oneOf error
+// when it makes it, its members' texts included: with the details, the JSON of every failing subschema. A value
+// failing deep in Microsoft Graph's schemas (discriminators of 653 mappings) then took minutes and gigabytes
+// for each error, which standin reads by its fields anyway.
 func (a *API) SchemaOptions(opts ...openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
 	opts = append(opts, openapi3.SetSchemaRegexCompiler(pattern.Lenient))
 	if a.Doc != nil && a.Doc.IsOpenAPI31OrLater() {
 		return append(opts, openapi3.EnableJSONSchema2020())
 	}
-	return opts
+	return append(opts, openapi3.DisableSchemaErrorDetails())
 }
 
 // Response returns the documented response for status, or nil.
