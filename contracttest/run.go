@@ -106,10 +106,6 @@ func (r *Runner) Plan() *Plan {
 
 func (r *Runner) planner() *planner {
 	p := &planner{cfg: &r.cfg, api: r.cfg.API, gen: fake.New(fake.Options{Seed: r.cfg.Seed, Now: r.now}), standin: r.standin, auths: r.auths}
-	if router, err := r.cfg.API.Router(""); err == nil {
-		p.router = router
-	}
-	p.templates = templateRouter(r.cfg.API)
 	return p
 }
 
@@ -132,7 +128,10 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	var pl *Plan
 	p := r.planner()
 	if r.cfg.DryRun {
-		pl = p.plan()
+		var err error
+		if pl, err = p.planContext(ctx); err != nil {
+			return nil, err
+		}
 	} else {
 		pl = p.header()
 	}
@@ -170,6 +169,10 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	for _, op := range r.cfg.API.Operations {
 		if !r.cfg.selected(op) {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			r.abandon()
+			return nil, err
 		}
 		cases := p.cases(op, planned)
 		planned += len(cases)

@@ -1112,3 +1112,20 @@ paths:
 	path := c.Steps[0].req.urlPath()
 	require.NotRegexp(t, `^/channels/[^/]+/messages/[^/]+$`, path, "GetMessage's template takes %s", path)
 }
+
+// TestDryRunStopsWhenCancelled: planning stops between operations once the context is done (a dry run of a
+// large document plans for long; Ctrl-C and SIGTERM end it).
+func TestDryRunStopsWhenCancelled(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/ambiguous.yaml")
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	rep, err := r.Run(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Nil(t, rep)
+	rep, err = r.Run(t.Context())
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Plan.Cases, "the same runner plans when not cancelled")
+}
