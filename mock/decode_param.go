@@ -22,7 +22,7 @@ func ownDecoding(p *openapi3.Parameter) bool {
 	}
 	switch p.In {
 	case openapi3.ParameterInQuery:
-		if composedItems(p.Schema.Value) || explodedObject(p) != nil { // decode_aws.go
+		if composedItems(p.Schema.Value) || explodedObject(p) != nil || freeFormMap(p) { // decode_aws.go
 			return true
 		}
 		return sm.Style == openapi3.SerializationDeepObject || untypedItems(p.Schema.Value)
@@ -68,14 +68,65 @@ func queryPairs(raw string) []formPair {
 	return out
 }
 
-// decodeParam decodes a parameter ownDecoding selected; found reports whether the request carries it.
-func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter) (any, bool, error) {
+// freeFormMap reports whether p is a query parameter of an object that declares no properties and allows others,
+// written as OpenAPI's exploded form writes such an object: one query field per entry. Microcks' search takes
+// queryMap {type: object, additionalProperties: {type: string}} as /services/search?name=x&labels.env=prod;
+// openapi3filter reads an exploded object by its declared properties only, so found none and answered that
+// the required queryMap was missing.
+func freeFormMap(p *openapi3.Parameter) bool {
+	if p == nil || p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
+		return false
+	}
+	sm, err := p.SerializationMethod()
+	if err != nil || sm.Style != openapi3.SerializationForm || !sm.Explode {
+		return false
+	}
+	s := p.Schema.Value
+	if len(s.AllOf) > 0 {
+		s = mergedAllOf(s)
+	}
+	ap := s.AdditionalProperties
+	return s.Type.Is("object") && len(s.Properties) == 0 && (ap.Has == nil || *ap.Has)
+}
+
+// otherQueryParams are the names of the query parameters of the lists besides p; nil when another of them is a
+// free-form map too (the fields could be either's: none is read as a map then).
+func otherQueryParams(p *openapi3.Parameter, lists ...openapi3.Parameters) map[string]bool {
+	out := map[string]bool{}
+	for _, list := range lists {
+		for _, ref := range list {
+			if ref == nil || ref.Value == nil || ref.Value == p || ref.Value.In != openapi3.ParameterInQuery {
+				continue
+			}
+			if freeFormMap(ref.Value) {
+				return nil
+			}
+			out[ref.Value.Name] = true
+		}
+	}
+	return out
+}
+
+// decodeParam decodes a parameter ownDecoding selected; found reports whether the request carries it. others
+// are the operation's other query parameters (paramPlan.others), which a free-form map's fields are not.
+func decodeParam(r *http.Request, pairs []formPair, p *openapi3.Parameter, others map[string]bool) (any, bool, error) {
 	sm, _ := p.SerializationMethod()
 	d := formDecoder{in: p.In, name: p.Name, style: sm.Style}
 	node := &formNode{}
 	found := false
 	switch p.In {
 	case openapi3.ParameterInQuery:
+		if others != nil && freeFormMap(p) {
+			for _, pair := range pairs {
+				name, _ := splitKey(pair.key)
+				if name == p.Name || others[name] || others[pair.key] {
+					continue
+				}
+				found = true
+				node.kid(pair.key).add(nil, pair.value)
+			}
+			break
+		}
 		if !sm.Explode && sm.Style != openapi3.SerializationDeepObject {
 			d.delim = delimiter(sm.Style)
 		}

@@ -58,6 +58,9 @@ type paramPlan struct {
 	messages map[string]string // x-standin-messages: rule -> message template
 	secret   bool              // an auth header: its value is never echoed
 	own      bool              // decoded by standin, not openapi3filter (see ownDecoding)
+	// others are the query parameters the operation declares besides this one, for a free-form map whose
+	// entries are query fields of their own (freeFormMap): its fields are the rest.
+	others map[string]bool
 }
 
 // lookup finds the response for status: the exact status, else its range ("4XX"), else "default".
@@ -116,6 +119,9 @@ func (s *Server) planAPI(rt *apiRuntime) map[*openapi3.Operation]*opPlan {
 				}
 				pp := &paramPlan{secret: ref.Value.In == openapi3.ParameterInHeader && mask.headers[http.CanonicalHeaderKey(ref.Value.Name)],
 					own: ownDecoding(ref.Value)}
+				if freeFormMap(ref.Value) {
+					pp.others = otherQueryParams(ref.Value, op.Item.Parameters, op.Op.Parameters)
+				}
 				if raw, ok := ref.Value.Extensions["x-standin-messages"]; ok {
 					m, err := stringMap(raw)
 					if err != nil {

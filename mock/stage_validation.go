@@ -191,7 +191,11 @@ func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationIn
 		if pairs == nil {
 			pairs = queryPairs(in.Request.URL.RawQuery)
 		}
-		v, found, err := decodeParam(in.Request, pairs, p)
+		others := ex.plan.params[p].others
+		if aws != nil {
+			others = nil // an AWS query request's map is read by aws.param, which knows SigV4's own fields
+		}
+		v, found, err := decodeParam(in.Request, pairs, p, others)
 		switch {
 		case err != nil:
 			me = append(me, &openapi3filter.RequestError{Input: in, Parameter: p, Reason: err.Error(), Err: err})
