@@ -263,7 +263,16 @@ func (p *planner) paramValue(op *openapi.Operation, pr *openapi3.Parameter, v va
 
 // exampleFits reports whether a string example of a string parameter is valid against the parameter's schema,
 // formats included; other examples are taken as they are (a query example "5" of an integer travels as text).
+//
+// A header or cookie example that HTTP cannot carry (a control character: openbankingproject.ch's Signature
+// example ends in a newline, from a YAML block) does not fit either: no request with it could be sent, and
+// every case of the operation failed with "no response".
 func (p *planner) exampleFits(pr *openapi3.Parameter, ex any) bool {
+	if pr.In == openapi3.ParameterInHeader || pr.In == openapi3.ParameterInCookie {
+		if !headerSafe(headerParam(pr, ex)) {
+			return false
+		}
+	}
 	s, isStr := ex.(string)
 	if !isStr || pr.Schema == nil || pr.Schema.Value == nil || !pr.Schema.Value.Type.Is(openapi3.TypeString) {
 		return true
@@ -1077,4 +1086,14 @@ func (n *pathIndex) match(method string, segs []string) bool {
 		return true
 	}
 	return n.param != nil && segs[0] != "" && n.param.match(method, segs[1:])
+}
+
+// headerSafe reports whether v can be sent as a header field value: no control character but tab (RFC 9110).
+func headerSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

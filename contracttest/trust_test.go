@@ -1129,3 +1129,50 @@ func TestDryRunStopsWhenCancelled(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, rep.Plan.Cases, "the same runner plans when not cancelled")
 }
+
+// TestHeaderExampleHTTPCannotCarry: a header parameter's example with a control character in it (a YAML block
+// leaves a newline at the end: openbankingproject.ch's Signature) is not used: no request could carry it, and
+// every case of the operation failed with "no response". A generated value takes its place.
+func TestHeaderExampleHTTPCannotCarry(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /payments:
+    get:
+      operationId: listPayments
+      parameters:
+        - name: Signature
+          in: header
+          required: true
+          schema: {type: string}
+          example: |
+            keyId="SN=9FA1",algorithm="rsa-sha256"
+        - name: X-Request-ID
+          in: header
+          required: true
+          schema: {type: string}
+          example: 99391c7e-ad88-49ec-a2ad-99ddcb1f7721
+      responses: {"200": {description: ok}, "400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "sig.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	var sent int
+	for _, c := range r.Plan().Cases {
+		for _, st := range c.Steps {
+			for name, vs := range st.req.header {
+				for _, v := range vs {
+					require.True(t, headerSafe(v), "%s: header %s %q", c.Name, name, v)
+				}
+			}
+			if v := st.req.header.Get("Signature"); v != "" {
+				sent++
+				require.NotContains(t, v, "\n")
+			}
+		}
+	}
+	require.Positive(t, sent, "the cases still send a Signature")
+	require.False(t, headerSafe("a\nb"))
+	require.True(t, headerSafe("a\tb c"))
+}
