@@ -43,6 +43,9 @@ type respPlan struct {
 	examples  []string            // example names in document order
 	headers   []headerPlan
 	noBody    bool // render headers and Content-Type only (headersOnly)
+	// writeOnly: media's schema declares a writeOnly property somewhere, which a stored record answered as
+	// this response leaves out (withoutWriteOnly).
+	writeOnly bool
 }
 
 // headerPlan is one documented response header.
@@ -187,6 +190,7 @@ func planResponse(resp *openapi3.Response, ordered func() []string) *respPlan {
 		}
 		sort.Strings(rest)
 		rp.examples = append(names, rest...)
+		rp.writeOnly = media.Schema != nil && hasWriteOnly(media.Schema.Value, 0)
 	}
 	names := make([]string, 0, len(resp.Headers))
 	for name := range resp.Headers {

@@ -291,6 +291,9 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 			if body == nil && (rp == nil || rp.media == nil || res.status == http.StatusNoContent) {
 				body = noBody
 			}
+			if rp != nil && rp.writeOnly {
+				body = withoutWriteOnly(body, rp.media.Schema.Value, 0) // a record keeps what was written: not its password
+			}
 			ex.send(w, "behaviour", res.status, header, body)
 			return
 		}
