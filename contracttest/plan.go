@@ -479,6 +479,11 @@ func (p *planner) negative(op *openapi.Operation) []*Case {
 		if pr.Schema == nil || pr.Schema.Value == nil || (pr.In == openapi3.ParameterInHeader && skippedHeader(pr.Name)) {
 			continue
 		}
+		if credentialParam(p.api, op, pr) {
+			// The credentials go in at send time, over whatever the case did to the parameter (VTEX's
+			// X-VTEX-API-AppKey, a parameter and an apiKey scheme both): the auth cases break them.
+			continue
+		}
 		where := pr.In + " " + pr.Name
 		cond, valued, selects := routingCondition(op.Path, pr.Name)
 		if selects {
@@ -1096,4 +1101,28 @@ func headerSafe(v string) bool {
 		}
 	}
 	return true
+}
+
+// credentialParam reports whether pr is where one of op's security schemes puts its credential: an apiKey of
+// pr's name in pr's place (header names compared without case).
+func credentialParam(api *openapi.API, op *openapi.Operation, pr *openapi3.Parameter) bool {
+	reqs := api.Doc.Security
+	if op.Op.Security != nil {
+		reqs = *op.Op.Security
+	}
+	if len(reqs) == 0 || api.Doc.Components == nil {
+		return false
+	}
+	for _, req := range reqs {
+		for name := range req {
+			ref := api.Doc.Components.SecuritySchemes[name]
+			if ref == nil || ref.Value == nil || ref.Value.Type != "apiKey" || ref.Value.In != pr.In {
+				continue
+			}
+			if ref.Value.Name == pr.Name || pr.In == openapi3.ParameterInHeader && strings.EqualFold(ref.Value.Name, pr.Name) {
+				return true
+			}
+		}
+	}
+	return false
 }

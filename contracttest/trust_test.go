@@ -1176,3 +1176,37 @@ paths:
 	require.False(t, headerSafe("a\nb"))
 	require.True(t, headerSafe("a\tb c"))
 }
+
+// TestNoNegativeCasesOnCredentialParameters: a parameter that is also where an apiKey scheme of the operation
+// puts its credential (VTEX declares X-VTEX-API-AppKey as both) gets no negative cases: the credentials go in
+// at send time over whatever the case did, so "leave out the required header" sent it anyway and failed on a
+// 200. The auth cases break credentials; other parameters keep their cases.
+func TestNoNegativeCasesOnCredentialParameters(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+security: [{appKey: []}]
+components:
+  securitySchemes:
+    appKey: {type: apiKey, in: header, name: X-VTEX-API-AppKey}
+paths:
+  /config:
+    put:
+      operationId: putConfig
+      parameters:
+        - {name: x-vtex-api-appkey, in: header, required: true, schema: {type: string}}
+        - {name: X-Tenant, in: header, required: true, schema: {type: string, minLength: 3}}
+      responses: {"200": {description: ok}, "400": {description: bad}, "401": {description: no}}
+`
+	api, err := openapi.LoadData(t.Context(), "vtex.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	names := map[string]bool{}
+	for _, c := range r.Plan().Cases {
+		names[string(c.Kind)+"/"+c.Name] = true
+	}
+	require.False(t, names["negative/header-x-vtex-api-appkey-required"], "%v", names)
+	require.True(t, names["negative/header-X-Tenant-required"], "%v", names)
+	require.True(t, names["negative/header-X-Tenant-minLength"], "%v", names)
+	require.True(t, names["auth/missing"], "%v", names)
+}
