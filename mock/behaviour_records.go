@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/standin/standin/openapi"
 )
 
@@ -365,12 +367,28 @@ func (br *behaviourRun) fillRequired(rec Record) {
 	}
 	props := s.Value.Properties
 	for _, name := range s.Value.Required {
-		if _, ok := rec[name]; ok || props[name] == nil {
+		if _, ok := rec[name]; ok {
 			continue
 		}
-		rec[name] = br.s.gen.ValueNamed(props[name], br.qcoll+"/"+br.key+"/"+name, name)
+		ps := props[name]
+		if ps == nil {
+			// Required but not declared (GitHub Enterprise 2.19's authorization requires expires_at and
+			// declares no such property): any value meets it, unless additionalProperties says what.
+			ap := s.Value.AdditionalProperties
+			if ap.Has != nil && !*ap.Has {
+				continue // no value can: the document contradicts itself
+			}
+			ps = ap.Schema
+			if ps == nil {
+				ps = anyValue
+			}
+		}
+		rec[name] = br.s.gen.ValueNamed(ps, br.qcoll+"/"+br.key+"/"+name, name)
 	}
 }
+
+// anyValue is the schema of a property that is required but not declared: no constraint.
+var anyValue = openapi3.NewSchemaRef("", &openapi3.Schema{})
 
 // applyLabels adds (or replaces) the requested ids that exist to the record's label field.
 func (br *behaviourRun) applyLabels(rec Record) *bFailure {
