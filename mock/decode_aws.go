@@ -20,6 +20,22 @@ func composedItems(s *openapi3.Schema) bool {
 // that openapi3filter cannot decode because a property is not a scalar (an array, an object, or typed only
 // through allOf); nil for any other parameter. Properties are found through allOf members too.
 func explodedObject(p *openapi3.Parameter) *openapi3.Schema {
+	s := explodedFormSchema(p)
+	if s == nil || !s.Type.Is("object") || len(s.Properties) == 0 {
+		return nil
+	}
+	for _, prop := range s.Properties {
+		v := derefSchema(prop)
+		if v == nil || v.Type.IsEmpty() || v.Type.Is("array") || v.Type.Is("object") {
+			return s
+		}
+	}
+	return nil
+}
+
+// explodedFormSchema is p's schema, allOf members merged, when p is a query parameter in exploded form style
+// (OpenAPI's default for the query); nil otherwise.
+func explodedFormSchema(p *openapi3.Parameter) *openapi3.Schema {
 	if p == nil || p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
 		return nil
 	}
@@ -31,16 +47,7 @@ func explodedObject(p *openapi3.Parameter) *openapi3.Schema {
 	if len(s.AllOf) > 0 {
 		s = mergedAllOf(s)
 	}
-	if !s.Type.Is("object") || len(s.Properties) == 0 {
-		return nil
-	}
-	for _, prop := range s.Properties {
-		v := derefSchema(prop)
-		if v == nil || v.Type.IsEmpty() || v.Type.Is("array") || v.Type.Is("object") {
-			return s
-		}
-	}
-	return nil
+	return s
 }
 
 // scalarProperty reports whether property name of obj takes one value (a string, number, integer or boolean).

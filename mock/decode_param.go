@@ -74,19 +74,9 @@ func queryPairs(raw string) []formPair {
 // openapi3filter reads an exploded object by its declared properties only, so found none and answered that
 // the required queryMap was missing.
 func freeFormMap(p *openapi3.Parameter) bool {
-	if p == nil || p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil || p.Content != nil {
-		return false
-	}
-	sm, err := p.SerializationMethod()
-	if err != nil || sm.Style != openapi3.SerializationForm || !sm.Explode {
-		return false
-	}
-	s := p.Schema.Value
-	if len(s.AllOf) > 0 {
-		s = mergedAllOf(s)
-	}
-	ap := s.AdditionalProperties
-	return s.Type.Is("object") && len(s.Properties) == 0 && (ap.Has == nil || *ap.Has)
+	s := explodedFormSchema(p) // decode_aws.go
+	return s != nil && s.Type.Is("object") && len(s.Properties) == 0 &&
+		(s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has)
 }
 
 // otherQueryParams are the names of the query parameters of the lists besides p; nil when another of them is a
