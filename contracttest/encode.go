@@ -139,6 +139,13 @@ func encodeForm(mt *openapi3.MediaType, v any) string {
 	}
 	var parts []string
 	for _, name := range sortedKeys(obj) {
+		if enc := encodingOf(mt, name); enc != nil && jsonLike(partType(enc.ContentType)) {
+			// A property whose encoding names a JSON type is one field holding its JSON text (seldon's
+			// /aggregate: json={"seldonMessages": [...]}), not fields of its own.
+			b, _ := json.Marshal(obj[name])
+			parts = append(parts, url.QueryEscape(name)+"="+url.QueryEscape(string(b)))
+			continue
+		}
 		sm := encodingOf(mt, name).SerializationMethod()
 		for _, kv := range styledPairs(name, obj[name], sm.Style, sm.Explode) {
 			parts = append(parts, url.QueryEscape(kv[0])+"="+url.QueryEscape(kv[1]))
@@ -423,4 +430,11 @@ func safeID(s *openapi3.Schema, key string, opts []openapi3.SchemaValidationOpti
 		}
 	}
 	return ""
+}
+
+// partType is the first media type of an encoding object's contentType ("image/png, image/jpeg" lists several),
+// lower case and without parameters.
+func partType(ct string) string {
+	first, _, _ := strings.Cut(ct, ",")
+	return strings.ToLower(strings.TrimSpace(strings.Split(first, ";")[0]))
 }

@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
@@ -1209,4 +1211,20 @@ paths:
 	require.True(t, names["negative/header-X-Tenant-required"], "%v", names)
 	require.True(t, names["negative/header-X-Tenant-minLength"], "%v", names)
 	require.True(t, names["auth/missing"], "%v", names)
+}
+
+// TestFormPropertyEncodedAsJSON: a form property whose encoding names a JSON type is sent as one field holding
+// its JSON text (seldon's /aggregate takes json={"seldonMessages": [...]}); before, its members went out as
+// bracketed fields of their own, which no server reading the document would take.
+func TestFormPropertyEncodedAsJSON(t *testing.T) {
+	mt := &openapi3.MediaType{Encoding: map[string]*openapi3.Encoding{
+		"json":  {ContentType: "application/json"},
+		"other": {ContentType: "text/plain"},
+	}}
+	got := encodeForm(mt, map[string]any{
+		"json": map[string]any{"seldonMessages": []any{map[string]any{"binData": "QQ=="}}},
+		"x":    map[string]any{"a": "1"},
+	})
+	require.Equal(t, "json="+url.QueryEscape(`{"seldonMessages":[{"binData":"QQ=="}]}`)+"&a=1", got)
+	require.Equal(t, "application/json", partType(" Application/JSON; charset=utf-8, text/plain"))
 }
