@@ -406,6 +406,7 @@ const (
 	skipNotKept     = "the mock keeps no records the unknown id names"
 	skipUnplaced    = "a path parameter has no place in the path"
 	skipSelects     = "the broken parameter picks another operation"
+	skipNoBody      = "no valid request body found"
 	skipMaxFailures = "stopped: --max-failures reached"
 )
 

@@ -1228,3 +1228,39 @@ func TestFormPropertyEncodedAsJSON(t *testing.T) {
 	require.Equal(t, "json="+url.QueryEscape(`{"seldonMessages":[{"binData":"QQ=="}]}`)+"&a=1", got)
 	require.Equal(t, "application/json", partType(" Application/JSON; charset=utf-8, text/plain"))
 }
+
+// TestNoCaseSendsABodyKnownInvalid: where the generator finds no body the request schema accepts (WhatsApp's
+// shards: an integer whose enum lists strings), the positive and forced-success cases are skipped under their own
+// reason rather than sending a body known to be invalid and failing on the 400; generated cases are left out.
+func TestNoCaseSendsABodyKnownInvalid(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /account/shards:
+    post:
+      operationId: SetShards
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [shards]
+              properties:
+                shards: {type: integer, enum: ["1", "2", "4"]}
+      responses: {"200": {description: ok}, "400": {description: bad}}
+`
+	api, err := openapi.LoadData(t.Context(), "shards.yaml", []byte(src))
+	require.NoError(t, err)
+	r, err := New(Config{API: api, Target: "http://127.0.0.1:1", DryRun: true, RunID: "t"})
+	require.NoError(t, err)
+	r.standin = true // forced cases are planned for a standin target
+	cases := map[string]*Case{}
+	for _, c := range r.Plan().Cases {
+		cases[string(c.Kind)+"/"+c.Name] = c
+	}
+	require.Equal(t, skipNoBody, cases["positive/example"].skipCat)
+	require.Equal(t, skipNoBody, cases["forced/200"].skipCat)
+	require.Empty(t, cases["forced/400"].skip, "an error can be forced whatever the body")
+	require.Nil(t, cases["positive/generated-1"])
+}
