@@ -115,6 +115,9 @@ func (c *checker) common(op *openapi.Operation, req *http.Request, resp *respons
 		got := resp.header.Get("Content-Type")
 		mt, _, err := mime.ParseMediaType(got)
 		switch {
+		case len(bytes.TrimSpace(resp.body)) == 0 && err == nil && emptyText(mt) && slices.ContainsFunc(types, func(t string) bool { return mediaMatch(t, mt) }):
+			// Empty text is text: ntropy's 404 documents text/plain with the example "".
+			c.add(CheckContentType, true, "", "")
 		case len(bytes.TrimSpace(resp.body)) == 0:
 			typeOK = false
 			c.add(CheckContentType, false, "a body of type "+strings.Join(types, " or ")+" for "+strconv.Itoa(resp.status), "an empty body")
@@ -133,6 +136,12 @@ func (c *checker) common(op *openapi.Operation, req *http.Request, resp *respons
 	}
 	c.headers(doc, resp)
 	c.timing(resp)
+}
+
+// emptyText reports whether an empty body is a document of media type mt: plain text (text/plain, text/csv,
+// ...), not a markup or data format (XML, HTML, JSON), where an empty body is none.
+func emptyText(mt string) bool {
+	return strings.HasPrefix(mt, "text/") && mt != "text/html" && !strings.HasSuffix(mt, "xml") && !strings.Contains(mt, "json")
 }
 
 func mediaMatch(documented, got string) bool {

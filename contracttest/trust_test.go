@@ -1264,3 +1264,21 @@ paths:
 	require.Empty(t, cases["forced/400"].skip, "an error can be forced whatever the body")
 	require.Nil(t, cases["positive/generated-1"])
 }
+
+// TestEmptyTextIsText: an empty body under a documented plain-text type passes content_type (empty text is
+// text); under a JSON type it still fails, an empty body being no JSON document.
+func TestEmptyTextIsText(t *testing.T) {
+	s := newSpecServer(t, "testdata/emptytext.yaml")
+	s.handle = func(w http.ResponseWriter, r *http.Request, op string, params map[string]string) {
+		if op == "getNote" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	rep := runAgainst(t, s.start(), "testdata/emptytext.yaml", Config{})
+	failed := failedChecks(rep)
+	require.Contains(t, failed, "getDoc/positive/example content_type")
+	require.NotContains(t, failed, "getNote/positive/example content_type")
+}
