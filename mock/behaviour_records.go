@@ -365,8 +365,19 @@ func (br *behaviourRun) fillRequired(rec Record) {
 	if s == nil || s.Value == nil {
 		return
 	}
-	props := s.Value.Properties
-	for _, name := range s.Value.Required {
+	props, required := s.Value.Properties, s.Value.Required
+	if len(s.Value.AllOf) > 0 {
+		// Azure's resources require location in their allOf member Resource: the members' required and
+		// properties count as the schema's own.
+		props = mergedAllOf(s.Value).Properties
+		required = slices.Clone(required)
+		for _, m := range s.Value.AllOf {
+			if v := derefSchema(m); v != nil {
+				required = append(required, v.Required...)
+			}
+		}
+	}
+	for _, name := range required {
 		if _, ok := rec[name]; ok {
 			continue
 		}

@@ -12,7 +12,7 @@ import (
 
 // TestCreatedRecordHasRequiredUndeclared: a created record gets the properties its schema requires without
 // declaring them, so that the answer meets the schema: any value where nothing says what, else a value of the
-// additionalProperties schema.
+// additionalProperties schema; and those its allOf members require.
 func TestCreatedRecordHasRequiredUndeclared(t *testing.T) {
 	api, err := openapi.LoadFile(t.Context(), "testdata/undeclared.yaml")
 	require.NoError(t, err)
@@ -36,4 +36,9 @@ func TestCreatedRecordHasRequiredUndeclared(t *testing.T) {
 	c, ok := l["color"].(float64)
 	require.True(t, ok, "color is a number of the additionalProperties schema: %s", label.body)
 	require.True(t, c >= 1 && c <= 9, "%v", c)
+
+	site := engineDo(t, ts, http.MethodPost, "/undeclared/sites", `{"name":"web"}`)
+	require.Equal(t, http.StatusCreated, site.status, "%s", site.body)
+	engineCheckResponse(t, api, "/undeclared", site)
+	require.Contains(t, string(site.body), `"location":`, "required by the allOf member")
 }
