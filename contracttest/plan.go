@@ -990,25 +990,21 @@ func valueAt(v any, ptr []string) (any, bool) {
 
 // templatePath is a path key without the routing conditions written after a '#' or '?' in it.
 func templatePath(key string) string {
-	if i := strings.IndexAny(key, "#?"); i >= 0 {
-		return key[:i]
-	}
-	return key
+	path, _ := openapi.SplitPathKey(key)
+	return path
 }
 
-// routingCondition reports whether the path key names parameter name among the conditions written after its '#'
-// or '?' (APIs.guru's AWS keys: /channels/{channelArn}#scope=app-instance-user-membership&app-instance-user-arn),
-// which choose among the operations sharing the path; cond is that condition, valued whether it names a value
-// (scope=...) rather than the parameter's presence alone.
+// routingCondition reports whether the path key names parameter name among its routing conditions
+// (openapi.SplitPathKey), which choose among the operations sharing the path; cond is that condition as written,
+// valued whether it names a value (scope=...) rather than the parameter's presence alone.
 func routingCondition(key, name string) (cond string, valued, ok bool) {
-	i := strings.IndexAny(key, "#?")
-	if i < 0 {
-		return "", false, false
-	}
-	for _, c := range strings.FieldsFunc(key[i+1:], func(r rune) bool { return r == '&' || r == '#' || r == '?' }) {
-		n, _, hasValue := strings.Cut(c, "=")
-		if strings.EqualFold(n, name) {
-			return c, hasValue, true
+	_, conds := openapi.SplitPathKey(key)
+	for _, c := range conds {
+		if strings.EqualFold(c.Name, name) {
+			if c.Valued {
+				return c.Name + "=" + c.Value, true, true
+			}
+			return c.Name, false, true
 		}
 	}
 	return "", false, false
@@ -1036,20 +1032,13 @@ func (p *planner) routedElsewhere(op *openapi.Operation, r *request) string {
 
 // meetsConditions reports whether r meets the routing conditions of path key key (none: it does).
 func meetsConditions(key string, r *request) bool {
-	i := strings.IndexAny(key, "#?")
-	if i < 0 {
-		return true
-	}
-	for _, c := range strings.FieldsFunc(key[i+1:], func(r rune) bool { return r == '&' || r == '#' || r == '?' }) {
-		name, value, valued := strings.Cut(c, "=")
-		if n, err := url.QueryUnescape(name); err == nil {
-			name = n
-		}
-		got, ok := r.query[name]
+	_, conds := openapi.SplitPathKey(key)
+	for _, c := range conds {
+		got, ok := r.query[c.Name]
 		if !ok {
-			got, ok = r.header[http.CanonicalHeaderKey(name)]
+			got, ok = r.header[http.CanonicalHeaderKey(c.Name)]
 		}
-		if !ok || valued && !slices.Contains(got, value) {
+		if !ok || c.Valued && !slices.Contains(got, c.Value) {
 			return false
 		}
 	}

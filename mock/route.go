@@ -96,10 +96,7 @@ func newPathRouter(api *openapi.API) *pathRouter {
 }
 
 func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
-	path, extra := key, ""
-	if i := strings.IndexAny(key, "#?"); i >= 0 {
-		path, extra = key[:i], key[i+1:]
-	}
+	path, conds := openapi.SplitPathKey(key)
 	r := &pathRoute{key: key, item: item, parts: parseTemplate(path), segments: strings.Count(path, "/")}
 	for _, p := range r.parts {
 		if p.param != "" {
@@ -121,20 +118,10 @@ func newPathRoute(key string, item *openapi3.PathItem) *pathRoute {
 	for _, p := range r.parts {
 		r.literal += len(p.lit)
 	}
-	for _, pair := range strings.FieldsFunc(extra, func(c rune) bool { return c == '&' || c == '#' }) {
-		name, value, valued := strings.Cut(pair, "=")
-		if name == "" || strings.ContainsAny(name, "/{} ") {
-			continue // not a header or query name: a URL written after a '#' (mastercard's /send/#env/v1/…)
-		}
-		if n, err := url.QueryUnescape(name); err == nil {
-			name = n
-		}
-		if v, err := url.QueryUnescape(value); err == nil {
-			value = v
-		}
-		c := routeCond{name: name, value: value, in: declaredIn(item, name), any: !valued}
-		if len(value) > 2 && strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") {
-			c.any, c.capture = true, value[1:len(value)-1]
+	for _, kc := range conds {
+		c := routeCond{name: kc.Name, value: kc.Value, in: declaredIn(item, kc.Name), any: !kc.Valued}
+		if len(kc.Value) > 2 && strings.HasPrefix(kc.Value, "{") && strings.HasSuffix(kc.Value, "}") {
+			c.any, c.capture = true, kc.Value[1:len(kc.Value)-1]
 		}
 		r.conds = append(r.conds, c)
 	}
