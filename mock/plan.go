@@ -190,7 +190,7 @@ func planResponse(resp *openapi3.Response, ordered func() []string) *respPlan {
 		}
 		sort.Strings(rest)
 		rp.examples = append(names, rest...)
-		rp.writeOnly = media.Schema != nil && hasWriteOnly(media.Schema.Value, 0)
+		rp.writeOnly = media.Schema != nil && hasWriteOnly(media.Schema.Value, 0, map[*openapi3.Schema]bool{})
 	}
 	names := make([]string, 0, len(resp.Headers))
 	for name := range resp.Headers {

@@ -16,25 +16,27 @@ import (
 const maxWriteOnlyDepth = 8
 
 // hasWriteOnly reports whether s declares a writeOnly property: in its properties, its allOf members, its items
-// or additionalProperties, down to maxWriteOnlyDepth.
-func hasWriteOnly(s *openapi3.Schema, depth int) bool {
-	if s == nil || depth > maxWriteOnlyDepth {
+// or additionalProperties, down to maxWriteOnlyDepth. Each subschema is walked once (seen): a document whose
+// objects refer to each other walks in the size of its schemas, not in the number of paths through them.
+func hasWriteOnly(s *openapi3.Schema, depth int, seen map[*openapi3.Schema]bool) bool {
+	if s == nil || depth > maxWriteOnlyDepth || seen[s] {
 		return false
 	}
+	seen[s] = true
 	for _, p := range s.Properties {
-		if p != nil && p.Value != nil && (p.Value.WriteOnly || hasWriteOnly(p.Value, depth+1)) {
+		if p != nil && p.Value != nil && (p.Value.WriteOnly || hasWriteOnly(p.Value, depth+1, seen)) {
 			return true
 		}
 	}
 	for _, m := range s.AllOf {
-		if m != nil && hasWriteOnly(m.Value, depth+1) {
+		if m != nil && hasWriteOnly(m.Value, depth+1, seen) {
 			return true
 		}
 	}
-	if s.Items != nil && hasWriteOnly(s.Items.Value, depth+1) {
+	if s.Items != nil && hasWriteOnly(s.Items.Value, depth+1, seen) {
 		return true
 	}
-	return s.AdditionalProperties.Schema != nil && hasWriteOnly(s.AdditionalProperties.Schema.Value, depth+1)
+	return s.AdditionalProperties.Schema != nil && hasWriteOnly(s.AdditionalProperties.Schema.Value, depth+1, seen)
 }
 
 // writeOnlyProperty is the schema of property name in s (its properties, else an allOf member's), and whether
