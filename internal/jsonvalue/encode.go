@@ -99,6 +99,24 @@ func EstimateUpTo(v any, limit int) int {
 			}
 		}
 		return n
+	case *Overlay:
+		if x == nil {
+			return 4
+		}
+		n := 2
+		for k, e := range x.Base {
+			if _, over := overGet(x.Over, k); !over {
+				if n += len(k) + 4 + leafEstimate(e, limit-n); n >= limit {
+					return n
+				}
+			}
+		}
+		for _, f := range x.Over {
+			if n += len(f.Key) + 4 + leafEstimate(f.Value, limit-n); n >= limit {
+				return n
+			}
+		}
+		return n
 	}
 	return leafEstimate(v, limit)
 }
@@ -116,7 +134,7 @@ func leafEstimate(v any, limit int) int {
 		return 4
 	case Raw:
 		return len(x)
-	case []any, []map[string]any, map[string]any:
+	case []any, []map[string]any, map[string]any, *Overlay:
 		return EstimateUpTo(v, limit)
 	}
 	return 16
@@ -201,56 +219,13 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		var sh *shape
-		if len(x) >= shapeMin {
-			sh = shapes[len(x)%len(shapes)].Load()
-			if sh != nil && len(sh.keys) == len(x) {
-				if out, ok, err := appendShaped(dst, x, sh, depth, w); ok {
-					return out, err
-				}
-			}
-			if sh != nil {
-				sh.missed()
-			}
+		return appendObject(dst, x, nil, len(x), depth, w)
+	case *Overlay:
+		w.add(2)
+		if x == nil {
+			return append(dst, "null"...), nil
 		}
-		fp := fieldPool.Get().(*[]field)
-		fs := (*fp)[:0]
-		for k, v := range x {
-			fs = append(fs, field{k, v})
-		}
-		op := orderPool.Get().(*[]order)
-		ord := sortFields(fs, (*op)[:0])
-		if len(x) >= shapeMin && (sh == nil || sh.stale()) {
-			remember(fs, ord)
-		}
-		dst = append(dst, '{')
-		var err error
-		for i, o := range ord {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if w.over(len(dst)) {
-				err = ErrTooLarge
-				break
-			}
-			f := &fs[o.at]
-			w.key(f.key)
-			w.add(len(f.key) + 4)
-			dst = appendString(dst, f.key)
-			dst = append(dst, ':')
-			if dst, err = appendValue(dst, f.val, depth+1, w); err != nil {
-				break
-			}
-		}
-		*op = ord[:0]
-		orderPool.Put(op)
-		clear(fs) // drop the values for the collector
-		*fp = fs[:0]
-		fieldPool.Put(fp)
-		if err != nil {
-			return dst, err
-		}
-		return append(dst, '}'), nil
+		return appendObject(dst, x.Base, x.Over, x.Len(), depth, w)
 	case map[string]string:
 		w.add(16)
 		if x == nil {
@@ -313,6 +288,69 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		w.add(Estimate(v))
 	}
 	return appendStd(dst, v)
+}
+
+// appendObject writes the object of n keys that is x with the fields of over set over it (over is nil for a
+// plain map): in the order of the kept shape of its size when it has that shape's keys, else sorted.
+func appendObject(dst []byte, x map[string]any, over []Field, n, depth int, w *watcher) ([]byte, error) {
+	var sh *shape
+	if n >= shapeMin {
+		sh = shapes[n%len(shapes)].Load()
+		if sh != nil && len(sh.keys) == n {
+			if out, ok, err := appendShaped(dst, x, over, sh, depth, w); ok {
+				return out, err
+			}
+		}
+		if sh != nil {
+			sh.missed()
+		}
+	}
+	fp := fieldPool.Get().(*[]field)
+	fs := (*fp)[:0]
+	for k, v := range x {
+		if ov, ok := overGet(over, k); ok {
+			v = ov
+		}
+		fs = append(fs, field{k, v})
+	}
+	for _, f := range over {
+		if _, ok := x[f.Key]; !ok {
+			fs = append(fs, field{f.Key, f.Value})
+		}
+	}
+	op := orderPool.Get().(*[]order)
+	ord := sortFields(fs, (*op)[:0])
+	if n >= shapeMin && (sh == nil || sh.stale()) {
+		remember(fs, ord)
+	}
+	dst = append(dst, '{')
+	var err error
+	for i, o := range ord {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if w.over(len(dst)) {
+			err = ErrTooLarge
+			break
+		}
+		f := &fs[o.at]
+		w.key(f.key)
+		w.add(len(f.key) + 4)
+		dst = appendString(dst, f.key)
+		dst = append(dst, ':')
+		if dst, err = appendValue(dst, f.val, depth+1, w); err != nil {
+			break
+		}
+	}
+	*op = ord[:0]
+	orderPool.Put(op)
+	clear(fs) // drop the values for the collector
+	*fp = fs[:0]
+	fieldPool.Put(fp)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, '}'), nil
 }
 
 // keyPool holds key slices for sorting the keys of one object; an object's keys are put back once it is written.

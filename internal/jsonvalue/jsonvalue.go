@@ -16,6 +16,18 @@ func Copy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		return CopyMap(x)
+	case *Overlay:
+		if x == nil {
+			return map[string]any(nil)
+		}
+		out := CopyMap(x.Base)
+		if out == nil {
+			out = make(map[string]any, len(x.Over))
+		}
+		for _, f := range x.Over {
+			out[f.Key] = Copy(f.Value)
+		}
+		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, item := range x {

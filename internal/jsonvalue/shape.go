@@ -52,19 +52,21 @@ func remember(fs []field, ord []order) {
 	shapes[len(ord)%len(shapes)].Store(sh)
 }
 
-// appendShaped writes the object x in the order of sh. ok is false, and nothing is written, when x lacks one of
-// sh's keys; x must have as many keys as sh. Every key is looked up before anything is written, so the watcher
+// appendShaped writes the object x, with the fields of over set over it, in the order of sh. ok is false, and
+// nothing is written, when the object lacks one of sh's keys; it must have as many keys as sh. Every key is looked up before anything is written, so the watcher
 // sees each key once, in the order written, as in appendValue.
-func appendShaped(dst []byte, x map[string]any, sh *shape, depth int, w *watcher) (out []byte, ok bool, err error) {
+func appendShaped(dst []byte, x map[string]any, over []Field, sh *shape, depth int, w *watcher) (out []byte, ok bool, err error) {
 	var room [64]any // on the stack: the values of the usual object (a CINNOX enquiry has 48 fields)
 	vals := room[:0]
 	if len(sh.keys) > len(room) {
 		vals = make([]any, 0, len(sh.keys))
 	}
 	for _, k := range sh.keys {
-		v, found := x[k]
+		v, found := overGet(over, k)
 		if !found {
-			return dst, false, nil
+			if v, found = x[k]; !found {
+				return dst, false, nil
+			}
 		}
 		vals = append(vals, v)
 	}
