@@ -89,7 +89,7 @@ type logLine struct {
 func txLine(session string, ops []Op) logLine {
 	lines := make([]logLine, len(ops))
 	for i, op := range ops {
-		lines[i] = logLine{Op: string(op.Kind), Coll: op.Coll, Key: op.Key, Record: op.Record, Entries: op.Entries, State: op.State}
+		lines[i] = logLine{Op: string(op.Kind), Coll: op.Coll, Key: op.Key, Record: OpRecord(op), Entries: op.Entries, State: op.State}
 	}
 	if len(lines) == 1 {
 		lines[0].Session = session

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // mem is one version of a session's records. It is immutable once built: a write makes a new mem that shares
@@ -55,7 +56,48 @@ type collection struct {
 type storedEntry struct {
 	seq uint64
 	key string
-	rec Record // never modified once stored
+	rec Record // never modified once stored; with patch, the base the patch's fields are set over
+	// patch, when set, holds the fields an update set over rec (Tx.PutPatched): the record is rec with them.
+	patch *patch
+}
+
+// patch is the part of a stored record an update set over another, and the whole record once something read it.
+type patch struct {
+	over  []Field
+	whole atomic.Pointer[Record] // made by the first read that needs one map (record), then shared
+}
+
+// record is the stored record as one map: rec, or for a patched record the map made of rec and its fields (made
+// once, at the first such read, and kept: a record read again is not copied again).
+func (e *storedEntry) record() Record {
+	if e.patch == nil {
+		return e.rec
+	}
+	if w := e.patch.whole.Load(); w != nil {
+		return *w
+	}
+	m := (&Patched{Base: e.rec, Over: e.patch.over}).Map()
+	if e.patch.whole.CompareAndSwap(nil, &m) {
+		return m
+	}
+	return *e.patch.whole.Load()
+}
+
+// parts is the stored record as its base and the fields set over it (none for a record stored whole).
+func (e *storedEntry) parts() (Record, []Field) {
+	if e.patch == nil {
+		return e.rec, nil
+	}
+	return e.rec, e.patch.over
+}
+
+// newEntry is the entry of rec with over set over it.
+func newEntry(seq uint64, key string, rec Record, over []Field) *storedEntry {
+	e := &storedEntry{seq: seq, key: key, rec: rec}
+	if len(over) > 0 {
+		e.patch = &patch{over: over}
+	}
+	return e
 }
 
 var _ Reader = (*mem)(nil)
@@ -172,13 +214,28 @@ func (m *mem) Get(coll, key string) (Record, error) {
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return e.rec, nil
+	return e.record(), nil
+}
+
+// GetParts is Get without making a patched record one map: the record stored under key as its base and the
+// fields set over it (partsReader).
+func (m *mem) GetParts(coll, key string) (Record, []Field, error) {
+	c := m.coll(coll)
+	if c == nil {
+		return nil, nil, ErrNotFound
+	}
+	e, ok := getByKey(c.byKey, key)
+	if !ok {
+		return nil, nil, ErrNotFound
+	}
+	base, over := e.parts()
+	return base, over, nil
 }
 
 // Scan yields the stored records in insertion order, from the from-th on.
 func (m *mem) Scan(coll string, from int, fn func(key string, rec Record) bool) error {
 	if c := m.coll(coll); c != nil {
-		c.bySeq.each(max(from, 0), func(_ uint64, e *storedEntry) bool { return fn(e.key, e.rec) })
+		c.bySeq.each(max(from, 0), func(_ uint64, e *storedEntry) bool { return fn(e.key, e.record()) })
 	}
 	return nil
 }
@@ -233,7 +290,7 @@ func (m *mem) state() State {
 	for name, c := range cs {
 		out := make([]Entry, 0, c.bySeq.len())
 		c.bySeq.each(0, func(_ uint64, e *storedEntry) bool {
-			out = append(out, Entry{Key: e.key, Record: DeepCopyRecord(e.rec)})
+			out = append(out, Entry{Key: e.key, Record: DeepCopyRecord(e.record())})
 			return true
 		})
 		st[name] = out
@@ -248,7 +305,7 @@ func (m *mem) apply(ops []Op, seed *mem) *mem {
 	for _, op := range ops {
 		switch op.Kind {
 		case OpPut:
-			b.put(op.Coll, op.Key, op.Record)
+			b.put(op.Coll, op.Key, op.Record, op.Over)
 		case OpDelete:
 			b.delete(op.Coll, op.Key)
 		case OpReset:
@@ -324,12 +381,13 @@ func (b *builder) own() {
 	}
 }
 
-func (b *builder) put(coll, key string, rec Record) {
+// put stores rec, with the fields of over set over it, under key.
+func (b *builder) put(coll, key string, rec Record, over []Field) {
 	c := b.coll(coll)
 	var buf [80]byte
 	ko := appendKeyOrder(buf[:0], key)
 	if old, ok := getByOrder(c.byKey, ko); ok { // an update: the record keeps its place in both trees
-		e := &storedEntry{seq: old.seq, key: key, rec: rec}
+		e := newEntry(old.seq, key, rec, over)
 		c.byKey = replaceByOrder(c.byKey, ko, e)
 		c.bySeq = c.bySeq.replace(old.seq, e)
 		b.set(coll, c)
@@ -337,7 +395,7 @@ func (b *builder) put(coll, key string, rec Record) {
 	}
 	seq := b.seq
 	b.seq++
-	e := &storedEntry{seq: seq, key: key, rec: rec}
+	e := newEntry(seq, key, rec, over)
 	c.byKey = c.byKey.set(string(ko), e, strPri(key))
 	c.bySeq = c.bySeq.set(seq, e, mix(seq))
 	b.set(coll, c)

@@ -432,7 +432,7 @@ func delta(session string, seed, v *mem) logLine {
 		var puts []Entry
 		vc.bySeq.each(0, func(_ uint64, ve *storedEntry) bool {
 			if se, ok := sKeys.get(keyOrder(ve.key)); !ok || se != ve {
-				puts = append(puts, Entry{Key: ve.key, Record: ve.rec})
+				puts = append(puts, Entry{Key: ve.key, Record: ve.record()})
 			}
 			return true
 		})

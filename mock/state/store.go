@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/standin/standin/internal/jsonvalue"
 )
 
 // ErrNotFound reports a record, session or snapshot that does not exist.
@@ -15,6 +17,13 @@ var ErrBusy = errors.New("session has writes not yet durable")
 // Record is one stored record: JSON values as encoding/json decodes them (map[string]any, []any, string,
 // float64, bool, nil).
 type Record = map[string]any
+
+// Field is one top-level field of a record, set over a base record by an update (Op.Over, Tx.PutPatched).
+type Field = jsonvalue.Field
+
+// Patched is a record as an update stores it: a base record with a few top-level fields set over it, both
+// never modified (Tx.LookupParts). It encodes (jsonvalue.Append) as the record it stands for.
+type Patched = jsonvalue.Overlay
 
 // Entry is a record with its key.
 type Entry struct {
@@ -72,12 +81,25 @@ const (
 // Op is one change of a committed transaction. Records in an Op are owned by the store once passed: nobody
 // changes them afterwards.
 type Op struct {
-	Kind    OpKind
-	Coll    string
-	Key     string
-	Record  Record
+	Kind   OpKind
+	Coll   string
+	Key    string
+	Record Record
+	// Over, for a put, holds top-level fields set over Record: the record stored is Record with them (an
+	// update of a few fields shares the record before it rather than copying it; Tx.PutPatched). A store may
+	// keep the two apart or make one record of them (OpRecord); Record itself is never modified.
+	Over    []Field
 	Entries []Entry
 	State   State
+}
+
+// OpRecord is the record a put stores: op.Record itself when nothing is set over it, else a new map of
+// op.Record with op.Over set (a shallow copy: the values are shared).
+func OpRecord(op Op) Record {
+	if len(op.Over) == 0 {
+		return op.Record
+	}
+	return (&Patched{Base: op.Record, Over: op.Over}).Map()
 }
 
 // Pending is a committed change on its way to durable storage.

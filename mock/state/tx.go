@@ -51,9 +51,28 @@ type txColl struct {
 }
 
 type txRec struct {
-	rec      Record
+	rec      Record  // with over, the base over sets its fields on
+	over     []Field // PutPatched's fields
+	whole    Record  // rec with over, made when the transaction itself reads the record
 	deleted  bool
 	appended bool // in order (a new key, or one deleted and put again) rather than at the base's place
+}
+
+// record is the record written, as one map.
+func (r *txRec) record() Record {
+	if len(r.over) == 0 {
+		return r.rec
+	}
+	if r.whole == nil {
+		r.whole = (&Patched{Base: r.rec, Over: r.over}).Map()
+	}
+	return r.whole
+}
+
+// partsReader is a Reader that hands out a record stored as a base with fields over it without making it one
+// map (the in-memory store's versions).
+type partsReader interface {
+	GetParts(coll, key string) (Record, []Field, error)
 }
 
 // settleMark records that a record answers "queued" until a time.
@@ -180,13 +199,39 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 			if r.deleted {
 				return nil, ErrNotFound
 			}
-			return r.rec, nil
+			return r.record(), nil
 		}
 		if c.replaced {
 			return nil, ErrNotFound
 		}
 	}
 	return tx.base.Get(coll, key)
+}
+
+// LookupParts is Lookup for an update of a few fields: the stored record as a base and the fields an earlier
+// update set over it (nil for a record stored whole), without making them one map. Neither may be modified, as
+// with Lookup. The update stores the base with its own fields set over it (PutPatched) rather than a copy of
+// the whole record.
+func (tx *Tx) LookupParts(coll, key string) (Record, []Field, error) {
+	if err := tx.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if c := tx.written(coll); c != nil {
+		if r, ok := c.rec(key); ok {
+			if r.deleted {
+				return nil, nil, ErrNotFound
+			}
+			return r.rec, r.over, nil
+		}
+		if c.replaced {
+			return nil, nil, ErrNotFound
+		}
+	}
+	if pr, ok := tx.base.(partsReader); ok {
+		return pr.GetParts(coll, key)
+	}
+	rec, err := tx.base.Get(coll, key)
+	return rec, nil, err
 }
 
 // Scan calls fn with each record of the collection in insertion order until fn returns false. The records are
@@ -224,7 +269,7 @@ func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bo
 				if r.deleted || r.appended {
 					return true
 				}
-				rec = r.rec
+				rec = r.record()
 			}
 			if !fn(key, rec) {
 				stopped = true
@@ -237,7 +282,7 @@ func (tx *Tx) ScanFrom(coll string, from int, fn func(key string, rec Record) bo
 		}
 	}
 	for _, key := range c.order {
-		if r, _ := c.rec(key); !r.deleted && !fn(key, r.rec) {
+		if r, _ := c.rec(key); !r.deleted && !fn(key, r.record()) {
 			return nil
 		}
 	}
@@ -388,12 +433,29 @@ func (tx *Tx) Put(coll, key string, rec Record) error {
 // with records already stored (a shallow copy of one, changed only in its top-level fields), since those are
 // never modified either.
 func (tx *Tx) PutOwned(coll, key string, rec Record) error {
+	return tx.put(coll, key, rec, nil)
+}
+
+// PutPatched stores under key the record base with the fields of over set over it, without making them one
+// map: an update of a few fields of a record read with LookupParts passes that record's base and its fields,
+// changed and added to (at most jsonvalue.OverlayMax of them; past that, store a whole record). As with PutOwned
+// the transaction takes ownership: over and the values in it must never be modified afterwards; base is
+// never modified by anyone. Readers see one record: Get, Lookup and Scan give base with over set, as one map
+// made at the first such read.
+func (tx *Tx) PutPatched(coll, key string, base Record, over []Field) error {
+	return tx.put(coll, key, base, over)
+}
+
+func (tx *Tx) put(coll, key string, rec Record, over []Field) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
 	cp := rec
 	if cp == nil {
 		cp = Record{}
+	}
+	if len(over) == 0 {
+		over = nil
 	}
 	c := tx.coll(coll)
 	if r, ok := c.rec(key); ok {
@@ -405,7 +467,7 @@ func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 			r.appended = true
 			c.order = append(c.order, key)
 		}
-		r.rec = cp
+		r.rec, r.over, r.whole = cp, over, nil
 	} else {
 		inBase := false
 		if !c.replaced {
@@ -416,13 +478,13 @@ func (tx *Tx) PutOwned(coll, key string, rec Record) error {
 			inBase = err == nil
 		}
 		r := tx.newRec()
-		r.rec, r.appended = cp, !inBase
+		r.rec, r.over, r.appended = cp, over, !inBase
 		c.setRec(key, r)
 		if !inBase {
 			c.order = append(c.order, key)
 		}
 	}
-	tx.ops = append(tx.ops, Op{Kind: OpPut, Coll: coll, Key: key, Record: cp})
+	tx.ops = append(tx.ops, Op{Kind: OpPut, Coll: coll, Key: key, Record: cp, Over: over})
 	return nil
 }
 
@@ -436,7 +498,7 @@ func (tx *Tx) Delete(coll, key string) error {
 	}
 	c := tx.coll(coll)
 	if r, ok := c.rec(key); ok {
-		r.deleted, r.rec = true, nil
+		r.deleted, r.rec, r.over, r.whole = true, nil, nil, nil
 	} else {
 		c.setRec(key, &txRec{deleted: true})
 	}
@@ -480,7 +542,7 @@ func (tx *Tx) ReplaceCollection(coll string, entries []Entry) error {
 	for _, e := range entries {
 		rec := DeepCopyRecord(e.Record)
 		if r, dup := c.rec(e.Key); dup {
-			r.rec = rec
+			r.rec, r.over, r.whole = rec, nil, nil
 			continue
 		}
 		c.setRec(e.Key, &txRec{rec: rec, appended: true})
