@@ -2,8 +2,10 @@ package state
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -160,4 +162,53 @@ func recordOf(entries []Entry, key string) Record {
 		}
 	}
 	return nil
+}
+
+// TestPatchingAPatchedRecordCopiesNothing: reading a record's parts, checking it is there and storing new fields
+// over it never makes the record one map (2 KB and more for a record of 30 fields), however often it is
+// patched.
+func TestPatchingAPatchedRecordCopiesNothing(t *testing.T) {
+	h := newTestHub(t, nil, MemoryOptions{})
+	s := session(t, h, "s")
+	rec := Record{}
+	for i := range 30 {
+		rec[fmt.Sprintf("field%02d", i)] = fmt.Sprint(i)
+	}
+	put(t, s, "a/x", "1", rec)
+	ctx := context.Background()
+	n := 0
+	step := func() {
+		n++
+		require.NoError(t, s.Update(ctx, func(tx *Tx) error {
+			if ok, err := tx.Has("a/x", "1"); !ok || err != nil {
+				return fmt.Errorf("not found: %v", err)
+			}
+			base, over, err := tx.LookupParts("a/x", "1")
+			if err != nil {
+				return err
+			}
+			next := make([]Field, 0, 2)
+			for _, f := range over {
+				if f.Key != "field03" {
+					next = append(next, f)
+				}
+			}
+			return tx.PutPatched("a/x", "1", base, append(next, Field{Key: "field03", Value: float64(n)}))
+		}))
+	}
+	step()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	const rounds = 200
+	for range rounds {
+		step()
+	}
+	runtime.ReadMemStats(&after)
+	perStep := (after.TotalAlloc - before.TotalAlloc) / rounds
+	require.Less(t, perStep, uint64(1500), "bytes allocated per patch: the record was made one map")
+	got, err := get(t, s, "a/x", "1")
+	require.NoError(t, err)
+	require.Equal(t, float64(n), got["field03"])
+	require.Equal(t, "29", got["field29"])
 }

@@ -183,7 +183,7 @@ func (tx *Tx) Lookup(coll, key string) (Record, error) {
 
 // Has reports whether a record is stored under key.
 func (tx *Tx) Has(coll, key string) (bool, error) {
-	_, err := tx.get(coll, key)
+	_, _, err := tx.LookupParts(coll, key) // a patched record is not made one map to be found
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -227,6 +227,11 @@ func (tx *Tx) LookupParts(coll, key string) (Record, []Field, error) {
 			return nil, nil, ErrNotFound
 		}
 	}
+	return tx.baseParts(coll, key)
+}
+
+// baseParts reads a record of the base as LookupParts does.
+func (tx *Tx) baseParts(coll, key string) (Record, []Field, error) {
 	if pr, ok := tx.base.(partsReader); ok {
 		return pr.GetParts(coll, key)
 	}
@@ -471,7 +476,7 @@ func (tx *Tx) put(coll, key string, rec Record, over []Field) error {
 	} else {
 		inBase := false
 		if !c.replaced {
-			_, err := tx.base.Get(coll, key)
+			_, _, err := tx.baseParts(coll, key) // the parts: a patched record is not made one map to be counted
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
