@@ -61,19 +61,19 @@ func (br *behaviourRun) value(e openapi.Expr) (any, bool) {
 	case "userId":
 		return derivedUUID(br.rt.api.Name, "user", br.credential()), true
 	case "before":
-		if br.before == nil {
+		if br.beforeRecord() == nil {
 			return nil, false
 		}
 		return walk(map[string]any(br.before), path)
 	case "after":
-		if br.after == nil {
+		if br.afterRecord() == nil {
 			return nil, false
 		}
 		return walk(map[string]any(br.after), path)
 	case "record":
-		rec := br.after
+		rec := br.afterRecord()
 		if rec == nil {
-			rec = br.before
+			rec = br.beforeRecord()
 		}
 		if rec == nil {
 			return nil, false

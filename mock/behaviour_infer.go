@@ -174,12 +174,12 @@ func (br *behaviourRun) invoke() *bFailure {
 	if f := br.find(); f != nil {
 		return f
 	}
-	br.after = br.before
+	br.after = br.beforeRecord()
 	if len(br.b.Set) == 0 {
 		return nil
 	}
 	rec := deepCopyRecord(br.before)
-	br.apply(rec)
+	br.apply(wholeRecord(rec))
 	rec[br.coll.Key] = br.before[br.coll.Key]
 	br.after = rec
 	if err := br.tx.PutOwned(br.qcoll, br.key, rec); err != nil { // rec is this write's own copy, only read from here on
@@ -334,9 +334,9 @@ func (br *behaviourRun) inferredAnswer(status int) any {
 		// an operation about the record (Google's long-running Operation), not a summary of it
 		return br.finishOperation(body, required)
 	}
-	rec := br.after
+	rec := br.afterRecord()
 	if rec == nil {
-		rec = br.before
+		rec = br.beforeRecord()
 	}
 	if rec != nil {
 		// An answer that is not the record itself (AWS's CreateEntity answers entityId, arn and state) carries
@@ -383,7 +383,7 @@ func (br *behaviourRun) mergeField(field string, old, v any) (any, bool) {
 // applyNested writes the body's fields that the record holds one level down (Behaviour.Nested: Azure's PATCH
 // {"displayName": …} into properties.displayName), each merged into its holder on its own, so that a value the
 // record cannot hold leaves the others written.
-func (br *behaviourRun) applyNested(rec Record, body map[string]any) {
+func (br *behaviourRun) applyNested(rec recordWrite, body map[string]any) {
 	if len(br.b.Nested) == 0 {
 		return
 	}
@@ -393,8 +393,9 @@ func (br *behaviourRun) applyNested(rec Record, body map[string]any) {
 			continue
 		}
 		holder := br.b.Nested[field]
-		if merged, ok := br.mergeField(holder, rec[holder], map[string]any{field: v}); ok {
-			rec[holder] = merged
+		old, _ := rec.get(holder)
+		if merged, ok := br.mergeField(holder, old, map[string]any{field: v}); ok {
+			rec.set(holder, merged)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func (br *behaviourRun) finishOperation(body map[string]any, required []string) 
 	}
 	if lr.Response != "" {
 		result := map[string]any{}
-		if br.b.Action != openapi.ActionDelete && br.after != nil {
+		if br.b.Action != openapi.ActionDelete && br.afterRecord() != nil {
 			result = deepCopy(map[string]any(br.after)).(map[string]any)
 		}
 		if lr.TypeURL != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
@@ -71,7 +72,14 @@ func (br *behaviourRun) find() *bFailure {
 
 func (br *behaviourRun) getKey(key string) *bFailure {
 	key = br.scopePrefix() + keyText(br.coll, key)
-	rec, err := br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
+	var rec Record
+	var over []state.Field
+	var err error
+	if br.b.Action == openapi.ActionUpdate {
+		rec, over, err = br.tx.LookupParts(br.qcoll, key) // update writes its fields over the stored record's
+	} else {
+		rec, err = br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
+	}
 	if errors.Is(err, ErrNotFound) {
 		if br.materialises() {
 			return br.materialise(key)
@@ -81,7 +89,10 @@ func (br *behaviourRun) getKey(key string) *bFailure {
 	if err != nil {
 		return internal(err)
 	}
-	br.key, br.before = key, rec
+	br.key, br.beforeBase, br.beforeOver = key, rec, over
+	if len(over) == 0 {
+		br.before = rec
+	}
 	return br.checkSettled()
 }
 
@@ -269,21 +280,62 @@ func keyText(c *openapi.Collection, id string) string {
 	return trimmed
 }
 
+// recordWrite is a record being written: a create's new map (wholeRecord), or an update's fields over the stored
+// record (patchWrite). Only top-level fields are set, each to a value of its own.
+type recordWrite interface {
+	get(field string) (any, bool)
+	set(field string, v any)
+}
+
+// wholeRecord is a record written in its own map.
+type wholeRecord Record
+
+func (r wholeRecord) get(field string) (any, bool) { v, ok := r[field]; return v, ok }
+func (r wholeRecord) set(field string, v any)      { r[field] = v }
+
+// patchWrite is an update's record: the fields it sets (with those set over the stored record before) over the
+// stored record's base, which is never modified.
+type patchWrite struct {
+	base Record
+	over []state.Field // this write's own slice
+}
+
+func (p *patchWrite) get(field string) (any, bool) {
+	for i := range p.over {
+		if p.over[i].Key == field {
+			return p.over[i].Value, true
+		}
+	}
+	v, ok := p.base[field]
+	return v, ok
+}
+
+func (p *patchWrite) set(field string, v any) {
+	for i := range p.over {
+		if p.over[i].Key == field {
+			p.over[i].Value = v
+			return
+		}
+	}
+	p.over = append(p.over, state.Field{Key: field, Value: v})
+}
+
 // apply merges the body (when the behaviour merges) and assigns the set fields.
-func (br *behaviourRun) apply(rec Record) {
+func (br *behaviourRun) apply(rec recordWrite) {
 	if br.b.Merge {
 		if obj, ok := br.body.(map[string]any); ok {
 			props := br.recordProps()
 			for k, v := range obj {
 				if _, known := props[k]; known && k != br.coll.Key || known && br.b.Action == openapi.ActionCreate {
 					if br.b.Inferred {
-						if merged, ok := br.mergeField(k, rec[k], v); ok {
-							rec[k] = merged
+						old, _ := rec.get(k)
+						if merged, ok := br.mergeField(k, old, v); ok {
+							rec.set(k, merged)
 						}
 						continue
 					}
 					if br.fits(k, v) { // a request value of another shape than the record's field is not stored
-						rec[k] = deepCopy(v)
+						rec.set(k, deepCopy(v))
 					}
 				}
 			}
@@ -295,11 +347,11 @@ func (br *behaviourRun) apply(rec Record) {
 			if mapped, ok := a.Map[text(v)]; ok && v != nil {
 				v = mapped
 			}
-			rec[a.Field] = deepCopy(v)
+			rec.set(a.Field, deepCopy(v))
 		}
 	}
 	if br.idField != "" {
-		rec[br.idField] = br.idValue // the identifier a record is created under wins over the body
+		rec.set(br.idField, br.idValue) // the identifier a record is created under wins over the body
 	}
 }
 
@@ -402,7 +454,7 @@ func (br *behaviourRun) fillRequired(rec Record) {
 var anyValue = openapi3.NewSchemaRef("", &openapi3.Schema{})
 
 // applyLabels adds (or replaces) the requested ids that exist to the record's label field.
-func (br *behaviourRun) applyLabels(rec Record) *bFailure {
+func (br *behaviourRun) applyLabels(rec recordWrite) *bFailure {
 	l := br.b.Labels
 	if l == nil {
 		return nil
@@ -418,8 +470,9 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 		return internal(err)
 	}
 	var current []any
+	old, _ := rec.get(l.Field)
 	if !l.Replace {
-		current, _ = rec[l.Field].([]any)
+		current, _ = old.([]any)
 	}
 	all := slices.Clone(current)
 	added, missing := []any{}, []any{}
@@ -436,10 +489,10 @@ func (br *behaviourRun) applyLabels(rec Record) *bFailure {
 	if all == nil {
 		all = []any{}
 	}
-	if len(all) == 0 && !l.Replace && rec[l.Field] == nil {
-		rec[l.Field] = nil // an enquiry without labels keeps null
+	if len(all) == 0 && !l.Replace && old == nil {
+		rec.set(l.Field, nil) // an enquiry without labels keeps null
 	} else {
-		rec[l.Field] = all
+		rec.set(l.Field, all)
 	}
 	br.labels = map[string]any{"added": added, "missing": missing, "all": all}
 	return nil

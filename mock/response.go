@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/standin/standin/fake"
+	"github.com/standin/standin/mock/state"
 )
 
 // emptyBody is the body of a response that documents no content: nothing is written, not even "null".
@@ -222,11 +223,21 @@ func (s *Server) generationKey(ex *exchange, status int) string {
 	return ex.api.api.Name + "/" + ex.op.ID + "/" + strconv.Itoa(status) + "/" + strconv.FormatUint(h.Sum64(), 16)
 }
 
+// jsonAnswer reports whether an answer with header goes to writeJSON as it is: JSON (or no Content-Type), outside
+// AWS's query protocol.
+func jsonAnswer(ex *exchange, header http.Header) bool {
+	ct := headerFirst(header, "Content-Type")
+	return (ct == "" || strings.Contains(ct, "json")) && awsAction(ex) == "" && awsActionMissed(ex) == nil
+}
+
 // send writes a response: nothing for noBody or a status that carries no body (204, 304), the text itself for a
 // string body of a non-JSON content type, XML for an XML content type (negotiate_xml.go), else JSON.
 func (ex *exchange) send(w http.ResponseWriter, stage string, status int, header http.Header, body any) {
 	if bodiless(status) {
 		body = noBody
+	}
+	if p, ok := body.(*state.Patched); ok && !jsonAnswer(ex, header) {
+		body = p.Map() // an updated record goes to XML or AWS's documents as the map it stands for
 	}
 	header, body = ex.awsAnswer(status, header, body) // AWS query answers in AWS's own documents (negotiate_aws.go)
 	if u, ok := body.(unspecified); ok {
@@ -292,6 +303,9 @@ func (s *Server) responseHandler(rt *apiRuntime) http.Handler {
 				body = noBody
 			}
 			if rp != nil && rp.writeOnly {
+				if p, ok := body.(*state.Patched); ok {
+					body = p.Map()
+				}
 				body = withoutWriteOnly(body, rp.media.Schema.Value, 0) // a record keeps what was written: not its password
 			}
 			ex.send(w, "behaviour", res.status, header, body)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/standin/standin/internal/jsonvalue"
 	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
@@ -97,14 +97,19 @@ type behaviourRun struct {
 	idValue any
 
 	key           string // key of the found record
-	before, after Record
-	list          []any
-	total         int
-	hasMore       bool // a list left records out after its window
-	refs          map[string]any
-	labels        map[string]any
-	materialised  bool   // the request materialised a record never written
-	waived        string // why strict ids did not apply (the operation documents no notFound status)
+	before, after Record // read through beforeRecord and afterRecord: an update leaves them nil for its parts
+	// beforeOver, for an update, holds the fields set over before's base (state.Tx.LookupParts): before is nil
+	// until something needs the record as one map. afterPatch is what the update stored, in the same form.
+	beforeBase   Record
+	beforeOver   []state.Field
+	afterPatch   *state.Patched
+	list         []any
+	total        int
+	hasMore      bool // a list left records out after its window
+	refs         map[string]any
+	labels       map[string]any
+	materialised bool   // the request materialised a record never written
+	waived       string // why strict ids did not apply (the operation documents no notFound status)
 
 	writes bool                  // the behaviour writes: its transaction is an Update
 	fail   *bFailure             // what the transaction answered (runTx)
@@ -174,7 +179,9 @@ func (br *behaviourRun) do() *bFailure {
 	case b.Action == openapi.ActionList:
 		body = br.atLeastMinItems(status, br.list, "")
 	case b.Action == openapi.ActionDelete:
-		body = br.before
+		body = br.beforeRecord()
+	case br.afterPatch != nil:
+		body = br.afterPatch // written as the record it stands for (jsonvalue.Overlay), without a copy
 	default:
 		body = br.after
 	}
@@ -220,7 +227,7 @@ func (br *behaviourRun) read() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		br.after = br.before
+		br.after = br.beforeRecord()
 		return nil
 	case openapi.ActionList:
 		if f := br.resolveRefs(); f != nil {
@@ -244,7 +251,7 @@ func (br *behaviourRun) write() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		br.apply(rec)
+		br.apply(wholeRecord(rec))
 		if f := br.nameCreated(rec); f != nil {
 			return f
 		}
@@ -274,19 +281,7 @@ func (br *behaviourRun) write() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		// A shallow copy: the record's nested maps and slices are shared with the stored record, which is never
-		// modified; applyLabels and apply only set top-level fields, each to a value of its own.
-		rec := maps.Clone(br.before)
-		if f := br.applyLabels(rec); f != nil {
-			return f
-		}
-		br.apply(rec)
-		rec[br.coll.Key] = br.before[br.coll.Key] // the key never changes
-		br.after = rec
-		// rec is this write's own deep copy, only read from here on (the answer): the store takes it as it is
-		if err = br.tx.PutOwned(br.qcoll, br.key, rec); err != nil {
-			return internal(err)
-		}
+		return br.update()
 	case openapi.ActionDelete:
 		if f := br.find(); f != nil {
 			return f
@@ -304,6 +299,74 @@ func (br *behaviourRun) write() *bFailure {
 		return br.invoke()
 	}
 	return nil
+}
+
+// update writes the fields the request sets over the found record. applyLabels and apply only set top-level
+// fields, each to a value of its own; the record's nested maps and slices stay shared with the stored record,
+// which is never modified. A few fields are stored over the record's base as they are (state.Tx.PutPatched):
+// an update of two fields of a 30-field record does not copy the other 28.
+func (br *behaviourRun) update() *bFailure {
+	base := br.beforeBase
+	if base == nil { // found by a scan: stored whole
+		base = br.before
+	}
+	w := &patchWrite{base: base, over: make([]state.Field, len(br.beforeOver), len(br.beforeOver)+4)}
+	copy(w.over, br.beforeOver) // the stored fields are never modified: this write has its own
+	key, _ := w.get(br.coll.Key)
+	if f := br.applyLabels(w); f != nil {
+		return f
+	}
+	br.apply(w)
+	if v, _ := w.get(br.coll.Key); !sameKey(v, key) {
+		w.set(br.coll.Key, key) // the key never changes
+	}
+	if len(w.over) > jsonvalue.OverlayMax {
+		rec := (&state.Patched{Base: base, Over: w.over}).Map()
+		br.after = rec
+		// rec is this write's own copy (its values are shared with the record before, never modified), only
+		// read from here on (the answer): the store takes it as it is
+		if err := br.tx.PutOwned(br.qcoll, br.key, rec); err != nil {
+			return internal(err)
+		}
+		return nil
+	}
+	br.afterPatch = &state.Patched{Base: base, Over: w.over}
+	if err := br.tx.PutPatched(br.qcoll, br.key, base, w.over); err != nil {
+		return internal(err)
+	}
+	return nil
+}
+
+// sameKey reports whether a record's key field still holds the value it was found under (a key is a string or
+// a number).
+func sameKey(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
+	return false
+}
+
+// beforeRecord is the record found, as one map (made from an update's parts when first asked for).
+func (br *behaviourRun) beforeRecord() Record {
+	if br.before == nil && br.beforeBase != nil {
+		br.before = (&state.Patched{Base: br.beforeBase, Over: br.beforeOver}).Map()
+	}
+	return br.before
+}
+
+// afterRecord is the record written, as one map (made from an update's parts when first asked for).
+func (br *behaviourRun) afterRecord() Record {
+	if br.after == nil && br.afterPatch != nil {
+		br.after = br.afterPatch.Map()
+	}
+	return br.after
 }
 
 // settleTime is how long a record created now answers queued: Config.Settle, else the collection's settle.

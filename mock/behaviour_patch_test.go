@@ -1,0 +1,108 @@
+package mock
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/standin/standin/internal/jsonvalue"
+	"github.com/standin/standin/mock/state"
+	"github.com/standin/standin/openapi"
+)
+
+// TestUpdateStoresTheFieldsItSets: an update of a few fields stores them over the record it found rather than a
+// copy of the whole record (state.Tx.PutPatched), and every reader sees one record: the update's own answer in
+// JSON and XML (writeOnly fields left out), a later read, a list and the state's own copy. An update of more
+// fields than jsonvalue.OverlayMax stores the record whole.
+func TestUpdateStoresTheFieldsItSets(t *testing.T) {
+	api, err := openapi.LoadFile(t.Context(), "testdata/patched.yaml")
+	require.NoError(t, err)
+	ts, srv := engineServer(t, Config{FixturesDir: "testdata/patched-fixtures"}, []*openapi.API{api})
+	coll := qualify(api.Name, "items")
+	parts := func(key string) (state.Record, []state.Field) {
+		t.Helper()
+		sess, err := srv.state.hub.Session(DefaultSession)
+		require.NoError(t, err)
+		var base state.Record
+		var over []state.Field
+		require.NoError(t, sess.View(t.Context(), func(tx *state.Tx) error {
+			base, over, err = tx.LookupParts(coll, key)
+			return err
+		}))
+		return base, over
+	}
+	overKeys := func(over []state.Field) []string {
+		keys := []string{}
+		for _, f := range over {
+			keys = append(keys, f.Key)
+		}
+		return keys
+	}
+	object := func(r engineResponse) map[string]any {
+		t.Helper()
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		m, ok := r.json(t).(map[string]any)
+		require.True(t, ok, "%s", r.body)
+		return m
+	}
+
+	first := object(engineDo(t, ts, http.MethodPatch, "/items/a", `{"f01":"x"}`))
+	require.Equal(t, "x", first["f01"])
+	require.NotEqual(t, "2026-01-01T00:00:00Z", first["updatedAt"], "set: updatedAt: $now")
+	require.Equal(t, first, object(engineDo(t, ts, http.MethodGet, "/items/a", "")), "a read sees what the update answered")
+	base, over := parts("a")
+	require.Equal(t, "1", base["f01"], "the record found is not modified")
+	require.ElementsMatch(t, []string{"f01", "updatedAt"}, overKeys(over), "the update stored only what it set")
+
+	second := object(engineDo(t, ts, http.MethodPatch, "/items/a", `{"f02":"y","secret":"s3"}`))
+	require.Equal(t, "x", second["f01"], "the first update's field stays")
+	require.Equal(t, "y", second["f02"])
+	require.NotContains(t, second, "secret", "a writeOnly field is stored, not answered")
+	got := object(engineDo(t, ts, http.MethodGet, "/items/a", ""))
+	require.Equal(t, second, got)
+	base2, over := parts("a")
+	require.Equal(t, "1", base2["f01"])
+	require.ElementsMatch(t, []string{"f01", "updatedAt", "f02", "secret"}, overKeys(over))
+
+	xml := engineDo(t, ts, http.MethodPatch, "/items/a", `{"f03":"z"}`, "Accept", "application/xml")
+	require.Equal(t, http.StatusOK, xml.status, "%s", xml.body)
+	require.Contains(t, xml.header.Get("Content-Type"), "xml")
+	for _, want := range []string{"<item>", "<f01>x</f01>", "<f02>y</f02>", "<f03>z</f03>", "<f10>10</f10>"} {
+		require.Contains(t, string(xml.body), want)
+	}
+	require.NotContains(t, string(xml.body), "s3")
+
+	all := `{"f01":"a","f02":"b","f03":"c","f04":"d","f05":"e","f06":"f","f07":"g","f08":"h","f09":"i","f10":"j"}`
+	whole := object(engineDo(t, ts, http.MethodPatch, "/items/b", all))
+	_, over = parts("b")
+	require.Nil(t, over, "past jsonvalue.OverlayMax fields the record is stored whole")
+	require.Greater(t, 11, jsonvalue.OverlayMax)
+	require.Equal(t, whole, object(engineDo(t, ts, http.MethodGet, "/items/b", "")))
+
+	list := engineDo(t, ts, http.MethodGet, "/items", "")
+	require.Equal(t, http.StatusOK, list.status)
+	var items []map[string]any
+	require.NoError(t, json.Unmarshal(list.body, &items))
+	require.Len(t, items, 2)
+	require.Equal(t, "z", items[0]["f03"])
+	require.Equal(t, "j", items[1]["f10"])
+
+	// The state's own copy (what the admin API and snapshots give) holds the updated records, secret and all.
+	sess, err := srv.state.hub.Session(DefaultSession)
+	require.NoError(t, err)
+	require.NoError(t, sess.View(t.Context(), func(tx *state.Tx) error {
+		st, err := tx.Snapshot()
+		require.NoError(t, err)
+		for _, e := range st[coll] {
+			if e.Key == "a" {
+				require.Equal(t, "s3", e.Record["secret"])
+				require.Equal(t, "z", e.Record["f03"])
+			}
+		}
+		return nil
+	}))
+	require.False(t, strings.Contains(string(list.body), "s3"), "nor does a list answer it")
+}
