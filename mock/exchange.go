@@ -10,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/standin/standin/mock/state"
 	"github.com/standin/standin/openapi"
 )
 
@@ -44,6 +45,9 @@ type exchange struct {
 	// to res, held here so that the answer is no allocation of its own (the exchange's size class has room).
 	result *result
 	res    result
+	// patched is an update's record when res holds it (behaviourRun.afterPatch points here): its base and the
+	// fields set over it, both shared with the state and never modified.
+	patched state.Patched
 
 	// What answered: "route", "cors", "fault", "prefer", "security", "validation", "behaviour", "response",
 	// "recover".

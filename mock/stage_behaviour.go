@@ -310,7 +310,8 @@ func (br *behaviourRun) update() *bFailure {
 	if base == nil { // found by a scan: stored whole
 		base = br.before
 	}
-	w := &patchWrite{base: base, over: make([]state.Field, len(br.beforeOver), len(br.beforeOver)+4)}
+	// Room for the fields set before and those this update sets (most set fields already set before).
+	w := &patchWrite{base: base, over: make([]state.Field, len(br.beforeOver), len(br.beforeOver)+len(br.b.Set)+1)}
 	copy(w.over, br.beforeOver) // the stored fields are never modified: this write has its own
 	key, _ := w.get(br.coll.Key)
 	if f := br.applyLabels(w); f != nil {
@@ -330,7 +331,8 @@ func (br *behaviourRun) update() *bFailure {
 		}
 		return nil
 	}
-	br.afterPatch = &state.Patched{Base: base, Over: w.over}
+	br.ex.patched = state.Patched{Base: base, Over: w.over}
+	br.afterPatch = &br.ex.patched // the answer's body: no allocation of its own, as with ex.res
 	if err := br.tx.PutPatched(br.qcoll, br.key, base, w.over); err != nil {
 		return internal(err)
 	}

@@ -93,11 +93,18 @@ func (e *storedEntry) parts() (Record, []Field) {
 
 // newEntry is the entry of rec with over set over it.
 func newEntry(seq uint64, key string, rec Record, over []Field) *storedEntry {
-	e := &storedEntry{seq: seq, key: key, rec: rec}
-	if len(over) > 0 {
-		e.patch = &patch{over: over}
+	if len(over) == 0 {
+		return &storedEntry{seq: seq, key: key, rec: rec}
 	}
-	return e
+	pe := &patchedEntry{storedEntry: storedEntry{seq: seq, key: key, rec: rec}, p: patch{over: over}}
+	pe.patch = &pe.p
+	return &pe.storedEntry
+}
+
+// patchedEntry is a patched record's entry and its patch in one allocation.
+type patchedEntry struct {
+	storedEntry
+	p patch
 }
 
 var _ Reader = (*mem)(nil)
