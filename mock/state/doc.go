@@ -18,7 +18,8 @@
 //	})
 //
 // Records go into a Tx and come out of Tx.Get as deep copies; Tx.Scan and Tx.ScanFrom yield the stored
-// records without copying, for reading only. Collections are named "<api>/<collection>"; a collection without
+// records without copying, for reading only. An update of a few fields reads the record's parts
+// (Tx.LookupParts) and stores its fields over it (Tx.PutPatched), so the other fields are never copied. Collections are named "<api>/<collection>"; a collection without
 // records does not exist.
 //
 // # The promise
@@ -91,6 +92,8 @@
 //     leaving the session as it was;
 //   - either re-validating what it loads (Checker), or accepting that the Hub removes, at every start, the
 //     stored records that no longer fit the spec of the replica starting (run replicas on the same spec).
+//   - a put whose Op carries Over stores Record with those fields set over it (OpRecord makes the one map):
+//     an update of a few fields passes the record it read and its fields, not a copy (Tx.PutPatched).
 //
 // Settle marks and the session cap stay per process: they are not state. With several replicas, each caps
 // its own sessions and may evict a session another replica still serves: give such a deployment a cap above

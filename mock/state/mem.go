@@ -83,10 +83,14 @@ func (e *storedEntry) record() Record {
 	return *e.patch.whole.Load()
 }
 
-// parts is the stored record as its base and the fields set over it (none for a record stored whole).
+// parts is the stored record as its base and the fields set over it (none for a record stored whole). A patched
+// record a reader has made one map is that map: an update of it then lets the old base go.
 func (e *storedEntry) parts() (Record, []Field) {
 	if e.patch == nil {
 		return e.rec, nil
+	}
+	if w := e.patch.whole.Load(); w != nil {
+		return *w, nil
 	}
 	return e.rec, e.patch.over
 }

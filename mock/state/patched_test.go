@@ -47,22 +47,29 @@ func TestPatchedRecords(t *testing.T) {
 			patchFields(t, s, "a/x", "1", Field{Key: "name", Value: "b"}, Field{Key: "added", Value: 2.0})
 			patchFields(t, s, "a/x", "1", Field{Key: "name", Value: "c"})
 			want := Record{"id": "1", "name": "c", "tags": []any{"x"}, "added": 2.0}
+			require.NoError(t, s.View(ctx, func(tx *Tx) error {
+				b, over, err := tx.LookupParts("a/x", "1")
+				require.NoError(t, err)
+				require.Equal(t, Record{"id": "1", "name": "a", "tags": []any{"x"}}, b, "the base is the record first stored")
+				require.Equal(t, []Field{{Key: "name", Value: "c"}, {Key: "added", Value: 2.0}}, over)
+				return nil
+			}))
 			got, err := get(t, s, "a/x", "1")
 			require.NoError(t, err)
 			require.Equal(t, want, got)
 			require.Equal(t, []Entry{{"1", want}}, listColl(t, s, "a/x"))
 			require.Equal(t, State{"a/x": {{"1", want}}}, snapshot(t, s))
 			require.NoError(t, s.View(ctx, func(tx *Tx) error {
-				b, over, err := tx.LookupParts("a/x", "1")
-				require.NoError(t, err)
-				require.Equal(t, Record{"id": "1", "name": "a", "tags": []any{"x"}}, b, "the base is the record first stored")
-				require.Equal(t, []Field{{Key: "name", Value: "c"}, {Key: "added", Value: 2.0}}, over)
 				again, err := tx.Lookup("a/x", "1")
 				require.NoError(t, err)
 				first, err := tx.Lookup("a/x", "1")
 				require.NoError(t, err)
 				require.Equal(t, want, again)
 				require.True(t, sameMap(again, first), "a record made one map once is kept")
+				whole, over, err := tx.LookupParts("a/x", "1")
+				require.NoError(t, err)
+				require.True(t, sameMap(whole, first), "and is the base of the next update, which lets the old base go")
+				require.Nil(t, over)
 				return nil
 			}))
 		}},

@@ -209,7 +209,8 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 }
 
 // LookupParts is Lookup for an update of a few fields: the stored record as a base and the fields an earlier
-// update set over it (nil for a record stored whole), without making them one map. Neither may be modified, as
+// update set over it (nil for a record stored whole, and for one a reader has had made one map: that map is
+// the base then), without making them one map. Neither may be modified, as
 // with Lookup. The update stores the base with its own fields set over it (PutPatched) rather than a copy of
 // the whole record.
 func (tx *Tx) LookupParts(coll, key string) (Record, []Field, error) {
