@@ -174,18 +174,11 @@ func (br *behaviourRun) invoke() *bFailure {
 	if f := br.find(); f != nil {
 		return f
 	}
-	br.after = br.beforeRecord()
 	if len(br.b.Set) == 0 {
+		br.after = br.beforeRecord()
 		return nil
 	}
-	rec := deepCopyRecord(br.before)
-	br.apply(wholeRecord(rec))
-	rec[br.coll.Key] = br.before[br.coll.Key]
-	br.after = rec
-	if err := br.tx.PutOwned(br.qcoll, br.key, rec); err != nil { // rec is this write's own copy, only read from here on
-		return internal(err)
-	}
-	return nil
+	return br.writeFields(false)
 }
 
 // maxIDTries bounds the search for an unused generated id.

@@ -75,8 +75,8 @@ func (br *behaviourRun) getKey(key string) *bFailure {
 	var rec Record
 	var over []state.Field
 	var err error
-	if br.b.Action == openapi.ActionUpdate {
-		rec, over, err = br.tx.LookupParts(br.qcoll, key) // update writes its fields over the stored record's
+	if br.b.Action == openapi.ActionUpdate || br.b.Action == openapi.ActionInvoke && len(br.b.Set) > 0 {
+		rec, over, err = br.tx.LookupParts(br.qcoll, key) // the write sets its fields over the stored record's
 	} else {
 		rec, err = br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
 	}

@@ -281,7 +281,7 @@ func (br *behaviourRun) write() *bFailure {
 		if f := br.resolveRefs(); f != nil {
 			return f
 		}
-		return br.update()
+		return br.writeFields(true)
 	case openapi.ActionDelete:
 		if f := br.find(); f != nil {
 			return f
@@ -301,11 +301,12 @@ func (br *behaviourRun) write() *bFailure {
 	return nil
 }
 
-// update writes the fields the request sets over the found record. applyLabels and apply only set top-level
-// fields, each to a value of its own; the record's nested maps and slices stay shared with the stored record,
-// which is never modified. A few fields are stored over the record's base as they are (state.Tx.PutPatched):
-// an update of two fields of a 30-field record does not copy the other 28.
-func (br *behaviourRun) update() *bFailure {
+// writeFields writes the fields an update or an item action (invoke) sets over the found record, with the
+// update's labels. applyLabels and apply only set top-level fields, each to a value of its own; the record's
+// nested maps and slices stay shared with the stored record, which is never modified. A few fields are stored
+// over the record's base as they are (state.Tx.PutPatched): an update of two fields of a 30-field record does
+// not copy the other 28.
+func (br *behaviourRun) writeFields(labels bool) *bFailure {
 	base := br.beforeBase
 	if base == nil { // found by a scan: stored whole
 		base = br.before
@@ -314,8 +315,10 @@ func (br *behaviourRun) update() *bFailure {
 	w := &patchWrite{base: base, over: make([]state.Field, len(br.beforeOver), len(br.beforeOver)+len(br.b.Set)+1)}
 	copy(w.over, br.beforeOver) // the stored fields are never modified: this write has its own
 	key, _ := w.get(br.coll.Key)
-	if f := br.applyLabels(w); f != nil {
-		return f
+	if labels {
+		if f := br.applyLabels(w); f != nil {
+			return f
+		}
 	}
 	br.apply(w)
 	if v, _ := w.get(br.coll.Key); !sameKey(v, key) {
