@@ -221,6 +221,11 @@ func appendValue(dst []byte, v any, depth int, w *watcher) ([]byte, error) {
 		}
 		return appendObject(dst, x, nil, len(x), depth, w)
 	case *Overlay:
+		if x != nil && x.Text != nil && depth < maxDirectDepth/2 {
+			if out, ok, err := appendOverlayText(dst, x, depth, w); ok {
+				return out, err
+			}
+		}
 		w.add(2)
 		if x == nil {
 			return append(dst, "null"...), nil

@@ -1,5 +1,11 @@
 package jsonvalue
 
+import (
+	"slices"
+	"sync/atomic"
+	"unsafe"
+)
+
 // Overlay is an object made of Base with the fields of Over set over it: a key in Over replaces Base's value,
 // a key only in Over is added. Neither Base nor Over is modified through it, and whoever holds one must not
 // modify them either: an Overlay stands for a stored record updated in a few fields, which shares its Base
@@ -8,6 +14,8 @@ package jsonvalue
 type Overlay struct {
 	Base map[string]any
 	Over []Field // each key once
+	// Text, when set, keeps Base's written text for every Overlay over that base (see BaseText).
+	Text *BaseText
 }
 
 // Field is one member of an object.
@@ -63,4 +71,167 @@ func overGet(over []Field, key string) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// BaseText keeps the written text of an Overlay's Base, shared by every Overlay over that base: Append then
+// copies it and writes only the fields set over it, instead of looking up and writing every field again (a
+// 30-field record updated in two fields costs two values' writing, not thirty). Hand a new BaseText to the
+// first Overlay over a base and the same one to each later Overlay over it; it is filled at the first Append
+// and used only for that base. The bytes written are the same with it as without.
+type BaseText struct {
+	p atomic.Pointer[baseText]
+}
+
+// baseText is a base's text: {"key":value,...} in ascending key order, as Append writes the map.
+type baseText struct {
+	base  unsafe.Pointer // the map it was written from
+	text  []byte
+	keys  []string       // in ascending order
+	index map[string]int // key to its place in the order
+	vals  [][2]int       // text[vals[i][0]:vals[i][1]] is the value of the i-th key
+	sizes []int          // the estimate (watcher.add) of each value
+	size  int            // the estimate of the whole object
+	clean atomic.Pointer[KeyTest] // the KeyTest every key of text passed, nested ones included
+	ok    bool           // false when the base does not write (a NaN, a value left to encoding/json)
+}
+
+// mapID is the identity of a map: the pointer a map value is.
+func mapID(m map[string]any) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&m)) }
+
+// get returns the text of base, writing it when none is kept; test is the KeyTest to try its keys with.
+func (t *BaseText) get(base map[string]any, test *KeyTest) *baseText {
+	if bt := t.p.Load(); bt != nil {
+		return bt
+	}
+	bt := writeBase(base, test)
+	if t.p.CompareAndSwap(nil, bt) {
+		return bt
+	}
+	return t.p.Load()
+}
+
+// writeBase writes base as appendObject would at depth 0, noting where each value lies and what each adds to
+// the estimate. With test, every key (nested ones included) is shown to it, and clean is set when none hit.
+func writeBase(base map[string]any, test *KeyTest) *baseText {
+	bt := &baseText{base: mapID(base)}
+	keys := SortedKeys(base)
+	w := &watcher{}
+	if test != nil {
+		w.fn = test.Fn // no test: every key is shown, as a shape seen for the first time shows them
+	}
+	text := make([]byte, 0, EstimateUpTo(base, 1<<20)+len(keys)*2+2)
+	text = append(text, '{')
+	w.add(2)
+	bt.keys = keys
+	bt.index = make(map[string]int, len(keys))
+	bt.vals = make([][2]int, len(keys))
+	bt.sizes = make([]int, len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			text = append(text, ',')
+		}
+		w.key(k)
+		w.add(len(k) + 4)
+		text = append(appendString(text, k), ':')
+		from, before := len(text), w.size
+		var err error
+		if text, err = appendValue(text, base[k], 1, w); err != nil {
+			return bt
+		}
+		bt.index[k] = i
+		bt.vals[i] = [2]int{from, len(text)}
+		bt.sizes[i] = w.size - before
+	}
+	bt.text = append(text, '}')
+	bt.size = w.size
+	if test != nil && !w.hit {
+		bt.clean.Store(test)
+	}
+	bt.ok = true
+	return bt
+}
+
+// appendOverlayText writes o from its base's kept text when it can (ok false: nothing written, write it field
+// by field): every key of Over is Base's, the watcher asks nothing of the keys the text holds (none, or a
+// KeyTest they all passed), and the text stays well within the watcher's limit.
+func appendOverlayText(dst []byte, o *Overlay, depth int, w *watcher) (out []byte, ok bool, err error) {
+	var test *KeyTest
+	if w != nil && !w.hit {
+		if w.fn != nil && w.test == nil {
+			return dst, false, nil // a watch that is not a KeyTest sees every key
+		}
+		test = w.test
+	}
+	bt := o.Text.get(o.Base, test)
+	if !bt.ok || bt.base != mapID(o.Base) {
+		return dst, false, nil
+	}
+	if test != nil && bt.clean.Load() != test {
+		if !keysPass(o.Base, test.Fn, 0) {
+			return dst, false, nil
+		}
+		bt.clean.Store(test) // the text was kept before this test saw its keys: they pass it
+	}
+	if w.over(len(dst) + len(bt.text) + 64) {
+		return dst, false, nil
+	}
+	var room [OverlayMax]int // the places of Over's keys, in the order they are written
+	at := room[:0]
+	if len(o.Over) > len(room) {
+		at = make([]int, 0, len(o.Over))
+	}
+	for _, f := range o.Over {
+		i, found := bt.index[f.Key]
+		if !found {
+			return dst, false, nil
+		}
+		at = append(at, i)
+	}
+	slices.Sort(at)
+	w.add(bt.size)
+	from := 0
+	for _, i := range at {
+		dst = append(dst, bt.text[from:bt.vals[i][0]]...)
+		w.add(-bt.sizes[i])
+		v, _ := overGet(o.Over, bt.keys[i])
+		if dst, err = appendValue(dst, v, depth+1, w); err != nil {
+			return dst, true, err
+		}
+		from = bt.vals[i][1]
+	}
+	return append(dst, bt.text[from:]...), true, nil
+}
+
+// keysPass reports whether fn passes (returns false for) every object key of v, as Append would show them; a
+// value Append leaves to encoding/json does not pass, since its keys are not seen.
+func keysPass(v any, fn func(string) bool, depth int) bool {
+	if depth > maxDirectDepth {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, string, float64, bool, int, int64, Raw, []string:
+		return true
+	case map[string]any:
+		for k, e := range x {
+			if fn(k) || !keysPass(e, fn, depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]string:
+		for k := range x {
+			if fn(k) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !keysPass(e, fn, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

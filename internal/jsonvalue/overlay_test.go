@@ -3,6 +3,7 @@ package jsonvalue
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,10 +102,139 @@ func FuzzOverlay(f *testing.F) {
 		}
 		want, err := Append(nil, o.Map())
 		require.NoError(t, err)
-		for range 2 {
-			got, err := Append(nil, o)
-			require.NoError(t, err)
-			require.Equal(t, string(want), string(got))
+		kt := &KeyTest{Fn: func(k string) bool { return len(k) == 1 && k[0] == 'p' }}
+		_, wantHit, err := AppendTested(nil, o.Map(), kt, 0)
+		require.NoError(t, err)
+		for _, text := range []*BaseText{nil, new(BaseText)} {
+			o.Text = text
+			for range 2 {
+				got, err := Append(nil, o)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(got))
+				got, hit, err := AppendTested(nil, o, kt, 0)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(got))
+				require.Equal(t, wantHit, hit)
+			}
 		}
 	})
+}
+
+// TestOverlayBaseText: an Overlay with its base's kept text writes the same bytes, reports the same key hits
+// and the same size estimate as the map it stands for, whichever way it is written and whatever it holds; a
+// kept text is used only for the base it was written from.
+func TestOverlayBaseText(t *testing.T) {
+	base := record()
+	base["password"] = "hunter2" // a key the test below hits
+	clean := record()
+	secretTest := &KeyTest{Fn: func(k string) bool { return k == "password" || k == "token" }}
+	overs := [][]Field{
+		nil,
+		{{"field03", "changed"}},
+		{{"field29", nil}, {"field00", map[string]any{"token": "x"}}}, // a nested key the test hits
+		{{"field10", 1.5}, {"nested", []any{"a"}}, {"field11", true}},
+		{{"added", "not in the base"}},
+	}
+	for _, b := range []map[string]any{base, clean} {
+		text := new(BaseText)
+		for i, over := range overs {
+			o := &Overlay{Base: b, Over: over, Text: text}
+			m := o.Map()
+			for round := range 2 {
+				want, err := Append(nil, m)
+				require.NoError(t, err)
+				got, err := Append(nil, o)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(got), "case %d round %d", i, round)
+
+				wantT, wantHit, err := AppendTested(nil, m, secretTest, 0)
+				require.NoError(t, err)
+				gotT, gotHit, err := AppendTested(nil, o, secretTest, 0)
+				require.NoError(t, err)
+				require.Equal(t, string(wantT), string(gotT))
+				require.Equal(t, wantHit, gotHit, "case %d round %d: the key test's verdict", i, round)
+
+				_, wantHit, err = AppendWatched(nil, m, secretTest.Fn, 0)
+				require.NoError(t, err)
+				_, gotHit, err = AppendWatched(nil, o, secretTest.Fn, 0)
+				require.NoError(t, err)
+				require.Equal(t, wantHit, gotHit)
+
+				_, _, wantSize, err := AppendSized(nil, m, nil, 0)
+				require.NoError(t, err)
+				_, _, gotSize, err := AppendSized(nil, o, nil, 0)
+				require.NoError(t, err)
+				require.Equal(t, wantSize, gotSize, "case %d: the size estimate", i)
+
+				_, _, err = AppendTested(nil, o, secretTest, 40) // a limit below the text: the field-by-field path's error
+				require.ErrorIs(t, err, ErrTooLarge)
+			}
+		}
+		bt := text.p.Load()
+		require.NotNil(t, bt, "the text was kept")
+		require.True(t, bt.ok)
+		if _, hit := b["password"]; hit {
+			require.Nil(t, bt.clean.Load(), "a base with a key the test hits is never written from its text under that test")
+		} else {
+			require.Same(t, secretTest, bt.clean.Load(), "a text kept before the test saw its keys is tested once")
+		}
+	}
+
+	// A kept text handed to an Overlay over another base is not used.
+	text := new(BaseText)
+	_, err := Append(nil, &Overlay{Base: clean, Text: text})
+	require.NoError(t, err)
+	other := record()
+	other["field05"] = "another base"
+	o := &Overlay{Base: other, Over: []Field{{"field01", "x"}}, Text: text}
+	want, _ := Append(nil, o.Map())
+	got, err := Append(nil, o)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+
+	// A base that does not write directly (a value left to encoding/json) keeps no usable text.
+	odd := record()
+	odd["when"] = struct{ A int }{1}
+	text = new(BaseText)
+	o = &Overlay{Base: odd, Over: []Field{{"field01", "x"}}, Text: text}
+	want, _ = Append(nil, o.Map())
+	got, err = Append(nil, o)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+}
+
+// TestOverlayBaseTextIsUsed: the kept text is what is written (a changed copy of it shows), and only the fields
+// set over the base are written again.
+func TestOverlayBaseTextIsUsed(t *testing.T) {
+	text := new(BaseText)
+	o := &Overlay{Base: record(), Over: []Field{{"field01", "new"}}, Text: text}
+	first, err := Append(nil, o)
+	require.NoError(t, err)
+	bt := text.p.Load()
+	require.NotNil(t, bt)
+	marked := []byte(strings.Replace(string(bt.text), `"value 5"`, `"VALUE 5"`, 1))
+	require.Len(t, marked, len(bt.text))
+	bt.text = marked
+	again, err := Append(nil, &Overlay{Base: o.Base, Over: []Field{{"field01", "newer"}}, Text: text})
+	require.NoError(t, err)
+	require.Equal(t, strings.Replace(strings.Replace(string(first), `"value 5"`, `"VALUE 5"`, 1), `"new"`, `"newer"`, 1), string(again))
+}
+
+func BenchmarkOverlayAppend(b *testing.B) {
+	base := record()
+	over := []Field{{"field03", "changed"}, {"field17", "2026-12-03T16:00:00Z"}}
+	for _, tc := range []struct {
+		name string
+		text *BaseText
+	}{{"field by field", nil}, {"kept text", new(BaseText)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			o := &Overlay{Base: base, Over: over, Text: tc.text}
+			kt := &KeyTest{Fn: func(k string) bool { return k == "password" }}
+			buf := make([]byte, 0, 4096)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf, _, _ = AppendTested(buf[:0], o, kt, 4096)
+			}
+		})
+	}
 }
