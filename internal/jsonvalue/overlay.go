@@ -86,13 +86,13 @@ type BaseText struct {
 type baseText struct {
 	base  unsafe.Pointer // the map it was written from
 	text  []byte
-	keys  []string       // in ascending order
-	index map[string]int // key to its place in the order
-	vals  [][2]int       // text[vals[i][0]:vals[i][1]] is the value of the i-th key
-	sizes []int          // the estimate (watcher.add) of each value
-	size  int            // the estimate of the whole object
+	keys  []string                // in ascending order
+	index map[string]int          // key to its place in the order
+	vals  [][2]int                // text[vals[i][0]:vals[i][1]] is the value of the i-th key
+	sizes []int                   // the estimate (watcher.add) of each value
+	size  int                     // the estimate of the whole object
 	clean atomic.Pointer[KeyTest] // the KeyTest every key of text passed, nested ones included
-	ok    bool           // false when the base does not write (a NaN, a value left to encoding/json)
+	ok    bool                    // false when the base does not write (a NaN, a value left to encoding/json)
 }
 
 // mapID is the identity of a map: the pointer a map value is.
