@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,13 +27,12 @@ func TestUpdateStoresTheFieldsItSets(t *testing.T) {
 		t.Helper()
 		sess, err := srv.state.hub.Session(DefaultSession)
 		require.NoError(t, err)
-		var base state.Record
-		var over []state.Field
+		var p state.Patched
 		require.NoError(t, sess.View(t.Context(), func(tx *state.Tx) error {
-			base, over, err = tx.LookupParts(coll, key)
+			p, err = tx.LookupParts(coll, key)
 			return err
 		}))
-		return base, over
+		return p.Base, p.Over
 	}
 	overKeys := func(over []state.Field) []string {
 		keys := []string{}
@@ -85,6 +85,36 @@ func TestUpdateStoresTheFieldsItSets(t *testing.T) {
 		require.Equal(t, got, object(engineDo(t, ts, http.MethodGet, "/items/a", "")))
 	}
 
+	// Updates in a row with no read between them build on one base, whose text is kept from its second answer
+	// on: each answer is still the whole record, and the journal still masks the credential the base holds.
+	for i := range 4 {
+		v := fmt.Sprintf("round %d", i)
+		// Items are answered without their writeOnly field (the answer is made one map for that); notes, which
+		// have none, are answered as stored, from the kept text of their base. n2 and b hold a credential the
+		// journal masks; n1 and c none.
+		for _, path := range []string{"/items/b", "/items/c", "/notes/n1", "/notes/n2"} {
+			got := object(engineDo(t, ts, http.MethodPatch, path, `{"f05":"`+v+`","f06":"`+v+`"}`))
+			require.Equal(t, v, got["f05"])
+			require.Equal(t, v, got["f06"])
+			require.Equal(t, "7", got["f07"])
+			if path == "/items/b" || path == "/notes/n2" {
+				require.Equal(t, "tok_fixture_value", got["apiToken"], "the answer itself is the record")
+				require.Len(t, got, 13)
+			} else {
+				require.Len(t, got, 12)
+			}
+			raw := engineDo(t, ts, http.MethodGet, "/__standin/journal?limit=1", "")
+			require.Contains(t, string(raw.body), v)
+		}
+	}
+	for _, path := range []string{"/items/c", "/notes/n1", "/notes/n2"} {
+		require.Equal(t, "round 3", object(engineDo(t, ts, http.MethodGet, path, ""))["f06"], path)
+	}
+	journal := engineDo(t, ts, http.MethodGet, "/__standin/journal", "")
+	require.Equal(t, http.StatusOK, journal.status)
+	require.NotContains(t, string(journal.body), "tok_fixture_value", "the journal masks the credential in every answer")
+	require.Contains(t, string(journal.body), "round 3")
+
 	all := `{"f01":"a","f02":"b","f03":"c","f04":"d","f05":"e","f06":"f","f07":"g","f08":"h","f09":"i","f10":"j"}`
 	whole := object(engineDo(t, ts, http.MethodPatch, "/items/b", all))
 	_, over = parts("b")
@@ -96,10 +126,11 @@ func TestUpdateStoresTheFieldsItSets(t *testing.T) {
 	require.Equal(t, http.StatusOK, list.status)
 	var items []map[string]any
 	require.NoError(t, json.Unmarshal(list.body, &items))
-	require.Len(t, items, 2)
+	require.Len(t, items, 3)
 	require.Equal(t, "z", items[0]["f03"])
 	require.Len(t, items[0]["f04"], 2*70_000)
-	require.Equal(t, "j", items[1]["f10"])
+	require.Equal(t, "round 3", items[1]["f05"])
+	require.Equal(t, "j", items[2]["f10"])
 
 	// The state's own copy (what the admin API and snapshots give) holds the updated records, secret and all.
 	sess, err := srv.state.hub.Session(DefaultSession)

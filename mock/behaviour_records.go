@@ -72,13 +72,12 @@ func (br *behaviourRun) find() *bFailure {
 
 func (br *behaviourRun) getKey(key string) *bFailure {
 	key = br.scopePrefix() + keyText(br.coll, key)
-	var rec Record
-	var over []state.Field
+	var parts state.Patched
 	var err error
 	if br.b.Action == openapi.ActionUpdate || br.b.Action == openapi.ActionInvoke && len(br.b.Set) > 0 {
-		rec, over, err = br.tx.LookupParts(br.qcoll, key) // the write sets its fields over the stored record's
+		parts, err = br.tx.LookupParts(br.qcoll, key) // the write sets its fields over the stored record's
 	} else {
-		rec, err = br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
+		parts.Base, err = br.tx.Lookup(br.qcoll, key) // the stored record, read only: br.before is never modified
 	}
 	if errors.Is(err, ErrNotFound) {
 		if br.materialises() {
@@ -89,9 +88,9 @@ func (br *behaviourRun) getKey(key string) *bFailure {
 	if err != nil {
 		return internal(err)
 	}
-	br.key, br.beforeBase, br.beforeOver = key, rec, over
-	if len(over) == 0 {
-		br.before = rec
+	br.key, br.beforeParts = key, parts
+	if len(parts.Over) == 0 {
+		br.before = parts.Base
 	}
 	return br.checkSettled()
 }

@@ -98,10 +98,10 @@ type behaviourRun struct {
 
 	key           string // key of the found record
 	before, after Record // read through beforeRecord and afterRecord: an update leaves them nil for its parts
-	// beforeOver, for an update, holds the fields set over before's base (state.Tx.LookupParts): before is nil
-	// until something needs the record as one map. afterPatch is what the update stored, in the same form.
-	beforeBase   Record
-	beforeOver   []state.Field
+	// beforeParts, for an update, is the found record as its base and the fields set over it
+	// (state.Tx.LookupParts): before is nil until something needs the record as one map. afterPatch is what
+	// the update stored, in the same form.
+	beforeParts  state.Patched
 	afterPatch   *state.Patched
 	list         []any
 	total        int
@@ -307,13 +307,14 @@ func (br *behaviourRun) write() *bFailure {
 // over the record's base as they are (state.Tx.PutPatched): an update of two fields of a 30-field record does
 // not copy the other 28.
 func (br *behaviourRun) writeFields(labels bool) *bFailure {
-	base := br.beforeBase
-	if base == nil { // found by a scan: stored whole
-		base = br.before
+	p := br.beforeParts
+	if p.Base == nil { // found by a scan, or materialised: stored whole
+		p = state.Patched{Base: br.before}
 	}
+	base := p.Base
 	// Room for the fields set before and those this update sets (most set fields already set before).
-	w := &patchWrite{base: base, over: make([]state.Field, len(br.beforeOver), len(br.beforeOver)+len(br.b.Set)+1)}
-	copy(w.over, br.beforeOver) // the stored fields are never modified: this write has its own
+	w := &patchWrite{base: base, over: make([]state.Field, len(p.Over), len(p.Over)+len(br.b.Set)+1)}
+	copy(w.over, p.Over) // the stored fields are never modified: this write has its own
 	key, _ := w.get(br.coll.Key)
 	if labels {
 		if f := br.applyLabels(w); f != nil {
@@ -334,9 +335,13 @@ func (br *behaviourRun) writeFields(labels bool) *bFailure {
 		}
 		return nil
 	}
-	br.ex.patched = state.Patched{Base: base, Over: w.over}
+	text := p.Text
+	if text == nil {
+		text = new(state.BaseText) // the base's text, kept from its second answer on for every update over it
+	}
+	br.ex.patched = state.Patched{Base: base, Over: w.over, Text: text}
 	br.afterPatch = &br.ex.patched // the answer's body: no allocation of its own, as with ex.res
-	if err := br.tx.PutPatched(br.qcoll, br.key, base, w.over); err != nil {
+	if err := br.tx.PutPatched(br.qcoll, br.key, br.ex.patched); err != nil {
 		return internal(err)
 	}
 	return nil
@@ -360,8 +365,8 @@ func sameKey(a, b any) bool {
 
 // beforeRecord is the record found, as one map (made from an update's parts when first asked for).
 func (br *behaviourRun) beforeRecord() Record {
-	if br.before == nil && br.beforeBase != nil {
-		br.before = (&state.Patched{Base: br.beforeBase, Over: br.beforeOver}).Map()
+	if br.before == nil && br.beforeParts.Base != nil {
+		br.before = br.beforeParts.Map()
 	}
 	return br.before
 }

@@ -1,6 +1,7 @@
 package jsonvalue
 
 import (
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"unsafe"
@@ -76,38 +77,59 @@ func overGet(over []Field, key string) (any, bool) {
 // BaseText keeps the written text of an Overlay's Base, shared by every Overlay over that base: Append then
 // copies it and writes only the fields set over it, instead of looking up and writing every field again (a
 // 30-field record updated in two fields costs two values' writing, not thirty). Hand a new BaseText to the
-// first Overlay over a base and the same one to each later Overlay over it; it is filled at the first Append
-// and used only for that base. The bytes written are the same with it as without.
+// first Overlay over a base and the same one to each later Overlay over it; it is filled at the second Append
+// (a base written once is not worth keeping) and used only for that base. The bytes written are the same with
+// it as without. All kept texts together stay under keptTextBudget: past it, overlays are written field by
+// field until collected BaseTexts give their room back.
 type BaseText struct {
-	p atomic.Pointer[baseText]
+	p    atomic.Pointer[baseText]
+	uses atomic.Int32
 }
+
+// keptTextBudget bounds the bytes of every kept base text together (a few thousand records' worth).
+var keptTextBudget int64 = 32 << 20
+
+// keptText is what the kept base texts take now.
+var keptText atomic.Int64
 
 // baseText is a base's text: {"key":value,...} in ascending key order, as Append writes the map.
 type baseText struct {
 	base  unsafe.Pointer // the map it was written from
 	text  []byte
 	keys  []string                // in ascending order
-	index map[string]int          // key to its place in the order
 	vals  [][2]int                // text[vals[i][0]:vals[i][1]] is the value of the i-th key
 	sizes []int                   // the estimate (watcher.add) of each value
 	size  int                     // the estimate of the whole object
 	clean atomic.Pointer[KeyTest] // the KeyTest every key of text passed, nested ones included
+	dirty atomic.Pointer[KeyTest] // a KeyTest some key of text hit: its overlays are written field by field
 	ok    bool                    // false when the base does not write (a NaN, a value left to encoding/json)
 }
 
 // mapID is the identity of a map: the pointer a map value is.
 func mapID(m map[string]any) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&m)) }
 
-// get returns the text of base, writing it when none is kept; test is the KeyTest to try its keys with.
+// get returns the text of base, writing it at the second use when none is kept (nil before, and while the
+// budget is spent); test is the KeyTest to try its keys with.
 func (t *BaseText) get(base map[string]any, test *KeyTest) *baseText {
 	if bt := t.p.Load(); bt != nil {
 		return bt
 	}
-	bt := writeBase(base, test)
-	if t.p.CompareAndSwap(nil, bt) {
-		return bt
+	if t.uses.Add(1) < 2 || keptText.Load() >= keptTextBudget {
+		return nil
 	}
-	return t.p.Load()
+	bt := writeBase(base, test)
+	if !t.p.CompareAndSwap(nil, bt) {
+		return t.p.Load()
+	}
+	n := bt.bytes()
+	keptText.Add(n)
+	runtime.AddCleanup(t, func(n int64) { keptText.Add(-n) }, n) // the room goes back with the BaseText
+	return bt
+}
+
+// bytes is about what bt takes in memory.
+func (bt *baseText) bytes() int64 {
+	return int64(cap(bt.text) + 16*len(bt.keys) + 16*len(bt.vals) + 8*len(bt.sizes) + 128)
 }
 
 // writeBase writes base as appendObject would at depth 0, noting where each value lies and what each adds to
@@ -123,7 +145,6 @@ func writeBase(base map[string]any, test *KeyTest) *baseText {
 	text = append(text, '{')
 	w.add(2)
 	bt.keys = keys
-	bt.index = make(map[string]int, len(keys))
 	bt.vals = make([][2]int, len(keys))
 	bt.sizes = make([]int, len(keys))
 	for i, k := range keys {
@@ -138,14 +159,17 @@ func writeBase(base map[string]any, test *KeyTest) *baseText {
 		if text, err = appendValue(text, base[k], 1, w); err != nil {
 			return bt
 		}
-		bt.index[k] = i
 		bt.vals[i] = [2]int{from, len(text)}
 		bt.sizes[i] = w.size - before
 	}
 	bt.text = append(text, '}')
 	bt.size = w.size
-	if test != nil && !w.hit {
-		bt.clean.Store(test)
+	if test != nil {
+		if w.hit {
+			bt.dirty.Store(test)
+		} else {
+			bt.clean.Store(test)
+		}
 	}
 	bt.ok = true
 	return bt
@@ -163,11 +187,15 @@ func appendOverlayText(dst []byte, o *Overlay, depth int, w *watcher) (out []byt
 		test = w.test
 	}
 	bt := o.Text.get(o.Base, test)
-	if !bt.ok || bt.base != mapID(o.Base) {
+	if bt == nil || !bt.ok || bt.base != mapID(o.Base) {
 		return dst, false, nil
 	}
 	if test != nil && bt.clean.Load() != test {
+		if bt.dirty.Load() == test {
+			return dst, false, nil
+		}
 		if !keysPass(o.Base, test.Fn, 0) {
+			bt.dirty.Store(test)
 			return dst, false, nil
 		}
 		bt.clean.Store(test) // the text was kept before this test saw its keys: they pass it
@@ -181,7 +209,7 @@ func appendOverlayText(dst []byte, o *Overlay, depth int, w *watcher) (out []byt
 		at = make([]int, 0, len(o.Over))
 	}
 	for _, f := range o.Over {
-		i, found := bt.index[f.Key]
+		i, found := slices.BinarySearch(bt.keys, f.Key)
 		if !found {
 			return dst, false, nil
 		}

@@ -175,6 +175,7 @@ func TestOverlayBaseText(t *testing.T) {
 		require.True(t, bt.ok)
 		if _, hit := b["password"]; hit {
 			require.Nil(t, bt.clean.Load(), "a base with a key the test hits is never written from its text under that test")
+			require.Same(t, secretTest, bt.dirty.Load(), "and its keys are not tested again")
 		} else {
 			require.Same(t, secretTest, bt.clean.Load(), "a text kept before the test saw its keys is tested once")
 		}
@@ -182,8 +183,11 @@ func TestOverlayBaseText(t *testing.T) {
 
 	// A kept text handed to an Overlay over another base is not used.
 	text := new(BaseText)
-	_, err := Append(nil, &Overlay{Base: clean, Text: text})
-	require.NoError(t, err)
+	for range 2 {
+		_, err := Append(nil, &Overlay{Base: clean, Text: text})
+		require.NoError(t, err)
+	}
+	require.NotNil(t, text.p.Load())
 	other := record()
 	other["field05"] = "another base"
 	o := &Overlay{Base: other, Over: []Field{{"field01", "x"}}, Text: text}
@@ -192,15 +196,36 @@ func TestOverlayBaseText(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
 
-	// A base that does not write directly (a value left to encoding/json) keeps no usable text.
+	// A base with a value left to encoding/json: the same bytes, and under a KeyTest the same verdict.
 	odd := record()
 	odd["when"] = struct{ A int }{1}
 	text = new(BaseText)
 	o = &Overlay{Base: odd, Over: []Field{{"field01", "x"}}, Text: text}
 	want, _ = Append(nil, o.Map())
-	got, err = Append(nil, o)
+	for range 2 {
+		got, err = Append(nil, o)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	kt := &KeyTest{Fn: func(string) bool { return false }}
+	_, wantHit, _ := AppendTested(nil, o.Map(), kt, 0)
+	_, gotHit, err := AppendTested(nil, o, kt, 0)
 	require.NoError(t, err)
-	require.Equal(t, string(want), string(got))
+	require.True(t, wantHit, "a value left to encoding/json counts as a hit: its keys are not seen")
+	require.Equal(t, wantHit, gotHit)
+
+	// Past the budget no text is kept, and overlays are written field by field.
+	defer func(b int64) { keptTextBudget = b }(keptTextBudget)
+	keptTextBudget = keptText.Load()
+	text = new(BaseText)
+	o = &Overlay{Base: clean, Over: []Field{{"field01", "x"}}, Text: text}
+	want, _ = Append(nil, o.Map())
+	for range 3 {
+		got, err = Append(nil, o)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	require.Nil(t, text.p.Load())
 }
 
 // TestOverlayBaseTextIsUsed: the kept text is what is written (a changed copy of it shows), and only the fields
@@ -210,8 +235,11 @@ func TestOverlayBaseTextIsUsed(t *testing.T) {
 	o := &Overlay{Base: record(), Over: []Field{{"field01", "new"}}, Text: text}
 	first, err := Append(nil, o)
 	require.NoError(t, err)
+	require.Nil(t, text.p.Load(), "a base written once is not kept")
+	_, err = Append(nil, o)
+	require.NoError(t, err)
 	bt := text.p.Load()
-	require.NotNil(t, bt)
+	require.NotNil(t, bt, "the second write keeps it")
 	marked := []byte(strings.Replace(string(bt.text), `"value 5"`, `"VALUE 5"`, 1))
 	require.Len(t, marked, len(bt.text))
 	bt.text = marked

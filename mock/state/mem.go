@@ -64,6 +64,7 @@ type storedEntry struct {
 // patch is the part of a stored record an update set over another, and the whole record once something read it.
 type patch struct {
 	over  []Field
+	text  *BaseText
 	whole atomic.Pointer[Record] // made by the first read that needs one map (record), then shared
 }
 
@@ -83,24 +84,25 @@ func (e *storedEntry) record() Record {
 	return *e.patch.whole.Load()
 }
 
-// parts is the stored record as its base and the fields set over it (none for a record stored whole). A patched
-// record a reader has made one map is that map: an update of it then lets the old base go.
-func (e *storedEntry) parts() (Record, []Field) {
+// parts is the stored record as its base, the fields set over it (none for a record stored whole) and the
+// base's kept text. A patched record a reader has made one map is that map: an update of it then lets the old
+// base go.
+func (e *storedEntry) parts() Patched {
 	if e.patch == nil {
-		return e.rec, nil
+		return Patched{Base: e.rec}
 	}
 	if w := e.patch.whole.Load(); w != nil {
-		return *w, nil
+		return Patched{Base: *w}
 	}
-	return e.rec, e.patch.over
+	return Patched{Base: e.rec, Over: e.patch.over, Text: e.patch.text}
 }
 
-// newEntry is the entry of rec with over set over it.
-func newEntry(seq uint64, key string, rec Record, over []Field) *storedEntry {
+// newEntry is the entry of rec with over set over it (text: rec's kept text).
+func newEntry(seq uint64, key string, rec Record, over []Field, text *BaseText) *storedEntry {
 	if len(over) == 0 {
 		return &storedEntry{seq: seq, key: key, rec: rec}
 	}
-	pe := &patchedEntry{storedEntry: storedEntry{seq: seq, key: key, rec: rec}, p: patch{over: over}}
+	pe := &patchedEntry{storedEntry: storedEntry{seq: seq, key: key, rec: rec}, p: patch{over: over, text: text}}
 	pe.patch = &pe.p
 	return &pe.storedEntry
 }
@@ -228,19 +230,18 @@ func (m *mem) Get(coll, key string) (Record, error) {
 	return e.record(), nil
 }
 
-// GetParts is Get without making a patched record one map: the record stored under key as its base and the
-// fields set over it (partsReader).
-func (m *mem) GetParts(coll, key string) (Record, []Field, error) {
+// GetParts is Get without making a patched record one map: the record stored under key as its base, the
+// fields set over it and the base's kept text (partsReader).
+func (m *mem) GetParts(coll, key string) (Patched, error) {
 	c := m.coll(coll)
 	if c == nil {
-		return nil, nil, ErrNotFound
+		return Patched{}, ErrNotFound
 	}
 	e, ok := getByKey(c.byKey, key)
 	if !ok {
-		return nil, nil, ErrNotFound
+		return Patched{}, ErrNotFound
 	}
-	base, over := e.parts()
-	return base, over, nil
+	return e.parts(), nil
 }
 
 // Scan yields the stored records in insertion order, from the from-th on.
@@ -316,7 +317,7 @@ func (m *mem) apply(ops []Op, seed *mem) *mem {
 	for _, op := range ops {
 		switch op.Kind {
 		case OpPut:
-			b.put(op.Coll, op.Key, op.Record, op.Over)
+			b.put(op.Coll, op.Key, op.Record, op.Over, op.Text)
 		case OpDelete:
 			b.delete(op.Coll, op.Key)
 		case OpReset:
@@ -392,13 +393,13 @@ func (b *builder) own() {
 	}
 }
 
-// put stores rec, with the fields of over set over it, under key.
-func (b *builder) put(coll, key string, rec Record, over []Field) {
+// put stores rec, with the fields of over set over it (text: rec's kept text), under key.
+func (b *builder) put(coll, key string, rec Record, over []Field, text *BaseText) {
 	c := b.coll(coll)
 	var buf [80]byte
 	ko := appendKeyOrder(buf[:0], key)
 	if old, ok := getByOrder(c.byKey, ko); ok { // an update: the record keeps its place in both trees
-		e := newEntry(old.seq, key, rec, over)
+		e := newEntry(old.seq, key, rec, over, text)
 		c.byKey = replaceByOrder(c.byKey, ko, e)
 		c.bySeq = c.bySeq.replace(old.seq, e)
 		b.set(coll, c)
@@ -406,7 +407,7 @@ func (b *builder) put(coll, key string, rec Record, over []Field) {
 	}
 	seq := b.seq
 	b.seq++
-	e := newEntry(seq, key, rec, over)
+	e := newEntry(seq, key, rec, over, text)
 	c.byKey = c.byKey.set(string(ko), e, strPri(key))
 	c.bySeq = c.bySeq.set(seq, e, mix(seq))
 	b.set(coll, c)

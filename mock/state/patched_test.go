@@ -16,11 +16,11 @@ import (
 func patchFields(t testing.TB, s *Session, coll, key string, set ...Field) {
 	t.Helper()
 	require.NoError(t, s.Update(context.Background(), func(tx *Tx) error {
-		base, over, err := tx.LookupParts(coll, key)
+		p, err := tx.LookupParts(coll, key)
 		if err != nil {
 			return err
 		}
-		next := append([]Field(nil), over...)
+		next := append([]Field(nil), p.Over...)
 	fields:
 		for _, f := range set {
 			for i := range next {
@@ -31,7 +31,7 @@ func patchFields(t testing.TB, s *Session, coll, key string, set ...Field) {
 			}
 			next = append(next, f)
 		}
-		return tx.PutPatched(coll, key, base, next)
+		return tx.PutPatched(coll, key, Patched{Base: p.Base, Over: next, Text: p.Text})
 	}))
 }
 
@@ -48,10 +48,10 @@ func TestPatchedRecords(t *testing.T) {
 			patchFields(t, s, "a/x", "1", Field{Key: "name", Value: "c"})
 			want := Record{"id": "1", "name": "c", "tags": []any{"x"}, "added": 2.0}
 			require.NoError(t, s.View(ctx, func(tx *Tx) error {
-				b, over, err := tx.LookupParts("a/x", "1")
+				p, err := tx.LookupParts("a/x", "1")
 				require.NoError(t, err)
-				require.Equal(t, Record{"id": "1", "name": "a", "tags": []any{"x"}}, b, "the base is the record first stored")
-				require.Equal(t, []Field{{Key: "name", Value: "c"}, {Key: "added", Value: 2.0}}, over)
+				require.Equal(t, Record{"id": "1", "name": "a", "tags": []any{"x"}}, p.Base, "the base is the record first stored")
+				require.Equal(t, []Field{{Key: "name", Value: "c"}, {Key: "added", Value: 2.0}}, p.Over)
 				return nil
 			}))
 			got, err := get(t, s, "a/x", "1")
@@ -66,29 +66,31 @@ func TestPatchedRecords(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, want, again)
 				require.True(t, sameMap(again, first), "a record made one map once is kept")
-				whole, over, err := tx.LookupParts("a/x", "1")
+				whole, err := tx.LookupParts("a/x", "1")
 				require.NoError(t, err)
-				require.True(t, sameMap(whole, first), "and is the base of the next update, which lets the old base go")
-				require.Nil(t, over)
+				require.True(t, sameMap(whole.Base, first), "and is the base of the next update, which lets the old base go")
+				require.Nil(t, whole.Over)
 				return nil
 			}))
 		}},
 		{"the transaction reads its own patch", func(t *testing.T, h *Hub, s *Session) {
 			put(t, s, "a/x", "1", Record{"id": "1", "n": 1.0})
 			require.NoError(t, s.Update(ctx, func(tx *Tx) error {
-				base, _, err := tx.LookupParts("a/x", "1")
+				p, err := tx.LookupParts("a/x", "1")
 				require.NoError(t, err)
-				require.NoError(t, tx.PutPatched("a/x", "1", base, []Field{{Key: "n", Value: 2.0}}))
+				text := new(BaseText)
+				require.NoError(t, tx.PutPatched("a/x", "1", Patched{Base: p.Base, Over: []Field{{Key: "n", Value: 2.0}}, Text: text}))
 				got, err := tx.Get("a/x", "1")
 				require.NoError(t, err)
 				require.Equal(t, Record{"id": "1", "n": 2.0}, got)
 				var seen []Record
 				require.NoError(t, tx.Scan("a/x", func(_ string, rec Record) bool { seen = append(seen, rec); return true }))
 				require.Equal(t, []Record{{"id": "1", "n": 2.0}}, seen)
-				b, over, err := tx.LookupParts("a/x", "1")
+				again, err := tx.LookupParts("a/x", "1")
 				require.NoError(t, err)
-				require.Equal(t, Record{"id": "1", "n": 1.0}, b)
-				require.Equal(t, []Field{{Key: "n", Value: 2.0}}, over)
+				require.Equal(t, Record{"id": "1", "n": 1.0}, again.Base)
+				require.Equal(t, []Field{{Key: "n", Value: 2.0}}, again.Over)
+				require.Same(t, text, again.Text, "the base's kept text goes with it")
 				return tx.Put("a/x", "1", Record{"id": "1", "whole": true}) // a whole record replaces the patch
 			}))
 			got, err := get(t, s, "a/x", "1")
@@ -121,7 +123,7 @@ func TestPatchedRecords(t *testing.T) {
 		}},
 		{"a patch of a missing record is refused", func(t *testing.T, h *Hub, s *Session) {
 			err := s.Update(ctx, func(tx *Tx) error {
-				_, _, err := tx.LookupParts("a/x", "nope")
+				_, err := tx.LookupParts("a/x", "nope")
 				return err
 			})
 			require.ErrorIs(t, err, ErrNotFound)
@@ -190,17 +192,17 @@ func TestPatchingAPatchedRecordCopiesNothing(t *testing.T) {
 			if ok, err := tx.Has("a/x", "1"); !ok || err != nil {
 				return fmt.Errorf("not found: %v", err)
 			}
-			base, over, err := tx.LookupParts("a/x", "1")
+			p, err := tx.LookupParts("a/x", "1")
 			if err != nil {
 				return err
 			}
 			next := make([]Field, 0, 2)
-			for _, f := range over {
+			for _, f := range p.Over {
 				if f.Key != "field03" {
 					next = append(next, f)
 				}
 			}
-			return tx.PutPatched("a/x", "1", base, append(next, Field{Key: "field03", Value: float64(n)}))
+			return tx.PutPatched("a/x", "1", Patched{Base: p.Base, Over: append(next, Field{Key: "field03", Value: float64(n)})})
 		}))
 	}
 	step()

@@ -41,7 +41,7 @@ func TestReplaceIsPutByPut(t *testing.T) {
 			if rec == nil {
 				rec = Record{}
 			}
-			want.put("c", e.Key, rec, nil)
+			want.put("c", e.Key, rec, nil, nil)
 		}
 		got := newBuilder(base)
 		got.replace("c", entries, false)

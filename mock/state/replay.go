@@ -246,7 +246,7 @@ func (rp *replay) applyDelta(lineNo int, l logLine) error {
 			return err
 		}
 		for _, e := range entries {
-			b.put(coll, e.Key, e.Record, nil)
+			b.put(coll, e.Key, e.Record, nil, nil)
 		}
 	}
 	rp.sessions[l.Session] = b.done()

@@ -22,8 +22,12 @@ type Record = map[string]any
 type Field = jsonvalue.Field
 
 // Patched is a record as an update stores it: a base record with a few top-level fields set over it, both
-// never modified (Tx.LookupParts). It encodes (jsonvalue.Append) as the record it stands for.
+// never modified (Tx.LookupParts), and the base's kept text (Text) shared by every update over that base. It
+// encodes (jsonvalue.Append) as the record it stands for.
 type Patched = jsonvalue.Overlay
+
+// BaseText is the kept text of a Patched record's base (jsonvalue.BaseText).
+type BaseText = jsonvalue.BaseText
 
 // Entry is a record with its key.
 type Entry struct {
@@ -88,7 +92,9 @@ type Op struct {
 	// Over, for a put, holds top-level fields set over Record: the record stored is Record with them (an
 	// update of a few fields shares the record before it rather than copying it; Tx.PutPatched). A store may
 	// keep the two apart or make one record of them (OpRecord); Record itself is never modified.
-	Over    []Field
+	Over []Field
+	// Text, with Over, is the kept text of Record that the puts over it share (a store may drop it).
+	Text    *BaseText
 	Entries []Entry
 	State   State
 }

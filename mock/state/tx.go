@@ -51,9 +51,10 @@ type txColl struct {
 }
 
 type txRec struct {
-	rec      Record  // with over, the base over sets its fields on
-	over     []Field // PutPatched's fields
-	whole    Record  // rec with over, made when the transaction itself reads the record
+	rec      Record    // with over, the base over sets its fields on
+	over     []Field   // PutPatched's fields
+	text     *BaseText // PutPatched's kept text of rec
+	whole    Record    // rec with over, made when the transaction itself reads the record
 	deleted  bool
 	appended bool // in order (a new key, or one deleted and put again) rather than at the base's place
 }
@@ -72,7 +73,7 @@ func (r *txRec) record() Record {
 // partsReader is a Reader that hands out a record stored as a base with fields over it without making it one
 // map (the in-memory store's versions).
 type partsReader interface {
-	GetParts(coll, key string) (Record, []Field, error)
+	GetParts(coll, key string) (Patched, error)
 }
 
 // settleMark records that a record answers "queued" until a time.
@@ -183,7 +184,7 @@ func (tx *Tx) Lookup(coll, key string) (Record, error) {
 
 // Has reports whether a record is stored under key.
 func (tx *Tx) Has(coll, key string) (bool, error) {
-	_, _, err := tx.LookupParts(coll, key) // a patched record is not made one map to be found
+	_, err := tx.LookupParts(coll, key) // a patched record is not made one map to be found
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -208,36 +209,36 @@ func (tx *Tx) get(coll, key string) (Record, error) {
 	return tx.base.Get(coll, key)
 }
 
-// LookupParts is Lookup for an update of a few fields: the stored record as a base and the fields an earlier
-// update set over it (nil for a record stored whole, and for one a reader has had made one map: that map is
-// the base then), without making them one map. Neither may be modified, as
-// with Lookup. The update stores the base with its own fields set over it (PutPatched) rather than a copy of
-// the whole record.
-func (tx *Tx) LookupParts(coll, key string) (Record, []Field, error) {
+// LookupParts is Lookup for an update of a few fields: the stored record as its Base, the fields earlier updates
+// set over it (Over: nil for a record stored whole, and for one a reader has had made one map, which is the
+// Base then) and the base's kept text (Text, nil until an update sets one), without making them one map.
+// Neither Base nor Over may be modified, as with Lookup. The update stores the base with its own fields set
+// over it, and the same Text (PutPatched), rather than a copy of the whole record.
+func (tx *Tx) LookupParts(coll, key string) (Patched, error) {
 	if err := tx.ctx.Err(); err != nil {
-		return nil, nil, err
+		return Patched{}, err
 	}
 	if c := tx.written(coll); c != nil {
 		if r, ok := c.rec(key); ok {
 			if r.deleted {
-				return nil, nil, ErrNotFound
+				return Patched{}, ErrNotFound
 			}
-			return r.rec, r.over, nil
+			return Patched{Base: r.rec, Over: r.over, Text: r.text}, nil
 		}
 		if c.replaced {
-			return nil, nil, ErrNotFound
+			return Patched{}, ErrNotFound
 		}
 	}
 	return tx.baseParts(coll, key)
 }
 
 // baseParts reads a record of the base as LookupParts does.
-func (tx *Tx) baseParts(coll, key string) (Record, []Field, error) {
+func (tx *Tx) baseParts(coll, key string) (Patched, error) {
 	if pr, ok := tx.base.(partsReader); ok {
 		return pr.GetParts(coll, key)
 	}
 	rec, err := tx.base.Get(coll, key)
-	return rec, nil, err
+	return Patched{Base: rec}, err
 }
 
 // Scan calls fn with each record of the collection in insertion order until fn returns false. The records are
@@ -439,20 +440,20 @@ func (tx *Tx) Put(coll, key string, rec Record) error {
 // with records already stored (a shallow copy of one, changed only in its top-level fields), since those are
 // never modified either.
 func (tx *Tx) PutOwned(coll, key string, rec Record) error {
-	return tx.put(coll, key, rec, nil)
+	return tx.put(coll, key, rec, nil, nil)
 }
 
-// PutPatched stores under key the record base with the fields of over set over it, without making them one
+// PutPatched stores under key the record p.Base with the fields of p.Over set over it, without making them one
 // map: an update of a few fields of a record read with LookupParts passes that record's base and its fields,
-// changed and added to (at most jsonvalue.OverlayMax of them; past that, store a whole record). As with PutOwned
-// the transaction takes ownership: over and the values in it must never be modified afterwards; base is
-// never modified by anyone. Readers see one record: Get, Lookup and Scan give base with over set, as one map
-// made at the first such read.
-func (tx *Tx) PutPatched(coll, key string, base Record, over []Field) error {
-	return tx.put(coll, key, base, over)
+// changed and added to (at most jsonvalue.OverlayMax of them; past that, store a whole record), and the base's
+// kept text (the one LookupParts gave, or a new one). As with PutOwned the transaction takes ownership: Over and
+// the values in it must never be modified afterwards; Base is never modified by anyone. Readers see one record:
+// Get, Lookup and Scan give Base with Over set, as one map made at the first such read.
+func (tx *Tx) PutPatched(coll, key string, p Patched) error {
+	return tx.put(coll, key, p.Base, p.Over, p.Text)
 }
 
-func (tx *Tx) put(coll, key string, rec Record, over []Field) error {
+func (tx *Tx) put(coll, key string, rec Record, over []Field, text *BaseText) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
@@ -461,7 +462,7 @@ func (tx *Tx) put(coll, key string, rec Record, over []Field) error {
 		cp = Record{}
 	}
 	if len(over) == 0 {
-		over = nil
+		over, text = nil, nil
 	}
 	c := tx.coll(coll)
 	if r, ok := c.rec(key); ok {
@@ -473,24 +474,24 @@ func (tx *Tx) put(coll, key string, rec Record, over []Field) error {
 			r.appended = true
 			c.order = append(c.order, key)
 		}
-		r.rec, r.over, r.whole = cp, over, nil
+		r.rec, r.over, r.text, r.whole = cp, over, text, nil
 	} else {
 		inBase := false
 		if !c.replaced {
-			_, _, err := tx.baseParts(coll, key) // the parts: a patched record is not made one map to be counted
+			_, err := tx.baseParts(coll, key) // the parts: a patched record is not made one map to be counted
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 			inBase = err == nil
 		}
 		r := tx.newRec()
-		r.rec, r.over, r.appended = cp, over, !inBase
+		r.rec, r.over, r.text, r.appended = cp, over, text, !inBase
 		c.setRec(key, r)
 		if !inBase {
 			c.order = append(c.order, key)
 		}
 	}
-	tx.ops = append(tx.ops, Op{Kind: OpPut, Coll: coll, Key: key, Record: cp, Over: over})
+	tx.ops = append(tx.ops, Op{Kind: OpPut, Coll: coll, Key: key, Record: cp, Over: over, Text: text})
 	return nil
 }
 
@@ -504,7 +505,7 @@ func (tx *Tx) Delete(coll, key string) error {
 	}
 	c := tx.coll(coll)
 	if r, ok := c.rec(key); ok {
-		r.deleted, r.rec, r.over, r.whole = true, nil, nil, nil
+		r.deleted, r.rec, r.over, r.text, r.whole = true, nil, nil, nil, nil
 	} else {
 		c.setRec(key, &txRec{deleted: true})
 	}
@@ -548,7 +549,7 @@ func (tx *Tx) ReplaceCollection(coll string, entries []Entry) error {
 	for _, e := range entries {
 		rec := DeepCopyRecord(e.Record)
 		if r, dup := c.rec(e.Key); dup {
-			r.rec, r.over, r.whole = rec, nil, nil
+			r.rec, r.over, r.text, r.whole = rec, nil, nil, nil
 			continue
 		}
 		c.setRec(e.Key, &txRec{rec: rec, appended: true})
