@@ -17,6 +17,7 @@ import (
 // find looks the record up by Lookup or Identifier: notFound when absent, queued while it settles.
 func (br *behaviourRun) find() *bFailure {
 	b := br.b
+	br.before, br.beforeParts = nil, state.Patched{} // a transaction run again starts afresh
 	var match func(Record) bool
 	switch {
 	case b.Identifier != nil:

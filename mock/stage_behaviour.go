@@ -307,6 +307,7 @@ func (br *behaviourRun) write() *bFailure {
 // over the record's base as they are (state.Tx.PutPatched): an update of two fields of a 30-field record does
 // not copy the other 28.
 func (br *behaviourRun) writeFields(labels bool) *bFailure {
+	br.after, br.afterPatch = nil, nil // a transaction run again starts afresh
 	p := br.beforeParts
 	if p.Base == nil { // found by a scan, or materialised: stored whole
 		p = state.Patched{Base: br.before}

@@ -500,7 +500,7 @@ func (tx *Tx) Delete(coll, key string) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
-	if _, err := tx.get(coll, key); err != nil {
+	if _, err := tx.LookupParts(coll, key); err != nil { // found without making a patched record one map
 		return err
 	}
 	c := tx.coll(coll)
