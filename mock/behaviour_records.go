@@ -296,28 +296,19 @@ func (r wholeRecord) set(field string, v any)      { r[field] = v }
 // patchWrite is an update's record: the fields it sets (with those set over the stored record before) over the
 // stored record's base, which is never modified.
 type patchWrite struct {
-	base Record
-	over []state.Field // this write's own slice
+	state.Patched // Over is this write's own slice
 }
 
-func (p *patchWrite) get(field string) (any, bool) {
-	for i := range p.over {
-		if p.over[i].Key == field {
-			return p.over[i].Value, true
-		}
-	}
-	v, ok := p.base[field]
-	return v, ok
-}
+func (p *patchWrite) get(field string) (any, bool) { return p.Get(field) }
 
 func (p *patchWrite) set(field string, v any) {
-	for i := range p.over {
-		if p.over[i].Key == field {
-			p.over[i].Value = v
+	for i := range p.Over {
+		if p.Over[i].Key == field {
+			p.Over[i].Value = v
 			return
 		}
 	}
-	p.over = append(p.over, state.Field{Key: field, Value: v})
+	p.Over = append(p.Over, state.Field{Key: field, Value: v})
 }
 
 // apply merges the body (when the behaviour merges) and assigns the set fields.

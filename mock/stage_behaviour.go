@@ -314,8 +314,8 @@ func (br *behaviourRun) writeFields(labels bool) *bFailure {
 	}
 	base := p.Base
 	// Room for the fields set before and those this update sets (most set fields already set before).
-	w := &patchWrite{base: base, over: make([]state.Field, len(p.Over), len(p.Over)+len(br.b.Set)+1)}
-	copy(w.over, p.Over) // the stored fields are never modified: this write has its own
+	w := &patchWrite{state.Patched{Base: base, Over: make([]state.Field, len(p.Over), len(p.Over)+len(br.b.Set)+1)}}
+	copy(w.Over, p.Over) // the stored fields are never modified: this write has its own
 	key, _ := w.get(br.coll.Key)
 	if labels {
 		if f := br.applyLabels(w); f != nil {
@@ -326,8 +326,8 @@ func (br *behaviourRun) writeFields(labels bool) *bFailure {
 	if v, _ := w.get(br.coll.Key); !sameKey(v, key) {
 		w.set(br.coll.Key, key) // the key never changes
 	}
-	if len(w.over) > jsonvalue.OverlayMax {
-		rec := (&state.Patched{Base: base, Over: w.over}).Map()
+	if len(w.Over) > jsonvalue.OverlayMax {
+		rec := w.Map()
 		br.after = rec
 		// rec is this write's own copy (its values are shared with the record before, never modified), only
 		// read from here on (the answer): the store takes it as it is
@@ -340,7 +340,7 @@ func (br *behaviourRun) writeFields(labels bool) *bFailure {
 	if text == nil {
 		text = new(state.BaseText) // the base's text, kept from its second answer on for every update over it
 	}
-	br.ex.patched = state.Patched{Base: base, Over: w.over, Text: text}
+	br.ex.patched = state.Patched{Base: base, Over: w.Over, Text: text}
 	br.afterPatch = &br.ex.patched // the answer's body: no allocation of its own, as with ex.res
 	if err := br.tx.PutPatched(br.qcoll, br.key, br.ex.patched); err != nil {
 		return internal(err)

@@ -203,29 +203,32 @@ func appendOverlayText(dst []byte, o *Overlay, depth int, w *watcher) (out []byt
 	if w.over(len(dst) + len(bt.text) + 64) {
 		return dst, false, nil
 	}
-	var room [OverlayMax]int // the places of Over's keys, in the order they are written
-	at := room[:0]
+	type placed struct {
+		at int // the field's place in the text
+		v  any
+	}
+	var room [OverlayMax]placed // Over's fields with their places, sorted to the order they are written in
+	fields := room[:0]
 	if len(o.Over) > len(room) {
-		at = make([]int, 0, len(o.Over))
+		fields = make([]placed, 0, len(o.Over))
 	}
 	for _, f := range o.Over {
 		i, found := slices.BinarySearch(bt.keys, f.Key)
 		if !found {
 			return dst, false, nil
 		}
-		at = append(at, i)
+		fields = append(fields, placed{i, f.Value})
 	}
-	slices.Sort(at)
+	slices.SortFunc(fields, func(a, b placed) int { return a.at - b.at })
 	w.add(bt.size)
 	from := 0
-	for _, i := range at {
-		dst = append(dst, bt.text[from:bt.vals[i][0]]...)
-		w.add(-bt.sizes[i])
-		v, _ := overGet(o.Over, bt.keys[i])
-		if dst, err = appendValue(dst, v, depth+1, w); err != nil {
+	for _, f := range fields {
+		dst = append(dst, bt.text[from:bt.vals[f.at][0]]...)
+		w.add(-bt.sizes[f.at])
+		if dst, err = appendValue(dst, f.v, depth+1, w); err != nil {
 			return dst, true, err
 		}
-		from = bt.vals[i][1]
+		from = bt.vals[f.at][1]
 	}
 	return append(dst, bt.text[from:]...), true, nil
 }
